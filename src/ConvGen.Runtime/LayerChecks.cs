@@ -1,0 +1,102 @@
+using System;
+
+namespace ConvGen;
+
+/// <summary>Argument checks shared by generated layers. Each failure names the expected and the actual value.</summary>
+public static class LayerChecks
+{
+    /// <summary>Throws unless <paramref name="batch"/> is positive.</summary>
+    public static void Batch(int batch)
+    {
+        if (batch <= 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(batch), batch, $"batch must be positive, but is {batch}.");
+        }
+    }
+
+    /// <summary>Throws unless <paramref name="size"/> is positive and at least <paramref name="minimum"/>.</summary>
+    public static void InputSize(int size, int minimum, string name)
+    {
+        if (size <= 0)
+        {
+            throw new ArgumentOutOfRangeException(name, size, $"{name} must be positive, but is {size}.");
+        }
+
+        if (size < minimum)
+        {
+            throw new ArgumentOutOfRangeException(name, size,
+                $"{name} is {size}, but this layer needs at least {minimum}: the dilated kernel must fit inside the padded input.");
+        }
+    }
+
+    /// <summary>Returns an output size computed in 64 bits, or throws when it does not fit an int.</summary>
+    public static int OutputSize(long size, string inputName) => size <= int.MaxValue
+        ? (int)size
+        : throw new ArgumentOutOfRangeException(inputName, $"the output size along {inputName} would be {size}, larger than int.MaxValue.");
+
+    /// <summary>Throws unless <paramref name="size"/> equals the layer's fixed input size.</summary>
+    public static void FixedSize(int size, int expected, string name)
+    {
+        if (size != expected)
+        {
+            throw new ArgumentException($"this layer was generated for {name} {expected}, but got {name} {size}.", name);
+        }
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="input"/> holds batch x inChannels x inputSize values,
+    /// <paramref name="output"/> holds batch x outChannels x outputSize values, and the two do not overlap.
+    /// </summary>
+    public static void Spans(
+        ReadOnlySpan<float> input, Span<float> output, int batch,
+        int inChannels, ReadOnlySpan<int> inputSize, int outChannels, ReadOnlySpan<int> outputSize)
+    {
+        Length(input.Length, nameof(input), batch, inChannels, inputSize);
+        Length(output.Length, nameof(output), batch, outChannels, outputSize);
+        if (input.Overlaps(output))
+        {
+            throw new ArgumentException("input and output overlap; a convolution cannot run in place.", nameof(output));
+        }
+    }
+
+    /// <summary>Throws unless the parameters have the layer's lengths.</summary>
+    public static void Parameters(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int weightLength, int biasLength, string weightShape)
+    {
+        if (weight.Length != weightLength)
+        {
+            throw new ArgumentException($"weight has {weight.Length} values, but this layer needs {weightLength} ({weightShape}).", nameof(weight));
+        }
+
+        if (bias.Length != biasLength)
+        {
+            throw new ArgumentException(biasLength == 0
+                ? $"bias has {bias.Length} values, but this layer has no bias (bias: false); pass none."
+                : $"bias has {bias.Length} values, but this layer needs {biasLength} (one per output channel).", nameof(bias));
+        }
+    }
+
+    /// <summary>Elements of a scratch buffer of planes x rows x columns, or a clear error when it would be too large.</summary>
+    public static int ScratchLength(int planes, int rows, int columns)
+    {
+        long length = (long)planes * rows * columns;
+        return length <= Array.MaxLength
+            ? (int)length
+            : throw new ArgumentException($"the padded input ({planes} x {rows} x {columns} values) is too large for one buffer.");
+    }
+
+    private static void Length(int actual, string name, int batch, int channels, ReadOnlySpan<int> size)
+    {
+        long expected = (long)batch * channels;
+        string shape = $"{batch} x {channels}";
+        foreach (int extent in size)
+        {
+            expected *= extent;
+            shape += $" x {extent}";
+        }
+
+        if (actual != expected)
+        {
+            throw new ArgumentException($"{name} has {actual} values, but shape [{shape}] needs {expected}.", name);
+        }
+    }
+}

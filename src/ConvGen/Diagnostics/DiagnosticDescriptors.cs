@@ -1,0 +1,88 @@
+using Microsoft.CodeAnalysis;
+
+namespace ConvGen.Generator.Diagnostics;
+
+/// <summary>Every diagnostic ConvGen reports. IDs are stable; README.md lists them.</summary>
+internal static class DiagnosticDescriptors
+{
+    private const string Category = "ConvGen";
+
+    public static readonly DiagnosticDescriptor GroupsMustDivideChannels = Error(
+        "CG0001", "Groups must divide the channel counts",
+        "groups ({0}) must divide in ({1}) and out ({2}); use a common divisor of both, e.g. 1");
+
+    public static readonly DiagnosticDescriptor ChannelsMustBePositive = Error(
+        "CG0002", "Channel counts must be positive",
+        "{0} ({1}) must be a positive number of channels");
+
+    public static readonly DiagnosticDescriptor KernelMustBePositive = Error(
+        "CG0003", "Kernel size must be positive",
+        "kernel size {0} ({1}) must be at least 1");
+
+    public static readonly DiagnosticDescriptor StrideMustBePositive = Error(
+        "CG0004", "Stride must be positive",
+        "stride {0} ({1}) must be at least 1");
+
+    public static readonly DiagnosticDescriptor DilationMustBePositive = Error(
+        "CG0005", "Dilation must be positive",
+        "dilation {0} ({1}) must be at least 1");
+
+    public static readonly DiagnosticDescriptor GroupsMustBePositive = Error(
+        "CG0006", "Groups must be positive",
+        "groups ({0}) must be at least 1");
+
+    public static readonly DiagnosticDescriptor PaddingMustNotBeNegative = Error(
+        "CG0007", "Padding must not be negative",
+        "padding {0} ({1}) must be 0 or more");
+
+    public static readonly DiagnosticDescriptor PaddingModeWithExplicitPadding = Error(
+        "CG0008", "Padding mode conflicts with explicit padding",
+        "{0} ({1}) cannot be combined with padding: Padding.{2}; remove {0} or use Padding.Explicit");
+
+    public static readonly DiagnosticDescriptor SamePaddingNeedsStrideOne = Error(
+        "CG0009", "'Same' padding needs stride 1",
+        "padding: Padding.Same needs stride 1, but stride {0} is {1} (as in PyTorch); use explicit padding instead");
+
+    public static readonly DiagnosticDescriptor EmptyOutput = Error(
+        "CG0010", "Fixed input size gives an empty output",
+        "input {0} {1} gives an empty output: kernel {2} with dilation {3} spans {4}, padding adds {5}; the input {0} must be at least {6}");
+
+    public static readonly DiagnosticDescriptor InputSizeMustBePositive = Error(
+        "CG0011", "Fixed input size must be positive",
+        "input size {0} ({1}) must be positive, or 0 to accept any size");
+
+    public static readonly DiagnosticDescriptor KernelSizeMissing = Error(
+        "CG0012", "Kernel size missing",
+        "{0} has no kernel size {1}; give {2}");
+
+    public static readonly DiagnosticDescriptor UnknownPaddingMode = Error(
+        "CG0013", "Unknown padding mode",
+        "padding ({0}) is not a Padding value; use Padding.Explicit, Same, Valid or Full");
+
+    public static readonly DiagnosticDescriptor LayerTooLarge = Error(
+        "CG0014", "Layer too large",
+        "{0} ({1}) exceeds what ConvGen supports ({2})");
+
+    public static readonly DiagnosticDescriptor TypeMustBePartial = Error(
+        "CG0015", "Layer class must be partial",
+        "'{0}' must be declared partial so ConvGen can add the layer's members");
+
+    public static readonly DiagnosticDescriptor TypeMustNotBeGeneric = Error(
+        "CG0016", "Layer class must not be generic",
+        "'{0}' is generic; a generated layer must be a non-generic class");
+
+    public static readonly DiagnosticDescriptor ContainingTypeMustBePartial = Error(
+        "CG0017", "Containing type must be partial",
+        "'{0}' contains the layer '{1}' and must be declared partial too");
+
+    public static readonly DiagnosticDescriptor TargetMustBeClass = Error(
+        "CG0018", "Layer must be a non-static class",
+        "'{0}' is {1}; [{2}] needs a non-static partial class");
+
+    public static readonly DiagnosticDescriptor MultipleLayerAttributes = Error(
+        "CG0019", "One layer attribute per class",
+        "'{0}' has more than one [Conv1d]/[Conv2d] attribute; put each layer on its own class");
+
+    private static DiagnosticDescriptor Error(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+}

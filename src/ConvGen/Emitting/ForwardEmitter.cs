@@ -1,0 +1,181 @@
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
+
+namespace ConvGen.Generator.Emitting;
+
+/// <summary>Writes the public surface around the kernel: output-size arithmetic, the checked
+/// <c>Forward</c> overloads, <c>ILayer</c>, and the loop that pads each image and runs the kernel.</summary>
+internal static class ForwardEmitter
+{
+    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        bool is2d = spec.Kind == LayerKind.Conv2d;
+        if (is2d)
+        {
+            OutputSizeMethod(writer, "OutputHeight", "height", "rows", spec.Vertical, "MinimumInputHeight");
+            writer.Line();
+            OutputSizeMethod(writer, "OutputWidth", "width", "columns", spec.Horizontal, "MinimumInputWidth");
+        }
+        else
+        {
+            OutputSizeMethod(writer, "OutputLength", "length", "elements", spec.Horizontal, "MinimumInputLength");
+        }
+
+        writer.Line();
+        FixedSizeCheck(writer, spec);
+        writer.Line();
+        PublicForward(writer, spec);
+        writer.Line();
+        LayerInterface(writer, is2d);
+        writer.Line();
+        Run(writer, spec, plan);
+    }
+
+    private static void OutputSizeMethod(SourceWriter writer, string name, string input, string unit, ConvAxis axis, string minimum)
+    {
+        writer.Line($"/// <summary>Output {unit} for an input of <paramref name=\"{input}\"/> {unit}: " +
+            $"floor(({input} + {axis.PadBefore + axis.PadAfter} - {axis.Dilation}*({axis.Kernel} - 1) - 1) / {axis.Stride}) + 1.</summary>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"{input}\"/> is not positive or is smaller than the kernel needs.</exception>");
+        writer.Open($"public static int {name}(int {input})");
+        writer.Line($"global::ConvGen.LayerChecks.InputSize({input}, {minimum}, nameof({input}));");
+        writer.Line($"return global::ConvGen.LayerChecks.OutputSize((((long){input}{Signed(axis.SizeOffset)}) / {axis.Stride}) + 1, nameof({input}));");
+        writer.Close();
+    }
+
+    /// <summary>Resolves the output size of one input size, enforcing a fixed input size where the attribute gave one.</summary>
+    private static void FixedSizeCheck(SourceWriter writer, ConvSpec spec)
+    {
+        if (spec.Kind == LayerKind.Conv2d)
+        {
+            writer.Line("// The output size for an input size, after checking any fixed input size.");
+            writer.Open("private static void ResolveOutputSize(int height, int width, out int outputHeight, out int outputWidth)");
+            if (spec.InputHeight is not null)
+            {
+                writer.Line("global::ConvGen.LayerChecks.FixedSize(height, InputHeight, nameof(height));");
+            }
+
+            if (spec.InputWidth is not null)
+            {
+                writer.Line("global::ConvGen.LayerChecks.FixedSize(width, InputWidth, nameof(width));");
+            }
+
+            writer.Line("outputHeight = OutputHeight(height);");
+            writer.Line("outputWidth = OutputWidth(width);");
+        }
+        else
+        {
+            writer.Line("// The output length for an input length, after checking any fixed input length.");
+            writer.Open("private static int ResolveOutputLength(int length)");
+            if (spec.InputWidth is not null)
+            {
+                writer.Line("global::ConvGen.LayerChecks.FixedSize(length, InputLength, nameof(length));");
+            }
+
+            writer.Line("return OutputLength(length);");
+        }
+
+        writer.Close();
+    }
+
+    private static void PublicForward(SourceWriter writer, ConvSpec spec)
+    {
+        if (spec.Kind == LayerKind.Conv2d)
+        {
+            writer.Lines("""
+                /// <summary>Runs the layer on <paramref name="batch"/> NCHW images; allocates nothing in steady state.</summary>
+                /// <param name="input">batch x InChannels x height x width values.</param>
+                /// <param name="output">batch x OutChannels x OutputHeight(height) x OutputWidth(width) values, overwritten.</param>
+                /// <exception cref="global::System.ArgumentException">A size is not positive, the input is smaller than the kernel needs,
+                /// a span has the wrong length, or the spans overlap.</exception>
+                public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width)
+                {
+                    global::ConvGen.LayerChecks.Batch(batch);
+                    ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);
+                    global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);
+                    Run(input, output, batch, height, width, outputHeight, outputWidth);
+                }
+                """);
+        }
+        else
+        {
+            writer.Lines("""
+                /// <summary>Runs the layer on <paramref name="batch"/> NCL sequences; allocates nothing in steady state.</summary>
+                /// <param name="input">batch x InChannels x length values.</param>
+                /// <param name="output">batch x OutChannels x OutputLength(length) values, overwritten.</param>
+                /// <exception cref="global::System.ArgumentException">A size is not positive, the input is shorter than the kernel needs,
+                /// a span has the wrong length, or the spans overlap.</exception>
+                public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int length)
+                {
+                    global::ConvGen.LayerChecks.Batch(batch);
+                    int outputLength = ResolveOutputLength(length);
+                    global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [length], OutChannels, [outputLength]);
+                    Run(input, output, batch, 1, length, 1, outputLength);
+                }
+                """);
+        }
+    }
+
+    private static void LayerInterface(SourceWriter writer, bool is2d)
+    {
+        string read = is2d
+            ? "global::ConvGen.LayerShapes.ReadImages(inputShape, InChannels, out int batch, out int height, out int width);"
+            : "global::ConvGen.LayerShapes.ReadSequences(inputShape, InChannels, out int batch, out int length);";
+        writer.Line("/// <inheritdoc/>");
+        writer.Open("public nint[] GetOutputShape(global::System.ReadOnlySpan<nint> inputShape)");
+        writer.Line(read);
+        if (is2d)
+        {
+            writer.Line("ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);");
+            writer.Line("return global::ConvGen.LayerShapes.Images(inputShape.Length, batch, OutChannels, outputHeight, outputWidth);");
+        }
+        else
+        {
+            writer.Line("return global::ConvGen.LayerShapes.Sequences(inputShape.Length, batch, OutChannels, ResolveOutputLength(length));");
+        }
+
+        writer.Close();
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        writer.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<nint> inputShape, global::System.Span<float> output)");
+        writer.Line(read);
+        writer.Line(is2d ? "Forward(input, output, batch, height, width);" : "Forward(input, output, batch, length);");
+        writer.Close();
+        writer.Line();
+        writer.Line($"/// <summary>Runs the layer on a {(is2d ? "NCHW (or CHW)" : "NCL (or CL)")} tensor and returns a new output tensor.</summary>");
+        writer.Line("public global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.Tensor<float> input) =>");
+        writer.Line("    global::ConvGen.LayerTensors.Forward(this, input);");
+        writer.Line();
+        writer.Line("int global::ConvGen.ILayer.ParameterCount => ParameterCount;");
+    }
+
+    private static void Run(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        var geometry = new KernelGeometry(spec);
+        writer.Line("// Pads each image into pooled scratch memory and runs the kernel on it, image by image.");
+        writer.Open("private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)");
+        writer.Line($"// Scratch for one image: {spec.InChannels} channels x {spec.StrideWidth} stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).");
+        writer.Line($"int paddedHeight = checked(height + {spec.PadTop + spec.PadBottom});");
+        writer.Line("int phaseWidth = global::System.Math.Max(outputWidth, global::System.Numerics.Vector<float>.Count) + MaxTapShift;");
+        writer.Line($"int scratchLength = global::ConvGen.LayerChecks.ScratchLength({spec.InChannels * spec.StrideWidth}, paddedHeight, phaseWidth);");
+        writer.Line("float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);");
+        writer.Open("try");
+        writer.Line($"int inputImage = {spec.InChannels} * height * width;");
+        writer.Line($"int outputImage = {spec.OutChannels} * outputHeight * outputWidth;");
+        writer.Open("for (int image = 0; image < batch; image++)");
+        writer.Line("FillPaddedInput(input.Slice(image * inputImage, inputImage), scratch, height, width, paddedHeight, phaseWidth);");
+        writer.Line($"{plan.KernelName}(scratch, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output.Slice(image * outputImage, outputImage){geometry.CallArguments});");
+        writer.Close();
+        writer.Close();
+        writer.Open("finally");
+        writer.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);");
+        writer.Close();
+        writer.Close();
+    }
+
+    private static string Signed(long value) => value switch
+    {
+        0 => "",
+        > 0 => $" + {value}",
+        _ => $" - {-value}",
+    };
+}

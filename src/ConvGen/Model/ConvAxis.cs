@@ -1,0 +1,18 @@
+using System;
+
+namespace ConvGen.Generator.Model;
+
+/// <summary>Shape arithmetic along one spatial axis, PyTorch's: out = floor((in + pads - d*(k-1) - 1) / s) + 1.</summary>
+internal readonly record struct ConvAxis(int Kernel, int Stride, int PadBefore, int PadAfter, int Dilation)
+{
+    /// <summary>Extent of the dilated kernel: d*(k-1)+1.</summary>
+    public long DilatedKernel => ((long)Dilation * (Kernel - 1)) + 1;
+
+    /// <summary>The constant c in out = floor((in + c) / s) + 1.</summary>
+    public long SizeOffset => (long)PadBefore + PadAfter - DilatedKernel;
+
+    /// <summary>Smallest input that gives a non-empty output.</summary>
+    public long MinimumInput => Math.Max(1, -SizeOffset);
+
+    public long OutputSize(long input) => input + SizeOffset < 0 ? 0 : ((input + SizeOffset) / Stride) + 1;
+}

@@ -1,0 +1,41 @@
+namespace ConvGen.Generator.Model;
+
+/// <summary>
+/// A valid convolution with every default and override resolved. A Conv1d is held as a Conv2d of
+/// height 1 (kernel 1, stride 1, no vertical padding), so planner and emitter serve both.
+/// </summary>
+internal sealed record ConvSpec(
+    LayerKind Kind,
+    int InChannels,
+    int OutChannels,
+    int KernelHeight,
+    int KernelWidth,
+    int StrideHeight,
+    int StrideWidth,
+    int PadTop,
+    int PadBottom,
+    int PadLeft,
+    int PadRight,
+    int DilationHeight,
+    int DilationWidth,
+    int Groups,
+    bool HasBias,
+    PaddingMode Padding,
+    int? InputHeight,
+    int? InputWidth)
+{
+    public int InChannelsPerGroup => InChannels / Groups;
+
+    public int OutChannelsPerGroup => OutChannels / Groups;
+
+    public int WeightLength => OutChannels * InChannelsPerGroup * KernelHeight * KernelWidth;
+
+    public int ParameterCount => WeightLength + (HasBias ? OutChannels : 0);
+
+    /// <summary>Inputs each output sums over: PyTorch's fan_in.</summary>
+    public int FanIn => InChannelsPerGroup * KernelHeight * KernelWidth;
+
+    public ConvAxis Vertical => new(KernelHeight, StrideHeight, PadTop, PadBottom, DilationHeight);
+
+    public ConvAxis Horizontal => new(KernelWidth, StrideWidth, PadLeft, PadRight, DilationWidth);
+}

@@ -1,0 +1,8 @@
+namespace ConvGen.Generator.Model;
+
+/// <summary>Which attribute declared the layer.</summary>
+internal enum LayerKind
+{
+    Conv1d,
+    Conv2d,
+}

@@ -1,0 +1,36 @@
+using System;
+using ConvGen.Generator.Model;
+
+namespace ConvGen.Generator.Planning;
+
+/// <summary>Pure function from a valid <see cref="ConvSpec"/> to the <see cref="KernelPlan"/> the emitter writes.</summary>
+internal static class KernelPlanner
+{
+    /// <summary>Most output channels held in registers at once: each takes one vector accumulator.</summary>
+    internal const int MaxChannelTile = 8;
+
+    /// <summary>Largest number of taps unrolled in full; beyond it the row loop stays a loop.</summary>
+    internal const int MaxUnrolledTaps = 64;
+
+    /// <summary>Widest kernel row unrolled; beyond it the column loop stays a loop too.</summary>
+    internal const int MaxUnrolledColumns = 16;
+
+    public static KernelPlan Plan(ConvSpec spec)
+    {
+        int perGroup = spec.OutChannelsPerGroup;
+        int tile = Math.Min(perGroup, MaxChannelTile);
+        bool unrollColumns = spec.KernelWidth <= MaxUnrolledColumns;
+        bool unrollRows = unrollColumns && spec.KernelHeight * spec.KernelWidth <= MaxUnrolledTaps;
+        string name = spec.Kind == LayerKind.Conv2d
+            ? $"Conv2dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelHeight}x{spec.KernelWidth}_s{spec.StrideHeight}x{spec.StrideWidth}_d{spec.DilationHeight}x{spec.DilationWidth}_g{spec.Groups}__{tile}cx1v"
+            : $"Conv1dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelWidth}_s{spec.StrideWidth}_d{spec.DilationWidth}_g{spec.Groups}__{tile}cx1v";
+        return new KernelPlan(
+            name,
+            tile,
+            perGroup / tile,
+            perGroup % tile,
+            unrollRows,
+            unrollColumns,
+            spec.DilationWidth * (spec.KernelWidth - 1) / spec.StrideWidth);
+    }
+}
