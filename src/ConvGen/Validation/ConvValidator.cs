@@ -202,9 +202,10 @@ internal static class ConvValidator
         foreach (var (value, dilation, what) in new[] { (kernelH, dilationH, "height"), (kernelW, dilationW, "width") })
         {
             long extent = ((long)dilation.Number * (value.Number - 1)) + 1;
-            if (extent > MaxExtent)
+            var at = dilation.Number > 1 ? dilation.At : value.At;
+            if (extent > MaxExtent && !diagnostics.Exists(d => d.Descriptor == LayerTooLarge && d.Location == at))
             {
-                diagnostics.Add(DiagnosticInfo.Create(LayerTooLarge, value.At ?? dilation.At, $"dilated kernel {what}", extent, $"at most {MaxExtent}"));
+                diagnostics.Add(DiagnosticInfo.Create(LayerTooLarge, at, $"dilated kernel {what}", extent, $"at most {MaxExtent}"));
             }
         }
 

@@ -1,0 +1,97 @@
+using System.Linq;
+using ConvGen.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Xunit;
+
+namespace ConvGen.Tests.Driver;
+
+/// <summary>One case per diagnostic: the exact ID, the exact source text it points at, and no other diagnostic.</summary>
+public class DiagnosticTests
+{
+    [Theory]
+    [InlineData("[Conv2d(@in: 4, @out: 64, k: 3, groups: 3)] public partial class L;", "CG0001", "groups: 3", "groups (3) must divide in (4) and out (64)")]
+    [InlineData("[Conv2d(@in: 6, @out: 8, k: 3, groups: 4)] public partial class L;", "CG0001", "groups: 4", "groups (4) must divide in (6) and out (8)")]
+    [InlineData("[Conv2d(@in: 0, @out: 8, k: 3)] public partial class L;", "CG0002", "@in: 0", "in (0) must be a positive number of channels")]
+    [InlineData("[Conv1d(@in: 2, @out: -1, k: 3)] public partial class L;", "CG0002", "@out: -1", "out (-1)")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, kh: 0, kw: 3)] public partial class L;", "CG0003", "kh: 0", "kernel size kh (0) must be at least 1")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 0)] public partial class L;", "CG0003", "k: 0", "kernel size k (0)")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, sw: 0)] public partial class L;", "CG0004", "sw: 0", "stride sw (0) must be at least 1")]
+    [InlineData("[Conv1d(@in: 3, @out: 8, k: 3, s: -2)] public partial class L;", "CG0004", "s: -2", "stride s (-2)")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, d: -1)] public partial class L;", "CG0005", "d: -1", "dilation d (-1) must be at least 1")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, groups: 0)] public partial class L;", "CG0006", "groups: 0", "groups (0) must be at least 1")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, p: -1)] public partial class L;", "CG0007", "p: -1", "padding p (-1) must be 0 or more")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, pw: -2)] public partial class L;", "CG0007", "pw: -2", "padding pw (-2)")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, p: 1, padding: Padding.Same)] public partial class L;", "CG0008", "p: 1", "p (1) cannot be combined with padding: Padding.Same")]
+    [InlineData("[Conv1d(@in: 3, @out: 8, k: 3, p: 0, padding: Padding.Valid)] public partial class L;", "CG0008", "p: 0", "Padding.Valid")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, s: 2, padding: Padding.Same)] public partial class L;", "CG0009", "padding: Padding.Same", "needs stride 1, but stride s is 2")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, sh: 3, padding: Padding.Same)] public partial class L;", "CG0009", "padding: Padding.Same", "stride sh is 3")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 5, h: 3, w: 8)] public partial class L;", "CG0010", "h: 3", "input height 3 gives an empty output: kernel 5 with dilation 1 spans 5, padding adds 0; the input height must be at least 5")]
+    [InlineData("[Conv1d(@in: 3, @out: 8, k: 3, d: 4, p: 1, length: 6)] public partial class L;", "CG0010", "length: 6", "input length 6 gives an empty output: kernel 3 with dilation 4 spans 9, padding adds 2; the input length must be at least 7")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, w: -2)] public partial class L;", "CG0011", "w: -2", "input size w (-2) must be positive")]
+    [InlineData("[Conv2d(@in: 3, @out: 8)] public partial class L;", "CG0012", "Conv2d(@in: 3, @out: 8)", "[Conv2d] has no kernel size ; give k, or kh and kw")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, kh: 3)] public partial class L;", "CG0012", "Conv2d(@in: 3, @out: 8, kh: 3)", "no kernel size width; give kw (or k)")]
+    [InlineData("[Conv1d(@in: 3, @out: 8)] public partial class L;", "CG0012", "Conv1d(@in: 3, @out: 8)", "give k")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, padding: (Padding)7)] public partial class L;", "CG0013", "padding: (Padding)7", "padding (7) is not a Padding value")]
+    [InlineData("[Conv2d(@in: 65536, @out: 65536, k: 3)] public partial class L;", "CG0014", "Conv2d(@in: 65536, @out: 65536, k: 3)", "weight count (38654705664) exceeds")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, d: 1000000)] public partial class L;", "CG0014", "d: 1000000", "dilated kernel height (2000001) exceeds")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3)] public class L;", "CG0015", "L", "'L' must be declared partial")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3)] public partial class L<T>;", "CG0016", "L", "'L' is generic")]
+    [InlineData("public class Outer { [Conv2d(@in: 3, @out: 8, k: 3)] public partial class L; }", "CG0017", "L", "'Outer' contains the layer 'L' and must be declared partial too")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3)] public static partial class L;", "CG0018", "L", "'L' is a static class; [Conv2d] needs a non-static partial class")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3)] [Conv1d(@in: 3, @out: 8, k: 3)] public partial class L;", "CG0019", "Conv1d(@in: 3, @out: 8, k: 3)", "'L' has more than one [Conv1d]/[Conv2d] attribute")]
+    public void Reports_each_rule_on_the_offending_argument(string declaration, string id, string locationText, string messagePart)
+    {
+        var result = GeneratorRunner.Run("using ConvGen;\nnamespace Demo;\n" + declaration);
+
+        var diagnostic = Assert.Single(result.AllDiagnostics);
+        Assert.Equal(id, diagnostic.Id);
+        Assert.Equal(DiagnosticSeverity.Error, diagnostic.Severity);
+        Assert.Equal(locationText, SourceAt(result, diagnostic.Location));
+        Assert.Contains(messagePart, diagnostic.GetMessage(), System.StringComparison.Ordinal);
+        Assert.Empty(result.RunResult.GeneratedTrees);
+    }
+
+    /// <summary>The source text a diagnostic points at (generator diagnostics carry file locations, not trees).</summary>
+    private static string SourceAt(GeneratorResult result, Location location)
+    {
+        string path = location.GetLineSpan().Path;
+        var tree = result.Output.SyntaxTrees.Single(t => t.FilePath == path);
+        return tree.GetText().ToString(location.SourceSpan);
+    }
+
+    [Fact]
+    public void Reports_every_broken_argument_not_only_the_first()
+    {
+        var result = GeneratorRunner.Run("using ConvGen;\n[Conv2d(@in: 0, @out: 8, kh: 0, kw: 2, sh: 0, dw: 0, ph: -1)] public partial class L;");
+
+        Assert.Equal(["CG0002", "CG0003", "CG0004", "CG0005", "CG0007"], result.AllDiagnostics.Select(d => d.Id).Order());
+    }
+
+    [Fact]
+    public void Struct_targets_are_reported_beside_the_compiler_error()
+    {
+        var result = GeneratorRunner.Run("using ConvGen;\n[Conv2d(@in: 3, @out: 8, k: 3)] public partial struct L;");
+
+        Assert.Contains(result.AllDiagnostics, d => d.Id == "CS0592");
+        Assert.Empty(result.RunResult.GeneratedTrees);
+    }
+
+    [Fact]
+    public void A_valid_layer_has_no_diagnostics_and_compiles_with_all_warnings_as_errors()
+    {
+        var result = GeneratorRunner.Run("""
+            using ConvGen;
+            namespace Demo;
+            public partial class Outer
+            {
+                [Conv2d(@in: 8, @out: 14, kh: 3, kw: 2, sh: 2)]
+                internal partial class Inner;
+            }
+            [Conv1d(@in: 4, @out: 4, k: 4, groups: 4, padding: Padding.Same, bias: false)]
+            public partial record Signal;
+            """);
+
+        Assert.Empty(result.AllDiagnostics);
+        Assert.Equal(2, result.RunResult.GeneratedTrees.Length);
+    }
+}

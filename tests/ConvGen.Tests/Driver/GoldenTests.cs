@@ -1,0 +1,29 @@
+using ConvGen.Tests.Infrastructure;
+using Xunit;
+
+namespace ConvGen.Tests.Driver;
+
+/// <summary>The generated source of representative layers, compared with committed golden files
+/// (Golden/*.verified.cs; CONVGEN_UPDATE_GOLDEN=1 rewrites them). Each must also compile cleanly.</summary>
+public class GoldenTests
+{
+    [Theory]
+    // The design card's RGB stem: dense, 8-channel tiles, all taps unrolled.
+    [InlineData("Stem", "namespace Demo;\n[Conv2d(@in: 3, @out: 64, k: 3, s: 1, p: 1, groups: 1)] public partial class Stem;")]
+    // Depthwise, stride 2 (two phases), no bias, nested in a partial type.
+    [InlineData("DepthwiseStrided", "namespace Demo;\npublic partial class Block { [Conv2d(@in: 32, @out: 32, k: 3, s: 2, p: 1, groups: 32, bias: false)] internal partial class DepthwiseStrided; }")]
+    // Rectangular kernel, per-axis stride, 14 outputs per tile of 8 (one remainder tile), fixed input size.
+    [InlineData("Rectangular", "[Conv2d(@in: 8, @out: 14, kh: 3, kw: 2, sh: 2, h: 16, w: 9)] public partial class Rectangular;")]
+    // 1-D, dilated, 'same' padding with an even kernel, grouped, global namespace.
+    [InlineData("Signal", "[Conv1d(@in: 4, @out: 6, k: 4, d: 2, groups: 2, padding: Padding.Same)] public partial class Signal;")]
+    // A kernel too wide to unroll: looped rows and columns.
+    [InlineData("WideKernel", "namespace Demo;\n[Conv1d(@in: 1, @out: 3, k: 31, s: 3)] public partial class WideKernel;")]
+    public void Generated_source_matches_the_golden_file(string name, string declaration)
+    {
+        var result = GeneratorRunner.Run("using ConvGen;\n" + declaration);
+
+        Assert.Empty(result.AllDiagnostics);
+        var generated = Assert.Single(result.RunResult.GeneratedTrees);
+        GoldenFile.Verify(name, generated.GetText().ToString());
+    }
+}

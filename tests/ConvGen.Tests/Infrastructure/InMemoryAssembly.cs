@@ -1,0 +1,26 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+using Microsoft.CodeAnalysis;
+
+namespace ConvGen.Tests.Infrastructure;
+
+/// <summary>Emits a compilation and loads it into its own collectible context.</summary>
+internal static class InMemoryAssembly
+{
+    public static Assembly Load(Compilation compilation)
+    {
+        using var stream = new MemoryStream();
+        var result = compilation.Emit(stream);
+        if (!result.Success)
+        {
+            var errors = result.Diagnostics.Where(d => d.Severity >= DiagnosticSeverity.Warning).Take(20);
+            throw new InvalidOperationException("the generated code does not compile:\n" + string.Join("\n", errors));
+        }
+
+        stream.Position = 0;
+        return new AssemblyLoadContext(compilation.AssemblyName, isCollectible: true).LoadFromStream(stream);
+    }
+}
