@@ -76,17 +76,18 @@ public static class LayerChecks
     }
 
     /// <summary>Elements of a scratch buffer of planes x rows x columns, or a clear error when it would be too large.</summary>
-    public static int ScratchLength(int planes, int rows, int columns)
+    public static int ScratchLength(long planes, int rows, int columns)
     {
-        long length = (long)planes * rows * columns;
-        return length <= Array.MaxLength
-            ? (int)length
+        // Compared in double first: planes x rows x columns can exceed even a long.
+        return (double)planes * rows * columns <= Array.MaxLength
+            ? (int)(planes * rows * columns)
             : throw new ArgumentException($"the padded input ({planes} x {rows} x {columns} values) is too large for one buffer.");
     }
 
     private static void Length(int actual, string name, int batch, int channels, ReadOnlySpan<int> size)
     {
-        long expected = (long)batch * channels;
+        // In double: exact up to 2^53, and a product beyond that cannot equal an int anyway.
+        double expected = (double)batch * channels;
         string shape = $"{batch} x {channels}";
         foreach (int extent in size)
         {
@@ -96,7 +97,7 @@ public static class LayerChecks
 
         if (actual != expected)
         {
-            throw new ArgumentException($"{name} has {actual} values, but shape [{shape}] needs {expected}.", name);
+            throw new ArgumentException($"{name} has {actual} values, but shape [{shape}] needs {expected:F0}.", name);
         }
     }
 }

@@ -156,7 +156,7 @@ internal static class ForwardEmitter
         writer.Line($"// Scratch for one image: {spec.InChannels} channels x {spec.StrideWidth} stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).");
         writer.Line($"int paddedHeight = checked(height + {spec.PadTop + spec.PadBottom});");
         writer.Line("int phaseWidth = global::System.Math.Max(outputWidth, global::System.Numerics.Vector<float>.Count) + MaxTapShift;");
-        writer.Line($"int scratchLength = global::ConvGen.LayerChecks.ScratchLength({spec.InChannels * spec.StrideWidth}, paddedHeight, phaseWidth);");
+        writer.Line($"int scratchLength = global::ConvGen.LayerChecks.ScratchLength({(long)spec.InChannels * spec.StrideWidth}, paddedHeight, phaseWidth);");
         writer.Line("float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);");
         writer.Open("try");
         writer.Line($"int inputImage = {spec.InChannels} * height * width;");

@@ -11,7 +11,7 @@ namespace ConvGen.Generator.Validation;
 /// </summary>
 internal static class ConvValidator
 {
-    /// <summary>Largest weight tensor, dilated kernel extent, pad or fixed input size we generate for.</summary>
+    /// <summary>Largest weight tensor, and largest dilated kernel extent, stride, pad or fixed input size, we generate for.</summary>
     internal const long MaxWeightLength = 1L << 28;
     internal const long MaxExtent = 1L << 20;
 
@@ -88,7 +88,7 @@ internal static class ConvValidator
             }
         }
 
-        CheckTooLarge(diagnostics, request, inChannels, outChannels, groups, kernelH, kernelW, dilationH, dilationW, padH, padW, inputH, inputW);
+        CheckTooLarge(diagnostics, request, inChannels, outChannels, groups, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padH, padW, inputH, inputW);
         if (diagnostics.Count > 0)
         {
             return (null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
@@ -189,7 +189,7 @@ internal static class ConvValidator
 
     private static void CheckTooLarge(
         List<DiagnosticInfo> diagnostics, LayerRequest request, ResolvedValue inChannels, ResolvedValue outChannels, ResolvedValue groups,
-        ResolvedValue kernelH, ResolvedValue kernelW, ResolvedValue dilationH, ResolvedValue dilationW,
+        ResolvedValue kernelH, ResolvedValue kernelW, ResolvedValue strideH, ResolvedValue strideW, ResolvedValue dilationH, ResolvedValue dilationW,
         ResolvedValue padH, ResolvedValue padW, ResolvedValue inputH, ResolvedValue inputW)
     {
         long perGroup = groups.Number > 0 && inChannels.Number % groups.Number == 0 ? inChannels.Number / groups.Number : inChannels.Number;
@@ -209,7 +209,7 @@ internal static class ConvValidator
             }
         }
 
-        foreach (var value in new[] { padH, padW, inputH, inputW })
+        foreach (var value in new[] { padH, padW, inputH, inputW, strideH, strideW })
         {
             if (value.Number > MaxExtent)
             {

@@ -34,6 +34,7 @@ public class DiagnosticTests
     [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, padding: (Padding)7)] public partial class L;", "CG0013", "padding: (Padding)7", "padding (7) is not a Padding value")]
     [InlineData("[Conv2d(@in: 65536, @out: 65536, k: 3)] public partial class L;", "CG0014", "Conv2d(@in: 65536, @out: 65536, k: 3)", "weight count (38654705664) exceeds")]
     [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, d: 1000000)] public partial class L;", "CG0014", "d: 1000000", "dilated kernel height (2000001) exceeds")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, sw: 2000000)] public partial class L;", "CG0014", "sw: 2000000", "sw (2000000) exceeds what ConvGen supports (at most 1048576)")]
     [InlineData("[Conv2d(@in: 3, @out: 8, k: 3)] public class L;", "CG0015", "L", "'L' must be declared partial")]
     [InlineData("[Conv2d(@in: 3, @out: 8, k: 3)] public partial class L<T>;", "CG0016", "L", "'L' is generic")]
     [InlineData("public class Outer { [Conv2d(@in: 3, @out: 8, k: 3)] public partial class L; }", "CG0017", "L", "'Outer' contains the layer 'L' and must be declared partial too")]
