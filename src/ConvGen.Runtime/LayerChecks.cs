@@ -88,15 +88,19 @@ public static class LayerChecks
     {
         // In double: exact up to 2^53, and a product beyond that cannot equal an int anyway.
         double expected = (double)batch * channels;
-        string shape = $"{batch} x {channels}";
         foreach (int extent in size)
         {
             expected *= extent;
-            shape += $" x {extent}";
         }
 
         if (actual != expected)
         {
+            string shape = $"{batch} x {channels}";
+            foreach (int extent in size)
+            {
+                shape += $" x {extent}";
+            }
+
             throw new ArgumentException($"{name} has {actual} values, but shape [{shape}] needs {expected:F0}.", name);
         }
     }
