@@ -10,8 +10,6 @@ namespace ConvGen.Tests.Numeric;
 public sealed record RandomLayerCase(
     int Index, bool Is1d, string Attribute, ConvGeometry Geometry, bool HasBias, int Batch, int Height, int Width)
 {
-    public string ClassName => $"L{Index}";
-
     public nint[] InputShape => Is1d ? [Batch, Geometry.InChannels, Width] : [Batch, Geometry.InChannels, Height, Width];
 
     public override string ToString() => $"#{Index} [{Attribute}] on input {ConvGen.LayerShapes.Format(InputShape)}";

@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Reflection;
-using System.Text;
 using ConvGen.Tests.Infrastructure;
 using Xunit;
 
@@ -10,11 +8,8 @@ namespace ConvGen.Tests.Numeric;
 
 /// <summary>
 /// Draws 320 valid layers with a fixed seed, generates and compiles all of them in one in-memory
-/// compilation, runs each on random data and compares every output with the float64 reference.
-/// Tolerance: float32 accumulation of n = fan_in + 1 terms in any order is within
-/// n * 2^-24 * sum|terms| of the exact sum; we allow twice that, relative to the reference's
-/// magnitude (|bias| + sum |w*x|) of each output. A wrong tap, weight or offset errs by about
-/// |w*x| ~ magnitude / fan_in, far above this bound.
+/// compilation, runs each on random data and compares every output with the float64 reference,
+/// within twice the float32 accumulation bound of <see cref="ReferenceCheck"/>.
 /// </summary>
 public class RandomLayerTests
 {
@@ -22,7 +17,7 @@ public class RandomLayerTests
     private const int Count = 320;
 
     private static readonly IReadOnlyList<RandomLayerCase> Cases = RandomLayerCase.Draw(Seed, Count);
-    private static readonly Lazy<Func<int, float[], float[], ILayer>> Factory = new(CompileAll);
+    private static readonly Lazy<Func<int, float[], float[], ILayer>> Factory = new(() => LayerCompiler.Compile([.. Cases.Select(c => c.Attribute)]));
 
     public static IEnumerable<object[]> CaseIndices => Enumerable.Range(0, Count).Select(i => new object[] { i });
 
@@ -42,21 +37,9 @@ public class RandomLayerTests
         var output = new float[outputShape.Aggregate(1, (product, extent) => product * (int)extent)];
         layer.Forward(input, layerCase.InputShape, output);
 
-        var expected = new double[output.Length];
-        var magnitude = new double[output.Length];
-        ReferenceConvolution.Conv2d(g, input, layerCase.Batch, layerCase.Height, layerCase.Width, weight, bias, expected, magnitude);
-        Assert.Equal(expected.Length, output.Length);
+        var magnitude = ReferenceCheck.Magnitude(g, input, layerCase.Batch, layerCase.Height, layerCase.Width, weight, bias, out double[] expected);
         int fanIn = g.InChannels / g.Groups * g.KernelHeight * g.KernelWidth;
-        double relative = 2.0 * (fanIn + 1) * Math.Pow(2, -24);
-        for (int i = 0; i < output.Length; i++)
-        {
-            double error = Math.Abs(output[i] - expected[i]);
-            if (!(error <= relative * magnitude[i]))
-            {
-                Assert.Fail($"{layerCase}: output {i} of shape {LayerShapes.Format(outputShape)} is {output[i]}, " +
-                    $"the reference says {expected[i]} (error {error:E2} > {relative * magnitude[i]:E2})");
-            }
-        }
+        ReferenceCheck.AssertClose(output, i => expected[i], magnitude, fanIn, computations: 1, $"{layerCase}, output shape {LayerShapes.Format(outputShape)}");
     }
 
     [Fact]
@@ -90,44 +73,5 @@ public class RandomLayerTests
         }
 
         return values;
-    }
-
-    /// <summary>Generates every case into one compilation (with a factory to construct them), checks it
-    /// has no diagnostic at all, loads it, and returns the factory.</summary>
-    private static Func<int, float[], float[], ILayer> CompileAll()
-    {
-        var source = new StringBuilder("using ConvGen;\nnamespace RandomLayers;\n");
-        foreach (var layerCase in Cases)
-        {
-            source.AppendLine($"[{layerCase.Attribute}] public partial class {layerCase.ClassName};");
-        }
-
-        source.AppendLine("public static class Factory");
-        source.AppendLine("{");
-        source.AppendLine("    public static ILayer Create(int index, float[] weight, float[] bias) => index switch");
-        source.AppendLine("    {");
-        foreach (var layerCase in Cases)
-        {
-            source.AppendLine($"        {layerCase.Index} => new {layerCase.ClassName}(weight, bias),");
-        }
-
-        source.AppendLine("        _ => throw new System.ArgumentOutOfRangeException(nameof(index)),");
-        source.AppendLine("    };");
-        source.AppendLine("}");
-
-        var result = GeneratorRunner.Run(source.ToString());
-        Assert.Empty(result.AllDiagnostics);
-        var create = InMemoryAssembly.Load(result.Output).GetType("RandomLayers.Factory")!.GetMethod("Create")!;
-        return (index, weight, bias) =>
-        {
-            try
-            {
-                return (ILayer)create.Invoke(null, [index, weight, bias])!;
-            }
-            catch (TargetInvocationException e) when (e.InnerException is not null)
-            {
-                throw e.InnerException;
-            }
-        };
     }
 }

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+
+namespace ConvGen.Onnx;
+
+/// <summary>
+/// An ONNX model (<c>ModelProto</c>) read by ConvGen's own protobuf reader: the opset and the graph's
+/// nodes, initializers, inputs and outputs. Malformed files raise <see cref="FormatException"/>.
+/// </summary>
+public sealed class OnnxModel
+{
+    private OnnxModel(long irVersion, long opsetVersion, OnnxNode[] nodes, OnnxTensor[] initializers, OnnxValueInfo[] inputs, OnnxValueInfo[] outputs)
+    {
+        (IrVersion, OpsetVersion, Nodes, Initializers, Inputs, Outputs) = (irVersion, opsetVersion, nodes, initializers, inputs, outputs);
+    }
+
+    /// <summary>The ONNX IR version the file was written with.</summary>
+    public long IrVersion { get; }
+
+    /// <summary>The version of the default ("ai.onnx") operator set.</summary>
+    public long OpsetVersion { get; }
+
+    /// <summary>The graph's nodes in file order (topologically sorted in valid models).</summary>
+    public IReadOnlyList<OnnxNode> Nodes { get; }
+
+    /// <summary>Constant tensors (trained parameters) of the graph.</summary>
+    public IReadOnlyList<OnnxTensor> Initializers { get; }
+
+    /// <summary>The graph's inputs (may include initializers in older models).</summary>
+    public IReadOnlyList<OnnxValueInfo> Inputs { get; }
+
+    /// <summary>The graph's outputs.</summary>
+    public IReadOnlyList<OnnxValueInfo> Outputs { get; }
+
+    /// <summary>The initializer called <paramref name="name"/>, or null.</summary>
+    public OnnxTensor? Initializer(string name) => Initializers.FirstOrDefault(t => t.Name == name);
+
+    /// <summary>Reads an .onnx file.</summary>
+    public static OnnxModel Load(string path) => Parse(File.ReadAllBytes(path));
+
+    /// <summary>Parses a serialised ModelProto.</summary>
+    public static OnnxModel Parse(byte[] bytes)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var reader = new ProtoReader(bytes);
+        long irVersion = 0, opset = 0;
+        var nodes = new List<OnnxNode>();
+        var initializers = new List<OnnxTensor>();
+        var inputs = new List<OnnxValueInfo>();
+        var outputs = new List<OnnxValueInfo>();
+        while (reader.Next())
+        {
+            switch (reader.Field)
+            {
+                case 1:
+                    irVersion = reader.ReadInt64();
+                    break;
+                case 7:
+                    ReadGraph(reader.ReadMessage(), nodes, initializers, inputs, outputs);
+                    break;
+                case 8:
+                    var (domain, version) = ReadOpset(reader.ReadMessage());
+                    if (domain is "" or "ai.onnx")
+                    {
+                        opset = version;
+                    }
+
+                    break;
+                default:
+                    reader.Skip();
+                    break;
+            }
+        }
+
+        return new OnnxModel(irVersion, opset, nodes.ToArray(), initializers.ToArray(), inputs.ToArray(), outputs.ToArray());
+    }
+
+    private static void ReadGraph(ProtoReader reader, List<OnnxNode> nodes, List<OnnxTensor> initializers, List<OnnxValueInfo> inputs, List<OnnxValueInfo> outputs)
+    {
+        while (reader.Next())
+        {
+            switch (reader.Field)
+            {
+                case 1: nodes.Add(OnnxNode.Read(reader.ReadMessage())); break;
+                case 5: initializers.Add(OnnxTensor.Read(reader.ReadMessage())); break;
+                case 11: inputs.Add(OnnxValueInfo.Read(reader.ReadMessage())); break;
+                case 12: outputs.Add(OnnxValueInfo.Read(reader.ReadMessage())); break;
+                default: reader.Skip(); break;
+            }
+        }
+    }
+
+    private static (string Domain, long Version) ReadOpset(ProtoReader reader)
+    {
+        string domain = "";
+        long version = 0;
+        while (reader.Next())
+        {
+            switch (reader.Field)
+            {
+                case 1: domain = reader.ReadString(); break;
+                case 2: version = reader.ReadInt64(); break;
+                default: reader.Skip(); break;
+            }
+        }
+
+        return (domain, version);
+    }
+}
