@@ -13,3 +13,6 @@ public partial class Fixed8x6;
 
 [Conv1d(@in: 2, @out: 3, k: 5, d: 2, padding: Padding.Same)]
 public partial class DilatedSignal;
+
+[Conv1d(@in: 1, @out: 1, k: 3, padding: Padding.Full)]
+public partial class FullSignal;

@@ -95,6 +95,16 @@ public class LayerApiTests
         Assert.Contains("overlap", Assert.Throws<ArgumentException>(() => padded.Forward(shared.AsSpan(0, 75), shared.AsSpan(50, 125), 1, 5, 5)).Message);
     }
 
+    [Fact]
+    public void Sizes_whose_products_overflow_int_are_rejected_clearly()
+    {
+        var layer = new Padded3x3();
+        Assert.Contains("needs 3298534883328", Assert.Throws<ArgumentException>(() => layer.Forward(new float[75], new float[125], 1, 1 << 20, 1 << 20)).Message);
+        Assert.Contains("needs 6442450941", Assert.Throws<ArgumentException>(() => new FullSignal().Forward(new float[3], new float[5], int.MaxValue, 3)).Message);
+        Assert.Contains("larger than int.MaxValue", Assert.Throws<ArgumentOutOfRangeException>(() => FullSignal.OutputLength(int.MaxValue)).Message);
+        Assert.Throws<ArgumentException>(() => layer.GetOutputShape([1, 3, unchecked((nint)int.MaxValue + 1), 4]));
+    }
+
     public static TheoryData<string, int, int> GuardCases => new()
     {
         { nameof(Padded3x3), 3, 1 }, { nameof(Padded3x3), 4, 3 }, { nameof(Padded3x3), 6, 37 },
