@@ -9,8 +9,9 @@ internal static class KernelPlanner
     /// <summary>Most output channels held in registers at once: each takes one vector accumulator.</summary>
     internal const int MaxChannelTile = 8;
 
-    /// <summary>Largest number of taps unrolled in full; beyond it the row loop stays a loop.</summary>
-    internal const int MaxUnrolledTaps = 64;
+    /// <summary>Most multiply-adds (taps x tile channels) unrolled in full; beyond it the kernel-row
+    /// loop stays a loop, which bounds the generated source whatever the layer's size.</summary>
+    internal const int MaxUnrolledMultiplyAdds = 256;
 
     /// <summary>Widest kernel row unrolled; beyond it the column loop stays a loop too.</summary>
     internal const int MaxUnrolledColumns = 16;
@@ -20,7 +21,7 @@ internal static class KernelPlanner
         int perGroup = spec.OutChannelsPerGroup;
         int tile = Math.Min(perGroup, MaxChannelTile);
         bool unrollColumns = spec.KernelWidth <= MaxUnrolledColumns;
-        bool unrollRows = unrollColumns && spec.KernelHeight * spec.KernelWidth <= MaxUnrolledTaps;
+        bool unrollRows = unrollColumns && spec.KernelHeight * spec.KernelWidth * tile <= MaxUnrolledMultiplyAdds;
         string name = spec.Kind == LayerKind.Conv2d
             ? $"Conv2dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelHeight}x{spec.KernelWidth}_s{spec.StrideHeight}x{spec.StrideWidth}_d{spec.DilationHeight}x{spec.DilationWidth}_g{spec.Groups}__{tile}cx1v"
             : $"Conv1dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelWidth}_s{spec.StrideWidth}_d{spec.DilationWidth}_g{spec.Groups}__{tile}cx1v";

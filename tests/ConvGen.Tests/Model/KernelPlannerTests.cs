@@ -39,11 +39,24 @@ public class KernelPlannerTests
     [Fact]
     public void Large_kernels_are_looped_instead_of_unrolled()
     {
-        var rows = KernelPlanner.Plan(Spec(1, 1, 9, 9));
+        var rows = KernelPlanner.Plan(Spec(1, 1, 17, 16));
         var both = KernelPlanner.Plan(Spec(1, 1, 1, 31));
 
         Assert.Equal((false, true), (rows.UnrollRows, rows.UnrollColumns));
         Assert.Equal((false, false), (both.UnrollRows, both.UnrollColumns));
+    }
+
+    [Theory]
+    [InlineData(1, 16, 16, true)]  // 256 multiply-adds per tile
+    [InlineData(8, 5, 5, true)]    // 200
+    [InlineData(8, 7, 7, false)]   // 392: rows looped, columns unrolled
+    [InlineData(4, 8, 8, true)]    // 256
+    [InlineData(5, 8, 8, false)]   // 320
+    public void Full_unrolling_is_bounded_by_multiply_adds_per_tile(int outChannels, int kh, int kw, bool unrolled)
+    {
+        var plan = KernelPlanner.Plan(Spec(1, outChannels, kh, kw));
+
+        Assert.Equal((unrolled, true), (plan.UnrollRows, plan.UnrollColumns));
     }
 
     [Theory]
