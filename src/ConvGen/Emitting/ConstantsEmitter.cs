@@ -58,6 +58,7 @@ internal static class ConstantsEmitter
 
         writer.Line($"private const int MinimumInput{(spec.Kind == LayerKind.Conv2d ? "Width" : "Length")} = {spec.Horizontal.MinimumInput};");
         writer.Line($"private const int MaxTapShift = {plan.MaxTapShift};");
+        writer.Line($"private const int WidestVector = {VectorType.WidestLanes}; // floats in a Vector512: scratch rows hold at least one");
     }
 
     private static void Constant(SourceWriter writer, string summary, string name, int value)

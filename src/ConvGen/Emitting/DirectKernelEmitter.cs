@@ -11,7 +11,6 @@ namespace ConvGen.Generator.Emitting;
 /// </summary>
 internal static class DirectKernelEmitter
 {
-    private const string Vector = "global::System.Numerics.Vector";
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
 
     public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
@@ -23,10 +22,45 @@ internal static class DirectKernelEmitter
         writer.Line($"/// Plan: register tile of {plan.ChannelTile} output channel(s) x 1 vector, {plan.FullTiles} full tile(s) per group" +
             $"{(plan.RemainderTile > 0 ? $" and one of {plan.RemainderTile}" : "")}; {TapDescription(spec, plan)}; " +
             "the last vector of a row overlaps its neighbour instead of a scalar tail.");
+        writer.Line("/// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).");
         writer.Line("/// </summary>");
+        string parameters = $"global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, " +
+            $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output{geometry.Parameters}";
+        string arguments = $"scratch, weight, bias, output{geometry.CallArguments}";
+        writer.Open($"private static void {plan.KernelName}({parameters})");
+        for (int i = 0; i < VectorType.All.Length; i++)
+        {
+            var vector = VectorType.All[i];
+            bool last = i == VectorType.All.Length - 1;
+            writer.Open(last ? "else" : $"{(i == 0 ? "" : "else ")}if ({vector.Api}.IsHardwareAccelerated)");
+            writer.Line($"{plan.KernelName}_{vector.Suffix}({arguments});");
+            writer.Close();
+        }
+
+        writer.Close();
+        foreach (var vector in VectorType.All)
+        {
+            writer.Line();
+            Kernel(writer, spec, plan, geometry, vector, parameters);
+        }
+
+        foreach (var vector in VectorType.All)
+        {
+            writer.Line();
+            writer.Line("// Stores the first destination.Length lanes of a vector (rows narrower than one vector).");
+            writer.Open($"private static void StoreNarrow({vector.Type} values, global::System.Span<float> buffer, global::System.Span<float> destination)");
+            writer.Line($"{vector.Api}.CopyTo(values, buffer);");
+            writer.Line("buffer.Slice(0, destination.Length).CopyTo(destination);");
+            writer.Close();
+        }
+    }
+
+    /// <summary>The kernel written for one vector type.</summary>
+    private static void Kernel(SourceWriter writer, ConvSpec spec, KernelPlan plan, KernelGeometry geometry, VectorType vector, string parameters)
+    {
+        writer.Line($"// The kernel with {vector.Type}.");
         writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
-        writer.Open($"private static void {plan.KernelName}(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, " +
-            $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output{geometry.Parameters})");
+        writer.Open($"private static void {plan.KernelName}_{vector.Suffix}({parameters})");
         foreach (string constant in geometry.Constants)
         {
             writer.Line(constant);
@@ -42,7 +76,7 @@ internal static class DirectKernelEmitter
             writer.Line($"nint phase{phase} = {phase} * phaseStride;");
         }
 
-        writer.Line($"int vectorWidth = {Vector}<float>.Count;");
+        writer.Line($"int vectorWidth = {vector.Type}.Count;");
         writer.Line("global::System.Span<float> narrowRow = stackalloc float[vectorWidth];");
         writer.Line("ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);");
         writer.Line("ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);");
@@ -58,14 +92,14 @@ internal static class DirectKernelEmitter
         {
             writer.Line($"// {plan.FullTiles} tiles of {plan.ChannelTile} output channels.");
             writer.Open($"for (int tile = 0; tile < {plan.FullTiles}; tile++)");
-            Tile(writer, spec, plan, plan.ChannelTile, $"{groupStart} + (tile * {plan.ChannelTile})");
+            Tile(writer, spec, plan, vector, plan.ChannelTile, $"{groupStart} + (tile * {plan.ChannelTile})");
             writer.Close();
         }
         else if (plan.FullTiles == 1)
         {
             writer.Line($"// One tile of {plan.ChannelTile} output channel(s).");
             writer.Open();
-            Tile(writer, spec, plan, plan.ChannelTile, groupStart);
+            Tile(writer, spec, plan, vector, plan.ChannelTile, groupStart);
             writer.Close();
         }
 
@@ -73,7 +107,7 @@ internal static class DirectKernelEmitter
         {
             writer.Line($"// The group's last {plan.RemainderTile} output channel(s).");
             writer.Open();
-            Tile(writer, spec, plan, plan.RemainderTile, $"{groupStart} + {plan.FullTiles * plan.ChannelTile}");
+            Tile(writer, spec, plan, vector, plan.RemainderTile, $"{groupStart} + {plan.FullTiles * plan.ChannelTile}");
             writer.Close();
         }
 
@@ -83,16 +117,10 @@ internal static class DirectKernelEmitter
         }
 
         writer.Close();
-        writer.Line();
-        writer.Line("// Stores the first destination.Length lanes of a vector (rows narrower than one vector).");
-        writer.Open($"private static void StoreNarrow({Vector}<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)");
-        writer.Line("values.CopyTo(buffer);");
-        writer.Line("buffer.Slice(0, destination.Length).CopyTo(destination);");
-        writer.Close();
     }
 
     /// <summary>One register tile: <paramref name="tile"/> output channels starting at <paramref name="firstChannel"/>, over the whole output image.</summary>
-    private static void Tile(SourceWriter writer, ConvSpec spec, KernelPlan plan, int tile, string firstChannel)
+    private static void Tile(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int tile, string firstChannel)
     {
         writer.Line($"int firstChannel = {firstChannel};");
         if (spec.HasBias)
@@ -100,7 +128,7 @@ internal static class DirectKernelEmitter
             writer.Line("// The tile's biases, broadcast once.");
             for (int t = 0; t < tile; t++)
             {
-                writer.Line($"var bias{t} = new {Vector}<float>(bias[firstChannel + {t}]);");
+                writer.Line($"var bias{t} = {vector.Broadcast($"bias[firstChannel + {t}]")};");
             }
         }
 
@@ -120,19 +148,19 @@ internal static class DirectKernelEmitter
         writer.Line("x = global::System.Math.Max(x, 0);");
         for (int t = 0; t < tile; t++)
         {
-            writer.Line($"var sum{t} = {(spec.HasBias ? $"bias{t}" : $"{Vector}<float>.Zero")};");
+            writer.Line($"var sum{t} = {(spec.HasBias ? $"bias{t}" : $"{vector.Type}.Zero")};");
         }
 
         writer.Line($"ref float input = ref {Unsafe}.Add(ref inputRow, x);");
         writer.Line("ref float taps = ref tileWeight;");
-        writer.Line($"{Vector}<float> pixels;");
+        writer.Line($"{vector.Type} pixels;");
         bool channelLoop = spec.InChannelsPerGroup > 1;
         if (channelLoop)
         {
             writer.Open($"for (int ic = 0; ic < {spec.InChannelsPerGroup}; ic++)");
         }
 
-        Taps(writer, spec, plan, tile);
+        Taps(writer, spec, plan, vector, tile);
         if (channelLoop)
         {
             writer.Line($"input = ref {Unsafe}.Add(ref input, channelStride);");
@@ -145,7 +173,7 @@ internal static class DirectKernelEmitter
         for (int t = 0; t < tile; t++)
         {
             string row = t == 0 ? "outputRow" : $"{Unsafe}.Add(ref outputRow, {t} * outputPlane)";
-            writer.Line($"{Vector}.StoreUnsafe(sum{t}, ref {row}, (nuint)x);");
+            writer.Line($"{vector.Api}.StoreUnsafe(sum{t}, ref {row}, (nuint)x);");
         }
 
         writer.Close();
@@ -161,7 +189,7 @@ internal static class DirectKernelEmitter
     }
 
     /// <summary>Every tap of one input channel: unrolled where the plan says so, looped otherwise.</summary>
-    private static void Taps(SourceWriter writer, ConvSpec spec, KernelPlan plan, int tile)
+    private static void Taps(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int tile)
     {
         int kernelWidth = spec.KernelWidth;
         if (plan.UnrollRows)
@@ -174,7 +202,7 @@ internal static class DirectKernelEmitter
                     : $"ref float {row} = ref {Unsafe}.Add(ref input, {ky * spec.DilationHeight} * rowStride);");
                 for (int kx = 0; kx < kernelWidth; kx++)
                 {
-                    Tap(writer, spec, tile, row, kx, "taps", ((ky * kernelWidth) + kx) * tile);
+                    Tap(writer, spec, vector, tile, row, kx, "taps", ((ky * kernelWidth) + kx) * tile);
                 }
             }
 
@@ -188,7 +216,7 @@ internal static class DirectKernelEmitter
         {
             for (int kx = 0; kx < kernelWidth; kx++)
             {
-                Tap(writer, spec, tile, "row", kx, "rowTaps", kx * tile);
+                Tap(writer, spec, vector, tile, "row", kx, "rowTaps", kx * tile);
             }
         }
         else
@@ -197,11 +225,11 @@ internal static class DirectKernelEmitter
             string offset = spec.StrideWidth == 1
                 ? $"kx * {spec.DilationWidth}"
                 : $"((kx * {spec.DilationWidth} % {spec.StrideWidth}) * phaseStride) + (kx * {spec.DilationWidth} / {spec.StrideWidth})";
-            writer.Line($"pixels = {Vector}.LoadUnsafe(ref row, (nuint)({offset}));");
+            writer.Line($"pixels = {vector.Api}.LoadUnsafe(ref row, (nuint)({offset}));");
             writer.Line($"ref float columnTaps = ref {Unsafe}.Add(ref rowTaps, kx * {tile});");
             for (int t = 0; t < tile; t++)
             {
-                writer.Line($"sum{t} = {Vector}.FusedMultiplyAdd(pixels, new {Vector}<float>({Unsafe}.Add(ref columnTaps, {t})), sum{t});");
+                writer.Line($"sum{t} = {vector.Api}.FusedMultiplyAdd(pixels, {vector.Broadcast($"{Unsafe}.Add(ref columnTaps, {t})")}, sum{t});");
             }
 
             writer.Close();
@@ -211,16 +239,16 @@ internal static class DirectKernelEmitter
     }
 
     /// <summary>One tap (kernel column <paramref name="kx"/> of a row): load the input vector, multiply it into every channel of the tile.</summary>
-    private static void Tap(SourceWriter writer, ConvSpec spec, int tile, string row, int kx, string weights, int weightIndex)
+    private static void Tap(SourceWriter writer, ConvSpec spec, VectorType vector, int tile, string row, int kx, string weights, int weightIndex)
     {
         int shift = kx * spec.DilationWidth;
         int phase = shift % spec.StrideWidth;
         int column = shift / spec.StrideWidth;
         string offset = phase == 0 ? $"(nuint){column}" : column == 0 ? $"(nuint)phase{phase}" : $"(nuint)(phase{phase} + {column})";
-        writer.Line($"pixels = {Vector}.LoadUnsafe(ref {row}, {offset});");
+        writer.Line($"pixels = {vector.Api}.LoadUnsafe(ref {row}, {offset});");
         for (int t = 0; t < tile; t++)
         {
-            writer.Line($"sum{t} = {Vector}.FusedMultiplyAdd(pixels, new {Vector}<float>({Unsafe}.Add(ref {weights}, {weightIndex + t})), sum{t});");
+            writer.Line($"sum{t} = {vector.Api}.FusedMultiplyAdd(pixels, {vector.Broadcast($"{Unsafe}.Add(ref {weights}, {weightIndex + t})")}, sum{t});");
         }
     }
 

@@ -155,7 +155,7 @@ internal static class ForwardEmitter
         writer.Open("private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)");
         writer.Line($"// Scratch for one image: {spec.InChannels} channels x {spec.StrideWidth} stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).");
         writer.Line($"int paddedHeight = checked(height + {spec.PadTop + spec.PadBottom});");
-        writer.Line("int phaseWidth = global::System.Math.Max(outputWidth, global::System.Numerics.Vector<float>.Count) + MaxTapShift;");
+        writer.Line("int phaseWidth = global::System.Math.Max(outputWidth, WidestVector) + MaxTapShift;");
         writer.Line($"int scratchLength = global::ConvGen.LayerChecks.ScratchLength({(long)spec.InChannels * spec.StrideWidth}, paddedHeight, phaseWidth);");
         writer.Line("float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);");
         writer.Open("try");

@@ -29,7 +29,7 @@ internal sealed class KernelGeometry
         {
             long outputWidth = spec.Horizontal.OutputSize(width);
             _constants.Add($"const int outputWidth = {outputWidth};");
-            _constants.Add("int phaseWidth = global::System.Math.Max(outputWidth, global::System.Numerics.Vector<float>.Count) + MaxTapShift;");
+            _constants.Add("const int phaseWidth = (outputWidth > WidestVector ? outputWidth : WidestVector) + MaxTapShift;");
         }
         else
         {

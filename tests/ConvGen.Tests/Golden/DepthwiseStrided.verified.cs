@@ -52,6 +52,7 @@ namespace Demo
             private const int MinimumInputHeight = 1;
             private const int MinimumInputWidth = 1;
             private const int MaxTapShift = 1;
+            private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
 
             // Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].
             private readonly float[] _packedWeight = new float[WeightLength];
@@ -143,7 +144,7 @@ namespace Demo
             {
                 // Scratch for one image: 32 channels x 2 stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).
                 int paddedHeight = checked(height + 2);
-                int phaseWidth = global::System.Math.Max(outputWidth, global::System.Numerics.Vector<float>.Count) + MaxTapShift;
+                int phaseWidth = global::System.Math.Max(outputWidth, WidestVector) + MaxTapShift;
                 int scratchLength = global::ConvGen.LayerChecks.ScratchLength(64, paddedHeight, phaseWidth);
                 float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);
                 try
@@ -216,9 +217,27 @@ namespace Demo
             /// Direct convolution of one image, read from its padded, phase-split copy.
             /// Layer: Conv2d: in 32, out 32, kernel 3x3, stride 2x2, padding 1/1/1/1 (top/bottom/left/right, Explicit), dilation 1x1, groups 32, no bias.
             /// Plan: register tile of 1 output channel(s) x 1 vector, 1 full tile(s) per group; all 9 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
+            /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
             /// </summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
             private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            {
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+                {
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v512(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+                }
+                else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+                {
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v256(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+                }
+                else
+                {
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v128(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+                }
+            }
+
+            // The kernel with global::System.Runtime.Intrinsics.Vector512<float>.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
             {
                 // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
                 nint rowStride = phaseWidth;
@@ -226,7 +245,7 @@ namespace Demo
                 nint channelStride = 2 * phaseStride;
                 nint outputPlane = (nint)outputHeight * outputWidth;
                 nint phase1 = 1 * phaseStride;
-                int vectorWidth = global::System.Numerics.Vector<float>.Count;
+                int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
                 global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
                 ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -249,35 +268,181 @@ namespace Demo
                                 int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
                                 bool narrow = x < 0;
                                 x = global::System.Math.Max(x, 0);
-                                var sum0 = global::System.Numerics.Vector<float>.Zero;
+                                var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                                 ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
                                 ref float taps = ref tileWeight;
-                                global::System.Numerics.Vector<float> pixels;
+                                global::System.Runtime.Intrinsics.Vector512<float> pixels;
                                 ref float row0 = ref input;
-                                pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)0);
-                                sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                                pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)phase1);
-                                sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum0);
-                                pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)1);
-                                sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum0);
                                 ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                                pixels = global::System.Numerics.Vector.LoadUnsafe(ref row1, (nuint)0);
-                                sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
-                                pixels = global::System.Numerics.Vector.LoadUnsafe(ref row1, (nuint)phase1);
-                                sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum0);
-                                pixels = global::System.Numerics.Vector.LoadUnsafe(ref row1, (nuint)1);
-                                sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum0);
                                 ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                                pixels = global::System.Numerics.Vector.LoadUnsafe(ref row2, (nuint)0);
-                                sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                                pixels = global::System.Numerics.Vector.LoadUnsafe(ref row2, (nuint)phase1);
-                                sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum0);
-                                pixels = global::System.Numerics.Vector.LoadUnsafe(ref row2, (nuint)1);
-                                sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
 
                                 if (!narrow)
                                 {
-                                    global::System.Numerics.Vector.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                                }
+                                else
+                                {
+                                    StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            // The kernel with global::System.Runtime.Intrinsics.Vector256<float>.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            {
+                // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
+                nint rowStride = phaseWidth;
+                nint phaseStride = (nint)paddedHeight * phaseWidth;
+                nint channelStride = 2 * phaseStride;
+                nint outputPlane = (nint)outputHeight * outputWidth;
+                nint phase1 = 1 * phaseStride;
+                int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
+                global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
+                ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                for (int group = 0; group < 32; group++)
+                {
+                    // One tile of 1 output channel(s).
+                    {
+                        int firstChannel = group;
+                        ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                        ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * channelStride);
+                        ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                        for (int oy = 0; oy < outputHeight; oy++)
+                        {
+                            ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
+                            ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                            for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                            {
+                                // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                                int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                                bool narrow = x < 0;
+                                x = global::System.Math.Max(x, 0);
+                                var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector256<float> pixels;
+                                ref float row0 = ref input;
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum0);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum0);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
+
+                                if (!narrow)
+                                {
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                                }
+                                else
+                                {
+                                    StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+
+            // The kernel with global::System.Runtime.Intrinsics.Vector128<float>.
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            {
+                // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
+                nint rowStride = phaseWidth;
+                nint phaseStride = (nint)paddedHeight * phaseWidth;
+                nint channelStride = 2 * phaseStride;
+                nint outputPlane = (nint)outputHeight * outputWidth;
+                nint phase1 = 1 * phaseStride;
+                int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
+                global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
+                ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+                for (int group = 0; group < 32; group++)
+                {
+                    // One tile of 1 output channel(s).
+                    {
+                        int firstChannel = group;
+                        ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                        ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * channelStride);
+                        ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                        for (int oy = 0; oy < outputHeight; oy++)
+                        {
+                            ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
+                            ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                            for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                            {
+                                // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                                int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                                bool narrow = x < 0;
+                                x = global::System.Math.Max(x, 0);
+                                var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector128<float> pixels;
+                                ref float row0 = ref input;
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum0);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum0);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum0);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
+
+                                if (!narrow)
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);
                                 }
                                 else
                                 {
@@ -290,9 +455,23 @@ namespace Demo
             }
 
             // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
-            private static void StoreNarrow(global::System.Numerics.Vector<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+            private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector512<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
             {
-                values.CopyTo(buffer);
+                global::System.Runtime.Intrinsics.Vector512.CopyTo(values, buffer);
+                buffer.Slice(0, destination.Length).CopyTo(destination);
+            }
+
+            // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+            private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector256<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+            {
+                global::System.Runtime.Intrinsics.Vector256.CopyTo(values, buffer);
+                buffer.Slice(0, destination.Length).CopyTo(destination);
+            }
+
+            // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+            private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector128<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+            {
+                global::System.Runtime.Intrinsics.Vector128.CopyTo(values, buffer);
                 buffer.Slice(0, destination.Length).CopyTo(destination);
             }
         }

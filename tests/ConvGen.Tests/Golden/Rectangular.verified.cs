@@ -52,6 +52,7 @@ partial class Rectangular : global::ConvGen.ILayer
     private const int MinimumInputHeight = 3;
     private const int MinimumInputWidth = 2;
     private const int MaxTapShift = 1;
+    private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
 
     // Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].
     private readonly float[] _packedWeight = new float[WeightLength];
@@ -148,7 +149,7 @@ partial class Rectangular : global::ConvGen.ILayer
     {
         // Scratch for one image: 8 channels x 1 stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).
         int paddedHeight = checked(height + 0);
-        int phaseWidth = global::System.Math.Max(outputWidth, global::System.Numerics.Vector<float>.Count) + MaxTapShift;
+        int phaseWidth = global::System.Math.Max(outputWidth, WidestVector) + MaxTapShift;
         int scratchLength = global::ConvGen.LayerChecks.ScratchLength(8, paddedHeight, phaseWidth);
         float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);
         try
@@ -215,20 +216,38 @@ partial class Rectangular : global::ConvGen.ILayer
     /// Direct convolution of one image, read from its padded, phase-split copy.
     /// Layer: Conv2d: in 8, out 14, kernel 3x2, stride 2x1, padding 0/0/0/0 (top/bottom/left/right, Explicit), dilation 1x1, groups 1, bias, input 16x9.
     /// Plan: register tile of 8 output channel(s) x 1 vector, 1 full tile(s) per group and one of 6; all 6 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
+    /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
     /// </summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx1v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx1v_v512(scratch, weight, bias, output);
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx1v_v256(scratch, weight, bias, output);
+        }
+        else
+        {
+            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx1v_v128(scratch, weight, bias, output);
+        }
+    }
+
+    // The kernel with global::System.Runtime.Intrinsics.Vector512<float>.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx1v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
     {
         const int paddedHeight = 16;
         const int outputHeight = 7;
         const int outputWidth = 8;
-        int phaseWidth = global::System.Math.Max(outputWidth, global::System.Numerics.Vector<float>.Count) + MaxTapShift;
+        const int phaseWidth = (outputWidth > WidestVector ? outputWidth : WidestVector) + MaxTapShift;
         // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
         nint rowStride = phaseWidth;
         nint phaseStride = (nint)paddedHeight * phaseWidth;
         nint channelStride = 1 * phaseStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
-        int vectorWidth = global::System.Numerics.Vector<float>.Count;
+        int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
         global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
         ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -237,14 +256,14 @@ partial class Rectangular : global::ConvGen.ILayer
         {
             int firstChannel = 0;
             // The tile's biases, broadcast once.
-            var bias0 = new global::System.Numerics.Vector<float>(bias[firstChannel + 0]);
-            var bias1 = new global::System.Numerics.Vector<float>(bias[firstChannel + 1]);
-            var bias2 = new global::System.Numerics.Vector<float>(bias[firstChannel + 2]);
-            var bias3 = new global::System.Numerics.Vector<float>(bias[firstChannel + 3]);
-            var bias4 = new global::System.Numerics.Vector<float>(bias[firstChannel + 4]);
-            var bias5 = new global::System.Numerics.Vector<float>(bias[firstChannel + 5]);
-            var bias6 = new global::System.Numerics.Vector<float>(bias[firstChannel + 6]);
-            var bias7 = new global::System.Numerics.Vector<float>(bias[firstChannel + 7]);
+            var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
+            var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
+            var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
+            var bias3 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 3]);
+            var bias4 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 4]);
+            var bias5 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 5]);
+            var bias6 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 6]);
+            var bias7 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 7]);
             ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
             ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
             ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
@@ -268,80 +287,80 @@ partial class Rectangular : global::ConvGen.ILayer
                     var sum7 = bias7;
                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
                     ref float taps = ref tileWeight;
-                    global::System.Numerics.Vector<float> pixels;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels;
                     for (int ic = 0; ic < 8; ic++)
                     {
                         ref float row0 = ref input;
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)0);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
-                        sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
-                        sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)1);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
-                        sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
-                        sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
                         ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row1, (nuint)0);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
-                        sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
-                        sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row1, (nuint)1);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
-                        sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
-                        sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
                         ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row2, (nuint)0);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
-                        sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
-                        sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row2, (nuint)1);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
-                        sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
-                        sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
                         input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                         taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
                     }
 
                     if (!narrow)
                     {
-                        global::System.Numerics.Vector.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
                     }
                     else
                     {
@@ -361,12 +380,12 @@ partial class Rectangular : global::ConvGen.ILayer
         {
             int firstChannel = 0 + 8;
             // The tile's biases, broadcast once.
-            var bias0 = new global::System.Numerics.Vector<float>(bias[firstChannel + 0]);
-            var bias1 = new global::System.Numerics.Vector<float>(bias[firstChannel + 1]);
-            var bias2 = new global::System.Numerics.Vector<float>(bias[firstChannel + 2]);
-            var bias3 = new global::System.Numerics.Vector<float>(bias[firstChannel + 3]);
-            var bias4 = new global::System.Numerics.Vector<float>(bias[firstChannel + 4]);
-            var bias5 = new global::System.Numerics.Vector<float>(bias[firstChannel + 5]);
+            var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
+            var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
+            var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
+            var bias3 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 3]);
+            var bias4 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 4]);
+            var bias5 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 5]);
             ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
             ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
             ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
@@ -388,66 +407,562 @@ partial class Rectangular : global::ConvGen.ILayer
                     var sum5 = bias5;
                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
                     ref float taps = ref tileWeight;
-                    global::System.Numerics.Vector<float> pixels;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels;
                     for (int ic = 0; ic < 8; ic++)
                     {
                         ref float row0 = ref input;
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)0);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)1);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum5);
                         ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row1, (nuint)0);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum5);
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row1, (nuint)1);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum5);
                         ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row2, (nuint)0);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
-                        pixels = global::System.Numerics.Vector.LoadUnsafe(ref row2, (nuint)1);
-                        sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum0);
-                        sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum1);
-                        sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum2);
-                        sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum3);
-                        sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum4);
-                        sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum5);
                         input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                         taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
                     }
 
                     if (!narrow)
                     {
-                        global::System.Numerics.Vector.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
-                        global::System.Numerics.Vector.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                    }
+                    else
+                    {
+                        StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                    }
+                }
+            }
+        }
+    }
+
+    // The kernel with global::System.Runtime.Intrinsics.Vector256<float>.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx1v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+    {
+        const int paddedHeight = 16;
+        const int outputHeight = 7;
+        const int outputWidth = 8;
+        const int phaseWidth = (outputWidth > WidestVector ? outputWidth : WidestVector) + MaxTapShift;
+        // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
+        nint rowStride = phaseWidth;
+        nint phaseStride = (nint)paddedHeight * phaseWidth;
+        nint channelStride = 1 * phaseStride;
+        nint outputPlane = (nint)outputHeight * outputWidth;
+        int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
+        global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
+        ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+        ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        // One tile of 8 output channel(s).
+        {
+            int firstChannel = 0;
+            // The tile's biases, broadcast once.
+            var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
+            var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
+            var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
+            var bias3 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 3]);
+            var bias4 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 4]);
+            var bias5 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 5]);
+            var bias6 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 6]);
+            var bias7 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 7]);
+            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
+            ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int oy = 0; oy < outputHeight; oy++)
+            {
+                ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
+                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                {
+                    // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                    int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                    bool narrow = x < 0;
+                    x = global::System.Math.Max(x, 0);
+                    var sum0 = bias0;
+                    var sum1 = bias1;
+                    var sum2 = bias2;
+                    var sum3 = bias3;
+                    var sum4 = bias4;
+                    var sum5 = bias5;
+                    var sum6 = bias6;
+                    var sum7 = bias7;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector256<float> pixels;
+                    for (int ic = 0; ic < 8; ic++)
+                    {
+                        ref float row0 = ref input;
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
+                    }
+
+                    if (!narrow)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
+                    }
+                    else
+                    {
+                        StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum6, narrowRow, output.Slice((int)(((firstChannel + 6) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum7, narrowRow, output.Slice((int)(((firstChannel + 7) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                    }
+                }
+            }
+        }
+        // The group's last 6 output channel(s).
+        {
+            int firstChannel = 0 + 8;
+            // The tile's biases, broadcast once.
+            var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
+            var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
+            var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
+            var bias3 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 3]);
+            var bias4 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 4]);
+            var bias5 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 5]);
+            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
+            ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int oy = 0; oy < outputHeight; oy++)
+            {
+                ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
+                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                {
+                    // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                    int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                    bool narrow = x < 0;
+                    x = global::System.Math.Max(x, 0);
+                    var sum0 = bias0;
+                    var sum1 = bias1;
+                    var sum2 = bias2;
+                    var sum3 = bias3;
+                    var sum4 = bias4;
+                    var sum5 = bias5;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector256<float> pixels;
+                    for (int ic = 0; ic < 8; ic++)
+                    {
+                        ref float row0 = ref input;
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum5);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum5);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum5);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
+                    }
+
+                    if (!narrow)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                    }
+                    else
+                    {
+                        StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                    }
+                }
+            }
+        }
+    }
+
+    // The kernel with global::System.Runtime.Intrinsics.Vector128<float>.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx1v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+    {
+        const int paddedHeight = 16;
+        const int outputHeight = 7;
+        const int outputWidth = 8;
+        const int phaseWidth = (outputWidth > WidestVector ? outputWidth : WidestVector) + MaxTapShift;
+        // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
+        nint rowStride = phaseWidth;
+        nint phaseStride = (nint)paddedHeight * phaseWidth;
+        nint channelStride = 1 * phaseStride;
+        nint outputPlane = (nint)outputHeight * outputWidth;
+        int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
+        global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
+        ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+        ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        // One tile of 8 output channel(s).
+        {
+            int firstChannel = 0;
+            // The tile's biases, broadcast once.
+            var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
+            var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
+            var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
+            var bias3 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 3]);
+            var bias4 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 4]);
+            var bias5 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 5]);
+            var bias6 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 6]);
+            var bias7 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 7]);
+            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
+            ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int oy = 0; oy < outputHeight; oy++)
+            {
+                ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
+                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                {
+                    // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                    int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                    bool narrow = x < 0;
+                    x = global::System.Math.Max(x, 0);
+                    var sum0 = bias0;
+                    var sum1 = bias1;
+                    var sum2 = bias2;
+                    var sum3 = bias3;
+                    var sum4 = bias4;
+                    var sum5 = bias5;
+                    var sum6 = bias6;
+                    var sum7 = bias7;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector128<float> pixels;
+                    for (int ic = 0; ic < 8; ic++)
+                    {
+                        ref float row0 = ref input;
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
+                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
+                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
+                    }
+
+                    if (!narrow)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
+                    }
+                    else
+                    {
+                        StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum6, narrowRow, output.Slice((int)(((firstChannel + 6) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum7, narrowRow, output.Slice((int)(((firstChannel + 7) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                    }
+                }
+            }
+        }
+        // The group's last 6 output channel(s).
+        {
+            int firstChannel = 0 + 8;
+            // The tile's biases, broadcast once.
+            var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
+            var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
+            var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
+            var bias3 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 3]);
+            var bias4 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 4]);
+            var bias5 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 5]);
+            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
+            ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int oy = 0; oy < outputHeight; oy++)
+            {
+                ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
+                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                {
+                    // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                    int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                    bool narrow = x < 0;
+                    x = global::System.Math.Max(x, 0);
+                    var sum0 = bias0;
+                    var sum1 = bias1;
+                    var sum2 = bias2;
+                    var sum3 = bias3;
+                    var sum4 = bias4;
+                    var sum5 = bias5;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector128<float> pixels;
+                    for (int ic = 0; ic < 8; ic++)
+                    {
+                        ref float row0 = ref input;
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum5);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum5);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
+                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum0);
+                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum1);
+                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum2);
+                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum3);
+                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum4);
+                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum5);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
+                    }
+
+                    if (!narrow)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
                     }
                     else
                     {
@@ -464,9 +979,23 @@ partial class Rectangular : global::ConvGen.ILayer
     }
 
     // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
-    private static void StoreNarrow(global::System.Numerics.Vector<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+    private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector512<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
     {
-        values.CopyTo(buffer);
+        global::System.Runtime.Intrinsics.Vector512.CopyTo(values, buffer);
+        buffer.Slice(0, destination.Length).CopyTo(destination);
+    }
+
+    // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+    private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector256<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+    {
+        global::System.Runtime.Intrinsics.Vector256.CopyTo(values, buffer);
+        buffer.Slice(0, destination.Length).CopyTo(destination);
+    }
+
+    // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+    private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector128<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+    {
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(values, buffer);
         buffer.Slice(0, destination.Length).CopyTo(destination);
     }
 }

@@ -37,6 +37,7 @@ partial class Signal : global::ConvGen.ILayer
     private const int FanIn = 8;
     private const int MinimumInputLength = 1;
     private const int MaxTapShift = 6;
+    private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
 
     // Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].
     private readonly float[] _packedWeight = new float[WeightLength];
@@ -121,7 +122,7 @@ partial class Signal : global::ConvGen.ILayer
     {
         // Scratch for one image: 4 channels x 1 stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).
         int paddedHeight = checked(height + 0);
-        int phaseWidth = global::System.Math.Max(outputWidth, global::System.Numerics.Vector<float>.Count) + MaxTapShift;
+        int phaseWidth = global::System.Math.Max(outputWidth, WidestVector) + MaxTapShift;
         int scratchLength = global::ConvGen.LayerChecks.ScratchLength(4, paddedHeight, phaseWidth);
         float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);
         try
@@ -188,9 +189,27 @@ partial class Signal : global::ConvGen.ILayer
     /// Direct convolution of one image, read from its padded, phase-split copy.
     /// Layer: Conv1d: in 4, out 6, kernel 4, stride 1, padding 3/3 (left/right, Same), dilation 2, groups 2, bias.
     /// Plan: register tile of 3 output channel(s) x 1 vector, 1 full tile(s) per group; all 4 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
+    /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
     /// </summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    {
+        if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+        {
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v512(scratch, weight, bias, output, phaseWidth, outputWidth);
+        }
+        else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+        {
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v256(scratch, weight, bias, output, phaseWidth, outputWidth);
+        }
+        else
+        {
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v128(scratch, weight, bias, output, phaseWidth, outputWidth);
+        }
+    }
+
+    // The kernel with global::System.Runtime.Intrinsics.Vector512<float>.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
     {
         const int paddedHeight = 1;
         const int outputHeight = 1;
@@ -199,7 +218,7 @@ partial class Signal : global::ConvGen.ILayer
         nint phaseStride = (nint)paddedHeight * phaseWidth;
         nint channelStride = 1 * phaseStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
-        int vectorWidth = global::System.Numerics.Vector<float>.Count;
+        int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
         global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
         ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -210,9 +229,9 @@ partial class Signal : global::ConvGen.ILayer
             {
                 int firstChannel = (group * 3);
                 // The tile's biases, broadcast once.
-                var bias0 = new global::System.Numerics.Vector<float>(bias[firstChannel + 0]);
-                var bias1 = new global::System.Numerics.Vector<float>(bias[firstChannel + 1]);
-                var bias2 = new global::System.Numerics.Vector<float>(bias[firstChannel + 2]);
+                var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
+                var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
+                var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
                 ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
                 ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * 2 * channelStride);
                 ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
@@ -231,35 +250,205 @@ partial class Signal : global::ConvGen.ILayer
                         var sum2 = bias2;
                         ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
                         ref float taps = ref tileWeight;
-                        global::System.Numerics.Vector<float> pixels;
+                        global::System.Runtime.Intrinsics.Vector512<float> pixels;
                         for (int ic = 0; ic < 2; ic++)
                         {
                             ref float row0 = ref input;
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)0);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)2);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum2);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)4);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)6);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum2);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum2);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum2);
                             input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                             taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                         }
 
                         if (!narrow)
                         {
-                            global::System.Numerics.Vector.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                            global::System.Numerics.Vector.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                            global::System.Numerics.Vector.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                        }
+                        else
+                        {
+                            StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // The kernel with global::System.Runtime.Intrinsics.Vector256<float>.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    {
+        const int paddedHeight = 1;
+        const int outputHeight = 1;
+        // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
+        nint rowStride = phaseWidth;
+        nint phaseStride = (nint)paddedHeight * phaseWidth;
+        nint channelStride = 1 * phaseStride;
+        nint outputPlane = (nint)outputHeight * outputWidth;
+        int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
+        global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
+        ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+        ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        for (int group = 0; group < 2; group++)
+        {
+            // One tile of 3 output channel(s).
+            {
+                int firstChannel = (group * 3);
+                // The tile's biases, broadcast once.
+                var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
+                var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
+                var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
+                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * 2 * channelStride);
+                ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                for (int oy = 0; oy < outputHeight; oy++)
+                {
+                    ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
+                    ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                    for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                    {
+                        // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                        int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                        bool narrow = x < 0;
+                        x = global::System.Math.Max(x, 0);
+                        var sum0 = bias0;
+                        var sum1 = bias1;
+                        var sum2 = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector256<float> pixels;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum2);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum2);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+
+                        if (!narrow)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                        }
+                        else
+                        {
+                            StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    // The kernel with global::System.Runtime.Intrinsics.Vector128<float>.
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    {
+        const int paddedHeight = 1;
+        const int outputHeight = 1;
+        // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
+        nint rowStride = phaseWidth;
+        nint phaseStride = (nint)paddedHeight * phaseWidth;
+        nint channelStride = 1 * phaseStride;
+        nint outputPlane = (nint)outputHeight * outputWidth;
+        int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
+        global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
+        ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+        ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        for (int group = 0; group < 2; group++)
+        {
+            // One tile of 3 output channel(s).
+            {
+                int firstChannel = (group * 3);
+                // The tile's biases, broadcast once.
+                var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
+                var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
+                var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
+                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * 2 * channelStride);
+                ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                for (int oy = 0; oy < outputHeight; oy++)
+                {
+                    ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
+                    ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                    for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                    {
+                        // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                        int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                        bool narrow = x < 0;
+                        x = global::System.Math.Max(x, 0);
+                        var sum0 = bias0;
+                        var sum1 = bias1;
+                        var sum2 = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector128<float> pixels;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum2);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum2);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+
+                        if (!narrow)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
                         }
                         else
                         {
@@ -274,9 +463,23 @@ partial class Signal : global::ConvGen.ILayer
     }
 
     // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
-    private static void StoreNarrow(global::System.Numerics.Vector<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+    private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector512<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
     {
-        values.CopyTo(buffer);
+        global::System.Runtime.Intrinsics.Vector512.CopyTo(values, buffer);
+        buffer.Slice(0, destination.Length).CopyTo(destination);
+    }
+
+    // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+    private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector256<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+    {
+        global::System.Runtime.Intrinsics.Vector256.CopyTo(values, buffer);
+        buffer.Slice(0, destination.Length).CopyTo(destination);
+    }
+
+    // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+    private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector128<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+    {
+        global::System.Runtime.Intrinsics.Vector128.CopyTo(values, buffer);
         buffer.Slice(0, destination.Length).CopyTo(destination);
     }
 }

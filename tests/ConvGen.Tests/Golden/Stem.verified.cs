@@ -50,6 +50,7 @@ namespace Demo
         private const int MinimumInputHeight = 1;
         private const int MinimumInputWidth = 1;
         private const int MaxTapShift = 2;
+        private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
 
         // Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].
         private readonly float[] _packedWeight = new float[WeightLength];
@@ -144,7 +145,7 @@ namespace Demo
         {
             // Scratch for one image: 3 channels x 1 stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).
             int paddedHeight = checked(height + 2);
-            int phaseWidth = global::System.Math.Max(outputWidth, global::System.Numerics.Vector<float>.Count) + MaxTapShift;
+            int phaseWidth = global::System.Math.Max(outputWidth, WidestVector) + MaxTapShift;
             int scratchLength = global::ConvGen.LayerChecks.ScratchLength(3, paddedHeight, phaseWidth);
             float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);
             try
@@ -211,16 +212,34 @@ namespace Demo
         /// Direct convolution of one image, read from its padded, phase-split copy.
         /// Layer: Conv2d: in 3, out 64, kernel 3x3, stride 1x1, padding 1/1/1/1 (top/bottom/left/right, Explicit), dilation 1x1, groups 1, bias.
         /// Plan: register tile of 8 output channel(s) x 1 vector, 8 full tile(s) per group; all 9 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
+        /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
         /// </summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx1v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+        {
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx1v_v512(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx1v_v256(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+            }
+            else
+            {
+                Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx1v_v128(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+            }
+        }
+
+        // The kernel with global::System.Runtime.Intrinsics.Vector512<float>.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx1v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
         {
             // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
             nint rowStride = phaseWidth;
             nint phaseStride = (nint)paddedHeight * phaseWidth;
             nint channelStride = 1 * phaseStride;
             nint outputPlane = (nint)outputHeight * outputWidth;
-            int vectorWidth = global::System.Numerics.Vector<float>.Count;
+            int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
             global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
             ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -230,14 +249,14 @@ namespace Demo
             {
                 int firstChannel = 0 + (tile * 8);
                 // The tile's biases, broadcast once.
-                var bias0 = new global::System.Numerics.Vector<float>(bias[firstChannel + 0]);
-                var bias1 = new global::System.Numerics.Vector<float>(bias[firstChannel + 1]);
-                var bias2 = new global::System.Numerics.Vector<float>(bias[firstChannel + 2]);
-                var bias3 = new global::System.Numerics.Vector<float>(bias[firstChannel + 3]);
-                var bias4 = new global::System.Numerics.Vector<float>(bias[firstChannel + 4]);
-                var bias5 = new global::System.Numerics.Vector<float>(bias[firstChannel + 5]);
-                var bias6 = new global::System.Numerics.Vector<float>(bias[firstChannel + 6]);
-                var bias7 = new global::System.Numerics.Vector<float>(bias[firstChannel + 7]);
+                var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
+                var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
+                var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
+                var bias3 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 3]);
+                var bias4 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 4]);
+                var bias5 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 5]);
+                var bias6 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 6]);
+                var bias7 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 7]);
                 ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
                 ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
                 ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
@@ -261,107 +280,443 @@ namespace Demo
                         var sum7 = bias7;
                         ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
                         ref float taps = ref tileWeight;
-                        global::System.Numerics.Vector<float> pixels;
+                        global::System.Runtime.Intrinsics.Vector512<float> pixels;
                         for (int ic = 0; ic < 3; ic++)
                         {
                             ref float row0 = ref input;
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)0);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                            sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
-                            sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
-                            sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
-                            sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
-                            sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)1);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
-                            sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
-                            sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
-                            sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
-                            sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
-                            sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row0, (nuint)2);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
-                            sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
-                            sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
-                            sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
-                            sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
-                            sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
                             ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row1, (nuint)0);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
-                            sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
-                            sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
-                            sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
-                            sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
-                            sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row1, (nuint)1);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
-                            sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
-                            sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
-                            sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
-                            sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
-                            sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row1, (nuint)2);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
-                            sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
-                            sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
-                            sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
-                            sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
-                            sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
                             ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row2, (nuint)0);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 49)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 50)), sum2);
-                            sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 51)), sum3);
-                            sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 52)), sum4);
-                            sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 53)), sum5);
-                            sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 54)), sum6);
-                            sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 55)), sum7);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row2, (nuint)1);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 56)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 57)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 58)), sum2);
-                            sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 59)), sum3);
-                            sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 60)), sum4);
-                            sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 61)), sum5);
-                            sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 62)), sum6);
-                            sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 63)), sum7);
-                            pixels = global::System.Numerics.Vector.LoadUnsafe(ref row2, (nuint)2);
-                            sum0 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 64)), sum0);
-                            sum1 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 65)), sum1);
-                            sum2 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 66)), sum2);
-                            sum3 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 67)), sum3);
-                            sum4 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 68)), sum4);
-                            sum5 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 69)), sum5);
-                            sum6 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 70)), sum6);
-                            sum7 = global::System.Numerics.Vector.FusedMultiplyAdd(pixels, new global::System.Numerics.Vector<float>(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 49)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 50)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 51)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 52)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 53)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 54)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 55)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 56)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 57)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 58)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 59)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 60)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 61)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 62)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 63)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 64)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 65)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 66)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 67)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 68)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 69)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 70)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71)), sum7);
                             input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                             taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
                         }
 
                         if (!narrow)
                         {
-                            global::System.Numerics.Vector.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                            global::System.Numerics.Vector.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                            global::System.Numerics.Vector.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                            global::System.Numerics.Vector.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
-                            global::System.Numerics.Vector.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
-                            global::System.Numerics.Vector.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
-                            global::System.Numerics.Vector.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
-                            global::System.Numerics.Vector.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
+                        }
+                        else
+                        {
+                            StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum6, narrowRow, output.Slice((int)(((firstChannel + 6) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum7, narrowRow, output.Slice((int)(((firstChannel + 7) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        }
+                    }
+                }
+            }
+        }
+
+        // The kernel with global::System.Runtime.Intrinsics.Vector256<float>.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx1v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+        {
+            // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
+            nint rowStride = phaseWidth;
+            nint phaseStride = (nint)paddedHeight * phaseWidth;
+            nint channelStride = 1 * phaseStride;
+            nint outputPlane = (nint)outputHeight * outputWidth;
+            int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
+            global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
+            ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // 8 tiles of 8 output channels.
+            for (int tile = 0; tile < 8; tile++)
+            {
+                int firstChannel = 0 + (tile * 8);
+                // The tile's biases, broadcast once.
+                var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
+                var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
+                var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
+                var bias3 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 3]);
+                var bias4 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 4]);
+                var bias5 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 5]);
+                var bias6 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 6]);
+                var bias7 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 7]);
+                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
+                ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                for (int oy = 0; oy < outputHeight; oy++)
+                {
+                    ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
+                    ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                    for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                    {
+                        // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                        int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                        bool narrow = x < 0;
+                        x = global::System.Math.Max(x, 0);
+                        var sum0 = bias0;
+                        var sum1 = bias1;
+                        var sum2 = bias2;
+                        var sum3 = bias3;
+                        var sum4 = bias4;
+                        var sum5 = bias5;
+                        var sum6 = bias6;
+                        var sum7 = bias7;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector256<float> pixels;
+                        for (int ic = 0; ic < 3; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 49)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 50)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 51)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 52)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 53)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 54)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 55)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 56)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 57)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 58)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 59)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 60)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 61)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 62)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 63)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 64)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 65)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 66)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 67)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 68)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 69)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 70)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71)), sum7);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
+                        }
+
+                        if (!narrow)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
+                        }
+                        else
+                        {
+                            StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum6, narrowRow, output.Slice((int)(((firstChannel + 6) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                            StoreNarrow(sum7, narrowRow, output.Slice((int)(((firstChannel + 7) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        }
+                    }
+                }
+            }
+        }
+
+        // The kernel with global::System.Runtime.Intrinsics.Vector128<float>.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx1v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+        {
+            // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
+            nint rowStride = phaseWidth;
+            nint phaseStride = (nint)paddedHeight * phaseWidth;
+            nint channelStride = 1 * phaseStride;
+            nint outputPlane = (nint)outputHeight * outputWidth;
+            int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
+            global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
+            ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // 8 tiles of 8 output channels.
+            for (int tile = 0; tile < 8; tile++)
+            {
+                int firstChannel = 0 + (tile * 8);
+                // The tile's biases, broadcast once.
+                var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
+                var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
+                var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
+                var bias3 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 3]);
+                var bias4 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 4]);
+                var bias5 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 5]);
+                var bias6 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 6]);
+                var bias7 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 7]);
+                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
+                ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                for (int oy = 0; oy < outputHeight; oy++)
+                {
+                    ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
+                    ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                    for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                    {
+                        // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                        int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                        bool narrow = x < 0;
+                        x = global::System.Math.Max(x, 0);
+                        var sum0 = bias0;
+                        var sum1 = bias1;
+                        var sum2 = bias2;
+                        var sum3 = bias3;
+                        var sum4 = bias4;
+                        var sum5 = bias5;
+                        var sum6 = bias6;
+                        var sum7 = bias7;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector128<float> pixels;
+                        for (int ic = 0; ic < 3; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 49)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 50)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 51)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 52)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 53)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 54)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 55)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 56)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 57)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 58)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 59)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 60)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 61)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 62)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 63)), sum7);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)2);
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 64)), sum0);
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 65)), sum1);
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 66)), sum2);
+                            sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 67)), sum3);
+                            sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 68)), sum4);
+                            sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 69)), sum5);
+                            sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 70)), sum6);
+                            sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71)), sum7);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
+                        }
+
+                        if (!narrow)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
                         }
                         else
                         {
@@ -380,9 +735,23 @@ namespace Demo
         }
 
         // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
-        private static void StoreNarrow(global::System.Numerics.Vector<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+        private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector512<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
         {
-            values.CopyTo(buffer);
+            global::System.Runtime.Intrinsics.Vector512.CopyTo(values, buffer);
+            buffer.Slice(0, destination.Length).CopyTo(destination);
+        }
+
+        // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+        private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector256<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+        {
+            global::System.Runtime.Intrinsics.Vector256.CopyTo(values, buffer);
+            buffer.Slice(0, destination.Length).CopyTo(destination);
+        }
+
+        // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+        private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector128<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
+        {
+            global::System.Runtime.Intrinsics.Vector128.CopyTo(values, buffer);
             buffer.Slice(0, destination.Length).CopyTo(destination);
         }
     }

@@ -23,7 +23,8 @@ public class GeneratedSizeTests
 
         Assert.Empty(result.AllDiagnostics);
         string source = result.RunResult.GeneratedTrees.Single().ToString();
-        Assert.InRange(source.Length, 1, 120_000);
+        // Three kernels (Vector512, Vector256, Vector128), each unrolled at most 256 multiply-adds per tile.
+        Assert.InRange(source.Length, 1, 200_000);
         Assert.InRange(stopwatch.Elapsed.TotalSeconds, 0, 30);
     }
 }
