@@ -13,11 +13,13 @@ namespace ConvGen.Generator.Parsing;
 /// </summary>
 internal static class AttributeArgumentReader
 {
-    /// <summary>The written arguments, or null when the attribute does not bind (the compiler reports that).</summary>
-    public static EquatableArray<AttributeArgument>? Read(AttributeData attribute, CancellationToken cancellationToken)
+    /// <summary>The written arguments, or null when the attribute does not bind or an argument is not a
+    /// compile-time constant (the compiler reports both; a bound attribute then silently drops that argument).</summary>
+    public static EquatableArray<AttributeArgument>? Read(AttributeData attribute, SemanticModel semanticModel, CancellationToken cancellationToken)
     {
         if (attribute.AttributeConstructor is not { } constructor
-            || attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax)
+            || attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax
+            || syntax.SyntaxTree != semanticModel.SyntaxTree)
         {
             return null;
         }
@@ -28,7 +30,7 @@ internal static class AttributeArgumentReader
         for (int position = 0; position < written.Count; position++)
         {
             var argument = written[position];
-            if (argument.NameEquals is not null)
+            if (argument.NameEquals is not null || !semanticModel.GetConstantValue(argument.Expression, cancellationToken).HasValue)
             {
                 return null;
             }

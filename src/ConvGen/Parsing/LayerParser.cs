@@ -40,7 +40,7 @@ internal static class LayerParser
         }
 
         var target = TargetTypeReader.Read(symbol, context.TargetNode, attributeName, diagnostics);
-        if (AttributeArgumentReader.Read(attribute, cancellationToken) is not { } arguments)
+        if (AttributeArgumentReader.Read(attribute, context.SemanticModel, cancellationToken) is not { } arguments)
         {
             return diagnostics.Count > 0 ? new LayerModel(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray())) : null;
         }

@@ -68,6 +68,17 @@ public class DiagnosticTests
         Assert.Equal(["CG0002", "CG0003", "CG0004", "CG0005", "CG0007"], result.AllDiagnostics.Select(d => d.Id).Order());
     }
 
+    [Theory]
+    [InlineData("[Conv1d(@in: 3, @out: 8, k: 3, p: int.Parse(\"1\"))] public partial class L;")]
+    [InlineData("[Conv2d(@in: 2, @out: 2, kh: 1, kw: System.DateTime.Now.Second, padding: Padding.Valid, h: -1, w: 2, sw: 0, k: 2)] public partial class L;")]
+    public void Non_constant_arguments_leave_the_error_to_the_compiler_and_generate_nothing(string declaration)
+    {
+        var result = GeneratorRunner.Run("using ConvGen;\n" + declaration);
+
+        Assert.Contains(result.AllDiagnostics, d => d.Id == "CS0182");
+        Assert.Empty(result.RunResult.GeneratedTrees);
+    }
+
     [Fact]
     public void Struct_targets_are_reported_beside_the_compiler_error()
     {
