@@ -19,7 +19,7 @@ internal static class DirectKernelEmitter
         writer.Line("/// <summary>");
         writer.Line("/// Direct convolution of one image, read from its padded, phase-split copy.");
         writer.Line($"/// Layer: {LayerDescription.Summary(spec)}");
-        writer.Line($"/// Plan: register tile of {plan.ChannelTile} output channel(s) x 1 vector, {plan.FullTiles} full tile(s) per group" +
+        writer.Line($"/// Plan: register tile of {plan.ChannelTile} output channel(s) x {plan.OutputVectors} vector(s), {plan.FullTiles} full tile(s) per group" +
             $"{(plan.RemainderTile > 0 ? $" and one of {plan.RemainderTile}" : "")}; {TapDescription(spec, plan)}; " +
             "the last vector of a row overlaps its neighbour instead of a scalar tail.");
         writer.Line("/// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).");
@@ -141,34 +141,28 @@ internal static class DirectKernelEmitter
         writer.Open("for (int oy = 0; oy < outputHeight; oy++)");
         writer.Line($"ref float inputRow = ref {Unsafe}.Add(ref groupInput, (nint)oy * {spec.StrideHeight} * rowStride);");
         writer.Line($"ref float outputRow = ref {Unsafe}.Add(ref tileOutput, (nint)oy * outputWidth);");
-        writer.Open("for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)");
-        writer.Line("// The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.");
-        writer.Line("int x = global::System.Math.Min(x0, outputWidth - vectorWidth);");
-        writer.Line("bool narrow = x < 0;");
-        writer.Line("x = global::System.Math.Max(x, 0);");
-        for (int t = 0; t < tile; t++)
+        writer.Line("int x0 = 0;");
+        if (plan.OutputVectors == 2)
         {
-            writer.Line($"var sum{t} = {(spec.HasBias ? $"bias{t}" : $"{vector.Type}.Zero")};");
-        }
+            writer.Line("// Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.");
+            writer.Open("for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)");
+            Accumulate(writer, spec, plan, vector, tile, vectors: 2, "x0");
+            for (int t = 0; t < tile; t++)
+            {
+                string row = t == 0 ? "outputRow" : $"{Unsafe}.Add(ref outputRow, {t} * outputPlane)";
+                writer.Line($"{vector.Api}.StoreUnsafe(sum{t}, ref {row}, (nuint)x0);");
+                writer.Line($"{vector.Api}.StoreUnsafe(sum{t}b, ref {row}, (nuint)(x0 + vectorWidth));");
+            }
 
-        writer.Line($"ref float input = ref {Unsafe}.Add(ref inputRow, x);");
-        writer.Line("ref float taps = ref tileWeight;");
-        writer.Line($"{vector.Type} pixels;");
-        bool channelLoop = spec.InChannelsPerGroup > 1;
-        if (channelLoop)
-        {
-            writer.Open($"for (int ic = 0; ic < {spec.InChannelsPerGroup}; ic++)");
-        }
-
-        Taps(writer, spec, plan, vector, tile);
-        if (channelLoop)
-        {
-            writer.Line($"input = ref {Unsafe}.Add(ref input, channelStride);");
-            writer.Line($"taps = ref {Unsafe}.Add(ref taps, {spec.KernelHeight * spec.KernelWidth * tile});");
             writer.Close();
         }
 
-        writer.Line();
+        writer.Line("// One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.");
+        writer.Open("for (; x0 < outputWidth; x0 += vectorWidth)");
+        writer.Line("int x = global::System.Math.Min(x0, outputWidth - vectorWidth);");
+        writer.Line("bool narrow = x < 0;");
+        writer.Line("x = global::System.Math.Max(x, 0);");
+        Accumulate(writer, spec, plan, vector, tile, vectors: 1, "x");
         writer.Open("if (!narrow)");
         for (int t = 0; t < tile; t++)
         {
@@ -188,8 +182,36 @@ internal static class DirectKernelEmitter
         writer.Close();
     }
 
+    /// <summary>Accumulators for <paramref name="vectors"/> output vectors of the tile starting at column
+    /// <paramref name="x"/>: bias, then every tap of every input channel of the group.</summary>
+    private static void Accumulate(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int tile, int vectors, string x)
+    {
+        for (int t = 0; t < tile; t++)
+        {
+            string start = spec.HasBias ? $"bias{t}" : $"{vector.Type}.Zero";
+            writer.Line(vectors == 1 ? $"var sum{t} = {start};" : $"{vector.Type} sum{t} = {start}, sum{t}b = {start};");
+        }
+
+        writer.Line($"ref float input = ref {Unsafe}.Add(ref inputRow, {x});");
+        writer.Line("ref float taps = ref tileWeight;");
+        writer.Line(vectors == 1 ? $"{vector.Type} pixels;" : $"{vector.Type} pixels, pixelsB, tapWeight;");
+        bool channelLoop = spec.InChannelsPerGroup > 1;
+        if (channelLoop)
+        {
+            writer.Open($"for (int ic = 0; ic < {spec.InChannelsPerGroup}; ic++)");
+        }
+
+        Taps(writer, spec, plan, vector, tile, vectors);
+        if (channelLoop)
+        {
+            writer.Line($"input = ref {Unsafe}.Add(ref input, channelStride);");
+            writer.Line($"taps = ref {Unsafe}.Add(ref taps, {spec.KernelHeight * spec.KernelWidth * tile});");
+            writer.Close();
+        }
+    }
+
     /// <summary>Every tap of one input channel: unrolled where the plan says so, looped otherwise.</summary>
-    private static void Taps(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int tile)
+    private static void Taps(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int tile, int vectors)
     {
         int kernelWidth = spec.KernelWidth;
         if (plan.UnrollRows)
@@ -202,7 +224,7 @@ internal static class DirectKernelEmitter
                     : $"ref float {row} = ref {Unsafe}.Add(ref input, {ky * spec.DilationHeight} * rowStride);");
                 for (int kx = 0; kx < kernelWidth; kx++)
                 {
-                    Tap(writer, spec, vector, tile, row, kx, "taps", ((ky * kernelWidth) + kx) * tile);
+                    Tap(writer, spec, vector, tile, vectors, row, kx, "taps", ((ky * kernelWidth) + kx) * tile);
                 }
             }
 
@@ -216,7 +238,7 @@ internal static class DirectKernelEmitter
         {
             for (int kx = 0; kx < kernelWidth; kx++)
             {
-                Tap(writer, spec, vector, tile, "row", kx, "rowTaps", kx * tile);
+                Tap(writer, spec, vector, tile, vectors, "row", kx, "rowTaps", kx * tile);
             }
         }
         else
@@ -225,12 +247,8 @@ internal static class DirectKernelEmitter
             string offset = spec.StrideWidth == 1
                 ? $"kx * {spec.DilationWidth}"
                 : $"((kx * {spec.DilationWidth} % {spec.StrideWidth}) * phaseStride) + (kx * {spec.DilationWidth} / {spec.StrideWidth})";
-            writer.Line($"pixels = {vector.Api}.LoadUnsafe(ref row, (nuint)({offset}));");
             writer.Line($"ref float columnTaps = ref {Unsafe}.Add(ref rowTaps, kx * {tile});");
-            for (int t = 0; t < tile; t++)
-            {
-                writer.Line($"sum{t} = {vector.Api}.FusedMultiplyAdd(pixels, {vector.Broadcast($"{Unsafe}.Add(ref columnTaps, {t})")}, sum{t});");
-            }
+            MultiplyAdd(writer, vector, tile, vectors, $"(nuint)({offset})", "row", "columnTaps", 0);
 
             writer.Close();
         }
@@ -239,16 +257,37 @@ internal static class DirectKernelEmitter
     }
 
     /// <summary>One tap (kernel column <paramref name="kx"/> of a row): load the input vector, multiply it into every channel of the tile.</summary>
-    private static void Tap(SourceWriter writer, ConvSpec spec, VectorType vector, int tile, string row, int kx, string weights, int weightIndex)
+    private static void Tap(SourceWriter writer, ConvSpec spec, VectorType vector, int tile, int vectors, string row, int kx, string weights, int weightIndex)
     {
         int shift = kx * spec.DilationWidth;
         int phase = shift % spec.StrideWidth;
         int column = shift / spec.StrideWidth;
         string offset = phase == 0 ? $"(nuint){column}" : column == 0 ? $"(nuint)phase{phase}" : $"(nuint)(phase{phase} + {column})";
+        MultiplyAdd(writer, vector, tile, vectors, offset, row, weights, weightIndex);
+    }
+
+    /// <summary>Loads the input vector(s) at <paramref name="offset"/> of <paramref name="row"/> and multiplies
+    /// them into every channel of the tile with that channel's broadcast weight.</summary>
+    private static void MultiplyAdd(SourceWriter writer, VectorType vector, int tile, int vectors, string offset, string row, string weights, int weightIndex)
+    {
         writer.Line($"pixels = {vector.Api}.LoadUnsafe(ref {row}, {offset});");
+        if (vectors == 2)
+        {
+            writer.Line($"pixelsB = {vector.Api}.LoadUnsafe(ref {row}, {offset} + (nuint)vectorWidth);");
+        }
+
         for (int t = 0; t < tile; t++)
         {
-            writer.Line($"sum{t} = {vector.Api}.FusedMultiplyAdd(pixels, {vector.Broadcast($"{Unsafe}.Add(ref {weights}, {weightIndex + t})")}, sum{t});");
+            string broadcast = vector.Broadcast($"{Unsafe}.Add(ref {weights}, {weightIndex + t})");
+            if (vectors == 1)
+            {
+                writer.Line($"sum{t} = {vector.Api}.FusedMultiplyAdd(pixels, {broadcast}, sum{t});");
+                continue;
+            }
+
+            writer.Line($"tapWeight = {broadcast};");
+            writer.Line($"sum{t} = {vector.Api}.FusedMultiplyAdd(pixels, tapWeight, sum{t});");
+            writer.Line($"sum{t}b = {vector.Api}.FusedMultiplyAdd(pixelsB, tapWeight, sum{t}b);");
         }
     }
 

@@ -6,7 +6,8 @@ namespace ConvGen.Generator.Planning;
 /// of every output vector is one contiguous vector load, whatever the stride and dilation.
 /// </summary>
 /// <param name="KernelName">Method name that carries the plan (XNNPACK style).</param>
-/// <param name="ChannelTile">Output channels accumulated together in registers (one vector each).</param>
+/// <param name="ChannelTile">Output channels accumulated together in registers.</param>
+/// <param name="OutputVectors">Output vectors per channel in the register tile (a row's rest runs one vector at a time).</param>
 /// <param name="FullTiles">Tiles of <paramref name="ChannelTile"/> channels per group.</param>
 /// <param name="RemainderTile">Channels in the last, narrower tile of a group (0: none).</param>
 /// <param name="UnrollRows">Whether the kernel-row loop is unrolled.</param>
@@ -15,6 +16,7 @@ namespace ConvGen.Generator.Planning;
 internal sealed record KernelPlan(
     string KernelName,
     int ChannelTile,
+    int OutputVectors,
     int FullTiles,
     int RemainderTile,
     bool UnrollRows,

@@ -154,7 +154,7 @@ namespace Demo
                     for (int image = 0; image < batch; image++)
                     {
                         FillPaddedInput(input.Slice(image * inputImage, inputImage), scratch, height, width, paddedHeight, phaseWidth);
-                        Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v(scratch, _packedWeight, default, output.Slice(image * outputImage, outputImage), paddedHeight, outputHeight, phaseWidth, outputWidth);
+                        Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v(scratch, _packedWeight, default, output.Slice(image * outputImage, outputImage), paddedHeight, outputHeight, phaseWidth, outputWidth);
                     }
                 }
                 finally
@@ -216,28 +216,28 @@ namespace Demo
             /// <summary>
             /// Direct convolution of one image, read from its padded, phase-split copy.
             /// Layer: Conv2d: in 32, out 32, kernel 3x3, stride 2x2, padding 1/1/1/1 (top/bottom/left/right, Explicit), dilation 1x1, groups 32, no bias.
-            /// Plan: register tile of 1 output channel(s) x 1 vector, 1 full tile(s) per group; all 9 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
+            /// Plan: register tile of 1 output channel(s) x 2 vector(s), 1 full tile(s) per group; all 9 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
             /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
             /// </summary>
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
             {
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v512(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v512(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v256(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v256(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
                 }
                 else
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v128(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v128(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
                 }
             }
 
             // The kernel with global::System.Runtime.Intrinsics.Vector512<float>.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
             {
                 // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
                 nint rowStride = phaseWidth;
@@ -262,9 +262,68 @@ namespace Demo
                         {
                             ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                            for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                            int x0 = 0;
+                            // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
+                            for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
                             {
-                                // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                                global::System.Runtime.Intrinsics.Vector512<float> sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0b = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector512<float> pixels, pixelsB, tapWeight;
+                                ref float row0 = ref input;
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                            }
+                            // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                            for (; x0 < outputWidth; x0 += vectorWidth)
+                            {
                                 int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
                                 bool narrow = x < 0;
                                 x = global::System.Math.Max(x, 0);
@@ -293,7 +352,6 @@ namespace Demo
                                 sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum0);
                                 pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
                                 sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-
                                 if (!narrow)
                                 {
                                     global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
@@ -310,7 +368,7 @@ namespace Demo
 
             // The kernel with global::System.Runtime.Intrinsics.Vector256<float>.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
             {
                 // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
                 nint rowStride = phaseWidth;
@@ -335,9 +393,68 @@ namespace Demo
                         {
                             ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                            for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                            int x0 = 0;
+                            // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
+                            for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
                             {
-                                // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                                global::System.Runtime.Intrinsics.Vector256<float> sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, sum0b = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector256<float> pixels, pixelsB, tapWeight;
+                                ref float row0 = ref input;
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                            }
+                            // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                            for (; x0 < outputWidth; x0 += vectorWidth)
+                            {
                                 int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
                                 bool narrow = x < 0;
                                 x = global::System.Math.Max(x, 0);
@@ -366,7 +483,6 @@ namespace Demo
                                 sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum0);
                                 pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
                                 sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-
                                 if (!narrow)
                                 {
                                     global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
@@ -383,7 +499,7 @@ namespace Demo
 
             // The kernel with global::System.Runtime.Intrinsics.Vector128<float>.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx1v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
             {
                 // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
                 nint rowStride = phaseWidth;
@@ -408,9 +524,68 @@ namespace Demo
                         {
                             ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
                             ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                            for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                            int x0 = 0;
+                            // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
+                            for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
                             {
-                                // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                                global::System.Runtime.Intrinsics.Vector128<float> sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, sum0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector128<float> pixels, pixelsB, tapWeight;
+                                ref float row0 = ref input;
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                            }
+                            // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                            for (; x0 < outputWidth; x0 += vectorWidth)
+                            {
                                 int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
                                 bool narrow = x < 0;
                                 x = global::System.Math.Max(x, 0);
@@ -439,7 +614,6 @@ namespace Demo
                                 sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum0);
                                 pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
                                 sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-
                                 if (!narrow)
                                 {
                                     global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);

@@ -132,7 +132,7 @@ partial class Signal : global::ConvGen.ILayer
             for (int image = 0; image < batch; image++)
             {
                 FillPaddedInput(input.Slice(image * inputImage, inputImage), scratch, height, width, paddedHeight, phaseWidth);
-                Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v(scratch, _packedWeight, _bias, output.Slice(image * outputImage, outputImage), phaseWidth, outputWidth);
+                Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v(scratch, _packedWeight, _bias, output.Slice(image * outputImage, outputImage), phaseWidth, outputWidth);
             }
         }
         finally
@@ -188,28 +188,28 @@ partial class Signal : global::ConvGen.ILayer
     /// <summary>
     /// Direct convolution of one image, read from its padded, phase-split copy.
     /// Layer: Conv1d: in 4, out 6, kernel 4, stride 1, padding 3/3 (left/right, Same), dilation 2, groups 2, bias.
-    /// Plan: register tile of 3 output channel(s) x 1 vector, 1 full tile(s) per group; all 4 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
+    /// Plan: register tile of 3 output channel(s) x 2 vector(s), 1 full tile(s) per group; all 4 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
     /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
     /// </summary>
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v512(scratch, weight, bias, output, phaseWidth, outputWidth);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v512(scratch, weight, bias, output, phaseWidth, outputWidth);
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v256(scratch, weight, bias, output, phaseWidth, outputWidth);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v256(scratch, weight, bias, output, phaseWidth, outputWidth);
         }
         else
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v128(scratch, weight, bias, output, phaseWidth, outputWidth);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v128(scratch, weight, bias, output, phaseWidth, outputWidth);
         }
     }
 
     // The kernel with global::System.Runtime.Intrinsics.Vector512<float>.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
     {
         const int paddedHeight = 1;
         const int outputHeight = 1;
@@ -239,9 +239,76 @@ partial class Signal : global::ConvGen.ILayer
                 {
                     ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
                     ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                    for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                    int x0 = 0;
+                    // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
+                    for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
                     {
-                        // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                        global::System.Runtime.Intrinsics.Vector512<float> sum0 = bias0, sum0b = bias0;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum1 = bias1, sum1b = bias1;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum2 = bias2, sum2b = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector512<float> pixels, pixelsB, tapWeight;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
+                    }
+                    // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                    for (; x0 < outputWidth; x0 += vectorWidth)
+                    {
                         int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
                         bool narrow = x < 0;
                         x = global::System.Math.Max(x, 0);
@@ -273,7 +340,6 @@ partial class Signal : global::ConvGen.ILayer
                             input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                             taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                         }
-
                         if (!narrow)
                         {
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
@@ -294,7 +360,7 @@ partial class Signal : global::ConvGen.ILayer
 
     // The kernel with global::System.Runtime.Intrinsics.Vector256<float>.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
     {
         const int paddedHeight = 1;
         const int outputHeight = 1;
@@ -324,9 +390,76 @@ partial class Signal : global::ConvGen.ILayer
                 {
                     ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
                     ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                    for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                    int x0 = 0;
+                    // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
+                    for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
                     {
-                        // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                        global::System.Runtime.Intrinsics.Vector256<float> sum0 = bias0, sum0b = bias0;
+                        global::System.Runtime.Intrinsics.Vector256<float> sum1 = bias1, sum1b = bias1;
+                        global::System.Runtime.Intrinsics.Vector256<float> sum2 = bias2, sum2b = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector256<float> pixels, pixelsB, tapWeight;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
+                    }
+                    // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                    for (; x0 < outputWidth; x0 += vectorWidth)
+                    {
                         int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
                         bool narrow = x < 0;
                         x = global::System.Math.Max(x, 0);
@@ -358,7 +491,6 @@ partial class Signal : global::ConvGen.ILayer
                             input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                             taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                         }
-
                         if (!narrow)
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
@@ -379,7 +511,7 @@ partial class Signal : global::ConvGen.ILayer
 
     // The kernel with global::System.Runtime.Intrinsics.Vector128<float>.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx1v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
     {
         const int paddedHeight = 1;
         const int outputHeight = 1;
@@ -409,9 +541,76 @@ partial class Signal : global::ConvGen.ILayer
                 {
                     ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
                     ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                    for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                    int x0 = 0;
+                    // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
+                    for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
                     {
-                        // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                        global::System.Runtime.Intrinsics.Vector128<float> sum0 = bias0, sum0b = bias0;
+                        global::System.Runtime.Intrinsics.Vector128<float> sum1 = bias1, sum1b = bias1;
+                        global::System.Runtime.Intrinsics.Vector128<float> sum2 = bias2, sum2b = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector128<float> pixels, pixelsB, tapWeight;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
+                            pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6 + (nuint)vectorWidth);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                            sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                            sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                            sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
+                    }
+                    // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                    for (; x0 < outputWidth; x0 += vectorWidth)
+                    {
                         int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
                         bool narrow = x < 0;
                         x = global::System.Math.Max(x, 0);
@@ -443,7 +642,6 @@ partial class Signal : global::ConvGen.ILayer
                             input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                             taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                         }
-
                         if (!narrow)
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);

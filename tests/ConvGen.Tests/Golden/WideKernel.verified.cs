@@ -134,7 +134,7 @@ namespace Demo
                 for (int image = 0; image < batch; image++)
                 {
                     FillPaddedInput(input.Slice(image * inputImage, inputImage), scratch, height, width, paddedHeight, phaseWidth);
-                    Conv1dDirect_1x3_k31_s3_d1_g1__3cx1v(scratch, _packedWeight, _bias, output.Slice(image * outputImage, outputImage), phaseWidth, outputWidth);
+                    Conv1dDirect_1x3_k31_s3_d1_g1__3cx2v(scratch, _packedWeight, _bias, output.Slice(image * outputImage, outputImage), phaseWidth, outputWidth);
                 }
             }
             finally
@@ -196,28 +196,28 @@ namespace Demo
         /// <summary>
         /// Direct convolution of one image, read from its padded, phase-split copy.
         /// Layer: Conv1d: in 1, out 3, kernel 31, stride 3, padding 0/0 (left/right, Explicit), dilation 1, groups 1, bias.
-        /// Plan: register tile of 3 output channel(s) x 1 vector, 1 full tile(s) per group; kernel rows and columns looped; the last vector of a row overlaps its neighbour instead of a scalar tail.
+        /// Plan: register tile of 3 output channel(s) x 2 vector(s), 1 full tile(s) per group; kernel rows and columns looped; the last vector of a row overlaps its neighbour instead of a scalar tail.
         /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
         /// </summary>
-        private static void Conv1dDirect_1x3_k31_s3_d1_g1__3cx1v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+        private static void Conv1dDirect_1x3_k31_s3_d1_g1__3cx2v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
         {
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Conv1dDirect_1x3_k31_s3_d1_g1__3cx1v_v512(scratch, weight, bias, output, phaseWidth, outputWidth);
+                Conv1dDirect_1x3_k31_s3_d1_g1__3cx2v_v512(scratch, weight, bias, output, phaseWidth, outputWidth);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Conv1dDirect_1x3_k31_s3_d1_g1__3cx1v_v256(scratch, weight, bias, output, phaseWidth, outputWidth);
+                Conv1dDirect_1x3_k31_s3_d1_g1__3cx2v_v256(scratch, weight, bias, output, phaseWidth, outputWidth);
             }
             else
             {
-                Conv1dDirect_1x3_k31_s3_d1_g1__3cx1v_v128(scratch, weight, bias, output, phaseWidth, outputWidth);
+                Conv1dDirect_1x3_k31_s3_d1_g1__3cx2v_v128(scratch, weight, bias, output, phaseWidth, outputWidth);
             }
         }
 
         // The kernel with global::System.Runtime.Intrinsics.Vector512<float>.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Conv1dDirect_1x3_k31_s3_d1_g1__3cx1v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+        private static void Conv1dDirect_1x3_k31_s3_d1_g1__3cx2v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
         {
             const int paddedHeight = 1;
             const int outputHeight = 1;
@@ -245,9 +245,46 @@ namespace Demo
                 {
                     ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
                     ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                    for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                    int x0 = 0;
+                    // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
+                    for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
                     {
-                        // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                        global::System.Runtime.Intrinsics.Vector512<float> sum0 = bias0, sum0b = bias0;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum1 = bias1, sum1b = bias1;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum2 = bias2, sum2b = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector512<float> pixels, pixelsB, tapWeight;
+                        for (int ky = 0; ky < 1; ky++)
+                        {
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nint)ky * 1 * rowStride);
+                            ref float rowTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, ky * 93);
+                            for (int kx = 0; kx < 31; kx++)
+                            {
+                                ref float columnTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTaps, kx * 3);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)));
+                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)) + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0));
+                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1));
+                                sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                                sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2));
+                                sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                                sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            }
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
+                    }
+                    // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                    for (; x0 < outputWidth; x0 += vectorWidth)
+                    {
                         int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
                         bool narrow = x < 0;
                         x = global::System.Math.Max(x, 0);
@@ -263,14 +300,13 @@ namespace Demo
                             ref float rowTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, ky * 93);
                             for (int kx = 0; kx < 31; kx++)
                             {
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)));
                                 ref float columnTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTaps, kx * 3);
+                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)));
                                 sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0)), sum0);
                                 sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1)), sum1);
                                 sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2)), sum2);
                             }
                         }
-
                         if (!narrow)
                         {
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
@@ -290,7 +326,7 @@ namespace Demo
 
         // The kernel with global::System.Runtime.Intrinsics.Vector256<float>.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Conv1dDirect_1x3_k31_s3_d1_g1__3cx1v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+        private static void Conv1dDirect_1x3_k31_s3_d1_g1__3cx2v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
         {
             const int paddedHeight = 1;
             const int outputHeight = 1;
@@ -318,9 +354,46 @@ namespace Demo
                 {
                     ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
                     ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                    for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                    int x0 = 0;
+                    // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
+                    for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
                     {
-                        // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                        global::System.Runtime.Intrinsics.Vector256<float> sum0 = bias0, sum0b = bias0;
+                        global::System.Runtime.Intrinsics.Vector256<float> sum1 = bias1, sum1b = bias1;
+                        global::System.Runtime.Intrinsics.Vector256<float> sum2 = bias2, sum2b = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector256<float> pixels, pixelsB, tapWeight;
+                        for (int ky = 0; ky < 1; ky++)
+                        {
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nint)ky * 1 * rowStride);
+                            ref float rowTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, ky * 93);
+                            for (int kx = 0; kx < 31; kx++)
+                            {
+                                ref float columnTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTaps, kx * 3);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)));
+                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)) + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0));
+                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1));
+                                sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                                sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2));
+                                sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                                sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            }
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
+                    }
+                    // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                    for (; x0 < outputWidth; x0 += vectorWidth)
+                    {
                         int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
                         bool narrow = x < 0;
                         x = global::System.Math.Max(x, 0);
@@ -336,14 +409,13 @@ namespace Demo
                             ref float rowTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, ky * 93);
                             for (int kx = 0; kx < 31; kx++)
                             {
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)));
                                 ref float columnTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTaps, kx * 3);
+                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)));
                                 sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0)), sum0);
                                 sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1)), sum1);
                                 sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2)), sum2);
                             }
                         }
-
                         if (!narrow)
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
@@ -363,7 +435,7 @@ namespace Demo
 
         // The kernel with global::System.Runtime.Intrinsics.Vector128<float>.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Conv1dDirect_1x3_k31_s3_d1_g1__3cx1v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+        private static void Conv1dDirect_1x3_k31_s3_d1_g1__3cx2v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
         {
             const int paddedHeight = 1;
             const int outputHeight = 1;
@@ -391,9 +463,46 @@ namespace Demo
                 {
                     ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
                     ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                    for (int x0 = 0; x0 < outputWidth; x0 += vectorWidth)
+                    int x0 = 0;
+                    // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
+                    for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
                     {
-                        // The last vector of a row overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                        global::System.Runtime.Intrinsics.Vector128<float> sum0 = bias0, sum0b = bias0;
+                        global::System.Runtime.Intrinsics.Vector128<float> sum1 = bias1, sum1b = bias1;
+                        global::System.Runtime.Intrinsics.Vector128<float> sum2 = bias2, sum2b = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector128<float> pixels, pixelsB, tapWeight;
+                        for (int ky = 0; ky < 1; ky++)
+                        {
+                            ref float row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nint)ky * 1 * rowStride);
+                            ref float rowTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, ky * 93);
+                            for (int kx = 0; kx < 31; kx++)
+                            {
+                                ref float columnTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTaps, kx * 3);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)));
+                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)) + (nuint)vectorWidth);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0));
+                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
+                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1));
+                                sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
+                                sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2));
+                                sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
+                                sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                            }
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
+                    }
+                    // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
+                    for (; x0 < outputWidth; x0 += vectorWidth)
+                    {
                         int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
                         bool narrow = x < 0;
                         x = global::System.Math.Max(x, 0);
@@ -409,14 +518,13 @@ namespace Demo
                             ref float rowTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, ky * 93);
                             for (int kx = 0; kx < 31; kx++)
                             {
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)));
                                 ref float columnTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTaps, kx * 3);
+                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * phaseStride) + (kx * 1 / 3)));
                                 sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0)), sum0);
                                 sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1)), sum1);
                                 sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2)), sum2);
                             }
                         }
-
                         if (!narrow)
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);

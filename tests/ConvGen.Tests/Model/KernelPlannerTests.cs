@@ -15,8 +15,8 @@ public class KernelPlannerTests
     {
         var plan = KernelPlanner.Plan(Spec(3, 64, 3, 3));
 
-        Assert.Equal((8, 8, 0), (plan.ChannelTile, plan.FullTiles, plan.RemainderTile));
-        Assert.Equal("Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx1v", plan.KernelName);
+        Assert.Equal((8, 2, 8, 0), (plan.ChannelTile, plan.OutputVectors, plan.FullTiles, plan.RemainderTile));
+        Assert.Equal("Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx2v", plan.KernelName);
         Assert.True(plan.UnrollRows);
     }
 
@@ -47,11 +47,11 @@ public class KernelPlannerTests
     }
 
     [Theory]
-    [InlineData(1, 16, 16, true)]  // 256 multiply-adds per tile
-    [InlineData(8, 5, 5, true)]    // 200
-    [InlineData(8, 7, 7, false)]   // 392: rows looped, columns unrolled
-    [InlineData(4, 8, 8, true)]    // 256
-    [InlineData(5, 8, 8, false)]   // 320
+    [InlineData(1, 8, 16, true)]   // 128 taps x 1 channel x 2 vectors = 256 multiply-adds per tile
+    [InlineData(8, 3, 3, true)]    // 144
+    [InlineData(8, 5, 5, false)]   // 400: rows looped, columns unrolled
+    [InlineData(2, 8, 8, true)]    // 256
+    [InlineData(3, 8, 8, false)]   // 384
     public void Full_unrolling_is_bounded_by_multiply_adds_per_tile(int outChannels, int kh, int kw, bool unrolled)
     {
         var plan = KernelPlanner.Plan(Spec(1, outChannels, kh, kw));

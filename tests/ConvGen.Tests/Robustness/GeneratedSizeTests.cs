@@ -23,8 +23,9 @@ public class GeneratedSizeTests
 
         Assert.Empty(result.AllDiagnostics);
         string source = result.RunResult.GeneratedTrees.Single().ToString();
-        // Three kernels (Vector512, Vector256, Vector128), each unrolled at most 256 multiply-adds per tile.
-        Assert.InRange(source.Length, 1, 200_000);
+        // At most 256 multiply-adds are unrolled per accumulation; a layer has a two-vector and a one-vector
+        // accumulation, for a full and a remainder channel tile, in three kernels (Vector512/256/128).
+        Assert.InRange(source.Length, 1, 400_000);
         Assert.InRange(stopwatch.Elapsed.TotalSeconds, 0, 30);
     }
 }
