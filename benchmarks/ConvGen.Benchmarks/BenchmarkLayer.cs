@@ -24,8 +24,7 @@ public sealed record BenchmarkLayer(string Label, ConvGeometry Geometry, int Siz
     public int OutputSize => Geometry.OutputHeight(Size);
 
     /// <summary>2 * N * Cout * Hout * Wout * (Cin/groups) * kh * kw.</summary>
-    public double Flops => 2.0 * Geometry.OutChannels * OutputSize * OutputSize
-        * (Geometry.InChannels / Geometry.Groups) * Geometry.KernelHeight * Geometry.KernelWidth;
+    public double Flops => 2.0 * Geometry.OutChannels * OutputSize * OutputSize * Geometry.FanIn;
 
     private static ConvGeometry Padded(int cin, int cout, int k, int s, int p, int d, int groups) =>
         new(cin, cout, k, k, s, s, p, p, p, p, d, d, groups);

@@ -30,6 +30,9 @@ public readonly record struct ConvGeometry(
     /// <summary>Output columns for <paramref name="width"/> input columns.</summary>
     public int OutputWidth(int width) => OutputSize(width, KernelWidth, StrideWidth, PadLeft, PadRight, DilationWidth);
 
+    /// <summary>Inputs each output sums over (PyTorch's fan_in): (in/groups) * kh * kw.</summary>
+    public int FanIn => InChannels / Groups * KernelHeight * KernelWidth;
+
     /// <summary>Weight elements, PyTorch layout [out, in/groups, kh, kw].</summary>
     public int WeightLength => OutChannels * (InChannels / Groups) * KernelHeight * KernelWidth;
 }

@@ -43,7 +43,7 @@ public class OnnxConformanceTests
 
             int height = mapped.Is1d ? 1 : (int)data.X.Dims[2];
             var magnitude = ReferenceCheck.Magnitude(mapped.Geometry, data.X.Values, (int)data.X.Dims[0], height, (int)data.X.Dims[^1], data.W.Values, bias, out _);
-            ReferenceCheck.AssertClose(output, i => data.Y.Values[i], magnitude, mapped.FanIn, computations: 2, $"{name} as [{mapped.Attribute}]");
+            ReferenceCheck.AssertClose(output, i => data.Y.Values[i], magnitude, mapped.Geometry.FanIn, computations: 2, $"{name} as [{mapped.Attribute}]");
         }
     }
 

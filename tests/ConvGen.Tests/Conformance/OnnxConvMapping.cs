@@ -6,10 +6,7 @@ using ConvGen.Onnx;
 namespace ConvGen.Tests.Conformance;
 
 /// <summary>A ConvGen layer equivalent to one ONNX Conv node on one input size.</summary>
-public sealed record MappedConv(bool Is1d, string Attribute, ConvGeometry Geometry)
-{
-    public int FanIn => Geometry.InChannels / Geometry.Groups * Geometry.KernelHeight * Geometry.KernelWidth;
-}
+public sealed record MappedConv(bool Is1d, string Attribute, ConvGeometry Geometry);
 
 /// <summary>
 /// Maps an ONNX Conv node (attributes kernel_shape, strides, pads, dilations, group, auto_pad) on a

@@ -31,21 +31,12 @@ public class OnnxRuntimeOracleTests
     {
         var layerCase = Cases[index];
         var g = layerCase.Geometry;
-        var random = new Random(Seed + index);
-        float[] weight = Uniform(random, g.WeightLength);
-        float[] bias = layerCase.HasBias ? Uniform(random, g.OutChannels) : [];
-        float[] input = Uniform(random, layerCase.Batch * g.InChannels * layerCase.Height * layerCase.Width);
+        var run = layerCase.Run((weight, bias) => Factory.Value(index, weight, bias), Seed + index);
+
         long[] shape = [.. layerCase.InputShape.Select(d => (long)d)];
-
-        var layer = Factory.Value(index, weight, bias);
-        nint[] outputShape = layer.GetOutputShape(layerCase.InputShape);
-        var output = new float[outputShape.Aggregate(1, (product, extent) => product * (int)extent)];
-        layer.Forward(input, layerCase.InputShape, output);
-
-        float[] expected = RunOnnxRuntime(OnnxConvModelWriter.Write(g, layerCase.Is1d, shape, weight, bias), input, shape, out long[] expectedShape);
-        Assert.Equal(expectedShape.Select(d => (nint)d), outputShape);
-        var magnitude = ReferenceCheck.Magnitude(g, input, layerCase.Batch, layerCase.Height, layerCase.Width, weight, bias, out _);
-        ReferenceCheck.AssertClose(output, i => expected[i], magnitude, g.InChannels / g.Groups * g.KernelHeight * g.KernelWidth, computations: 2, layerCase.ToString());
+        float[] expected = RunOnnxRuntime(OnnxConvModelWriter.Write(g, layerCase.Is1d, shape, run.Weight, run.Bias), run.Input, shape, out long[] expectedShape);
+        Assert.Equal(expectedShape.Select(d => (nint)d), run.OutputShape);
+        ReferenceCheck.AssertClose(run.Output, i => expected[i], run.Magnitude, g.FanIn, computations: 2, layerCase.ToString());
     }
 
     [Fact]
@@ -72,7 +63,4 @@ public class OnnxRuntimeOracleTests
         outputShape = outputs[0].GetTensorTypeAndShape().Shape;
         return outputs[0].GetTensorDataAsSpan<float>().ToArray();
     }
-
-    private static float[] Uniform(Random random, int length) =>
-        [.. Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 2) - 1))];
 }

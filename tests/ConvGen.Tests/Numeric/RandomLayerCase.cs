@@ -14,6 +14,33 @@ public sealed record RandomLayerCase(
 
     public override string ToString() => $"#{Index} [{Attribute}] on input {ConvGen.LayerShapes.Format(InputShape)}";
 
+    /// <summary>Runs <paramref name="layer"/> (this case, compiled) on weights, bias and input drawn
+    /// uniformly in [-1, 1) from <paramref name="seed"/>.</summary>
+    public RandomLayerRun Run(Func<float[], float[], ILayer> layer, int seed)
+    {
+        var random = new Random(seed);
+        float[] weight = Uniform(random, Geometry.WeightLength);
+        float[] bias = HasBias ? Uniform(random, Geometry.OutChannels) : [];
+        float[] input = Uniform(random, Batch * Geometry.InChannels * Height * Width);
+        var instance = layer(weight, bias);
+        nint[] outputShape = instance.GetOutputShape(InputShape);
+        var output = new float[LayerShapes.ElementCount(outputShape)];
+        instance.Forward(input, InputShape, output);
+        double[] magnitude = Infrastructure.ReferenceCheck.Magnitude(Geometry, input, Batch, Height, Width, weight, bias, out double[] reference);
+        return new RandomLayerRun(weight, bias, input, outputShape, output, reference, magnitude);
+    }
+
+    private static float[] Uniform(Random random, int length)
+    {
+        var values = new float[length];
+        for (int i = 0; i < length; i++)
+        {
+            values[i] = (float)((random.NextDouble() * 2) - 1);
+        }
+
+        return values;
+    }
+
     /// <summary>Draws <paramref name="count"/> layers covering rectangular kernels, per-axis strides, every
     /// padding mode, dilation, groups (dense, grouped, depthwise, depthwise multiplier), bias off,
     /// fixed input sizes, batches above 1, large kernels (looped plans) and Conv1d.</summary>
@@ -158,3 +185,8 @@ public sealed record RandomLayerCase(
         }
     }
 }
+
+/// <summary>One run of a drawn layer: its parameters and input, its output, and the float64 reference
+/// with the magnitude (|bias| + sum |w*x|) of each output.</summary>
+public sealed record RandomLayerRun(
+    float[] Weight, float[] Bias, float[] Input, nint[] OutputShape, float[] Output, double[] Reference, double[] Magnitude);

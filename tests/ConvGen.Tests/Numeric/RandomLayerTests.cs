@@ -26,20 +26,11 @@ public class RandomLayerTests
     public void Generated_layer_matches_the_float64_reference(int index)
     {
         var layerCase = Cases[index];
+        var run = layerCase.Run((weight, bias) => Factory.Value(index, weight, bias), Seed + index);
+
         var g = layerCase.Geometry;
-        var random = new Random(Seed + index);
-        float[] weight = Uniform(random, g.WeightLength);
-        float[] bias = layerCase.HasBias ? Uniform(random, g.OutChannels) : [];
-        float[] input = Uniform(random, layerCase.Batch * g.InChannels * layerCase.Height * layerCase.Width);
-
-        var layer = Factory.Value(index, weight, bias);
-        nint[] outputShape = layer.GetOutputShape(layerCase.InputShape);
-        var output = new float[outputShape.Aggregate(1, (product, extent) => product * (int)extent)];
-        layer.Forward(input, layerCase.InputShape, output);
-
-        var magnitude = ReferenceCheck.Magnitude(g, input, layerCase.Batch, layerCase.Height, layerCase.Width, weight, bias, out double[] expected);
-        int fanIn = g.InChannels / g.Groups * g.KernelHeight * g.KernelWidth;
-        ReferenceCheck.AssertClose(output, i => expected[i], magnitude, fanIn, computations: 1, $"{layerCase}, output shape {LayerShapes.Format(outputShape)}");
+        ReferenceCheck.AssertClose(run.Output, i => run.Reference[i], run.Magnitude, g.FanIn,
+            computations: 1, $"{layerCase}, output shape {LayerShapes.Format(run.OutputShape)}");
     }
 
     [Fact]
@@ -62,16 +53,5 @@ public class RandomLayerTests
         Assert.Contains(Cases, c => c.Geometry.KernelWidth > 16 || c.Geometry.KernelHeight * c.Geometry.KernelWidth > 64);
         Assert.Contains(Cases, c => c.Geometry.OutChannels / c.Geometry.Groups % 8 != 0 && c.Geometry.OutChannels / c.Geometry.Groups > 8);
         Assert.Contains(Cases, c => c.Geometry.OutputWidth(c.Width) < 4);
-    }
-
-    private static float[] Uniform(Random random, int length)
-    {
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        return values;
     }
 }
