@@ -5,9 +5,10 @@ using ConvGen.Generator.Planning;
 namespace ConvGen.Generator.Emitting;
 
 /// <summary>
-/// Writes the direct-convolution kernel: for each tile of output channels and each output vector,
-/// accumulators start at the bias, every tap loads one input vector and multiplies it into each
-/// channel of the tile with a broadcast weight, and the tile is stored once. All sizes are literals.
+/// Writes the direct-convolution kernel, once per vector type behind a dispatcher: for each tile of
+/// output channels, pairs of output vectors (then single ones for the rest of the row) start at the
+/// bias; every tap loads the input vector(s) once and multiplies them into each channel of the tile
+/// with that channel's broadcast weight; the tile is stored once. All sizes are literals.
 /// </summary>
 internal static class DirectKernelEmitter
 {
