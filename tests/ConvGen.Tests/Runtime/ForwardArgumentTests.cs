@@ -404,6 +404,27 @@ public class ForwardArgumentTests
         Assert.Throws<ArgumentException>(() => layer.GetOutputShape([1, 3, unchecked((nint)int.MaxValue + 1), 4]));
     }
 
+    // One instance runs Forward on several threads at once (parameters are read-only, scratch is rented per call).
+    [Fact]
+    public void One_instance_runs_concurrently_with_the_same_results()
+    {
+        var (layer, _, _) = Build(nameof(SmallConv));
+        var inputs = Enumerable.Range(0, 8).Select(i => Values(2 * 3 * 19 * 23, 100 + i)).ToArray();
+        var expected = inputs.Select(input =>
+        {
+            var output = new float[2 * 5 * 19 * 23];
+            layer.Forward(input, Shape(nameof(SmallConv), 2, 19, 23), output);
+            return output;
+        }).ToArray();
+
+        System.Threading.Tasks.Parallel.For(0, 64, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var output = new float[2 * 5 * 19 * 23];
+            layer.Forward(inputs[i % inputs.Length], Shape(nameof(SmallConv), 2, 19, 23), output);
+            Assert.Equal(expected[i % inputs.Length], output);
+        });
+    }
+
     // After a warm-up call, 20 span Forward calls on 3x32x32 allocate nothing (scratch comes from ArrayPool).
     [Fact]
     public void Forward_allocates_nothing_after_warm_up()
