@@ -150,9 +150,8 @@ internal static class DirectKernelEmitter
             Accumulate(writer, spec, plan, vector, tile, vectors: 2, "x0");
             for (int t = 0; t < tile; t++)
             {
-                string row = t == 0 ? "outputRow" : $"{Unsafe}.Add(ref outputRow, {t} * outputPlane)";
-                writer.Line($"{vector.Api}.StoreUnsafe(sum{t}, ref {row}, (nuint)x0);");
-                writer.Line($"{vector.Api}.StoreUnsafe(sum{t}b, ref {row}, (nuint)(x0 + vectorWidth));");
+                writer.Line($"{vector.Api}.StoreUnsafe(sum{t}, ref {OutputRow(t)}, (nuint)x0);");
+                writer.Line($"{vector.Api}.StoreUnsafe(sum{t}b, ref {OutputRow(t)}, (nuint)(x0 + vectorWidth));");
             }
 
             writer.Close();
@@ -167,8 +166,7 @@ internal static class DirectKernelEmitter
         writer.Open("if (!narrow)");
         for (int t = 0; t < tile; t++)
         {
-            string row = t == 0 ? "outputRow" : $"{Unsafe}.Add(ref outputRow, {t} * outputPlane)";
-            writer.Line($"{vector.Api}.StoreUnsafe(sum{t}, ref {row}, (nuint)x);");
+            writer.Line($"{vector.Api}.StoreUnsafe(sum{t}, ref {OutputRow(t)}, (nuint)x);");
         }
 
         writer.Close();
@@ -182,6 +180,9 @@ internal static class DirectKernelEmitter
         writer.Close();
         writer.Close();
     }
+
+    /// <summary>The current output row of channel <paramref name="t"/> of the tile.</summary>
+    private static string OutputRow(int t) => t == 0 ? "outputRow" : $"{Unsafe}.Add(ref outputRow, {t} * outputPlane)";
 
     /// <summary>Accumulators for <paramref name="vectors"/> output vectors of the tile starting at column
     /// <paramref name="x"/>: bias, then every tap of every input channel of the group.</summary>

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using ConvGen.Tests.Infrastructure;
 
 namespace ConvGen.Tests.Numeric;
 
@@ -19,26 +20,15 @@ public sealed record RandomLayerCase(
     public RandomLayerRun Run(Func<float[], float[], ILayer> layer, int seed)
     {
         var random = new Random(seed);
-        float[] weight = Uniform(random, Geometry.WeightLength);
-        float[] bias = HasBias ? Uniform(random, Geometry.OutChannels) : [];
-        float[] input = Uniform(random, Batch * Geometry.InChannels * Height * Width);
+        float[] weight = TestValues.Uniform(random, Geometry.WeightLength);
+        float[] bias = HasBias ? TestValues.Uniform(random, Geometry.OutChannels) : [];
+        float[] input = TestValues.Uniform(random, Batch * Geometry.InChannels * Height * Width);
         var instance = layer(weight, bias);
         nint[] outputShape = instance.GetOutputShape(InputShape);
         var output = new float[LayerShapes.ElementCount(outputShape)];
         instance.Forward(input, InputShape, output);
-        double[] magnitude = Infrastructure.ReferenceCheck.Magnitude(Geometry, input, Batch, Height, Width, weight, bias, out double[] reference);
+        double[] magnitude = ReferenceCheck.Magnitude(Geometry, input, Batch, Height, Width, weight, bias, out double[] reference);
         return new RandomLayerRun(weight, bias, input, outputShape, output, reference, magnitude);
-    }
-
-    private static float[] Uniform(Random random, int length)
-    {
-        var values = new float[length];
-        for (int i = 0; i < length; i++)
-        {
-            values[i] = (float)((random.NextDouble() * 2) - 1);
-        }
-
-        return values;
     }
 
     /// <summary>Draws <paramref name="count"/> layers covering rectangular kernels, per-axis strides, every

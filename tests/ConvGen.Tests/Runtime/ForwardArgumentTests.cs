@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Numerics;
 using System.Numerics.Tensors;
+using ConvGen.Tests.Infrastructure;
 using Xunit;
 
 namespace ConvGen.Tests.Runtime;
@@ -24,11 +25,7 @@ public class ForwardArgumentTests
     };
 
     /// <summary>Uniform values in [-1, 1) from a fixed seed.</summary>
-    private static float[] Values(int length, int seed)
-    {
-        var random = new Random(seed);
-        return [.. Enumerable.Range(0, length).Select(_ => (float)((random.NextDouble() * 2) - 1))];
-    }
+    private static float[] Values(int length, int seed) => TestValues.Uniform(new Random(seed), length);
 
     private static (ILayer Layer, float[] Weight, float[] Bias) Build(string name)
     {
@@ -232,7 +229,7 @@ public class ForwardArgumentTests
         Assert.All(buffer[guard..(guard + outputLength)], v => Assert.True(float.IsFinite(v), "output value not written"));
     }
 
-    // Batch 2 against the float64 reference: |y - ref| <= 1e-5 * magnitude + 1e-7.
+    // Batch 2 against the float64 reference, within the float32 accumulation bound of ReferenceCheck.
     [Theory]
     [InlineData(nameof(SmallConv), 5, 11)]
     [InlineData(nameof(SmallConv), 2, 1)]
@@ -246,17 +243,11 @@ public class ForwardArgumentTests
         var (layer, weight, bias) = Build(name);
         ConvGeometry geometry = Layers[name].Geometry;
         float[] input = Values(batch * geometry.InChannels * height * width, 4);
-        int outputLength = batch * geometry.OutChannels * geometry.OutputHeight(height) * geometry.OutputWidth(width);
-        var output = new float[outputLength];
+        var output = new float[batch * geometry.OutChannels * geometry.OutputHeight(height) * geometry.OutputWidth(width)];
         layer.Forward(input, Shape(name, batch, height, width), output);
 
-        var expected = new double[outputLength];
-        var magnitude = new double[outputLength];
-        ReferenceConvolution.Conv2d(geometry, input, batch, height, width, weight, bias, expected, magnitude);
-        for (int i = 0; i < outputLength; i++)
-        {
-            Assert.True(Math.Abs(output[i] - expected[i]) <= (1e-5 * magnitude[i]) + 1e-7, $"output[{i}] = {output[i]}, reference {expected[i]}");
-        }
+        double[] magnitude = ReferenceCheck.Magnitude(geometry, input, batch, height, width, weight, bias, out double[] expected);
+        ReferenceCheck.AssertClose(output, i => expected[i], magnitude, geometry.FanIn, computations: 1, $"{name} on {height}x{width}");
     }
 
     // ---- Tensor API ----
