@@ -4,8 +4,9 @@ using System.Linq;
 
 namespace ConvGen.Benchmarks;
 
-/// <summary>One benchmarked layer: its label as in shared/notes/kernels.md, its geometry, input size and a factory.</summary>
-public sealed record BenchmarkLayer(string Label, ConvGeometry Geometry, int Size, Func<float[], float[], ILayer> Create)
+/// <summary>One benchmarked layer: its label as in shared/notes/kernels.md, its geometry, input size, a factory
+/// (weight, bias) and whether it has a bias (the sweep's layers, like torchvision's, have none).</summary>
+public sealed record BenchmarkLayer(string Label, ConvGeometry Geometry, int Size, Func<float[], float[], ILayer> Create, bool HasBias = true)
 {
     public static readonly IReadOnlyList<BenchmarkLayer> All =
     [
@@ -26,6 +27,6 @@ public sealed record BenchmarkLayer(string Label, ConvGeometry Geometry, int Siz
     /// <summary>2 * N * Cout * Hout * Wout * (Cin/groups) * kh * kw.</summary>
     public double Flops => 2.0 * Geometry.OutChannels * OutputSize * OutputSize * Geometry.FanIn;
 
-    private static ConvGeometry Padded(int cin, int cout, int k, int s, int p, int d, int groups) =>
+    internal static ConvGeometry Padded(int cin, int cout, int k, int s, int p, int d, int groups) =>
         new(cin, cout, k, k, s, s, p, p, p, p, d, d, groups);
 }

@@ -2,7 +2,6 @@ using System;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Text;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Reports;
@@ -10,38 +9,61 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ConvGen.Benchmarks;
 
-// Runs the peak-FMA benchmark and the eight layers in one process, then writes benchmarks/results.md:
-// time, GFLOP/s, % of the peak measured in this run, speed relative to ONNX Runtime, allocations.
-// --short: a few seconds per benchmark (BenchmarkDotNet's ShortRun); default: BenchmarkDotNet's defaults.
-bool isShort = args.Contains("--short");
-string output = args.SkipWhile(a => a != "--out").Skip(1).FirstOrDefault() ?? Path.Combine(FindBenchmarksDirectory(), "results.md");
-var job = (isShort ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
-var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator);
+// Default: the peak-FMA benchmark and the eight layers in one BenchmarkDotNet run -> results/convgen.json.
+//   --short               BenchmarkDotNet's ShortRun (3 iterations): the eight layers in a few minutes.
+// --sweep: every distinct conv of ResNet-18 and MobileNetV2 vs ONNX Runtime (Stopwatch harness) -> results/sweep.json.
+//   --rounds N            samples per engine and layer (default 21); --network resnet18|mobilenet_v2: one network only.
+// --report: only re-render results.md from the JSON files.
+// Every mode then renders benchmarks/results.md (or --out PATH) from whatever JSON exists under
+// benchmarks/results/ (or --results DIR): convgen.json, sweep.json and PyTorch's pytorch.json.
+string benchmarks = FindBenchmarksDirectory();
+string output = Option("--out") ?? Path.Combine(benchmarks, "results.md");
+string resultsDirectory = Option("--results") ?? Path.Combine(benchmarks, "results");
 
-var peak = BenchmarkRunner.Run<PeakFmaBenchmark>(config);
-var layers = BenchmarkRunner.Run<ConvLayerBenchmarks>(config);
-
-double peakGflops = PeakFmaBenchmark.Flops / Mean(peak, nameof(PeakFmaBenchmark.Vector512Fma), null) / 1e9;
-var table = new StringBuilder();
-table.AppendLine(CultureInfo.InvariantCulture, $"Measured peak (12 independent Vector512 FMA chains, one core): {peakGflops:F1} GFLOP/s. " +
-    $"CPU: {CpuName()}. Mode: {(isShort ? "--short" : "default")}.");
-table.AppendLine();
-table.AppendLine("| layer (Cin,Cout,k,s,p,d,groups,HxW) | ConvGen ms | GFLOP/s | % peak | ONNX Runtime ms | GFLOP/s | ConvGen speed vs ORT | naive ms | ConvGen allocated |");
-table.AppendLine("|---|---|---|---|---|---|---|---|---|");
-foreach (var layer in BenchmarkLayer.All)
+if (args.Contains("--sweep"))
 {
-    double convGen = Mean(layers, nameof(ConvLayerBenchmarks.ConvGen), layer.Label);
-    double ort = Mean(layers, nameof(ConvLayerBenchmarks.OnnxRuntime), layer.Label);
-    double naive = Mean(layers, nameof(ConvLayerBenchmarks.Naive), layer.Label);
-    long allocated = Allocated(layers, nameof(ConvLayerBenchmarks.ConvGen), layer.Label);
-    table.AppendLine(CultureInfo.InvariantCulture,
-        $"| {layer.Label} | {convGen * 1e3:F3} | {layer.Flops / convGen / 1e9:F1} | {100 * layer.Flops / convGen / 1e9 / peakGflops:F0}% " +
-        $"| {ort * 1e3:F3} | {layer.Flops / ort / 1e9:F1} | {ort / convGen:F2}x | {naive * 1e3:F1} | {allocated} B |");
+    int rounds = int.Parse(Option("--rounds") ?? "21", CultureInfo.InvariantCulture);
+    var sweep = ResultFiles.SweepFileOf(SweepHarness.Run(rounds, Option("--network")));
+    foreach (var n in sweep.Networks)
+    {
+        Console.WriteLine(FormattableString.Invariant(
+            $"{n.Network}: ConvGen speed vs ORT geomean {n.GeomeanSpeedVsOrt:F2}x, weighted {n.WeightedGeomeanSpeedVsOrt:F2}x, network conv time {n.TotalConvGenMs:F3} vs {n.TotalOrtMs:F3} ms"));
+    }
+
+    ResultFiles.Write(Path.Combine(resultsDirectory, ResultFiles.SweepName), sweep);
+}
+else if (!args.Contains("--report"))
+{
+    bool isShort = args.Contains("--short");
+    var job = (isShort ? Job.ShortRun : Job.Default).WithToolchain(InProcessEmitToolchain.Instance);
+    var config = DefaultConfig.Instance.AddJob(job).WithOptions(ConfigOptions.DisableOptimizationsValidator);
+
+    var peak = BenchmarkRunner.Run<PeakFmaBenchmark>(config);
+    var layers = BenchmarkRunner.Run<ConvLayerBenchmarks>(config);
+
+    var suite = new SuiteFile(
+        "ConvGen.Benchmarks (BenchmarkDotNet, in-process)",
+        isShort ? "--short" : "default",
+        DateTime.UtcNow,
+        CpuInfo.Current(),
+        PeakFmaBenchmark.Flops / Mean(peak, nameof(PeakFmaBenchmark.Vector512Fma), null) / 1e9,
+        $"{PeakFmaBenchmark.Chains} independent Vector512 FMA chains, one core",
+        [.. BenchmarkLayer.All.Select(layer => new LayerResult(
+            layer.Label,
+            layer.Flops,
+            Mean(layers, nameof(ConvLayerBenchmarks.ConvGen), layer.Label) * 1e3,
+            Mean(layers, nameof(ConvLayerBenchmarks.OnnxRuntime), layer.Label) * 1e3,
+            Mean(layers, nameof(ConvLayerBenchmarks.Naive), layer.Label) * 1e3,
+            Allocated(layers, nameof(ConvLayerBenchmarks.ConvGen), layer.Label)))]);
+    ResultFiles.Write(Path.Combine(resultsDirectory, ResultFiles.SuiteName), suite);
 }
 
-File.WriteAllText(output, table.ToString());
-Console.WriteLine(table);
+string markdown = ResultFiles.Render(resultsDirectory);
+File.WriteAllText(output, markdown);
+Console.WriteLine(markdown);
 Console.WriteLine($"written to {output}");
+
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
 // Mean seconds per operation of one benchmark (and layer).
 static double Mean(Summary summary, string method, string? layer) => summary.Reports
@@ -54,10 +76,6 @@ static long Allocated(Summary summary, string method, string layer)
     var report = summary.Reports.Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method && (string)r.BenchmarkCase.Parameters["Layer"] == layer);
     return report.GcStats.GetBytesAllocatedPerOperation(report.BenchmarkCase) ?? -1;
 }
-
-static string CpuName() => File.Exists("/proc/cpuinfo")
-    ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown"
-    : "unknown";
 
 static string FindBenchmarksDirectory()
 {

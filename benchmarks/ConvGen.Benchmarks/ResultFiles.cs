@@ -1,0 +1,228 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Text.Json;
+
+namespace ConvGen.Benchmarks;
+
+/// <summary>The CPU the numbers were measured on: /proc/cpuinfo's model name and family
+/// (AMD: 25 = Zen 4, 26 = Zen 5 on this project's machines).</summary>
+public sealed record CpuInfo(string Model, int? Family, int? ModelNumber, string Microarchitecture, int LogicalCores)
+{
+    public static CpuInfo Current()
+    {
+        string[] lines = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").TakeWhile(l => l.Length > 0).ToArray() : [];
+        string? Field(string name) => lines.FirstOrDefault(l => l.Split(':', 2)[0].Trim() == name)?.Split(':', 2)[1].Trim();
+        int? family = int.TryParse(Field("cpu family"), CultureInfo.InvariantCulture, out int f) ? f : null;
+        int? model = int.TryParse(Field("model"), CultureInfo.InvariantCulture, out int m) ? m : null;
+        bool amd = Field("vendor_id") == "AuthenticAMD";
+        string arch = (amd, family) switch
+        {
+            (true, 25) => "Zen 4",
+            (true, 26) => "Zen 5",
+            (_, null) => "unknown",
+            _ => $"{Field("vendor_id")} family {family}",
+        };
+        return new CpuInfo(Field("model name") ?? "unknown", family, model, arch, Environment.ProcessorCount);
+    }
+
+    public override string ToString() => $"{Model}, cpu family {Family?.ToString(CultureInfo.InvariantCulture) ?? "?"} ({Microarchitecture})";
+}
+
+/// <summary>One of the eight layers: mean ms per call of each engine (BenchmarkDotNet).</summary>
+public sealed record LayerResult(string Label, double Flops, double ConvGenMs, double OrtMs, double NaiveMs, long ConvGenAllocatedBytes);
+
+/// <summary>benchmarks/results/convgen.json: the BenchmarkDotNet run of the peak and the eight layers.</summary>
+public sealed record SuiteFile(string Tool, string Mode, DateTime TimestampUtc, CpuInfo Cpu, double PeakGflops, string PeakMethod, IReadOnlyList<LayerResult> Layers);
+
+/// <summary>One distinct layer of a network in the sweep: median ms per call of each engine, the number of
+/// times the layer occurs in the network, and ConvGen's largest deviation from ORT relative to ORT's largest output.</summary>
+public sealed record SweepLayerResult(string Network, string Label, int Count, double Flops, double ConvGenMs, double OrtMs, double MaxRelativeError);
+
+public sealed record SweepResult(string Harness, int Rounds, IReadOnlyList<SweepLayerResult> Layers);
+
+/// <summary>Per network: ConvGen's speed relative to ORT (ORT time / ConvGen time, &gt; 1 = ConvGen faster).</summary>
+public sealed record NetworkSummary(
+    string Network, int DistinctLayers, int Convolutions,
+    double GeomeanSpeedVsOrt, double WeightedGeomeanSpeedVsOrt,
+    double TotalConvGenMs, double TotalOrtMs, double TotalSpeedVsOrt)
+{
+    public static NetworkSummary Of(string network, IReadOnlyList<(int Count, double ConvGenMs, double OtherMs)> layers)
+    {
+        double logSum = layers.Sum(l => Math.Log(l.OtherMs / l.ConvGenMs));
+        double weightedLogSum = layers.Sum(l => l.Count * Math.Log(l.OtherMs / l.ConvGenMs));
+        int convolutions = layers.Sum(l => l.Count);
+        double convGen = layers.Sum(l => l.Count * l.ConvGenMs);
+        double other = layers.Sum(l => l.Count * l.OtherMs);
+        return new NetworkSummary(network, layers.Count, convolutions, Math.Exp(logSum / layers.Count),
+            Math.Exp(weightedLogSum / convolutions), convGen, other, other / convGen);
+    }
+}
+
+/// <summary>benchmarks/results/sweep.json: the ResNet-18 / MobileNetV2 sweep against ONNX Runtime.</summary>
+public sealed record SweepFile(string Tool, DateTime TimestampUtc, CpuInfo Cpu, string Harness, int Rounds, IReadOnlyList<SweepLayerResult> Layers, IReadOnlyList<NetworkSummary> Networks);
+
+/// <summary>benchmarks/results/pytorch.json, written by benchmarks/pytorch_bench.py (only the fields read here).</summary>
+public sealed record PyTorchFile(string TorchVersion, int Threads, DateTime? TimestampUtc, CpuInfo? Cpu, IReadOnlyList<PyTorchLayer> Layers, IReadOnlyList<PyTorchSweepLayer>? Sweep);
+
+public sealed record PyTorchLayer(string Label, double Ms);
+
+public sealed record PyTorchSweepLayer(string Network, string Label, int Count, double Ms);
+
+/// <summary>Reads and writes the JSON files under benchmarks/results/ and renders benchmarks/results.md from
+/// whichever of them exist (the eight layers, the sweep, PyTorch).</summary>
+public static class ResultFiles
+{
+    public const string SuiteName = "convgen.json";
+    public const string SweepName = "sweep.json";
+    public const string PyTorchName = "pytorch.json";
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        PropertyNameCaseInsensitive = true,
+        WriteIndented = true,
+    };
+
+    public static void Write<T>(string path, T value)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, JsonSerializer.Serialize(value, Options) + "\n");
+        Console.WriteLine($"written to {path}");
+    }
+
+    public static T? Read<T>(string path)
+        where T : class
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<T>(File.ReadAllText(path), Options);
+        }
+        catch (JsonException e)
+        {
+            Console.Error.WriteLine($"ignoring {path}: {e.Message}");
+            return null;
+        }
+    }
+
+    public static SweepFile SweepFileOf(SweepResult sweep) => new(
+        "ConvGen.Benchmarks --sweep", DateTime.UtcNow, CpuInfo.Current(), sweep.Harness, sweep.Rounds, sweep.Layers,
+        [.. sweep.Layers.GroupBy(l => l.Network).Select(n => NetworkSummary.Of(n.Key, [.. n.Select(l => (l.Count, l.ConvGenMs, l.OrtMs))]))]);
+
+    /// <summary>results.md: the eight layers (with a PyTorch column when pytorch.json exists), then the sweep.</summary>
+    public static string Render(string resultsDirectory)
+    {
+        var suite = Read<SuiteFile>(Path.Combine(resultsDirectory, SuiteName));
+        var sweep = Read<SweepFile>(Path.Combine(resultsDirectory, SweepName));
+        var torch = Read<PyTorchFile>(Path.Combine(resultsDirectory, PyTorchName));
+        var md = new StringBuilder();
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine("# ConvGen benchmark results");
+        md.AppendLine();
+        md.AppendLine("Generated by `benchmarks/ConvGen.Benchmarks` from the JSON files in `benchmarks/results/`. " +
+            "Single thread, batch 1, NCHW float32. \"speed vs X\" = X's time / ConvGen's time (> 1: ConvGen is faster).");
+        md.AppendLine();
+        if (torch is not null)
+        {
+            md.AppendLine(inv, $"PyTorch {torch.TorchVersion}, {torch.Threads} thread(s), measured {Stamp(torch.TimestampUtc)} on {torch.Cpu?.ToString() ?? "?"}.");
+            md.AppendLine();
+        }
+
+        if (suite is not null)
+        {
+            md.AppendLine("## Eight layers (BenchmarkDotNet)");
+            md.AppendLine();
+            md.AppendLine(inv, $"Measured peak ({suite.PeakMethod}): {suite.PeakGflops:F1} GFLOP/s. CPU: {suite.Cpu}. " +
+                $"Mode: {suite.Mode}. Measured {Stamp(suite.TimestampUtc)}.");
+            md.AppendLine();
+            bool withTorch = torch is not null;
+            md.Append("| layer (Cin,Cout,k,s,p,d,groups,HxW) | ConvGen ms | GFLOP/s | % peak | ONNX Runtime ms | GFLOP/s | ConvGen speed vs ORT |");
+            md.AppendLine(withTorch ? " PyTorch ms | GFLOP/s | ConvGen speed vs PyTorch | naive ms | ConvGen allocated |" : " naive ms | ConvGen allocated |");
+            md.AppendLine(withTorch ? "|---|---|---|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|---|");
+            foreach (var l in suite.Layers)
+            {
+                md.Append(inv, $"| {l.Label} | {l.ConvGenMs:F3} | {Gflops(l.Flops, l.ConvGenMs):F1} | {100 * Gflops(l.Flops, l.ConvGenMs) / suite.PeakGflops:F0}% " +
+                    $"| {l.OrtMs:F3} | {Gflops(l.Flops, l.OrtMs):F1} | {l.OrtMs / l.ConvGenMs:F2}x |");
+                if (withTorch)
+                {
+                    double? t = torch!.Layers.FirstOrDefault(p => p.Label == l.Label)?.Ms;
+                    md.Append(t is { } ms ? string.Create(inv, $" {ms:F3} | {Gflops(l.Flops, ms):F1} | {ms / l.ConvGenMs:F2}x |") : " - | - | - |");
+                }
+
+                md.AppendLine(inv, $" {l.NaiveMs:F1} | {l.ConvGenAllocatedBytes} B |");
+            }
+
+            md.AppendLine();
+        }
+
+        if (sweep is not null)
+        {
+            RenderSweep(md, sweep, torch);
+        }
+
+        if (suite is null && sweep is null)
+        {
+            md.AppendLine("No ConvGen results yet: run `bash benchmarks/run`.");
+        }
+
+        return md.ToString();
+    }
+
+    private static void RenderSweep(StringBuilder md, SweepFile sweep, PyTorchFile? torch)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine("## Network sweep: ResNet-18 and MobileNetV2, 224x224 (Stopwatch harness)");
+        md.AppendLine();
+        md.AppendLine(inv, $"Harness: {sweep.Harness}. CPU: {sweep.Cpu}. Measured {Stamp(sweep.TimestampUtc)}. " +
+            $"Every distinct convolution once; \"x n\" is how often it occurs in the network. " +
+            $"Weighted = weighted by occurrences; network conv time = sum over layers of occurrences x ms.");
+        md.AppendLine();
+        foreach (var network in sweep.Networks)
+        {
+            var layers = sweep.Layers.Where(l => l.Network == network.Network).ToList();
+            var torchLayers = torch?.Sweep?.Where(l => l.Network == network.Network).ToDictionary(l => l.Label, l => l.Ms);
+            bool withTorch = torchLayers is { Count: > 0 };
+            md.AppendLine(inv, $"### {network.Network}: {network.DistinctLayers} distinct of {network.Convolutions} convolutions");
+            md.AppendLine();
+            md.Append("| layer (Cin,Cout,k,s,p,d,groups,HxW) | x n | ConvGen ms | GFLOP/s | ONNX Runtime ms | GFLOP/s | ConvGen speed vs ORT |");
+            md.AppendLine(withTorch ? " PyTorch ms | ConvGen speed vs PyTorch | max rel. error vs ORT |" : " max rel. error vs ORT |");
+            md.AppendLine(withTorch ? "|---|---|---|---|---|---|---|---|---|---|" : "|---|---|---|---|---|---|---|---|");
+            foreach (var l in layers)
+            {
+                md.Append(inv, $"| {l.Label} | {l.Count} | {l.ConvGenMs:F4} | {Gflops(l.Flops, l.ConvGenMs):F1} | {l.OrtMs:F4} | {Gflops(l.Flops, l.OrtMs):F1} | {l.OrtMs / l.ConvGenMs:F2}x |");
+                if (withTorch)
+                {
+                    md.Append(torchLayers!.TryGetValue(l.Label, out double ms) ? string.Create(inv, $" {ms:F4} | {ms / l.ConvGenMs:F2}x |") : " - | - |");
+                }
+
+                md.AppendLine(inv, $" {l.MaxRelativeError:E1} |");
+            }
+
+            md.AppendLine();
+            md.AppendLine(inv, $"ConvGen speed vs ONNX Runtime: geometric mean {network.GeomeanSpeedVsOrt:F2}x, weighted by occurrences {network.WeightedGeomeanSpeedVsOrt:F2}x; " +
+                $"network conv time {network.TotalConvGenMs:F3} ms vs {network.TotalOrtMs:F3} ms ({network.TotalSpeedVsOrt:F2}x).");
+            if (withTorch)
+            {
+                var paired = layers.Where(l => torchLayers!.ContainsKey(l.Label)).Select(l => (l.Count, l.ConvGenMs, torchLayers![l.Label])).ToList();
+                var vsTorch = NetworkSummary.Of(network.Network, paired);
+                md.AppendLine();
+                md.AppendLine(inv, $"ConvGen speed vs PyTorch ({paired.Count} layers): geometric mean {vsTorch.GeomeanSpeedVsOrt:F2}x, weighted {vsTorch.WeightedGeomeanSpeedVsOrt:F2}x; " +
+                    $"network conv time {vsTorch.TotalConvGenMs:F3} ms vs {vsTorch.TotalOrtMs:F3} ms ({vsTorch.TotalSpeedVsOrt:F2}x).");
+            }
+
+            md.AppendLine();
+        }
+    }
+
+    private static double Gflops(double flops, double ms) => flops / (ms * 1e-3) / 1e9;
+
+    private static string Stamp(DateTime? utc) => utc is { } t ? t.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture) : "?";
+}
