@@ -1,0 +1,233 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.IO.Compression;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Xml.Linq;
+using ConvGen.Tests.Infrastructure;
+using Xunit;
+
+namespace ConvGen.Tests.Packaging;
+
+/// <summary>
+/// The NuGet package as a user gets it: `dotnet pack` of the runtime project, then a fresh console
+/// project outside this repository that references only that package, declares layers, builds
+/// (warnings as errors) and runs them on data this test wrote. The outputs are checked here against
+/// the float64 reference, so a package without the generator, without the attributes, or with a
+/// broken runtime fails.
+/// </summary>
+public sealed class PackageTests : IDisposable
+{
+    private readonly string root = Path.Combine(Path.GetTempPath(), "convgen-package-" + Guid.NewGuid().ToString("N")[..12]);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
+    [Fact]
+    public void PackedConvGenBuildsAndRunsGeneratedLayersInAFreshConsumer()
+    {
+        string repo = RepositoryRoot();
+        string feed = Path.Combine(root, "feed");
+
+        // Pack into a private artifacts folder, so the repository's own bin/obj are never touched.
+        Dotnet(repo, "pack", Path.Combine(repo, "src", "ConvGen.Runtime", "ConvGen.Runtime.csproj"),
+            "-c", "Release", "-o", feed, "--artifacts-path", Path.Combine(root, "artifacts"));
+
+        var packages = Directory.GetFiles(feed, "*.nupkg");
+        Assert.True(packages.Length == 1, $"expected exactly one package, got: {string.Join(", ", packages.Select(Path.GetFileName))}");
+        string version = CheckPackageContents(packages[0]);
+
+        string consumer = Path.Combine(root, "consumer");
+        Directory.CreateDirectory(consumer);
+        WriteConsumer(consumer, feed, version);
+
+        // Data for the consumer's two layers, written here and checked here.
+        var random = new Random(20261124);
+        var strided = new ConvGeometry(3, 8, 3, 3, StrideHeight: 2, StrideWidth: 2, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1);
+        var depthwise = new ConvGeometry(4, 8, 3, 3, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1, Groups: 4);
+        var cases = new (string Name, ConvGeometry Geometry, int Height, int Width, bool Bias)[]
+        {
+            ("strided", strided, 17, 23, true),
+            ("depthwise", depthwise, 9, 40, false),
+        };
+        var data = new Dictionary<string, (float[] Input, float[] Weight, float[] Bias)>();
+        foreach (var (name, g, height, width, bias) in cases)
+        {
+            var input = TestValues.Uniform(random, 2 * g.InChannels * height * width);
+            var weight = TestValues.Uniform(random, g.WeightLength);
+            var biasValues = bias ? TestValues.Uniform(random, g.OutChannels) : [];
+            WriteFloats(Path.Combine(consumer, $"{name}.input.f32"), input);
+            WriteFloats(Path.Combine(consumer, $"{name}.weight.f32"), weight);
+            WriteFloats(Path.Combine(consumer, $"{name}.bias.f32"), biasValues);
+            data[name] = (input, weight, biasValues);
+        }
+
+        Dotnet(consumer, "build", "-c", "Release");
+        Dotnet(consumer, "run", "-c", "Release", "--no-build", "--", consumer);
+
+        foreach (var (name, g, height, width, _) in cases)
+        {
+            var (input, weight, bias) = data[name];
+            string outputPath = Path.Combine(consumer, $"{name}.output.f32");
+            Assert.True(File.Exists(outputPath), $"the consumer wrote no {name} output");
+            var actual = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(outputPath)).ToArray();
+            var magnitude = ReferenceCheck.Magnitude(g, input, 2, height, width, weight, bias, out var reference);
+            ReferenceCheck.AssertClose(actual, i => reference[i], magnitude, g.FanIn, computations: 1, $"packaged {name} layer");
+        }
+    }
+
+    // The one package: the runtime under lib/net10.0, the generator under analyzers/dotnet/cs, no
+    // dependency on the generator project; returns its version.
+    private static string CheckPackageContents(string package)
+    {
+        using var zip = ZipFile.OpenRead(package);
+        var entries = zip.Entries.Select(e => e.FullName).ToList();
+        Assert.Contains("lib/net10.0/ConvGen.Runtime.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ConvGen.dll", entries);
+        Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("/ConvGen.dll", StringComparison.Ordinal));
+
+        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspecEntry.Open();
+        var nuspec = XDocument.Load(stream);
+        XNamespace ns = nuspec.Root!.Name.Namespace;
+        var metadata = nuspec.Root.Element(ns + "metadata")!;
+        Assert.Equal("ConvGen", metadata.Element(ns + "id")!.Value);
+        var dependencies = metadata.Descendants(ns + "dependency").Select(d => (string)d.Attribute("id")!).ToList();
+        Assert.Equal(["System.Numerics.Tensors"], dependencies);
+        return metadata.Element(ns + "version")!.Value;
+    }
+
+    private void WriteConsumer(string consumer, string feed, string version)
+    {
+        // Restore into a private folder (no stale ConvGen from an earlier run); ConvGen comes only from
+        // the local feed, everything else from the machine's package cache or nuget.org.
+        string globalPackages = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
+            ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        File.WriteAllText(Path.Combine(consumer, "nuget.config"), $"""
+            <?xml version="1.0" encoding="utf-8"?>
+            <configuration>
+              <config><add key="globalPackagesFolder" value="{Path.Combine(root, "packages")}" /></config>
+              <packageSources>
+                <clear />
+                <add key="convgen-local" value="{feed}" />
+                <add key="machine-cache" value="{globalPackages}" />
+                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
+              <packageSourceMapping>
+                <packageSource key="convgen-local"><package pattern="ConvGen" /></packageSource>
+                <packageSource key="machine-cache"><package pattern="*" /></packageSource>
+                <packageSource key="nuget.org"><package pattern="*" /></packageSource>
+              </packageSourceMapping>
+            </configuration>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Consumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="ConvGen" Version="[{version}]" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(consumer, "Program.cs"), """
+            using System;
+            using System.IO;
+            using System.Runtime.InteropServices;
+            using ConvGen;
+
+            string dir = args[0];
+            Run("strided", (w, b) => new Strided(w, b), 3, 17, 23);
+            Run("depthwise", (w, b) => new Depthwise(w), 4, 9, 40);
+            Console.WriteLine($"ran {Strided.ParameterCount} + {Depthwise.ParameterCount} parameters");
+
+            void Run(string name, Func<float[], float[], ILayer> create, int channels, int height, int width)
+            {
+                var layer = create(Read($"{name}.weight.f32"), Read($"{name}.bias.f32"));
+                var input = Read($"{name}.input.f32");
+                ReadOnlySpan<nint> shape = [2, channels, height, width];
+                var output = new float[2 * 8 * OutputSize(layer, shape)];
+                layer.Forward(input, shape, output);
+                File.WriteAllBytes(Path.Combine(dir, $"{name}.output.f32"), MemoryMarshal.AsBytes(output.AsSpan()).ToArray());
+            }
+
+            static int OutputSize(ILayer layer, ReadOnlySpan<nint> shape)
+            {
+                var output = layer.GetOutputShape(shape);
+                return (int)(output[2] * output[3]);
+            }
+
+            float[] Read(string file) => MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(dir, file))).ToArray();
+
+            [Conv2d(@in: 3, @out: 8, k: 3, s: 2, p: 1)]
+            partial class Strided;
+
+            [Conv2d(@in: 4, @out: 8, k: 3, padding: Padding.Same, groups: 4, bias: false)]
+            partial class Depthwise;
+            """);
+    }
+
+    private static void WriteFloats(string path, float[] values) =>
+        File.WriteAllBytes(path, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
+
+    private static void Dotnet(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // The test host's MSBuild settings must not leak into the child builds.
+        foreach (var name in new[] { "MSBuildExtensionsPath", "MSBuildSDKsPath", "MSBUILD_EXE_PATH", "MSBuildLoadMicrosoftTargetsReadOnly", "VSTEST_HOST_DEBUG" })
+        {
+            start.Environment.Remove(name);
+        }
+
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
+        start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.True(process.ExitCode == 0,
+            $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "ConvGen.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no ConvGen.sln above {AppContext.BaseDirectory}");
+    }
+}
