@@ -4,6 +4,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace ConvGen.Benchmarks;
@@ -82,9 +83,10 @@ public static class ResultFiles
 
     private static readonly JsonSerializerOptions Options = new()
     {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        PropertyNamingPolicy = new SnakeCase(),
         PropertyNameCaseInsensitive = true,
         WriteIndented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, // ">=" stays readable; these files are never embedded in HTML
     };
 
     public static void Write<T>(string path, T value)
@@ -203,7 +205,7 @@ public static class ResultFiles
                     md.Append(torchLayers!.TryGetValue(l.Label, out double ms) ? string.Create(inv, $" {ms:F4} | {ms / l.ConvGenMs:F2}x |") : " - | - |");
                 }
 
-                md.AppendLine(inv, $" {l.MaxRelativeError:E1} |");
+                md.AppendLine(inv, $" {l.MaxRelativeError:0.0E+0} |");
             }
 
             md.AppendLine();
@@ -220,6 +222,12 @@ public static class ResultFiles
 
             md.AppendLine();
         }
+    }
+
+    /// <summary>snake_case with "ConvGen" as one word: convgen_ms, total_convgen_ms.</summary>
+    private sealed class SnakeCase : JsonNamingPolicy
+    {
+        public override string ConvertName(string name) => SnakeCaseLower.ConvertName(name).Replace("conv_gen", "convgen", StringComparison.Ordinal);
     }
 
     private static double Gflops(double flops, double ms) => flops / (ms * 1e-3) / 1e9;
