@@ -6,6 +6,12 @@ using ConvGen.Samples.ImageFilters;
 
 // Classic image filters as generated depthwise convolutions with fixed weights, applied to a photo.
 // Usage: ImageFilters [output folder (default ./out)] [input PNG (default chelsea.png beside the program)]
+if (args is ["--help" or "-h"])
+{
+    Console.WriteLine("usage: ImageFilters [output folder (default ./out)] [input PNG (default chelsea.png beside the program)]");
+    return 0;
+}
+
 string outputFolder = args.Length > 0 ? args[0] : "out";
 string inputPath = args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "chelsea.png");
 Directory.CreateDirectory(outputFolder);
