@@ -29,6 +29,12 @@ public static class Activations
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="activation"/> is not an <see cref="Activation"/> value.</exception>
     public static void Apply(Activation activation, Span<float> values)
     {
+        // TensorPrimitives rejects some empty inputs; there is nothing to do for them anyway.
+        if (values.IsEmpty && activation is >= Activation.None and <= Activation.GELU)
+        {
+            return;
+        }
+
         switch (activation)
         {
             case Activation.None:
