@@ -80,7 +80,7 @@ def main():
         if torch_layers:
             series["PyTorch"] = [gflops(l["flops"], torch_layers.get(l["label"])) for l in layers]
         bars(axes[row][0], [l["label"] for l in layers], series, peak,
-             f"Eight layers (Cin,Cout,k,s,p,d,groups,HxW), batch 1: BenchmarkDotNet {suite['mode']}, {suite['timestamp_utc'][:16]} UTC")
+             f"Eight layers (Cin,Cout,k,s,p,d,groups,HxW), batch 1: BenchmarkDotNet {suite['mode']}, {suite['timestamp_utc'][:16].replace('T', ' ')} UTC")
         row += 1
     if sweep is not None:
         layers = sweep["layers"]

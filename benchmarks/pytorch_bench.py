@@ -6,7 +6,7 @@ NCHW float32:
   - the eight layers of benchmarks/ConvGen.Benchmarks/Layers.cs (with bias, as there);
   - unless --no-sweep, every distinct convolution of ResNet-18 and MobileNetV2 at 224x224
     (benchmarks/ConvGen.Benchmarks/SweepLayers.cs: no bias, as in torchvision).
-Per layer: warm-up (at least 5 calls and 150 ms), a repetition count calibrated so that one sample
+Per layer: warm-up (at least 40 calls and 250 ms), a repetition count calibrated so that one sample
 lasts at least 2 ms, then the median time per call over --samples samples (the same method as the
 C# sweep harness). PyTorch allocates each output tensor; that is part of what it costs.
 
@@ -138,12 +138,12 @@ def time_layer(label, bias, samples):
     with torch.no_grad():
         start = time.perf_counter()
         calls = 0
-        while calls < 5 or time.perf_counter() - start < 0.075:
+        while calls < 20 or time.perf_counter() - start < 0.125:
             conv(x)
             calls += 1
         start = time.perf_counter()
         calls = 0
-        while calls < 5 or time.perf_counter() - start < 0.075:
+        while calls < 20 or time.perf_counter() - start < 0.125:
             conv(x)
             calls += 1
         single = (time.perf_counter() - start) / calls
@@ -231,7 +231,7 @@ def main():
         "mkldnn": torch.backends.mkldnn.is_available(),
         "timestamp_utc": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "cpu": cpu_info(),
-        "harness": f"time.perf_counter: warm-up >= 5 calls and 150 ms, samples >= 2 ms, {samples} samples, median per call; "
+        "harness": f"time.perf_counter: warm-up >= 40 calls and 250 ms, samples >= 2 ms, {samples} samples, median per call; "
                    "torch.no_grad(), eval(), torch.set_num_threads(1)",
         "sweep_checked_against_torchvision": verified,
         "layers": layers,

@@ -54,7 +54,11 @@ else if (!args.Contains("--report"))
             Mean(layers, nameof(ConvLayerBenchmarks.ConvGen), layer.Label) * 1e3,
             Mean(layers, nameof(ConvLayerBenchmarks.OnnxRuntime), layer.Label) * 1e3,
             Mean(layers, nameof(ConvLayerBenchmarks.Naive), layer.Label) * 1e3,
-            Allocated(layers, nameof(ConvLayerBenchmarks.ConvGen), layer.Label)))]);
+            Allocated(layers, nameof(ConvLayerBenchmarks.ConvGen), layer.Label))
+        {
+            ConvGenStdDevMs = StdDev(layers, nameof(ConvLayerBenchmarks.ConvGen), layer.Label) * 1e3,
+            OrtStdDevMs = StdDev(layers, nameof(ConvLayerBenchmarks.OnnxRuntime), layer.Label) * 1e3,
+        })]);
     ResultFiles.Write(Path.Combine(resultsDirectory, ResultFiles.SuiteName), suite);
 }
 
@@ -65,11 +69,15 @@ Console.WriteLine($"written to {output}");
 
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 
-// Mean seconds per operation of one benchmark (and layer).
-static double Mean(Summary summary, string method, string? layer) => summary.Reports
+// Mean seconds per operation of one benchmark (and layer), and their standard deviation.
+static double Mean(Summary summary, string method, string? layer) => Statistics(summary, method, layer).Mean / 1e9;
+
+static double StdDev(Summary summary, string method, string? layer) => Statistics(summary, method, layer).StandardDeviation / 1e9;
+
+static BenchmarkDotNet.Mathematics.Statistics Statistics(Summary summary, string method, string? layer) => summary.Reports
     .Single(r => r.BenchmarkCase.Descriptor.WorkloadMethod.Name == method
         && (layer is null || (string)r.BenchmarkCase.Parameters["Layer"] == layer))
-    .ResultStatistics!.Mean / 1e9;
+    .ResultStatistics!;
 
 static long Allocated(Summary summary, string method, string layer)
 {

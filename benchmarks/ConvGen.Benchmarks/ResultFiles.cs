@@ -33,8 +33,14 @@ public sealed record CpuInfo(string Model, int? Family, int? ModelNumber, string
     public override string ToString() => $"{Model}, cpu family {Family?.ToString(CultureInfo.InvariantCulture) ?? "?"} ({Microarchitecture})";
 }
 
-/// <summary>One of the eight layers: mean ms per call of each engine (BenchmarkDotNet).</summary>
-public sealed record LayerResult(string Label, double Flops, double ConvGenMs, double OrtMs, double NaiveMs, long ConvGenAllocatedBytes);
+/// <summary>One of the eight layers: mean ms per call of each engine (BenchmarkDotNet), and the standard
+/// deviation over the iterations for ConvGen and ORT (a noise indicator).</summary>
+public sealed record LayerResult(string Label, double Flops, double ConvGenMs, double OrtMs, double NaiveMs, long ConvGenAllocatedBytes)
+{
+    public double ConvGenStdDevMs { get; init; }
+
+    public double OrtStdDevMs { get; init; }
+}
 
 /// <summary>benchmarks/results/convgen.json: the BenchmarkDotNet run of the peak and the eight layers.</summary>
 public sealed record SuiteFile(string Tool, string Mode, DateTime TimestampUtc, CpuInfo Cpu, double PeakGflops, string PeakMethod, IReadOnlyList<LayerResult> Layers);
@@ -163,6 +169,7 @@ public static class ResultFiles
             }
 
             md.AppendLine();
+            NoiseWarnings(md, suite);
         }
 
         if (sweep is not null)
@@ -228,6 +235,26 @@ public static class ResultFiles
     private sealed class SnakeCase : JsonNamingPolicy
     {
         public override string ConvertName(string name) => SnakeCaseLower.ConvertName(name).Replace("conv_gen", "convgen", StringComparison.Ordinal);
+    }
+
+    // A layer faster than the measured peak, or a standard deviation above 10% of the mean, means the run was disturbed.
+    private static void NoiseWarnings(StringBuilder md, SuiteFile suite)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var abovePeak = suite.Layers.Where(l => Gflops(l.Flops, l.ConvGenMs) > suite.PeakGflops || Gflops(l.Flops, l.OrtMs) > suite.PeakGflops).Select(l => l.Label).ToList();
+        var noisy = suite.Layers.SelectMany(l => new[] { ("ConvGen", l.Label, l.ConvGenStdDevMs / l.ConvGenMs), ("ORT", l.Label, l.OrtStdDevMs / l.OrtMs) })
+            .Where(x => x.Item3 > 0.10).Select(x => string.Create(inv, $"{x.Item1} {x.Item2} ({100 * x.Item3:F0}%)")).ToList();
+        if (abovePeak.Count > 0)
+        {
+            md.AppendLine(inv, $"**Warning:** {string.Join("; ", abovePeak)} ran faster than the measured peak: the peak benchmark was disturbed (a busy machine?). Rerun on a quiet machine.");
+            md.AppendLine();
+        }
+
+        if (noisy.Count > 0)
+        {
+            md.AppendLine(inv, $"**Noisy** (standard deviation > 10% of the mean): {string.Join("; ", noisy)}.");
+            md.AppendLine();
+        }
     }
 
     private static double Gflops(double flops, double ms) => flops / (ms * 1e-3) / 1e9;

@@ -10,12 +10,12 @@ namespace ConvGen.Benchmarks;
 /// <summary>
 /// The network sweep: each distinct layer of <see cref="SweepLayer.All"/> as the generated layer and as
 /// ONNX Runtime (IntraOpNumThreads = 1, all graph optimisations, the same one-node model as
-/// <see cref="ConvLayerBenchmarks"/>), timed with a Stopwatch. Per layer: warm-up (at least 5 calls and
-/// 150 ms per engine, which also gets every generated kernel past tiering), a repetition count calibrated
+/// <see cref="ConvLayerBenchmarks"/>), timed with a Stopwatch. Per layer: warm-up (at least 40 calls and
+/// 250 ms per engine, which also gets any wrapper code past tiered compilation), a repetition count calibrated
 /// so that one sample lasts at least 2 ms, then <c>rounds</c> rounds of one ConvGen sample and one ORT
 /// sample, alternating which goes first, so both see the same background load. The result is the median
 /// time per call over the samples. BenchmarkDotNet would take ~5-10 s per benchmark even with a short
-/// job; this takes about 0.5 s per layer.
+/// job (82 benchmarks); this takes under a second per layer, about 30 s for the 41 layers.
 /// </summary>
 public static class SweepHarness
 {
@@ -36,7 +36,7 @@ public static class SweepHarness
 
         Console.WriteLine(FormattableString.Invariant($"sweep: {results.Count} layers in {total.Elapsed.TotalSeconds:F1} s"));
         return new SweepResult(
-            "Stopwatch: warm-up >= 5 calls and 150 ms per engine, samples >= 2 ms, "
+            "Stopwatch: warm-up >= 40 calls and 250 ms per engine, samples >= 2 ms, "
                 + $"{rounds} alternating rounds, median per call",
             rounds,
             results);
@@ -99,12 +99,13 @@ public static class SweepHarness
         return new SweepLayerResult(entry.Network, c.Label, entry.Count, c.Flops, Median(convGenSamples) * 1e3, Median(ortSamples) * 1e3, maxError / scale);
     }
 
-    // Runs at least 5 calls and 150 ms; returns seconds per call over the second half of the warm-up.
+    // Runs at least 40 calls and 250 ms (past the runtime's tier-up threshold of 30 calls for any wrapper code
+    // that is not AggressiveOptimization); returns seconds per call over the second half of the warm-up.
     private static double WarmUp(Action action)
     {
         var total = Stopwatch.StartNew();
         int calls = 0;
-        while (calls < 5 || total.Elapsed.TotalMilliseconds < 75)
+        while (calls < 20 || total.Elapsed.TotalMilliseconds < 125)
         {
             action();
             calls++;
@@ -112,7 +113,7 @@ public static class SweepHarness
 
         var timed = Stopwatch.StartNew();
         calls = 0;
-        while (calls < 5 || timed.Elapsed.TotalMilliseconds < 75)
+        while (calls < 20 || timed.Elapsed.TotalMilliseconds < 125)
         {
             action();
             calls++;
