@@ -1,0 +1,203 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using ConvGen;
+using ConvGen.Onnx;
+using ConvGen.Samples.Digits;
+using Microsoft.ML.OnnxRuntime;
+
+// Runs train.py's digits CNN on its held-out images with generated convolutions and the runtime's
+// layers, with the weights read from model.onnx; checks accuracy and logits against PyTorch's and
+// times it against ONNX Runtime on the same model, both single-threaded.
+// Usage: Digits [data folder (default: data/ beside the program)]
+string data = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "data");
+string modelPath = Path.Combine(data, "model.onnx");
+using var meta = JsonDocument.Parse(File.ReadAllText(Path.Combine(data, "meta.json")));
+int torchCorrect = meta.RootElement.GetProperty("torch_correct").GetInt32();
+
+byte[] images = File.ReadAllBytes(Path.Combine(data, "test_images.u8"));
+byte[] labels = File.ReadAllBytes(Path.Combine(data, "test_labels.u8"));
+float[] torchLogits = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(data, "torch_logits.f32"))).ToArray();
+int count = labels.Length;
+if (images.Length != count * 64 || torchLogits.Length != count * 10)
+{
+    Console.Error.WriteLine($"inconsistent data in {data}: {count} labels, {images.Length} image bytes, {torchLogits.Length} logits");
+    return 2;
+}
+
+float[] input = Preprocess(images, count);
+
+// The network, layer by layer as train.py's forward(); parameter names follow the PyTorch module.
+var model = OnnxModel.Load(modelPath);
+var net = new Sequential(
+[
+    ("conv1", new Conv1(Weight("conv1.weight"), Weight("conv1.bias"))),
+    ("relu1", new ActivationLayer(Activation.ReLU)),
+    ("pool1", new MaxPool2d(2)),
+    ("conv2", new Conv2(Weight("conv2.weight"), Weight("conv2.bias"))),
+    ("relu2", new ActivationLayer(Activation.ReLU)),
+    ("pool2", new MaxPool2d(2)),
+    ("conv3", new Conv3(Weight("conv3.weight"), Weight("conv3.bias"))),
+    ("relu3", new ActivationLayer(Activation.ReLU)),
+    ("pool3", new MaxPool2d(2)),
+    ("flatten", new Flatten()),
+    ("fc", new Linear(128, 10)),
+]);
+// Loads every parameter the Sequential exposes by name (fc.weight, fc.bias; the convolutions' too once
+// generated layers are IParameterized), checking each shape.
+int loaded = OnnxWeights.Load(model, net);
+
+nint[] batchShape = [count, 1, 16, 16];
+Console.WriteLine($"digits CNN from {Path.GetFileName(modelPath)}: {net.ParameterCount:N0} parameters ({loaded} tensors loaded by name), {count} held-out images");
+Console.WriteLine(net.Summary([1, 1, 16, 16]));
+
+var logits = new float[count * 10];
+net.Forward(input, batchShape, logits);
+int correct = 0, agree = 0;
+double maxDifference = 0;
+for (int i = 0; i < count; i++)
+{
+    var row = logits.AsSpan(i * 10, 10);
+    var torchRow = torchLogits.AsSpan(i * 10, 10);
+    correct += ArgMax(row) == labels[i] ? 1 : 0;
+    agree += ArgMax(row) == ArgMax(torchRow) ? 1 : 0;
+    for (int k = 0; k < 10; k++)
+    {
+        maxDifference = Math.Max(maxDifference, Math.Abs(row[k] - torchRow[k]));
+    }
+}
+
+Console.WriteLine($"ConvGen accuracy {correct}/{count} = {100.0 * correct / count:F2}%  (PyTorch: {torchCorrect}/{count}), same prediction as PyTorch on {agree}/{count}");
+Console.WriteLine($"max |logit - PyTorch's| = {maxDifference:0.00E+00}");
+
+// ONNX Runtime on the same file, one thread.
+using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+using var session = new InferenceSession(modelPath, options);
+float[] ortLogits = RunOrt(session, input, count);
+int ortCorrect = 0;
+double ortDifference = 0;
+for (int i = 0; i < count; i++)
+{
+    ortCorrect += ArgMax(ortLogits.AsSpan(i * 10, 10)) == labels[i] ? 1 : 0;
+    for (int k = 0; k < 10; k++)
+    {
+        ortDifference = Math.Max(ortDifference, Math.Abs(ortLogits[(i * 10) + k] - torchLogits[(i * 10) + k]));
+    }
+}
+
+Console.WriteLine($"ONNX Runtime accuracy {ortCorrect}/{count}, max |logit - PyTorch's| = {ortDifference:0.00E+00}");
+Console.WriteLine();
+
+// Throughput, single thread: the whole held-out set as one batch, and one image at a time.
+Console.WriteLine($"{"images/second (1 thread)",-26} {"batch " + count,12} {"batch 1",10}");
+double convgenBatch = ImagesPerSecond(count, () => net.Forward(input, batchShape, logits));
+var single = new float[10];
+nint[] oneShape = [1, 1, 16, 16];
+double convgenSingle = ImagesPerSecond(1, () =>
+{
+    for (int i = 0; i < count; i++)
+    {
+        net.Forward(input.AsSpan(i * 256, 256), oneShape, single);
+    }
+}, count);
+Console.WriteLine($"{"ConvGen",-26} {convgenBatch,12:N0} {convgenSingle,10:N0}");
+
+double ortBatch = ImagesPerSecond(count, () => RunOrt(session, input, count));
+double ortSingle = ImagesPerSecond(1, () =>
+{
+    for (int i = 0; i < count; i++)
+    {
+        RunOrt(session, input.AsSpan(i * 256, 256).ToArray(), 1);
+    }
+}, count);
+Console.WriteLine($"{"ONNX Runtime 1.31.1",-26} {ortBatch,12:N0} {ortSingle,10:N0}");
+
+// Where ConvGen's time goes: each layer on the whole batch.
+Console.WriteLine();
+Console.WriteLine($"{"layer (batch " + count + ")",-22} {"output shape",-18} {"ms",8}");
+var shapes = net.GetLayerOutputShapes(batchShape);
+float[] current = input;
+nint[] currentShape = batchShape;
+for (int l = 0; l < net.Layers.Count; l++)
+{
+    var layer = net.Layers[l];
+    var output = new float[shapes[l].Aggregate(1L, (a, b) => a * b)];
+    var layerInput = current;
+    var layerShape = currentShape;
+    double seconds = 1 / ImagesPerSecond(1, () => layer.Forward(layerInput, layerShape, output));
+    Console.WriteLine($"{net.Names[l],-22} {"[" + string.Join(", ", shapes[l]) + "]",-18} {seconds * 1e3,8:F3}");
+    current = output;
+    currentShape = shapes[l];
+}
+
+bool ok = correct == torchCorrect && agree == count && maxDifference < 1e-3;
+Console.WriteLine();
+Console.WriteLine(ok ? "matches PyTorch: same accuracy, same predictions, logits within 1e-3"
+                     : "FAILED: ConvGen does not reproduce PyTorch's results");
+return ok ? 0 : 1;
+
+float[] Weight(string name) =>
+    (model.Initializer(name) ?? throw new InvalidDataException($"{modelPath} has no initializer '{name}'")).Values;
+
+// train.py's preprocessing: value / 16, each pixel repeated 2x2 -> [N, 1, 16, 16].
+static float[] Preprocess(byte[] images, int count)
+{
+    var x = new float[count * 256];
+    for (int n = 0; n < count; n++)
+    {
+        for (int y = 0; y < 16; y++)
+        {
+            for (int xx = 0; xx < 16; xx++)
+            {
+                x[(n * 256) + (y * 16) + xx] = images[(n * 64) + ((y / 2) * 8) + (xx / 2)] / 16f;
+            }
+        }
+    }
+
+    return x;
+}
+
+static float[] RunOrt(InferenceSession session, float[] input, int count)
+{
+    using var x = OrtValue.CreateTensorValueFromMemory(input, new long[] { count, 1, 16, 16 });
+    using var results = session.Run(new RunOptions(), ["input"], [x], ["logits"]);
+    return results[0].GetTensorDataAsSpan<float>().ToArray();
+}
+
+static int ArgMax(ReadOnlySpan<float> values)
+{
+    int best = 0;
+    for (int i = 1; i < values.Length; i++)
+    {
+        if (values[i] > values[best])
+        {
+            best = i;
+        }
+    }
+
+    return best;
+}
+
+// Median over 15 timed calls (after 3 warm-ups) of `images` images per call.
+static double ImagesPerSecond(int images, Action run, int imagesPerCall = 0)
+{
+    int perCall = imagesPerCall > 0 ? imagesPerCall : images;
+    for (int i = 0; i < 3; i++)
+    {
+        run();
+    }
+
+    var times = new double[15];
+    for (int i = 0; i < times.Length; i++)
+    {
+        long start = Stopwatch.GetTimestamp();
+        run();
+        times[i] = Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    Array.Sort(times);
+    return perCall / times[times.Length / 2];
+}
