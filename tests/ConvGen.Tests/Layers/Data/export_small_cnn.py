@@ -6,6 +6,7 @@ Writes, next to this script:
                           (TrainingMode.PRESERVE + no constant folding, so batch norms are not folded into convs)
   small_cnn_input.pb      an input batch [2, 3, 13, 11] (ONNX TensorProto)
   small_cnn_features.pb   PyTorch's output of the first five layers (up to the depthwise-separable block) [2, 12, 7, 6]
+  small_cnn_pooled.pb     PyTorch's output of the first ten layers (up to the SiLU after the average pool) [2, 16, 4, 3]
   small_cnn_logits.pb     PyTorch's output before the softmax [2, 10]
   small_cnn_output.pb     PyTorch's output (softmax) [2, 10]
   small_cnn_weights.bin   every state-dict tensor except num_batches_tracked, in state-dict order, as little-endian float32
@@ -72,6 +73,7 @@ model.eval()
 x = torch.randn(2, 3, 13, 11)
 with torch.no_grad():
     features = model[:5](x)
+    pooled = model[:10](x)
     logits = model[:-1](x)
     y = model(x)
 
@@ -89,6 +91,7 @@ def save(tensor, name):
 
 save(x, "input")
 save(features, "features")
+save(pooled, "pooled")
 save(logits, "logits")
 save(y, "output")
 tensors = [t.detach().flatten() for k, t in model.state_dict().items() if not k.endswith("num_batches_tracked")]
