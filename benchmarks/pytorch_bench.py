@@ -200,12 +200,12 @@ def main():
     parser.add_argument("--out", default=os.path.join(HERE, "results", "pytorch.json"))
     args = parser.parse_args()
 
+    torch.set_num_threads(1)
+    torch.set_num_interop_threads(1)
     verified = verify_sweep()
     if args.verify_only:
         return
 
-    torch.set_num_threads(1)
-    torch.set_num_interop_threads(1)
     samples = args.samples or (11 if args.short else 31)
     print(f"PyTorch {torch.__version__}, {torch.get_num_threads()} thread, mkldnn {torch.backends.mkldnn.is_available()}, "
           f"{samples} samples per layer")

@@ -142,6 +142,12 @@ public static class ResultFiles
         {
             md.AppendLine(inv, $"PyTorch {torch.TorchVersion}, {torch.Threads} thread(s), measured {Stamp(torch.TimestampUtc)} on {torch.Cpu?.ToString() ?? "?"}.");
             md.AppendLine();
+            var ours = suite?.Cpu ?? sweep?.Cpu;
+            if (ours is not null && (torch.Cpu is null || torch.Cpu.Model != ours.Model || torch.Cpu.Family != ours.Family || torch.Cpu.ModelNumber != ours.ModelNumber))
+            {
+                md.AppendLine(inv, $"**Warning:** PyTorch was measured on another CPU ({torch.Cpu?.ToString() ?? "unknown"}) than ConvGen ({ours}): rerun `benchmarks/pytorch_bench.py` here.");
+                md.AppendLine();
+            }
         }
 
         if (suite is not null)
