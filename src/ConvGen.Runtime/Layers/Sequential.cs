@@ -162,8 +162,15 @@ public sealed class Sequential : ILayer, IParameterized
     {
         var rows = new List<(string Layer, string Shape, long Parameters)>();
         Collect(this, inputShape.ToArray(), rows);
+        int layerWidth = 20, shapeWidth = 25;
+        foreach (var (layer, shape, _) in rows)
+        {
+            (layerWidth, shapeWidth) = (Math.Max(layerWidth, layer.Length), Math.Max(shapeWidth, shape.Length));
+        }
+
         var text = new StringBuilder();
-        string rule = new('-', 64), doubleRule = new('=', 64);
+        int width = layerWidth + shapeWidth + 19;
+        string rule = new('-', width), doubleRule = new('=', width);
         text.AppendLine(rule);
         text.AppendLine(Row("Layer (type)", "Output Shape", "Param #"));
         text.AppendLine(doubleRule);
@@ -180,7 +187,8 @@ public sealed class Sequential : ILayer, IParameterized
         text.AppendLine(rule);
         return text.ToString();
 
-        static string Row(string layer, string shape, string parameters) => $"{layer,20}  {shape,25}  {parameters,15}";
+        string Row(string layer, string shape, string parameters) =>
+            layer.PadLeft(layerWidth) + "  " + shape.PadLeft(shapeWidth) + "  " + parameters.PadLeft(15);
     }
 
     private static IEnumerable<(string, ILayer)> Numbered(ILayer[] layers)
