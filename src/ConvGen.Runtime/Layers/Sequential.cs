@@ -153,7 +153,8 @@ public sealed class Sequential : ILayer, IParameterized
     }
 
     /// <summary>
-    /// A table like torchsummary's: each layer (nested Sequentials expanded, as <c>Type-index</c>), its output
+    /// A table like torchsummary's: each layer (nested Sequentials expanded, as <c>Type-index</c>, activations by their
+    /// PyTorch name such as <c>ReLU-3</c>), its output
     /// shape and parameter count, then the total.
     /// </summary>
     /// <param name="inputShape">The input shape, batch included, e.g. [1, 3, 32, 32].</param>
@@ -215,7 +216,7 @@ public sealed class Sequential : ILayer, IParameterized
             }
 
             shape = sequential.InferOne(i, shape);
-            string type = layer.GetType().Name;
+            string type = layer is ActivationLayer activation ? activation.Activation.ToString() : layer.GetType().Name;
             rows.Add(($"{type}-{rows.Count + 1}", LayerShapes.Format(shape), layer.ParameterCount));
         }
 

@@ -101,6 +101,29 @@ public class SequentialTests
         }
     }
 
+    // Calls on one instance from several threads give the results of a single-threaded run (the buffers are guarded).
+    [Fact]
+    public void Concurrent_forward_calls_give_identical_results()
+    {
+        var random = new Random(7);
+        Sequential network = Network(random);
+        nint[][] shapes = [[2, 3, 9, 7], [1, 3, 12, 10]];
+        float[][] inputs = shapes.Select(s => LayerAssert.Uniform(random, LayerShapes.ElementCount(s))).ToArray();
+        float[][] expected = shapes.Select((s, i) =>
+        {
+            var y = new float[LayerShapes.ElementCount(network.GetOutputShape(s))];
+            network.Forward(inputs[i], s, y);
+            return y;
+        }).ToArray();
+        System.Threading.Tasks.Parallel.For(0, 200, new System.Threading.Tasks.ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            int which = i % 2;
+            var y = new float[expected[which].Length];
+            network.Forward(inputs[which], shapes[which], y);
+            Assert.Equal(expected[which], y);
+        });
+    }
+
     [Fact]
     public void Spans_of_the_wrong_length_are_rejected()
     {
@@ -144,6 +167,7 @@ public class SequentialTests
         Assert.Contains(lines, l => l.Contains("MaxPool2d-4", StringComparison.Ordinal) && l.Contains("[1, 8, 7, 6]", StringComparison.Ordinal) && l.EndsWith(" 0", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Linear-", StringComparison.Ordinal) && l.Contains("[1, 24]", StringComparison.Ordinal) && l.EndsWith(" 408", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("BatchNorm2d-", StringComparison.Ordinal) && l.Contains("[1, 12, 7, 6]", StringComparison.Ordinal) && l.EndsWith(" 24", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("ReLU6-7", StringComparison.Ordinal) && l.Contains("[1, 8, 7, 6]", StringComparison.Ordinal));
         Assert.Contains($"Total params: {network.ParameterCount:N0}", summary, StringComparison.Ordinal);
         Assert.Equal(21, lines.Count(l => l.Contains('-', StringComparison.Ordinal) && l.Contains('[', StringComparison.Ordinal) && !l.StartsWith("Input", StringComparison.Ordinal)));
     }
