@@ -17,13 +17,14 @@ using ConvGen.Benchmarks;
 // Every mode then renders benchmarks/results.md (or --out PATH) from whatever JSON exists under
 // benchmarks/results/ (or --results DIR): convgen.json, sweep.json and PyTorch's pytorch.json.
 string benchmarks = FindBenchmarksDirectory();
+string repository = Path.GetDirectoryName(benchmarks)!;
 string output = Option("--out") ?? Path.Combine(benchmarks, "results.md");
 string resultsDirectory = Option("--results") ?? Path.Combine(benchmarks, "results");
 
 if (args.Contains("--sweep"))
 {
     int rounds = int.Parse(Option("--rounds") ?? "21", CultureInfo.InvariantCulture);
-    var sweep = ResultFiles.SweepFileOf(SweepHarness.Run(rounds, Option("--network")));
+    var sweep = ResultFiles.SweepFileOf(SweepHarness.Run(rounds, Option("--network")), SourceInfo.Current(repository));
     foreach (var n in sweep.Networks)
     {
         Console.WriteLine(FormattableString.Invariant(
@@ -46,6 +47,7 @@ else if (!args.Contains("--report"))
         isShort ? "--short" : "default",
         DateTime.UtcNow,
         CpuInfo.Current(),
+        SourceInfo.Current(repository),
         PeakFmaBenchmark.Flops / Mean(peak, nameof(PeakFmaBenchmark.Vector512Fma), null) / 1e9,
         $"{PeakFmaBenchmark.Chains} independent Vector512 FMA chains, one core",
         [.. BenchmarkLayer.All.Select(layer => new LayerResult(

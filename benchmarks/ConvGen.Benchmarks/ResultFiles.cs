@@ -33,6 +33,36 @@ public sealed record CpuInfo(string Model, int? Family, int? ModelNumber, string
     public override string ToString() => $"{Model}, cpu family {Family?.ToString(CultureInfo.InvariantCulture) ?? "?"} ({Microarchitecture})";
 }
 
+/// <summary>The source the numbers were measured from: <c>git describe</c>-like commit, and whether src/ had
+/// uncommitted changes (then the numbers belong to no commit).</summary>
+public sealed record SourceInfo(string Commit, bool SrcModified)
+{
+    public static SourceInfo Current(string repository)
+    {
+        string commit = Git(repository, "rev-parse --short HEAD")?.Trim() ?? "unknown";
+        string? status = Git(repository, "status --porcelain -- src");
+        return new SourceInfo(commit, status is null || status.Trim().Length > 0);
+    }
+
+    public override string ToString() => Commit + (SrcModified ? " + uncommitted changes in src/" : "");
+
+    private static string? Git(string repository, string arguments)
+    {
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("git", $"-C \"{repository}\" {arguments}") { RedirectStandardOutput = true, RedirectStandardError = true };
+            using var process = System.Diagnostics.Process.Start(start)!;
+            string output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            return process.ExitCode == 0 ? output : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+}
+
 /// <summary>One of the eight layers: mean ms per call of each engine (BenchmarkDotNet), and the standard
 /// deviation over the iterations for ConvGen and ORT (a noise indicator).</summary>
 public sealed record LayerResult(string Label, double Flops, double ConvGenMs, double OrtMs, double NaiveMs, long ConvGenAllocatedBytes)
@@ -43,7 +73,7 @@ public sealed record LayerResult(string Label, double Flops, double ConvGenMs, d
 }
 
 /// <summary>benchmarks/results/convgen.json: the BenchmarkDotNet run of the peak and the eight layers.</summary>
-public sealed record SuiteFile(string Tool, string Mode, DateTime TimestampUtc, CpuInfo Cpu, double PeakGflops, string PeakMethod, IReadOnlyList<LayerResult> Layers);
+public sealed record SuiteFile(string Tool, string Mode, DateTime TimestampUtc, CpuInfo Cpu, SourceInfo? Source, double PeakGflops, string PeakMethod, IReadOnlyList<LayerResult> Layers);
 
 /// <summary>One distinct layer of a network in the sweep: median ms per call of each engine, the number of
 /// times the layer occurs in the network, and ConvGen's largest deviation from ORT relative to ORT's largest output.</summary>
@@ -70,7 +100,7 @@ public sealed record NetworkSummary(
 }
 
 /// <summary>benchmarks/results/sweep.json: the ResNet-18 / MobileNetV2 sweep against ONNX Runtime.</summary>
-public sealed record SweepFile(string Tool, DateTime TimestampUtc, CpuInfo Cpu, string Harness, int Rounds, IReadOnlyList<SweepLayerResult> Layers, IReadOnlyList<NetworkSummary> Networks);
+public sealed record SweepFile(string Tool, DateTime TimestampUtc, CpuInfo Cpu, SourceInfo? Source, string Harness, int Rounds, IReadOnlyList<SweepLayerResult> Layers, IReadOnlyList<NetworkSummary> Networks);
 
 /// <summary>benchmarks/results/pytorch.json, written by benchmarks/pytorch_bench.py (only the fields read here).</summary>
 public sealed record PyTorchFile(string TorchVersion, int Threads, DateTime? TimestampUtc, CpuInfo? Cpu, IReadOnlyList<PyTorchLayer> Layers, IReadOnlyList<PyTorchSweepLayer>? Sweep);
@@ -121,8 +151,11 @@ public static class ResultFiles
         }
     }
 
-    public static SweepFile SweepFileOf(SweepResult sweep) => new(
-        "ConvGen.Benchmarks --sweep", DateTime.UtcNow, CpuInfo.Current(), sweep.Harness, sweep.Rounds, sweep.Layers,
+    /// <summary>A relative error above this means ConvGen and ORT computed different things: the speed comparison is void.</summary>
+    public const double MismatchThreshold = 1e-4;
+
+    public static SweepFile SweepFileOf(SweepResult sweep, SourceInfo source) => new(
+        "ConvGen.Benchmarks --sweep", DateTime.UtcNow, CpuInfo.Current(), source, sweep.Harness, sweep.Rounds, sweep.Layers,
         [.. sweep.Layers.GroupBy(l => l.Network).Select(n => NetworkSummary.Of(n.Key, [.. n.Select(l => (l.Count, l.ConvGenMs, l.OrtMs))]))]);
 
     /// <summary>results.md: the eight layers (with a PyTorch column when pytorch.json exists), then the sweep.</summary>
@@ -155,7 +188,7 @@ public static class ResultFiles
             md.AppendLine("## Eight layers (BenchmarkDotNet)");
             md.AppendLine();
             md.AppendLine(inv, $"Measured peak ({suite.PeakMethod}): {suite.PeakGflops:F1} GFLOP/s. CPU: {suite.Cpu}. " +
-                $"Mode: {suite.Mode}. Measured {Stamp(suite.TimestampUtc)}.");
+                $"Mode: {suite.Mode}. Measured {Stamp(suite.TimestampUtc)} from {suite.Source?.ToString() ?? "?"}.");
             md.AppendLine();
             bool withTorch = torch is not null;
             md.Append("| layer (Cin,Cout,k,s,p,d,groups,HxW) | ConvGen ms | GFLOP/s | % peak | ONNX Runtime ms | GFLOP/s | ConvGen speed vs ORT |");
@@ -196,7 +229,7 @@ public static class ResultFiles
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine("## Network sweep: ResNet-18 and MobileNetV2, 224x224 (Stopwatch harness)");
         md.AppendLine();
-        md.AppendLine(inv, $"Harness: {sweep.Harness}. CPU: {sweep.Cpu}. Measured {Stamp(sweep.TimestampUtc)}. " +
+        md.AppendLine(inv, $"Harness: {sweep.Harness}. CPU: {sweep.Cpu}. Measured {Stamp(sweep.TimestampUtc)} from {sweep.Source?.ToString() ?? "?"}. " +
             $"Every distinct convolution once; \"x n\" is how often it occurs in the network. " +
             $"Weighted = weighted by occurrences; network conv time = sum over layers of occurrences x ms.");
         md.AppendLine();
@@ -218,7 +251,7 @@ public static class ResultFiles
                     md.Append(torchLayers!.TryGetValue(l.Label, out double ms) ? string.Create(inv, $" {ms:F4} | {ms / l.ConvGenMs:F2}x |") : " - | - |");
                 }
 
-                md.AppendLine(inv, $" {l.MaxRelativeError:0.0E+0} |");
+                md.AppendLine(inv, $" {l.MaxRelativeError:0.0E+0}{(l.MaxRelativeError > MismatchThreshold ? " **MISMATCH**" : "")} |");
             }
 
             md.AppendLine();

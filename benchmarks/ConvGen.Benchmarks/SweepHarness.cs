@@ -30,6 +30,11 @@ public static class SweepHarness
         {
             var result = Measure(entry, rounds);
             results.Add(result);
+            if (result.MaxRelativeError > ResultFiles.MismatchThreshold)
+            {
+                Console.Error.WriteLine($"MISMATCH: ConvGen and ONNX Runtime disagree on {entry.Network} {entry.Layer.Label} (relative error {result.MaxRelativeError:E1})");
+            }
+
             Console.WriteLine(FormattableString.Invariant(
                 $"{entry.Network,-13} {entry.Layer.Label,-24} x{entry.Count}  ConvGen {result.ConvGenMs,9:F4} ms  ORT {result.OrtMs,9:F4} ms  speed vs ORT {result.OrtMs / result.ConvGenMs,5:F2}x  max error {result.MaxRelativeError:E1}"));
         }
