@@ -4,7 +4,8 @@ using System.Numerics.Tensors;
 namespace ConvGen;
 
 /// <summary>
-/// PyTorch's <c>nn.Upsample(mode='nearest')</c> / <c>F.interpolate(mode='nearest')</c> on NCHW (or CHW) input: output
+/// PyTorch's <c>nn.Upsample(mode='nearest')</c> / <c>F.interpolate(mode='nearest')</c> on NCHW input (4-D only: PyTorch
+/// reads a 3-D input as NCL, not as an unbatched image): output
 /// index o reads input index min(floor(o * scale), in - 1), scale being 1 / scale_factor when a factor is given and
 /// in / out for a size, computed in float as PyTorch does ('nearest', not 'nearest-exact').
 /// </summary>
@@ -54,7 +55,7 @@ public sealed class Upsample : ILayer
     /// <inheritdoc/>
     public nint[] GetOutputShape(ReadOnlySpan<nint> inputShape)
     {
-        LayerArguments.Images(inputShape, nameof(Upsample), out int batch, out int channels, out int height, out int width);
+        Read(inputShape, out int batch, out int channels, out int height, out int width);
         return LayerShapes.Images(inputShape.Length, batch, channels, OutputSize(height, Height, ScaleHeight, "height"), OutputSize(width, Width, ScaleWidth, "width"));
     }
 
@@ -64,7 +65,7 @@ public sealed class Upsample : ILayer
     /// <inheritdoc/>
     public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<nint> inputShape, Span<float> output)
     {
-        LayerArguments.Images(inputShape, nameof(Upsample), out int batch, out int channels, out int height, out int width);
+        Read(inputShape, out int batch, out int channels, out int height, out int width);
         int outHeight = OutputSize(height, Height, ScaleHeight, "height");
         int outWidth = OutputSize(width, Width, ScaleWidth, "width");
         long planes = (long)batch * channels;
@@ -84,6 +85,18 @@ public sealed class Upsample : ILayer
                 }
             }
         }
+    }
+
+    private static void Read(ReadOnlySpan<nint> shape, out int batch, out int channels, out int height, out int width)
+    {
+        if (shape.Length != 4)
+        {
+            throw new ArgumentException(
+                $"Upsample expects an NCHW input, got shape {LayerShapes.Format(shape)} (PyTorch reads 3-D input as NCL, which this layer does not support).",
+                "inputShape");
+        }
+
+        LayerArguments.Images(shape, nameof(Upsample), out batch, out channels, out height, out width);
     }
 
     // PyTorch's nearest_idx: identity and exact doubling are special-cased; otherwise floor(o * scale) in float, clamped.

@@ -264,7 +264,8 @@ public class ElementwiseTests
         Assert.ThrowsAny<ArgumentException>(() => Upsample.WithScale(double.NaN));
         Assert.ThrowsAny<ArgumentException>(() => Upsample.WithSize(0, 3));
         Assert.Throws<ArgumentException>(() => Upsample.WithScale(0.1).GetOutputShape([1, 1, 5, 5]));
-        Tensor<float> y = Upsample.WithScale(2).Forward(Tensor.Create(new float[] { 1, 2, 3, 4 }, [1, 2, 2]));
+        Assert.Contains("NCL", Assert.Throws<ArgumentException>(() => Upsample.WithScale(2).GetOutputShape([1, 2, 2])).Message);
+        Tensor<float> y = Upsample.WithScale(2).Forward(Tensor.Create(new float[] { 1, 2, 3, 4 }, [1, 1, 2, 2]));
         Assert.Equal([1f, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4], LayerAssert.Values(y));
     }
 }
