@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace ConvGen;
@@ -94,41 +95,53 @@ public sealed class AvgPool2d : ILayer
         int outHeight = OutputHeight(height), outWidth = OutputWidth(width);
         long planes = (long)batch * channels;
         LayerArguments.Spans(input, planes * height * width, output, planes * outHeight * outWidth);
-        for (long plane = 0; plane < planes; plane++)
+        float[] scratch = ArrayPool<float>.Shared.Rent(PoolRows.ScratchLength(width, StrideWidth));
+        try
         {
-            ReadOnlySpan<float> x = input.Slice((int)(plane * height * width), height * width);
-            Span<float> y = output.Slice((int)(plane * outHeight * outWidth), outHeight * outWidth);
-            for (int oh = 0; oh < outHeight; oh++)
+            for (long plane = 0; plane < planes; plane++)
             {
-                // The window clipped to the padded input (its size is the count_include_pad divisor), then to the input.
-                int h0 = (oh * StrideHeight) - PadHeight;
-                int h1 = Math.Min(h0 + KernelHeight, height + PadHeight);
-                int paddedRows = h1 - h0;
-                h0 = Math.Max(h0, 0);
-                h1 = Math.Min(h1, height);
-                for (int ow = 0; ow < outWidth; ow++)
+                ReadOnlySpan<float> x = input.Slice((int)(plane * height * width), height * width);
+                Span<float> y = output.Slice((int)(plane * outHeight * outWidth), outHeight * outWidth);
+                for (int oh = 0; oh < outHeight; oh++)
                 {
-                    int w0 = (ow * StrideWidth) - PadWidth;
-                    int w1 = Math.Min(w0 + KernelWidth, width + PadWidth);
-                    int paddedColumns = w1 - w0;
-                    w0 = Math.Max(w0, 0);
-                    w1 = Math.Min(w1, width);
-                    if (h0 >= h1 || w0 >= w1)
+                    // Sum the window's rows that lie in the input, one vectorised add per tap across the output row.
+                    Span<float> target = y.Slice(oh * outWidth, outWidth);
+                    target.Clear();
+                    int h0 = (oh * StrideHeight) - PadHeight;
+                    for (int h = Math.Max(h0, 0); h < Math.Min(h0 + KernelHeight, height); h++)
                     {
-                        y[(oh * outWidth) + ow] = 0;
-                        continue;
+                        PoolRows.Fold(x.Slice(h * width, width), target, scratch, KernelWidth, StrideWidth, 1, PadWidth, max: false);
                     }
 
-                    float sum = 0;
-                    for (int h = h0; h < h1; h++)
-                    {
-                        sum += TensorPrimitives.Sum(x.Slice((h * width) + w0, w1 - w0));
-                    }
-
-                    int divisor = DivisorOverride ?? (CountIncludePad ? paddedRows * paddedColumns : (h1 - h0) * (w1 - w0));
-                    y[(oh * outWidth) + ow] = sum / divisor;
+                    Divide(target, h0, height, width);
                 }
             }
+        }
+        finally
+        {
+            ArrayPool<float>.Shared.Return(scratch);
+        }
+    }
+
+    // Divides each window's sum by PyTorch's divisor: the override, else the window clipped to the padded input
+    // (count_include_pad) or to the input. A window with no input element keeps its sum, 0.
+    private void Divide(Span<float> sums, int h0, int height, int width)
+    {
+        int h1 = Math.Min(h0 + KernelHeight, height + PadHeight);
+        int paddedRows = h1 - h0, rows = Math.Min(h1, height) - Math.Max(h0, 0);
+        for (int ow = 0; ow < sums.Length; ow++)
+        {
+            int w0 = (ow * StrideWidth) - PadWidth;
+            int w1 = Math.Min(w0 + KernelWidth, width + PadWidth);
+            int columns = Math.Min(w1, width) - Math.Max(w0, 0);
+            if (rows <= 0 || columns <= 0)
+            {
+                sums[ow] = 0;
+                continue;
+            }
+
+            int divisor = DivisorOverride ?? (CountIncludePad ? paddedRows * (w1 - w0) : rows * columns);
+            sums[ow] /= divisor;
         }
     }
 }

@@ -87,8 +87,7 @@ public sealed class MaxPool2d : ILayer
         int outHeight = OutputHeight(height), outWidth = OutputWidth(width);
         long planes = (long)batch * channels;
         LayerArguments.Spans(input, planes * height * width, output, planes * outHeight * outWidth);
-        int phaseLength = (width + StrideWidth - 1) / StrideWidth;
-        float[]? rented = StrideWidth == 1 ? null : ArrayPool<float>.Shared.Rent(StrideWidth * phaseLength);
+        float[] scratch = ArrayPool<float>.Shared.Rent(PoolRows.ScratchLength(width, StrideWidth));
         try
         {
             for (long plane = 0; plane < planes; plane++)
@@ -105,7 +104,7 @@ public sealed class MaxPool2d : ILayer
                         int h = h0 + (kh * DilationHeight);
                         if ((uint)h < (uint)height)
                         {
-                            Row(x.Slice(h * width, width), target, rented, phaseLength);
+                            PoolRows.Fold(x.Slice(h * width, width), target, scratch, KernelWidth, StrideWidth, DilationWidth, PadWidth, max: true);
                         }
                     }
                 }
@@ -113,45 +112,7 @@ public sealed class MaxPool2d : ILayer
         }
         finally
         {
-            if (rented is not null)
-            {
-                ArrayPool<float>.Shared.Return(rented);
-            }
-        }
-    }
-
-    // target[ow] = max(target[ow], row[ow * s + kw * d - pad]) for every tap kw and every ow whose column lies in the row.
-    // With stride s > 1 the row is first split into s phases (phase r holds columns r, r + s, ...), so each tap reads one
-    // contiguous run and the maximum is one vectorised TensorPrimitives.Max (which propagates NaN, as PyTorch does).
-    private void Row(ReadOnlySpan<float> row, Span<float> target, float[]? phases, int phaseLength)
-    {
-        int width = row.Length, stride = StrideWidth;
-        if (phases is not null)
-        {
-            for (int c = 0; c < width; c++)
-            {
-                phases[((c % stride) * phaseLength) + (c / stride)] = row[c];
-            }
-        }
-
-        for (int kw = 0; kw < KernelWidth; kw++)
-        {
-            // Input column of output ow: ow * s + offset; valid while 0 <= column < width.
-            int offset = (kw * DilationWidth) - PadWidth;
-            int first = offset >= 0 ? 0 : (-offset + stride - 1) / stride;
-            int last = width - 1 - offset < 0 ? -1 : Math.Min(target.Length - 1, (width - 1 - offset) / stride);
-            if (last < first)
-            {
-                continue;
-            }
-
-            int count = last - first + 1;
-            Span<float> destination = target.Slice(first, count);
-            int column = (first * stride) + offset;
-            ReadOnlySpan<float> source = phases is null
-                ? row.Slice(column, count)
-                : phases.AsSpan(((column % stride) * phaseLength) + (column / stride), count);
-            TensorPrimitives.Max(destination, source, destination);
+            ArrayPool<float>.Shared.Return(scratch);
         }
     }
 }
