@@ -75,13 +75,14 @@ public static class LayerChecks
         }
     }
 
-    /// <summary>Elements of a scratch buffer of planes x rows x columns, or a clear error when it would be too large.</summary>
-    public static int ScratchLength(long planes, int rows, int columns)
+    /// <summary>The length of a layer's scratch buffer, computed in double by the caller (its factors can
+    /// exceed even a long), checked to fit one array.</summary>
+    /// <exception cref="ArgumentException">The scratch memory would be larger than one array can be.</exception>
+    public static int ScratchLength(double length)
     {
-        // Compared in double first: planes x rows x columns can exceed even a long.
-        return (double)planes * rows * columns <= Array.MaxLength
-            ? (int)(planes * rows * columns)
-            : throw new ArgumentException($"the padded input ({planes} x {rows} x {columns} values) is too large for one buffer.");
+        return length <= Array.MaxLength
+            ? (int)length
+            : throw new ArgumentException($"the layer's scratch memory for this input ({length:G17} values) is too large for one buffer.");
     }
 
     private static void Length(int actual, string name, int batch, int channels, ReadOnlySpan<int> size)

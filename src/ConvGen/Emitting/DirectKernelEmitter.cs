@@ -5,29 +5,35 @@ using ConvGen.Generator.Planning;
 namespace ConvGen.Generator.Emitting;
 
 /// <summary>
-/// Writes the direct-convolution kernel, once per vector type behind a dispatcher: for each tile of
-/// output channels, pairs of output vectors (then single ones for the rest of the row) start at the
-/// bias; every tap loads the input vector(s) once and multiplies them into each channel of the tile
-/// with that channel's broadcast weight; the tile is stored once. All sizes are literals.
+/// Writes the direct-convolution kernel, once per vector type behind a dispatcher. For each tile of
+/// output channels it sweeps the output in lines: every output row, or (when that fills vectors
+/// better) the whole plane as one flat line whose pitch columns are dropped afterwards. Along a line,
+/// groups of output vectors start at the bias; every tap loads the input vectors once and multiplies
+/// them into each channel of the tile with that channel's broadcast weight; the tile is stored once.
 /// </summary>
 internal static class DirectKernelEmitter
 {
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+    private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+
+    /// <summary>Extra cost, in multiply-adds per output vector, of staging a flat sweep and copying its rows out.</summary>
+    private const int StagingCost = 2;
 
     public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
-        var geometry = new KernelGeometry(spec);
+        var geometry = new KernelGeometry(spec, plan);
         writer.Line("/// <summary>");
-        writer.Line("/// Direct convolution of one image, read from its padded, phase-split copy.");
+        writer.Line("/// Direct convolution of one group of one image (its output channels, weights and biases), read from the group's stride-phase planes (or in place).");
         writer.Line($"/// Layer: {LayerDescription.Summary(spec)}");
-        writer.Line($"/// Plan: register tile of {plan.ChannelTile} output channel(s) x {plan.OutputVectors} vector(s), {plan.FullTiles} full tile(s) per group" +
+        writer.Line($"/// Plan: register tile of {plan.ChannelTile} output channel(s) x {plan.OutputVectors} vector(s) " +
+            $"({plan.NarrowOutputVectors} for Vector256/Vector128), {plan.FullTiles} full tile(s) per group" +
             $"{(plan.RemainderTile > 0 ? $" and one of {plan.RemainderTile}" : "")}; {TapDescription(spec, plan)}; " +
-            "the last vector of a row overlaps its neighbour instead of a scalar tail.");
+            "row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.");
         writer.Line("/// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).");
         writer.Line("/// </summary>");
-        string parameters = $"global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, " +
-            $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output{geometry.Parameters}";
-        string arguments = $"scratch, weight, bias, output{geometry.CallArguments}";
+        string parameters = "global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, " +
+            $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging{geometry.Parameters}";
+        string arguments = $"source, weight, bias, output, staging{ArgumentNames(geometry)}";
         writer.Open($"private static void {plan.KernelName}({parameters})");
         for (int i = 0; i < VectorType.All.Length; i++)
         {
@@ -48,7 +54,7 @@ internal static class DirectKernelEmitter
         foreach (var vector in VectorType.All)
         {
             writer.Line();
-            writer.Line("// Stores the first destination.Length lanes of a vector (rows narrower than one vector).");
+            writer.Line("// Stores the first destination.Length lanes of a vector (lines narrower than one vector).");
             writer.Open($"private static void StoreNarrow({vector.Type} values, global::System.Span<float> buffer, global::System.Span<float> destination)");
             writer.Line($"{vector.Api}.CopyTo(values, buffer);");
             writer.Line("buffer.Slice(0, destination.Length).CopyTo(destination);");
@@ -56,64 +62,79 @@ internal static class DirectKernelEmitter
         }
     }
 
+    private static string ArgumentNames(KernelGeometry geometry) => geometry.Constants.Count == 0 ? ", outputHeight, outputWidth, planeWidth, planeStride" : "";
+
     /// <summary>The kernel written for one vector type.</summary>
     private static void Kernel(SourceWriter writer, ConvSpec spec, KernelPlan plan, KernelGeometry geometry, VectorType vector, string parameters)
     {
-        writer.Line($"// The kernel with {vector.Type}.");
+        int vectors = vector == VectorType.Vector512 ? plan.OutputVectors : plan.NarrowOutputVectors;
+        writer.Line($"// The kernel with {vector.Type}: up to {vectors} output vector(s) per channel of a tile.");
         writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         writer.Open($"private static void {plan.KernelName}_{vector.Suffix}({parameters})");
-        foreach (string constant in geometry.Constants)
+        foreach (string constant in geometry.ConstantsUsed(UsesPlaneStride(spec, plan)))
         {
             writer.Line(constant);
         }
 
-        writer.Line("// Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).");
-        writer.Line("nint rowStride = phaseWidth;");
-        writer.Line("nint phaseStride = (nint)paddedHeight * phaseWidth;");
-        writer.Line($"nint channelStride = {spec.StrideWidth} * phaseStride;");
-        writer.Line("nint outputPlane = (nint)outputHeight * outputWidth;");
-        foreach (int phase in PhasesUsed(spec, plan))
+        int phases = spec.StrideHeight * spec.StrideWidth;
+        writer.Line("// Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).");
+        if (spec.InChannelsPerGroup > 1)
         {
-            writer.Line($"nint phase{phase} = {phase} * phaseStride;");
+            writer.Line($"nint channelStride = {(phases == 1 ? "" : $"{phases} * ")}(nint)planeStride;");
+        }
+
+        writer.Line("nint outputPlane = (nint)outputHeight * outputWidth;");
+        if (plan.UnrollRows)
+        {
+            for (int ky = 0; ky < spec.KernelHeight; ky++)
+            {
+                string offset = RowOffset(spec, ky);
+                if (offset != "0")
+                {
+                    writer.Line($"nint rowOffset{ky} = {offset};");
+                }
+            }
+        }
+
+        foreach (int phase in ColumnPhasesUsed(spec, plan))
+        {
+            writer.Line($"nint phase{phase} = {phase} * (nint)planeStride;");
         }
 
         writer.Line($"int vectorWidth = {vector.Type}.Count;");
-        writer.Line("global::System.Span<float> narrowRow = stackalloc float[vectorWidth];");
-        writer.Line("ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);");
-        writer.Line("ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);");
-        writer.Line("ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);");
-        int perGroup = spec.OutChannelsPerGroup;
-        if (spec.Groups > 1)
-        {
-            writer.Open($"for (int group = 0; group < {spec.Groups}; group++)");
-        }
-
-        string groupStart = spec.Groups == 1 ? "0" : perGroup == 1 ? "group" : $"(group * {perGroup})";
+        writer.Line("// Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer");
+        writer.Line("// vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.");
+        writer.Line("bool flat = planeWidth == outputWidth");
+        writer.Line($"    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + {StagingCost})) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;");
+        writer.Line("bool staged = flat && planeWidth != outputWidth;");
+        writer.Line("int lines = flat ? 1 : outputHeight;");
+        writer.Line("int count = flat ? outputHeight * planeWidth : outputWidth;");
+        writer.Line("nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;");
+        writer.Line("global::System.Span<float> narrowLine = stackalloc float[vectorWidth];");
+        writer.Line($"ref float sourceStart = ref {Marshal}.GetReference(source);");
+        writer.Line($"ref float weightStart = ref {Marshal}.GetReference(weight);");
+        writer.Line($"ref float outputStart = ref {Marshal}.GetReference(output);");
+        writer.Line($"ref float stagingStart = ref {Marshal}.GetReference(staging);");
         if (plan.FullTiles > 1)
         {
             writer.Line($"// {plan.FullTiles} tiles of {plan.ChannelTile} output channels.");
             writer.Open($"for (int tile = 0; tile < {plan.FullTiles}; tile++)");
-            Tile(writer, spec, plan, vector, plan.ChannelTile, $"{groupStart} + (tile * {plan.ChannelTile})");
+            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, $"tile * {plan.ChannelTile}");
             writer.Close();
         }
         else if (plan.FullTiles == 1)
         {
             writer.Line($"// One tile of {plan.ChannelTile} output channel(s).");
             writer.Open();
-            Tile(writer, spec, plan, vector, plan.ChannelTile, groupStart);
+            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, "0");
             writer.Close();
         }
 
         if (plan.RemainderTile > 0)
         {
-            writer.Line($"// The group's last {plan.RemainderTile} output channel(s).");
+            writer.Line($"// The last {plan.RemainderTile} output channel(s).");
             writer.Open();
-            Tile(writer, spec, plan, vector, plan.RemainderTile, $"{groupStart} + {plan.FullTiles * plan.ChannelTile}");
-            writer.Close();
-        }
-
-        if (spec.Groups > 1)
-        {
+            Tile(writer, spec, plan, vector, vectors, plan.RemainderTile, $"{plan.FullTiles * plan.ChannelTile}");
             writer.Close();
         }
 
@@ -121,7 +142,7 @@ internal static class DirectKernelEmitter
     }
 
     /// <summary>One register tile: <paramref name="tile"/> output channels starting at <paramref name="firstChannel"/>, over the whole output image.</summary>
-    private static void Tile(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int tile, string firstChannel)
+    private static void Tile(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int vectors, int tile, string firstChannel)
     {
         writer.Line($"int firstChannel = {firstChannel};");
         if (spec.HasBias)
@@ -133,56 +154,81 @@ internal static class DirectKernelEmitter
             }
         }
 
-        string groupOffset = spec.Groups == 1 ? "0"
-            : spec.InChannelsPerGroup == 1 ? "(nint)group * channelStride"
-            : $"(nint)group * {spec.InChannelsPerGroup} * channelStride";
         writer.Line($"ref float tileWeight = ref {Unsafe}.Add(ref weightStart, (nint)firstChannel * FanIn);");
-        writer.Line($"ref float groupInput = ref {Unsafe}.Add(ref scratchStart, {groupOffset});");
-        writer.Line($"ref float tileOutput = ref {Unsafe}.Add(ref outputStart, firstChannel * outputPlane);");
-        writer.Open("for (int oy = 0; oy < outputHeight; oy++)");
-        writer.Line($"ref float inputRow = ref {Unsafe}.Add(ref groupInput, (nint)oy * {spec.StrideHeight} * rowStride);");
-        writer.Line($"ref float outputRow = ref {Unsafe}.Add(ref tileOutput, (nint)oy * outputWidth);");
+        
+        writer.Line($"ref float tileDestination = ref staged ? ref stagingStart : ref {Unsafe}.Add(ref outputStart, firstChannel * outputPlane);");
+        writer.Open("for (int line = 0; line < lines; line++)");
+        writer.Line($"ref float lineInput = ref {Unsafe}.Add(ref sourceStart, (nint)line * planeWidth);");
+        writer.Line($"ref float lineDestination = ref {Unsafe}.Add(ref tileDestination, (nint)line * outputWidth);");
         writer.Line("int x0 = 0;");
-        if (plan.OutputVectors == 2)
+        foreach (int group in VectorGroups(vectors))
         {
-            writer.Line("// Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.");
-            writer.Open("for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)");
-            Accumulate(writer, spec, plan, vector, tile, vectors: 2, "x0");
+            writer.Line($"// {group} vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds {group} accumulators.");
+            writer.Open($"for (; x0 <= count - ({group} * vectorWidth); x0 += {group} * vectorWidth)");
+            Accumulate(writer, spec, plan, vector, tile, group, "x0");
             for (int t = 0; t < tile; t++)
             {
-                writer.Line($"{vector.Api}.StoreUnsafe(sum{t}, ref {OutputRow(t)}, (nuint)x0);");
-                writer.Line($"{vector.Api}.StoreUnsafe(sum{t}b, ref {OutputRow(t)}, (nuint)(x0 + vectorWidth));");
+                for (int v = 0; v < group; v++)
+                {
+                    string at = v == 0 ? "(nuint)x0" : $"(nuint)(x0 + {Times(v)}vectorWidth)";
+                    writer.Line($"{vector.Api}.StoreUnsafe({Sum(t, v)}, ref {Destination(t)}, {at});");
+                }
             }
 
             writer.Close();
         }
 
-        writer.Line("// One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.");
-        writer.Open("for (; x0 < outputWidth; x0 += vectorWidth)");
-        writer.Line("int x = global::System.Math.Min(x0, outputWidth - vectorWidth);");
+        writer.Line("// One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.");
+        writer.Open("for (; x0 < count; x0 += vectorWidth)");
+        writer.Line("int x = global::System.Math.Min(x0, count - vectorWidth);");
         writer.Line("bool narrow = x < 0;");
         writer.Line("x = global::System.Math.Max(x, 0);");
-        Accumulate(writer, spec, plan, vector, tile, vectors: 1, "x");
+        Accumulate(writer, spec, plan, vector, tile, 1, "x");
         writer.Open("if (!narrow)");
         for (int t = 0; t < tile; t++)
         {
-            writer.Line($"{vector.Api}.StoreUnsafe(sum{t}, ref {OutputRow(t)}, (nuint)x);");
+            writer.Line($"{vector.Api}.StoreUnsafe({Sum(t, 0)}, ref {Destination(t)}, (nuint)x);");
         }
 
         writer.Close();
         writer.Open("else");
         for (int t = 0; t < tile; t++)
         {
-            writer.Line($"StoreNarrow(sum{t}, narrowRow, output.Slice((int)(((firstChannel + {t}) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));");
+            writer.Line($"StoreNarrow({Sum(t, 0)}, narrowLine, {Marshal}.CreateSpan(ref {Destination(t)}, count));");
         }
 
         writer.Close();
         writer.Close();
         writer.Close();
+        writer.Open("if (staged)");
+        writer.Line("// Copies the staged rows out, dropping the columns the plane's pitch adds to each.");
+        writer.Open($"for (int t = 0; t < {tile}; t++)");
+        writer.Line("global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, " +
+            "output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);");
+        writer.Close();
+        writer.Close();
     }
 
-    /// <summary>The current output row of channel <paramref name="t"/> of the tile.</summary>
-    private static string OutputRow(int t) => t == 0 ? "outputRow" : $"{Unsafe}.Add(ref outputRow, {t} * outputPlane)";
+    /// <summary>Vector groups swept along a line, widest first; single vectors always finish it.</summary>
+    private static IEnumerable<int> VectorGroups(int vectors)
+    {
+        if (vectors > 1)
+        {
+            yield return vectors;
+        }
+
+        if (vectors > 2)
+        {
+            yield return 2;
+        }
+    }
+
+    /// <summary>Channel <paramref name="t"/>'s position in the current line of the destination.</summary>
+    private static string Destination(int t) => t == 0 ? "lineDestination" : $"{Unsafe}.Add(ref lineDestination, {t} * destinationPlane)";
+
+    private static string Sum(int t, int v) => $"sum{t}_{v}";
+
+    private static string Times(int factor) => factor == 1 ? "" : $"{factor} * ";
 
     /// <summary>Accumulators for <paramref name="vectors"/> output vectors of the tile starting at column
     /// <paramref name="x"/>: bias, then every tap of every input channel of the group.</summary>
@@ -191,12 +237,24 @@ internal static class DirectKernelEmitter
         for (int t = 0; t < tile; t++)
         {
             string start = spec.HasBias ? $"bias{t}" : $"{vector.Type}.Zero";
-            writer.Line(vectors == 1 ? $"var sum{t} = {start};" : $"{vector.Type} sum{t} = {start}, sum{t}b = {start};");
+            var sums = new List<string>();
+            for (int v = 0; v < vectors; v++)
+            {
+                sums.Add($"{Sum(t, v)} = {start}");
+            }
+
+            writer.Line($"{vector.Type} {string.Join(", ", sums)};");
         }
 
-        writer.Line($"ref float input = ref {Unsafe}.Add(ref inputRow, {x});");
+        writer.Line($"ref float input = ref {Unsafe}.Add(ref lineInput, {x});");
         writer.Line("ref float taps = ref tileWeight;");
-        writer.Line(vectors == 1 ? $"{vector.Type} pixels;" : $"{vector.Type} pixels, pixelsB, tapWeight;");
+        var pixels = new List<string>();
+        for (int v = 0; v < vectors; v++)
+        {
+            pixels.Add($"pixels{v}");
+        }
+
+        writer.Line($"{vector.Type} {string.Join(", ", pixels)}, tapWeight;");
         bool channelLoop = spec.InChannelsPerGroup > 1;
         if (channelLoop)
         {
@@ -221,9 +279,9 @@ internal static class DirectKernelEmitter
             for (int ky = 0; ky < spec.KernelHeight; ky++)
             {
                 string row = $"row{ky}";
-                writer.Line(ky == 0
+                writer.Line(RowOffset(spec, ky) == "0"
                     ? $"ref float {row} = ref input;"
-                    : $"ref float {row} = ref {Unsafe}.Add(ref input, {ky * spec.DilationHeight} * rowStride);");
+                    : $"ref float {row} = ref {Unsafe}.Add(ref input, rowOffset{ky});");
                 for (int kx = 0; kx < kernelWidth; kx++)
                 {
                     Tap(writer, spec, vector, tile, vectors, row, kx, "taps", ((ky * kernelWidth) + kx) * tile);
@@ -234,7 +292,10 @@ internal static class DirectKernelEmitter
         }
 
         writer.Open($"for (int ky = 0; ky < {spec.KernelHeight}; ky++)");
-        writer.Line($"ref float row = ref {Unsafe}.Add(ref input, (nint)ky * {spec.DilationHeight} * rowStride);");
+        writer.Line($"int rowShift = ky * {spec.DilationHeight};");
+        string rowPhase = spec.StrideHeight == 1 ? "" : $"((nint)(rowShift % {spec.StrideHeight}) * {spec.StrideWidth} * planeStride) + ";
+        string rowIndex = spec.StrideHeight == 1 ? "rowShift" : $"(rowShift / {spec.StrideHeight})";
+        writer.Line($"ref float row = ref {Unsafe}.Add(ref input, {rowPhase}((nint){rowIndex} * planeWidth));");
         writer.Line($"ref float rowTaps = ref {Unsafe}.Add(ref taps, ky * {kernelWidth * tile});");
         if (plan.UnrollColumns)
         {
@@ -248,17 +309,36 @@ internal static class DirectKernelEmitter
             writer.Open($"for (int kx = 0; kx < {kernelWidth}; kx++)");
             string offset = spec.StrideWidth == 1
                 ? $"kx * {spec.DilationWidth}"
-                : $"((kx * {spec.DilationWidth} % {spec.StrideWidth}) * phaseStride) + (kx * {spec.DilationWidth} / {spec.StrideWidth})";
+                : $"((kx * {spec.DilationWidth} % {spec.StrideWidth}) * planeStride) + (kx * {spec.DilationWidth} / {spec.StrideWidth})";
             writer.Line($"ref float columnTaps = ref {Unsafe}.Add(ref rowTaps, kx * {tile});");
             MultiplyAdd(writer, vector, tile, vectors, $"(nuint)({offset})", "row", "columnTaps", 0);
-
             writer.Close();
         }
 
         writer.Close();
     }
 
-    /// <summary>One tap (kernel column <paramref name="kx"/> of a row): load the input vector, multiply it into every channel of the tile.</summary>
+    /// <summary>Offset of kernel row <paramref name="ky"/>'s plane row from the output position: its row phase's plane, then whole rows.</summary>
+    private static string RowOffset(ConvSpec spec, int ky)
+    {
+        int shift = ky * spec.DilationHeight;
+        int phase = shift % spec.StrideHeight;
+        int rows = shift / spec.StrideHeight;
+        var terms = new List<string>();
+        if (phase != 0)
+        {
+            terms.Add($"{(long)phase * spec.StrideWidth} * (nint)planeStride");
+        }
+
+        if (rows != 0)
+        {
+            terms.Add($"{Times(rows)}(nint)planeWidth");
+        }
+
+        return terms.Count == 0 ? "0" : string.Join(" + ", terms);
+    }
+
+    /// <summary>One tap (kernel column <paramref name="kx"/> of a row): load the input vectors, multiply them into every channel of the tile.</summary>
     private static void Tap(SourceWriter writer, ConvSpec spec, VectorType vector, int tile, int vectors, string row, int kx, string weights, int weightIndex)
     {
         int shift = kx * spec.DilationWidth;
@@ -272,29 +352,24 @@ internal static class DirectKernelEmitter
     /// them into every channel of the tile with that channel's broadcast weight.</summary>
     private static void MultiplyAdd(SourceWriter writer, VectorType vector, int tile, int vectors, string offset, string row, string weights, int weightIndex)
     {
-        writer.Line($"pixels = {vector.Api}.LoadUnsafe(ref {row}, {offset});");
-        if (vectors == 2)
+        for (int v = 0; v < vectors; v++)
         {
-            writer.Line($"pixelsB = {vector.Api}.LoadUnsafe(ref {row}, {offset} + (nuint)vectorWidth);");
+            string at = v == 0 ? offset : $"{offset} + (nuint)({Times(v)}vectorWidth)";
+            writer.Line($"pixels{v} = {vector.Api}.LoadUnsafe(ref {row}, {at});");
         }
 
         for (int t = 0; t < tile; t++)
         {
-            string broadcast = vector.Broadcast($"{Unsafe}.Add(ref {weights}, {weightIndex + t})");
-            if (vectors == 1)
+            writer.Line($"tapWeight = {vector.Broadcast($"{Unsafe}.Add(ref {weights}, {weightIndex + t})")};");
+            for (int v = 0; v < vectors; v++)
             {
-                writer.Line($"sum{t} = {vector.Api}.FusedMultiplyAdd(pixels, {broadcast}, sum{t});");
-                continue;
+                writer.Line($"{Sum(t, v)} = {vector.Api}.MultiplyAddEstimate(pixels{v}, tapWeight, {Sum(t, v)});");
             }
-
-            writer.Line($"tapWeight = {broadcast};");
-            writer.Line($"sum{t} = {vector.Api}.FusedMultiplyAdd(pixels, tapWeight, sum{t});");
-            writer.Line($"sum{t}b = {vector.Api}.FusedMultiplyAdd(pixelsB, tapWeight, sum{t}b);");
         }
     }
 
-    /// <summary>Stride phases that unrolled taps read from (phase 0 needs no offset).</summary>
-    private static IEnumerable<int> PhasesUsed(ConvSpec spec, KernelPlan plan)
+    /// <summary>Column phases that unrolled taps read from (phase 0 needs no offset).</summary>
+    private static IEnumerable<int> ColumnPhasesUsed(ConvSpec spec, KernelPlan plan)
     {
         var phases = new SortedSet<int>();
         if (plan.UnrollColumns)
@@ -310,6 +385,20 @@ internal static class DirectKernelEmitter
         }
 
         return phases;
+    }
+
+    /// <summary>Whether some offset the kernel computes crosses planes: input channels, or row or column stride phases.</summary>
+    private static bool UsesPlaneStride(ConvSpec spec, KernelPlan plan)
+    {
+        bool rowPhases = false;
+        for (int ky = 0; ky < spec.KernelHeight && plan.UnrollRows; ky++)
+        {
+            rowPhases |= ky * spec.DilationHeight % spec.StrideHeight != 0;
+        }
+
+        return spec.InChannelsPerGroup > 1
+            || (plan.UnrollRows ? rowPhases : spec.StrideHeight > 1)
+            || (plan.UnrollColumns ? ColumnPhasesUsed(spec, plan).GetEnumerator().MoveNext() : spec.StrideWidth > 1);
     }
 
     private static string TapDescription(ConvSpec spec, KernelPlan plan) =>

@@ -150,24 +150,52 @@ internal static class ForwardEmitter
 
     private static void Run(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
-        var geometry = new KernelGeometry(spec);
-        writer.Line("// Pads each image into pooled scratch memory and runs the kernel on it, image by image.");
+        var geometry = new KernelGeometry(spec, plan);
+        int phases = spec.StrideHeight * spec.StrideWidth;
+        writer.Line("// Lays each image out as the kernel reads it (in pooled scratch memory) and runs the kernel on it, image by image.");
         writer.Open("private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)");
-        writer.Line($"// Scratch for one image: {spec.InChannels} channels x {spec.StrideWidth} stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).");
-        writer.Line($"int paddedHeight = checked(height + {spec.PadTop + spec.PadBottom});");
-        writer.Line("int phaseWidth = global::System.Math.Max(outputWidth, WidestVector) + MaxTapShift;");
-        writer.Line($"int scratchLength = global::ConvGen.LayerChecks.ScratchLength({(long)spec.InChannels * spec.StrideWidth}, paddedHeight, phaseWidth);");
-        writer.Line("float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);");
+        writer.Line($"// Scratch for one group of one image: {spec.InChannelsPerGroup} channel(s) x {phases} stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows");
+        writer.Line("// and columns split by the stride), each followed by a guard of the widest tap shift plus one vector; then staging for");
+        writer.Line("// one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns afterwards.");
+        writer.Line("// (KernelGeometry computes the same layout as constants for fixed input sizes.)");
+        writer.Line($"long planeHeight = ((long)height + {spec.PadTop + spec.PadBottom + spec.StrideHeight - 1}) / {spec.StrideHeight};");
+        writer.Line($"long planeWidth = ((long)width + {spec.PadLeft + spec.PadRight + spec.StrideWidth - 1}) / {spec.StrideWidth};");
+        if (plan.ReadsInputInPlace)
+        {
+            writer.Line("// A 1x1 unpadded layer reads the input in place unless the image is smaller than a vector.");
+            writer.Line("bool inPlace = (long)height * width >= WidestVector;");
+            writer.Line("long planeStride = inPlace ? (long)height * width : (planeHeight * planeWidth) + MaxTapShift + WidestVector;");
+        }
+        else
+        {
+            writer.Line("const bool inPlace = false;");
+            writer.Line("long planeStride = (planeHeight * planeWidth) + MaxTapShift + WidestVector;");
+        }
+
+        writer.Line($"double scratchLength = inPlace ? 0 : {(long)spec.InChannelsPerGroup * phases}d * planeStride;");
+        writer.Line($"double stagingLength = planeWidth == outputWidth ? 0 : {plan.ChannelTile}d * outputHeight * planeWidth;");
+        writer.Line("int bufferLength = global::ConvGen.LayerChecks.ScratchLength(scratchLength + stagingLength);");
+        writer.Line("float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(bufferLength);");
         writer.Open("try");
-        writer.Line($"int inputImage = {spec.InChannels} * height * width;");
-        writer.Line($"int outputImage = {spec.OutChannels} * outputHeight * outputWidth;");
-        writer.Open("for (int image = 0; image < batch; image++)");
-        writer.Line("FillPaddedInput(input.Slice(image * inputImage, inputImage), scratch, height, width, paddedHeight, phaseWidth);");
-        writer.Line($"{plan.KernelName}(scratch, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output.Slice(image * outputImage, outputImage){geometry.CallArguments});");
+        writer.Line("global::System.Span<float> scratch = new global::System.Span<float>(buffer, 0, (int)scratchLength);");
+        writer.Line("global::System.Span<float> staging = new global::System.Span<float>(buffer, (int)scratchLength, (int)stagingLength);");
+        writer.Line($"int groupInput = {spec.InChannelsPerGroup} * height * width;");
+        writer.Line($"int groupOutput = {spec.OutChannelsPerGroup} * outputHeight * outputWidth;");
+        writer.Line($"// Image by image and group by group{(spec.Groups > 1 ? $" ({spec.Groups} groups)" : "")}: the group's scratch is filled right before the kernel reads it, while it is in cache.");
+        writer.Open($"for (int part = 0; part < batch * {spec.Groups}; part++)");
+        writer.Line("global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groupInput);");
+        writer.Open("if (!inPlace)");
+        writer.Line("FillPaddedInput(source, scratch, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);");
+        writer.Line("source = scratch;");
+        writer.Close();
+        writer.Line();
+        string weight = spec.Groups == 1 ? "_packedWeight" : $"new global::System.ReadOnlySpan<float>(_packedWeight, (part % {spec.Groups}) * {spec.OutChannelsPerGroup} * FanIn, {spec.OutChannelsPerGroup} * FanIn)";
+        string bias = !spec.HasBias ? "default" : spec.Groups == 1 ? "_bias" : $"new global::System.ReadOnlySpan<float>(_bias, (part % {spec.Groups}) * {spec.OutChannelsPerGroup}, {spec.OutChannelsPerGroup})";
+        writer.Line($"{plan.KernelName}(source, {weight}, {bias}, output.Slice(part * groupOutput, groupOutput), staging{geometry.CallArguments});");
         writer.Close();
         writer.Close();
         writer.Open("finally");
-        writer.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);");
+        writer.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(buffer);");
         writer.Close();
         writer.Close();
     }

@@ -1,51 +1,54 @@
 using System.Collections.Generic;
 using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
 
 namespace ConvGen.Generator.Emitting;
 
 /// <summary>
-/// The spatial extents the kernel loops over. With a fixed input size they are compile-time
-/// constants declared inside the kernel; otherwise they are the kernel's parameters.
+/// The extents the kernel loops over: output rows and columns, the scratch planes' row pitch and the
+/// distance between planes. With a fixed input size they are compile-time constants declared inside
+/// the kernel (so the JIT folds every offset); otherwise they are the kernel's parameters.
 /// </summary>
 internal sealed class KernelGeometry
 {
-    private readonly List<string> _parameters = [];
+    private static readonly string[] Names = ["outputHeight", "outputWidth", "planeWidth", "planeStride"];
     private readonly List<string> _constants = [];
 
-    public KernelGeometry(ConvSpec spec)
+    public KernelGeometry(ConvSpec spec, KernelPlan plan)
     {
-        if (spec.InputHeight is { } height)
+        int? height = spec.Kind == LayerKind.Conv1d ? 1 : spec.InputHeight;
+        if (height is not { } h || spec.InputWidth is not { } w)
         {
-            _constants.Add($"const int paddedHeight = {height + spec.PadTop + spec.PadBottom};");
-            _constants.Add($"const int outputHeight = {spec.Vertical.OutputSize(height)};");
-        }
-        else
-        {
-            _parameters.Add("paddedHeight");
-            _parameters.Add("outputHeight");
+            return;
         }
 
-        if (spec.InputWidth is { } width)
+        // The same layout as the generated Run computes at run time (see ForwardEmitter.Run).
+        long planeHeight = ((long)h + spec.PadTop + spec.PadBottom + spec.StrideHeight - 1) / spec.StrideHeight;
+        long planeWidth = ((long)w + spec.PadLeft + spec.PadRight + spec.StrideWidth - 1) / spec.StrideWidth;
+        long planeStride = plan.ReadsInputInPlace && (long)h * w >= VectorType.WidestLanes
+            ? (long)h * w
+            : (planeHeight * planeWidth) + plan.MaxTapShift + VectorType.WidestLanes;
+        if (planeStride > int.MaxValue)
         {
-            long outputWidth = spec.Horizontal.OutputSize(width);
-            _constants.Add($"const int outputWidth = {outputWidth};");
-            _constants.Add("const int phaseWidth = (outputWidth > WidestVector ? outputWidth : WidestVector) + MaxTapShift;");
+            return; // Too large to run anyway: Run reports it; keep the kernel compilable.
         }
-        else
+
+        long[] values = [spec.Vertical.OutputSize(h), spec.Horizontal.OutputSize(w), planeWidth, planeStride];
+        for (int i = 0; i < Names.Length; i++)
         {
-            _parameters.Add("phaseWidth");
-            _parameters.Add("outputWidth");
+            _constants.Add($"const int {Names[i]} = {values[i]};");
         }
     }
 
     /// <summary>Extra parameters of the kernel method, each <c>int</c>.</summary>
-    public string Parameters => Join(", int ");
+    public string Parameters => _constants.Count == 0 ? ", int " + string.Join(", int ", Names) : "";
 
     /// <summary>The matching arguments at the call site.</summary>
-    public string CallArguments => Join(", ");
+    public string CallArguments => _constants.Count == 0 ? ", outputHeight, outputWidth, (int)planeWidth, (int)planeStride" : "";
 
     /// <summary>Declarations of the extents that are constants.</summary>
     public IReadOnlyList<string> Constants => _constants;
 
-    private string Join(string separator) => _parameters.Count == 0 ? "" : separator + string.Join(separator, _parameters);
+    /// <summary>The constant declarations a kernel needs: <c>planeStride</c> only where some offset uses it.</summary>
+    public IEnumerable<string> ConstantsUsed(bool planeStride) => planeStride ? _constants : _constants.GetRange(0, _constants.Count == 0 ? 0 : 3);
 }

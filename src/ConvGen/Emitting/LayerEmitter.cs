@@ -43,7 +43,7 @@ internal static class LayerEmitter
         writer.Line();
         WeightPackingEmitter.Emit(writer, plan);
         writer.Line();
-        PaddedInputEmitter.Emit(writer, spec);
+        PaddedInputEmitter.Emit(writer, spec, plan);
         writer.Line();
         DirectKernelEmitter.Emit(writer, spec, plan);
         writer.Close();

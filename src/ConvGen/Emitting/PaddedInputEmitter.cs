@@ -1,58 +1,115 @@
+using System.Collections.Generic;
 using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
 
 namespace ConvGen.Generator.Emitting;
 
 /// <summary>
-/// Writes the copy of one input image into scratch memory: zero padding around it, and each row
-/// split into stride phases (phase r holds padded columns r, r + s, r + 2s, ...), so the kernel
+/// Writes the copy of one input image into scratch memory: per channel, the stride-phase planes the
+/// taps read (plane (a, b) holds padded rows y*sh + a and columns x*sw + b), zero where the padding
+/// is, each plane flat with row pitch <c>planeWidth</c> and followed by a zero guard, so the kernel
 /// reads every tap as a contiguous vector with no edge branches.
 /// </summary>
 internal static class PaddedInputEmitter
 {
-    public static void Emit(SourceWriter writer, ConvSpec spec)
+    private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+
+    private const string AggressiveOptimization =
+        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
+    /// <summary>Most column phases filled by one call each; beyond it (huge strides) a loop fills them all.</summary>
+    private const int MaxListedPlanes = 16;
+
+    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
-        int phases = spec.StrideWidth;
-        writer.Line($"/// <summary>Copies one image into <paramref name=\"scratch\"/>: {spec.PadTop}/{spec.PadBottom} zero rows above/below, " +
-            $"{spec.PadLeft} zero columns left, zeros up to the phase width on the right{(phases > 1 ? $", each row split into {phases} stride phases" : "")}.</summary>");
-        writer.Open("private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int paddedHeight, int phaseWidth)");
-        writer.Open($"for (int channel = 0; channel < {spec.InChannels}; channel++)");
-        if (phases > 1)
+        if (plan.ReadsInputInPlace)
         {
-            writer.Open($"for (int phase = 0; phase < {phases}; phase++)");
+            writer.Line("// A 1x1 unpadded layer reads its input in place; tiny images (fewer pixels than a vector) go through a guarded copy.");
         }
 
-        writer.Open("for (int row = 0; row < paddedHeight; row++)");
-        string plane = phases > 1 ? $"(channel * {phases}) + phase" : "channel";
-        writer.Line($"global::System.Span<float> target = scratch.Slice(((({plane}) * paddedHeight) + row) * phaseWidth, phaseWidth);");
-        writer.Line($"int sourceRow = row - {spec.PadTop};");
-        writer.Open("if ((uint)sourceRow >= (uint)height)");
-        writer.Line("target.Clear();");
-        writer.Line("continue;");
-        writer.Close();
-        writer.Line();
-        writer.Line("global::System.ReadOnlySpan<float> source = image.Slice(((channel * height) + sourceRow) * width, width);");
-        if (phases == 1)
+        int sh = spec.StrideHeight, sw = spec.StrideWidth;
+        int phases = sh * sw;
+        var rowPhases = PhasesRead(spec.KernelHeight, spec.DilationHeight, sh);
+        var columnPhases = PhasesRead(spec.KernelWidth, spec.DilationWidth, sw);
+        writer.Line($"/// <summary>Copies one group's channels of one image into <paramref name=\"scratch\"/>: per channel {phases} stride-phase plane(s) " +
+            $"(those some tap reads), {spec.PadTop}/{spec.PadBottom} zero rows above/below and {spec.PadLeft}/{spec.PadRight} zero columns left/right " +
+            "before the split; each source row is read once and written to every column phase.</summary>");
+        writer.Line(AggressiveOptimization);
+        writer.Open("private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int planeHeight, int planeWidth, int planeStride)");
+        writer.Open($"for (int channel = 0; channel < {spec.InChannelsPerGroup}; channel++)");
+        writer.Line("global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);");
+        writer.Line($"global::System.Span<float> planes = scratch.Slice(channel * {phases} * planeStride, {phases} * planeStride);");
+        writer.Open($"for (int row = 0; row < planeHeight * {sh}; row++)");
+        writer.Line(sh == 1 ? "const int rowPhase = 0;" : $"int rowPhase = row % {sh};");
+        if (rowPhases.Count < sh)
         {
-            writer.Line($"target.Slice(0, {spec.PadLeft}).Clear();");
-            writer.Line($"source.CopyTo(target.Slice({spec.PadLeft}));");
-            writer.Line($"target.Slice({spec.PadLeft} + width).Clear();");
+            writer.Open($"if ({string.Join(" && ", rowPhases.ConvertAll(phase => $"rowPhase != {phase}"))})");
+            writer.Line("continue; // no tap reads this row phase");
+            writer.Close();
+            writer.Line();
+        }
+
+        writer.Line($"int sourceRow = row - {spec.PadTop};");
+        writer.Line("global::System.ReadOnlySpan<float> sourceLine = (uint)sourceRow < (uint)height ? source.Slice(sourceRow * width, width) : default;");
+        writer.Line($"int planeRow = {(sh == 1 ? "row" : $"row / {sh}")} * planeWidth;");
+        if (columnPhases.Count <= MaxListedPlanes)
+        {
+            foreach (int column in columnPhases)
+            {
+                string plane = sw == 1 ? "rowPhase" : $"(rowPhase * {sw}) + {column}";
+                writer.Line($"FillRow(sourceLine, planes.Slice((({plane}) * planeStride) + planeRow, planeWidth), {column});");
+            }
         }
         else
         {
-            writer.Line($"// Column j of this phase is padded column j*{phases} + phase.");
-            writer.Open("for (int column = 0; column < phaseWidth; column++)");
-            writer.Line($"int sourceColumn = (column * {phases}) + phase - {spec.PadLeft};");
-            writer.Line("target[column] = (uint)sourceColumn < (uint)width ? source[sourceColumn] : 0f;");
+            writer.Open($"for (int columnPhase = 0; columnPhase < {sw}; columnPhase++)");
+            writer.Line($"FillRow(sourceLine, planes.Slice((((rowPhase * {sw}) + columnPhase) * planeStride) + planeRow, planeWidth), columnPhase);");
             writer.Close();
         }
 
         writer.Close();
-        if (phases > 1)
+        writer.Line();
+        writer.Line("// The guard after each plane: taps of the last vectors read into it.");
+        writer.Open($"for (int plane = 0; plane < {phases}; plane++)");
+        writer.Line("planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)).Clear();");
+        writer.Close();
+        writer.Close();
+        writer.Close();
+        writer.Line();
+        writer.Line($"/// <summary>Fills one plane row: column j holds padded column j*{sw} + columnPhase of <paramref name=\"source\"/> (empty: a padding row).</summary>");
+        writer.Line(AggressiveOptimization);
+        writer.Open("private static void FillRow(global::System.ReadOnlySpan<float> source, global::System.Span<float> target, int columnPhase)");
+        writer.Line("// Columns [first, end) come from the image; the rest are padding.");
+        writer.Line($"int first = global::System.Math.Min(target.Length, global::System.Math.Max(0, {spec.PadLeft} - columnPhase + {sw - 1}) / {sw});");
+        writer.Line($"int end = global::System.Math.Clamp((source.Length + {spec.PadLeft} - columnPhase + {sw - 1}) / {sw}, first, target.Length);");
+        writer.Line("target.Slice(0, first).Clear();");
+        if (sw == 1)
         {
+            writer.Line($"source.Slice(first - {spec.PadLeft}, end - first).CopyTo(target.Slice(first));");
+        }
+        else
+        {
+            writer.Line($"// Every {sw}th column, starting at this phase's first one (indices proven in range by first and end).");
+            writer.Line("ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);");
+            writer.Line("ref float to = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target);");
+            writer.Open("for (int column = first; column < end; column++)");
+            writer.Line($"{Unsafe}.Add(ref to, column) = {Unsafe}.Add(ref from, (column * {sw}) + columnPhase - {spec.PadLeft});");
             writer.Close();
         }
 
+        writer.Line("target.Slice(end).Clear();");
         writer.Close();
-        writer.Close();
+    }
+
+    /// <summary>The phases (offsets modulo the stride) that some tap of one axis reads; the others are never filled.</summary>
+    private static List<int> PhasesRead(int kernel, int dilation, int stride)
+    {
+        var phases = new SortedSet<int>();
+        for (long k = 0; k < kernel && phases.Count < stride; k++)
+        {
+            phases.Add((int)(k * dilation % stride));
+        }
+
+        return [.. phases];
     }
 }

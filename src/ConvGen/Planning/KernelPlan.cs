@@ -2,23 +2,32 @@ namespace ConvGen.Generator.Planning;
 
 /// <summary>
 /// How the forward kernel computes one layer. The direct family reads a zero-padded copy of the
-/// input in which each row is split into <c>StrideWidth</c> phases (columns x*s + r), so every tap
-/// of every output vector is one contiguous vector load, whatever the stride and dilation.
+/// input in which each channel is split into <c>sh x sw</c> stride-phase planes (plane (a, b) holds
+/// padded rows y*sh + a and columns x*sw + b), each stored flat with a fixed row pitch, so every tap
+/// of every output vector is one contiguous vector load, whatever the stride and dilation. Each call
+/// then sweeps the output either row by row or, when rows fill vectors badly, as one flat run over
+/// the plane (rows back to back, the pitch's extra columns computed and dropped).
 /// </summary>
 /// <param name="KernelName">Method name that carries the plan (XNNPACK style).</param>
 /// <param name="ChannelTile">Output channels accumulated together in registers.</param>
-/// <param name="OutputVectors">Output vectors per channel in the register tile (a row's rest runs one vector at a time).</param>
+/// <param name="OutputVectors">Output vectors per channel in the widest tile (Vector512); narrower vector
+/// types, with half the registers, use <see cref="NarrowOutputVectors"/>.</param>
+/// <param name="NarrowOutputVectors">Output vectors per channel for Vector256 and Vector128.</param>
 /// <param name="FullTiles">Tiles of <paramref name="ChannelTile"/> channels per group.</param>
 /// <param name="RemainderTile">Channels in the last, narrower tile of a group (0: none).</param>
 /// <param name="UnrollRows">Whether the kernel-row loop is unrolled.</param>
 /// <param name="UnrollColumns">Whether the kernel-column loop is unrolled.</param>
-/// <param name="MaxTapShift">Largest column shift of a tap inside its phase: (kw-1)*dw / sw.</param>
+/// <param name="MaxTapShift">Largest column shift of a tap inside its phase plane: (kw-1)*dw / sw.</param>
+/// <param name="ReadsInputInPlace">A 1x1, stride-1, unpadded layer: the input already has the scratch's
+/// layout, so the kernel reads it directly instead of a copy.</param>
 internal sealed record KernelPlan(
     string KernelName,
     int ChannelTile,
     int OutputVectors,
+    int NarrowOutputVectors,
     int FullTiles,
     int RemainderTile,
     bool UnrollRows,
     bool UnrollColumns,
-    int MaxTapShift);
+    int MaxTapShift,
+    bool ReadsInputInPlace);

@@ -9,9 +9,16 @@ internal static class KernelPlanner
     /// <summary>Most output channels held in registers at once.</summary>
     internal const int MaxChannelTile = 8;
 
-    /// <summary>Output vectors per channel in the tile: 8 x 2 accumulators leave registers for the
-    /// inputs and the broadcast weight, and each weight broadcast then feeds two multiply-adds.</summary>
-    internal const int OutputVectors = 2;
+    /// <summary>Accumulators in the widest tile: 24 of the 32 vector registers, leaving room for the
+    /// input vectors and the broadcast weight.</summary>
+    internal const int Accumulators = 24;
+
+    /// <summary>Most output vectors per channel: a tile of one or two channels still keeps six
+    /// independent multiply-add chains in flight.</summary>
+    internal const int MaxOutputVectors = 6;
+
+    /// <summary>Accumulators for Vector256/Vector128, which may have only 16 registers (no AVX-512).</summary>
+    internal const int NarrowAccumulators = 8;
 
     /// <summary>Most multiply-adds (taps x tile channels x output vectors) unrolled in full; beyond it the kernel-row
     /// loop stays a loop, which bounds the generated source whatever the layer's size.</summary>
@@ -24,19 +31,25 @@ internal static class KernelPlanner
     {
         int perGroup = spec.OutChannelsPerGroup;
         int tile = Math.Min(perGroup, MaxChannelTile);
+        int vectors = Math.Min(MaxOutputVectors, Accumulators / tile);
+        int narrowVectors = Math.Max(1, Math.Min(2, NarrowAccumulators / tile));
         bool unrollColumns = spec.KernelWidth <= MaxUnrolledColumns;
-        bool unrollRows = unrollColumns && spec.KernelHeight * spec.KernelWidth * tile * OutputVectors <= MaxUnrolledMultiplyAdds;
+        bool unrollRows = unrollColumns && spec.KernelHeight * spec.KernelWidth * tile * vectors <= MaxUnrolledMultiplyAdds;
+        bool inPlace = spec.KernelHeight == 1 && spec.KernelWidth == 1 && spec.StrideHeight == 1 && spec.StrideWidth == 1
+            && spec.PadTop + spec.PadBottom + spec.PadLeft + spec.PadRight == 0;
         string name = spec.Kind == LayerKind.Conv2d
-            ? $"Conv2dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelHeight}x{spec.KernelWidth}_s{spec.StrideHeight}x{spec.StrideWidth}_d{spec.DilationHeight}x{spec.DilationWidth}_g{spec.Groups}__{tile}cx{OutputVectors}v"
-            : $"Conv1dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelWidth}_s{spec.StrideWidth}_d{spec.DilationWidth}_g{spec.Groups}__{tile}cx{OutputVectors}v";
+            ? $"Conv2dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelHeight}x{spec.KernelWidth}_s{spec.StrideHeight}x{spec.StrideWidth}_d{spec.DilationHeight}x{spec.DilationWidth}_g{spec.Groups}__{tile}cx{vectors}v"
+            : $"Conv1dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelWidth}_s{spec.StrideWidth}_d{spec.DilationWidth}_g{spec.Groups}__{tile}cx{vectors}v";
         return new KernelPlan(
             name,
             tile,
-            OutputVectors,
+            vectors,
+            narrowVectors,
             perGroup / tile,
             perGroup % tile,
             unrollRows,
             unrollColumns,
-            spec.DilationWidth * (spec.KernelWidth - 1) / spec.StrideWidth);
+            spec.DilationWidth * (spec.KernelWidth - 1) / spec.StrideWidth,
+            inPlace);
     }
 }

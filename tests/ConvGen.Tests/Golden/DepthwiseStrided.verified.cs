@@ -139,27 +139,43 @@ namespace Demo
 
             int global::ConvGen.ILayer.ParameterCount => ParameterCount;
 
-            // Pads each image into pooled scratch memory and runs the kernel on it, image by image.
+            // Lays each image out as the kernel reads it (in pooled scratch memory) and runs the kernel on it, image by image.
             private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)
             {
-                // Scratch for one image: 32 channels x 2 stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).
-                int paddedHeight = checked(height + 2);
-                int phaseWidth = global::System.Math.Max(outputWidth, WidestVector) + MaxTapShift;
-                int scratchLength = global::ConvGen.LayerChecks.ScratchLength(64, paddedHeight, phaseWidth);
-                float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);
+                // Scratch for one group of one image: 1 channel(s) x 4 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
+                // and columns split by the stride), each followed by a guard of the widest tap shift plus one vector; then staging for
+                // one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns afterwards.
+                // (KernelGeometry computes the same layout as constants for fixed input sizes.)
+                long planeHeight = ((long)height + 3) / 2;
+                long planeWidth = ((long)width + 3) / 2;
+                const bool inPlace = false;
+                long planeStride = (planeHeight * planeWidth) + MaxTapShift + WidestVector;
+                double scratchLength = inPlace ? 0 : 4d * planeStride;
+                double stagingLength = planeWidth == outputWidth ? 0 : 1d * outputHeight * planeWidth;
+                int bufferLength = global::ConvGen.LayerChecks.ScratchLength(scratchLength + stagingLength);
+                float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(bufferLength);
                 try
                 {
-                    int inputImage = 32 * height * width;
-                    int outputImage = 32 * outputHeight * outputWidth;
-                    for (int image = 0; image < batch; image++)
+                    global::System.Span<float> scratch = new global::System.Span<float>(buffer, 0, (int)scratchLength);
+                    global::System.Span<float> staging = new global::System.Span<float>(buffer, (int)scratchLength, (int)stagingLength);
+                    int groupInput = 1 * height * width;
+                    int groupOutput = 1 * outputHeight * outputWidth;
+                    // Image by image and group by group (32 groups): the group's scratch is filled right before the kernel reads it, while it is in cache.
+                    for (int part = 0; part < batch * 32; part++)
                     {
-                        FillPaddedInput(input.Slice(image * inputImage, inputImage), scratch, height, width, paddedHeight, phaseWidth);
-                        Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v(scratch, _packedWeight, default, output.Slice(image * outputImage, outputImage), paddedHeight, outputHeight, phaseWidth, outputWidth);
+                        global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groupInput);
+                        if (!inPlace)
+                        {
+                            FillPaddedInput(source, scratch, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
+                            source = scratch;
+                        }
+
+                        Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v(source, new global::System.ReadOnlySpan<float>(_packedWeight, (part % 32) * 1 * FanIn, 1 * FanIn), default, output.Slice(part * groupOutput, groupOutput), staging, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
                     }
                 }
                 finally
                 {
-                    global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+                    global::System.Buffers.ArrayPool<float>.Shared.Return(buffer);
                 }
             }
 
@@ -184,465 +200,677 @@ namespace Demo
                 }
             }
 
-            /// <summary>Copies one image into <paramref name="scratch"/>: 1/1 zero rows above/below, 1 zero columns left, zeros up to the phase width on the right, each row split into 2 stride phases.</summary>
-            private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int paddedHeight, int phaseWidth)
+            /// <summary>Copies one group's channels of one image into <paramref name="scratch"/>: per channel 4 stride-phase plane(s) (those some tap reads), 1/1 zero rows above/below and 1/1 zero columns left/right before the split; each source row is read once and written to every column phase.</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int planeHeight, int planeWidth, int planeStride)
             {
-                for (int channel = 0; channel < 32; channel++)
+                for (int channel = 0; channel < 1; channel++)
                 {
-                    for (int phase = 0; phase < 2; phase++)
+                    global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);
+                    global::System.Span<float> planes = scratch.Slice(channel * 4 * planeStride, 4 * planeStride);
+                    for (int row = 0; row < planeHeight * 2; row++)
                     {
-                        for (int row = 0; row < paddedHeight; row++)
-                        {
-                            global::System.Span<float> target = scratch.Slice(((((channel * 2) + phase) * paddedHeight) + row) * phaseWidth, phaseWidth);
-                            int sourceRow = row - 1;
-                            if ((uint)sourceRow >= (uint)height)
-                            {
-                                target.Clear();
-                                continue;
-                            }
+                        int rowPhase = row % 2;
+                        int sourceRow = row - 1;
+                        global::System.ReadOnlySpan<float> sourceLine = (uint)sourceRow < (uint)height ? source.Slice(sourceRow * width, width) : default;
+                        int planeRow = row / 2 * planeWidth;
+                        FillRow(sourceLine, planes.Slice((((rowPhase * 2) + 0) * planeStride) + planeRow, planeWidth), 0);
+                        FillRow(sourceLine, planes.Slice((((rowPhase * 2) + 1) * planeStride) + planeRow, planeWidth), 1);
+                    }
 
-                            global::System.ReadOnlySpan<float> source = image.Slice(((channel * height) + sourceRow) * width, width);
-                            // Column j of this phase is padded column j*2 + phase.
-                            for (int column = 0; column < phaseWidth; column++)
-                            {
-                                int sourceColumn = (column * 2) + phase - 1;
-                                target[column] = (uint)sourceColumn < (uint)width ? source[sourceColumn] : 0f;
-                            }
-                        }
+                    // The guard after each plane: taps of the last vectors read into it.
+                    for (int plane = 0; plane < 4; plane++)
+                    {
+                        planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)).Clear();
                     }
                 }
+            }
+
+            /// <summary>Fills one plane row: column j holds padded column j*2 + columnPhase of <paramref name="source"/> (empty: a padding row).</summary>
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            private static void FillRow(global::System.ReadOnlySpan<float> source, global::System.Span<float> target, int columnPhase)
+            {
+                // Columns [first, end) come from the image; the rest are padding.
+                int first = global::System.Math.Min(target.Length, global::System.Math.Max(0, 1 - columnPhase + 1) / 2);
+                int end = global::System.Math.Clamp((source.Length + 1 - columnPhase + 1) / 2, first, target.Length);
+                target.Slice(0, first).Clear();
+                // Every 2th column, starting at this phase's first one (indices proven in range by first and end).
+                ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+                ref float to = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+                for (int column = first; column < end; column++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, (column * 2) + columnPhase - 1);
+                }
+                target.Slice(end).Clear();
             }
 
             /// <summary>
-            /// Direct convolution of one image, read from its padded, phase-split copy.
+            /// Direct convolution of one group of one image (its output channels, weights and biases), read from the group's stride-phase planes (or in place).
             /// Layer: Conv2d: in 32, out 32, kernel 3x3, stride 2x2, padding 1/1/1/1 (top/bottom/left/right, Explicit), dilation 1x1, groups 32, no bias.
-            /// Plan: register tile of 1 output channel(s) x 2 vector(s), 1 full tile(s) per group; all 9 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
+            /// Plan: register tile of 1 output channel(s) x 6 vector(s) (2 for Vector256/Vector128), 1 full tile(s) per group; all 9 taps unrolled; row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.
             /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
             /// </summary>
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
             {
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v512(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v512(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v256(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v256(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
                 }
                 else
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v128(scratch, weight, bias, output, paddedHeight, outputHeight, phaseWidth, outputWidth);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v128(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
                 }
             }
 
-            // The kernel with global::System.Runtime.Intrinsics.Vector512<float>.
+            // The kernel with global::System.Runtime.Intrinsics.Vector512<float>: up to 6 output vector(s) per channel of a tile.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
             {
-                // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
-                nint rowStride = phaseWidth;
-                nint phaseStride = (nint)paddedHeight * phaseWidth;
-                nint channelStride = 2 * phaseStride;
+                // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
                 nint outputPlane = (nint)outputHeight * outputWidth;
-                nint phase1 = 1 * phaseStride;
+                nint rowOffset1 = 2 * (nint)planeStride;
+                nint rowOffset2 = (nint)planeWidth;
+                nint phase1 = 1 * (nint)planeStride;
                 int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-                global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
-                ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
+                // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+                bool flat = planeWidth == outputWidth
+                    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+                bool staged = flat && planeWidth != outputWidth;
+                int lines = flat ? 1 : outputHeight;
+                int count = flat ? outputHeight * planeWidth : outputWidth;
+                nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+                global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+                ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int group = 0; group < 32; group++)
+                ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+                // One tile of 1 output channel(s).
                 {
-                    // One tile of 1 output channel(s).
+                    int firstChannel = 0;
+                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                    for (int line = 0; line < lines; line++)
                     {
-                        int firstChannel = group;
-                        ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                        ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * channelStride);
-                        ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                        for (int oy = 0; oy < outputHeight; oy++)
+                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                        int x0 = 0;
+                        // 6 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 6 accumulators.
+                        for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
                         {
-                            ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
-                            ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                            int x0 = 0;
-                            // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                            for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_4, ref lineDestination, (nuint)(x0 + 4 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_5, ref lineDestination, (nuint)(x0 + 5 * vectorWidth));
+                        }
+                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                        }
+                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                        for (; x0 < count; x0 += vectorWidth)
+                        {
+                            int x = global::System.Math.Min(x0, count - vectorWidth);
+                            bool narrow = x < 0;
+                            x = global::System.Math.Max(x, 0);
+                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            if (!narrow)
                             {
-                                global::System.Runtime.Intrinsics.Vector512<float> sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0b = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
-                                ref float taps = ref tileWeight;
-                                global::System.Runtime.Intrinsics.Vector512<float> pixels, pixelsB, tapWeight;
-                                ref float row0 = ref input;
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
                             }
-                            // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                            for (; x0 < outputWidth; x0 += vectorWidth)
+                            else
                             {
-                                int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
-                                bool narrow = x < 0;
-                                x = global::System.Math.Max(x, 0);
-                                var sum0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
-                                ref float taps = ref tileWeight;
-                                global::System.Runtime.Intrinsics.Vector512<float> pixels;
-                                ref float row0 = ref input;
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum0);
-                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum0);
-                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-                                if (!narrow)
-                                {
-                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                                }
-                                else
-                                {
-                                    StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                                }
+                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
                             }
+                        }
+                    }
+                    if (staged)
+                    {
+                        // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                        for (int t = 0; t < 1; t++)
+                        {
+                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                         }
                     }
                 }
             }
 
-            // The kernel with global::System.Runtime.Intrinsics.Vector256<float>.
+            // The kernel with global::System.Runtime.Intrinsics.Vector256<float>: up to 2 output vector(s) per channel of a tile.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
             {
-                // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
-                nint rowStride = phaseWidth;
-                nint phaseStride = (nint)paddedHeight * phaseWidth;
-                nint channelStride = 2 * phaseStride;
+                // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
                 nint outputPlane = (nint)outputHeight * outputWidth;
-                nint phase1 = 1 * phaseStride;
+                nint rowOffset1 = 2 * (nint)planeStride;
+                nint rowOffset2 = (nint)planeWidth;
+                nint phase1 = 1 * (nint)planeStride;
                 int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-                global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
-                ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
+                // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+                bool flat = planeWidth == outputWidth
+                    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+                bool staged = flat && planeWidth != outputWidth;
+                int lines = flat ? 1 : outputHeight;
+                int count = flat ? outputHeight * planeWidth : outputWidth;
+                nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+                global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+                ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int group = 0; group < 32; group++)
+                ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+                // One tile of 1 output channel(s).
                 {
-                    // One tile of 1 output channel(s).
+                    int firstChannel = 0;
+                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                    for (int line = 0; line < lines; line++)
                     {
-                        int firstChannel = group;
-                        ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                        ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * channelStride);
-                        ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                        for (int oy = 0; oy < outputHeight; oy++)
+                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                        int x0 = 0;
+                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                         {
-                            ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
-                            ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                            int x0 = 0;
-                            // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                            for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                            global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector256<float> pixels0, pixels1, tapWeight;
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                        }
+                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                        for (; x0 < count; x0 += vectorWidth)
+                        {
+                            int x = global::System.Math.Min(x0, count - vectorWidth);
+                            bool narrow = x < 0;
+                            x = global::System.Math.Max(x, 0);
+                            global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            if (!narrow)
                             {
-                                global::System.Runtime.Intrinsics.Vector256<float> sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, sum0b = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
-                                ref float taps = ref tileWeight;
-                                global::System.Runtime.Intrinsics.Vector256<float> pixels, pixelsB, tapWeight;
-                                ref float row0 = ref input;
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
                             }
-                            // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                            for (; x0 < outputWidth; x0 += vectorWidth)
+                            else
                             {
-                                int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
-                                bool narrow = x < 0;
-                                x = global::System.Math.Max(x, 0);
-                                var sum0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
-                                ref float taps = ref tileWeight;
-                                global::System.Runtime.Intrinsics.Vector256<float> pixels;
-                                ref float row0 = ref input;
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum0);
-                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum0);
-                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-                                if (!narrow)
-                                {
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                                }
-                                else
-                                {
-                                    StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                                }
+                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
                             }
+                        }
+                    }
+                    if (staged)
+                    {
+                        // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                        for (int t = 0; t < 1; t++)
+                        {
+                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                         }
                     }
                 }
             }
 
-            // The kernel with global::System.Runtime.Intrinsics.Vector128<float>.
+            // The kernel with global::System.Runtime.Intrinsics.Vector128<float>: up to 2 output vector(s) per channel of a tile.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx2v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int paddedHeight, int outputHeight, int phaseWidth, int outputWidth)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
             {
-                // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
-                nint rowStride = phaseWidth;
-                nint phaseStride = (nint)paddedHeight * phaseWidth;
-                nint channelStride = 2 * phaseStride;
+                // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
                 nint outputPlane = (nint)outputHeight * outputWidth;
-                nint phase1 = 1 * phaseStride;
+                nint rowOffset1 = 2 * (nint)planeStride;
+                nint rowOffset2 = (nint)planeWidth;
+                nint phase1 = 1 * (nint)planeStride;
                 int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-                global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
-                ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
+                // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+                bool flat = planeWidth == outputWidth
+                    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+                bool staged = flat && planeWidth != outputWidth;
+                int lines = flat ? 1 : outputHeight;
+                int count = flat ? outputHeight * planeWidth : outputWidth;
+                nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+                global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+                ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                for (int group = 0; group < 32; group++)
+                ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+                // One tile of 1 output channel(s).
                 {
-                    // One tile of 1 output channel(s).
+                    int firstChannel = 0;
+                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                    for (int line = 0; line < lines; line++)
                     {
-                        int firstChannel = group;
-                        ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                        ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * channelStride);
-                        ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                        for (int oy = 0; oy < outputHeight; oy++)
+                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                        int x0 = 0;
+                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                         {
-                            ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
-                            ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                            int x0 = 0;
-                            // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                            for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                            global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector128<float> pixels0, pixels1, tapWeight;
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                        }
+                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                        for (; x0 < count; x0 += vectorWidth)
+                        {
+                            int x = global::System.Math.Min(x0, count - vectorWidth);
+                            bool narrow = x < 0;
+                            x = global::System.Math.Max(x, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                            if (!narrow)
                             {
-                                global::System.Runtime.Intrinsics.Vector128<float> sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, sum0b = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
-                                ref float taps = ref tileWeight;
-                                global::System.Runtime.Intrinsics.Vector128<float> pixels, pixelsB, tapWeight;
-                                ref float row0 = ref input;
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
-                                pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                                sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
                             }
-                            // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                            for (; x0 < outputWidth; x0 += vectorWidth)
+                            else
                             {
-                                int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
-                                bool narrow = x < 0;
-                                x = global::System.Math.Max(x, 0);
-                                var sum0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
-                                ref float taps = ref tileWeight;
-                                global::System.Runtime.Intrinsics.Vector128<float> pixels;
-                                ref float row0 = ref input;
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum0);
-                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum0);
-                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum0);
-                                pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
-                                sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-                                if (!narrow)
-                                {
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                                }
-                                else
-                                {
-                                    StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                                }
+                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
                             }
+                        }
+                    }
+                    if (staged)
+                    {
+                        // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                        for (int t = 0; t < 1; t++)
+                        {
+                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                         }
                     }
                 }
             }
 
-            // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+            // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
             private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector512<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
             {
                 global::System.Runtime.Intrinsics.Vector512.CopyTo(values, buffer);
                 buffer.Slice(0, destination.Length).CopyTo(destination);
             }
 
-            // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+            // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
             private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector256<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
             {
                 global::System.Runtime.Intrinsics.Vector256.CopyTo(values, buffer);
                 buffer.Slice(0, destination.Length).CopyTo(destination);
             }
 
-            // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+            // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
             private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector128<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
             {
                 global::System.Runtime.Intrinsics.Vector128.CopyTo(values, buffer);

@@ -144,27 +144,43 @@ partial class Rectangular : global::ConvGen.ILayer
 
     int global::ConvGen.ILayer.ParameterCount => ParameterCount;
 
-    // Pads each image into pooled scratch memory and runs the kernel on it, image by image.
+    // Lays each image out as the kernel reads it (in pooled scratch memory) and runs the kernel on it, image by image.
     private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)
     {
-        // Scratch for one image: 8 channels x 1 stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).
-        int paddedHeight = checked(height + 0);
-        int phaseWidth = global::System.Math.Max(outputWidth, WidestVector) + MaxTapShift;
-        int scratchLength = global::ConvGen.LayerChecks.ScratchLength(8, paddedHeight, phaseWidth);
-        float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);
+        // Scratch for one group of one image: 8 channel(s) x 2 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
+        // and columns split by the stride), each followed by a guard of the widest tap shift plus one vector; then staging for
+        // one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns afterwards.
+        // (KernelGeometry computes the same layout as constants for fixed input sizes.)
+        long planeHeight = ((long)height + 1) / 2;
+        long planeWidth = ((long)width + 0) / 1;
+        const bool inPlace = false;
+        long planeStride = (planeHeight * planeWidth) + MaxTapShift + WidestVector;
+        double scratchLength = inPlace ? 0 : 16d * planeStride;
+        double stagingLength = planeWidth == outputWidth ? 0 : 8d * outputHeight * planeWidth;
+        int bufferLength = global::ConvGen.LayerChecks.ScratchLength(scratchLength + stagingLength);
+        float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(bufferLength);
         try
         {
-            int inputImage = 8 * height * width;
-            int outputImage = 14 * outputHeight * outputWidth;
-            for (int image = 0; image < batch; image++)
+            global::System.Span<float> scratch = new global::System.Span<float>(buffer, 0, (int)scratchLength);
+            global::System.Span<float> staging = new global::System.Span<float>(buffer, (int)scratchLength, (int)stagingLength);
+            int groupInput = 8 * height * width;
+            int groupOutput = 14 * outputHeight * outputWidth;
+            // Image by image and group by group: the group's scratch is filled right before the kernel reads it, while it is in cache.
+            for (int part = 0; part < batch * 1; part++)
             {
-                FillPaddedInput(input.Slice(image * inputImage, inputImage), scratch, height, width, paddedHeight, phaseWidth);
-                Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx2v(scratch, _packedWeight, _bias, output.Slice(image * outputImage, outputImage));
+                global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groupInput);
+                if (!inPlace)
+                {
+                    FillPaddedInput(source, scratch, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
+                    source = scratch;
+                }
+
+                Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output.Slice(part * groupOutput, groupOutput), staging);
             }
         }
         finally
         {
-            global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+            global::System.Buffers.ArrayPool<float>.Shared.Return(buffer);
         }
     }
 
@@ -189,69 +205,92 @@ partial class Rectangular : global::ConvGen.ILayer
         }
     }
 
-    /// <summary>Copies one image into <paramref name="scratch"/>: 0/0 zero rows above/below, 0 zero columns left, zeros up to the phase width on the right.</summary>
-    private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int paddedHeight, int phaseWidth)
+    /// <summary>Copies one group's channels of one image into <paramref name="scratch"/>: per channel 2 stride-phase plane(s) (those some tap reads), 0/0 zero rows above/below and 0/0 zero columns left/right before the split; each source row is read once and written to every column phase.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int planeHeight, int planeWidth, int planeStride)
     {
         for (int channel = 0; channel < 8; channel++)
         {
-            for (int row = 0; row < paddedHeight; row++)
+            global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);
+            global::System.Span<float> planes = scratch.Slice(channel * 2 * planeStride, 2 * planeStride);
+            for (int row = 0; row < planeHeight * 2; row++)
             {
-                global::System.Span<float> target = scratch.Slice((((channel) * paddedHeight) + row) * phaseWidth, phaseWidth);
+                int rowPhase = row % 2;
                 int sourceRow = row - 0;
-                if ((uint)sourceRow >= (uint)height)
-                {
-                    target.Clear();
-                    continue;
-                }
+                global::System.ReadOnlySpan<float> sourceLine = (uint)sourceRow < (uint)height ? source.Slice(sourceRow * width, width) : default;
+                int planeRow = row / 2 * planeWidth;
+                FillRow(sourceLine, planes.Slice(((rowPhase) * planeStride) + planeRow, planeWidth), 0);
+            }
 
-                global::System.ReadOnlySpan<float> source = image.Slice(((channel * height) + sourceRow) * width, width);
-                target.Slice(0, 0).Clear();
-                source.CopyTo(target.Slice(0));
-                target.Slice(0 + width).Clear();
+            // The guard after each plane: taps of the last vectors read into it.
+            for (int plane = 0; plane < 2; plane++)
+            {
+                planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)).Clear();
             }
         }
     }
 
+    /// <summary>Fills one plane row: column j holds padded column j*1 + columnPhase of <paramref name="source"/> (empty: a padding row).</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void FillRow(global::System.ReadOnlySpan<float> source, global::System.Span<float> target, int columnPhase)
+    {
+        // Columns [first, end) come from the image; the rest are padding.
+        int first = global::System.Math.Min(target.Length, global::System.Math.Max(0, 0 - columnPhase + 0) / 1);
+        int end = global::System.Math.Clamp((source.Length + 0 - columnPhase + 0) / 1, first, target.Length);
+        target.Slice(0, first).Clear();
+        source.Slice(first - 0, end - first).CopyTo(target.Slice(first));
+        target.Slice(end).Clear();
+    }
+
     /// <summary>
-    /// Direct convolution of one image, read from its padded, phase-split copy.
+    /// Direct convolution of one group of one image (its output channels, weights and biases), read from the group's stride-phase planes (or in place).
     /// Layer: Conv2d: in 8, out 14, kernel 3x2, stride 2x1, padding 0/0/0/0 (top/bottom/left/right, Explicit), dilation 1x1, groups 1, bias, input 16x9.
-    /// Plan: register tile of 8 output channel(s) x 2 vector(s), 1 full tile(s) per group and one of 6; all 6 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
+    /// Plan: register tile of 8 output channel(s) x 3 vector(s) (1 for Vector256/Vector128), 1 full tile(s) per group and one of 6; all 6 taps unrolled; row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.
     /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
     /// </summary>
-    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx2v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx2v_v512(scratch, weight, bias, output);
+            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v512(source, weight, bias, output, staging);
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx2v_v256(scratch, weight, bias, output);
+            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v256(source, weight, bias, output, staging);
         }
         else
         {
-            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx2v_v128(scratch, weight, bias, output);
+            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v128(source, weight, bias, output, staging);
         }
     }
 
-    // The kernel with global::System.Runtime.Intrinsics.Vector512<float>.
+    // The kernel with global::System.Runtime.Intrinsics.Vector512<float>: up to 3 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx2v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging)
     {
-        const int paddedHeight = 16;
         const int outputHeight = 7;
         const int outputWidth = 8;
-        const int phaseWidth = (outputWidth > WidestVector ? outputWidth : WidestVector) + MaxTapShift;
-        // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
-        nint rowStride = phaseWidth;
-        nint phaseStride = (nint)paddedHeight * phaseWidth;
-        nint channelStride = 1 * phaseStride;
+        const int planeWidth = 9;
+        const int planeStride = 89;
+        // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+        nint channelStride = 2 * (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
+        nint rowOffset1 = 1 * (nint)planeStride;
+        nint rowOffset2 = (nint)planeWidth;
         int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-        global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
-        ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
+        // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+        bool flat = planeWidth == outputWidth
+            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+        bool staged = flat && planeWidth != outputWidth;
+        int lines = flat ? 1 : outputHeight;
+        int count = flat ? outputHeight * planeWidth : outputWidth;
+        nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+        global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+        ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
         ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
         // One tile of 8 output channel(s).
         {
             int firstChannel = 0;
@@ -265,315 +304,627 @@ partial class Rectangular : global::ConvGen.ILayer
             var bias6 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 6]);
             var bias7 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 7]);
             ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
-            ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-            for (int oy = 0; oy < outputHeight; oy++)
+            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int line = 0; line < lines; line++)
             {
-                ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
-                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
                 int x0 = 0;
-                // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                // 3 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 3 accumulators.
+                for (; x0 <= count - (3 * vectorWidth); x0 += 3 * vectorWidth)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> sum0 = bias0, sum0b = bias0;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum1 = bias1, sum1b = bias1;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum2 = bias2, sum2b = bias2;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum3 = bias3, sum3b = bias3;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum4 = bias4, sum4b = bias4;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum5 = bias5, sum5b = bias5;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum6 = bias6, sum6b = bias6;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum7 = bias7, sum7b = bias7;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_1 = bias3, sum3_2 = bias3;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_1 = bias4, sum4_2 = bias4;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5, sum5_2 = bias5;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6, sum6_1 = bias6, sum6_2 = bias6;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7, sum7_1 = bias7, sum7_2 = bias7;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                     ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector512<float> pixels, pixelsB, tapWeight;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
                     for (int ic = 0; ic < 8; ic++)
                     {
                         ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        sum6_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum6_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        sum7_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum7_2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        sum6_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum6_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        sum7_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum7_2);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        sum6_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum6_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        sum7_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum7_2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        sum6_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum6_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        sum7_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum7_2);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        sum6_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum6_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        sum7_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum7_2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        sum6_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum6_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        sum7_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum7_2);
                         input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                         taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
                 }
-                // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                for (; x0 < outputWidth; x0 += vectorWidth)
+                // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                 {
-                    int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
-                    bool narrow = x < 0;
-                    x = global::System.Math.Max(x, 0);
-                    var sum0 = bias0;
-                    var sum1 = bias1;
-                    var sum2 = bias2;
-                    var sum3 = bias3;
-                    var sum4 = bias4;
-                    var sum5 = bias5;
-                    var sum6 = bias6;
-                    var sum7 = bias7;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_1 = bias3;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_1 = bias4;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6, sum6_1 = bias6;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7, sum7_1 = bias7;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                     ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector512<float> pixels;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                     for (int ic = 0; ic < 8; ic++)
                     {
                         ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        sum6_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum6_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        sum7_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum7_1);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), (nuint)(x0 + vectorWidth));
+                }
+                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                for (; x0 < count; x0 += vectorWidth)
+                {
+                    int x = global::System.Math.Min(x0, count - vectorWidth);
+                    bool narrow = x < 0;
+                    x = global::System.Math.Max(x, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
+                    for (int ic = 0; ic < 8; ic++)
+                    {
+                        ref float row0 = ref input;
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
                         input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                         taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
                     }
                     if (!narrow)
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), (nuint)x);
                     }
                     else
                     {
-                        StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum6, narrowRow, output.Slice((int)(((firstChannel + 6) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum7, narrowRow, output.Slice((int)(((firstChannel + 7) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
+                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                        StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), count));
+                        StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), count));
+                        StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), count));
+                        StoreNarrow(sum6_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), count));
+                        StoreNarrow(sum7_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), count));
                     }
                 }
             }
+            if (staged)
+            {
+                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                for (int t = 0; t < 8; t++)
+                {
+                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
+                }
+            }
         }
-        // The group's last 6 output channel(s).
+        // The last 6 output channel(s).
         {
-            int firstChannel = 0 + 8;
+            int firstChannel = 8;
             // The tile's biases, broadcast once.
             var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
             var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
@@ -582,272 +933,525 @@ partial class Rectangular : global::ConvGen.ILayer
             var bias4 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 4]);
             var bias5 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 5]);
             ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
-            ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-            for (int oy = 0; oy < outputHeight; oy++)
+            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int line = 0; line < lines; line++)
             {
-                ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
-                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
                 int x0 = 0;
-                // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                // 3 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 3 accumulators.
+                for (; x0 <= count - (3 * vectorWidth); x0 += 3 * vectorWidth)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> sum0 = bias0, sum0b = bias0;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum1 = bias1, sum1b = bias1;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum2 = bias2, sum2b = bias2;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum3 = bias3, sum3b = bias3;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum4 = bias4, sum4b = bias4;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum5 = bias5, sum5b = bias5;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
+                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_1 = bias3, sum3_2 = bias3;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_1 = bias4, sum4_2 = bias4;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5, sum5_2 = bias5;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                     ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector512<float> pixels, pixelsB, tapWeight;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
                     for (int ic = 0; ic < 8; ic++)
                     {
                         ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(2 * vectorWidth));
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        sum3_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum3_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        sum4_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum4_2);
                         tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        sum5_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum5_2);
                         input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                         taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
                 }
-                // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                for (; x0 < outputWidth; x0 += vectorWidth)
+                // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                 {
-                    int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
-                    bool narrow = x < 0;
-                    x = global::System.Math.Max(x, 0);
-                    var sum0 = bias0;
-                    var sum1 = bias1;
-                    var sum2 = bias2;
-                    var sum3 = bias3;
-                    var sum4 = bias4;
-                    var sum5 = bias5;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_1 = bias3;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_1 = bias4;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                     ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector512<float> pixels;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                     for (int ic = 0; ic < 8; ic++)
                     {
                         ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum5);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum5);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum5);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
-                        pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum5);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        sum3_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum3_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        sum4_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum4_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        sum5_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum5_1);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)(x0 + vectorWidth));
+                }
+                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                for (; x0 < count; x0 += vectorWidth)
+                {
+                    int x = global::System.Math.Min(x0, count - vectorWidth);
+                    bool narrow = x < 0;
+                    x = global::System.Math.Max(x, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
+                    for (int ic = 0; ic < 8; ic++)
+                    {
+                        ref float row0 = ref input;
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
                         input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                         taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
                     }
                     if (!narrow)
                     {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)x);
                     }
                     else
                     {
-                        StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
+                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                        StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), count));
+                        StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), count));
+                        StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), count));
                     }
+                }
+            }
+            if (staged)
+            {
+                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                for (int t = 0; t < 6; t++)
+                {
+                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                 }
             }
         }
     }
 
-    // The kernel with global::System.Runtime.Intrinsics.Vector256<float>.
+    // The kernel with global::System.Runtime.Intrinsics.Vector256<float>: up to 1 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx2v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging)
     {
-        const int paddedHeight = 16;
         const int outputHeight = 7;
         const int outputWidth = 8;
-        const int phaseWidth = (outputWidth > WidestVector ? outputWidth : WidestVector) + MaxTapShift;
-        // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
-        nint rowStride = phaseWidth;
-        nint phaseStride = (nint)paddedHeight * phaseWidth;
-        nint channelStride = 1 * phaseStride;
+        const int planeWidth = 9;
+        const int planeStride = 89;
+        // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+        nint channelStride = 2 * (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
+        nint rowOffset1 = 1 * (nint)planeStride;
+        nint rowOffset2 = (nint)planeWidth;
         int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-        global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
-        ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
+        // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+        bool flat = planeWidth == outputWidth
+            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+        bool staged = flat && planeWidth != outputWidth;
+        int lines = flat ? 1 : outputHeight;
+        int count = flat ? outputHeight * planeWidth : outputWidth;
+        nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+        global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+        ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
         ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
         // One tile of 8 output channel(s).
         {
             int firstChannel = 0;
@@ -861,315 +1465,175 @@ partial class Rectangular : global::ConvGen.ILayer
             var bias6 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 6]);
             var bias7 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 7]);
             ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
-            ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-            for (int oy = 0; oy < outputHeight; oy++)
+            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int line = 0; line < lines; line++)
             {
-                ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
-                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
                 int x0 = 0;
-                // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                for (; x0 < count; x0 += vectorWidth)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<float> sum0 = bias0, sum0b = bias0;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum1 = bias1, sum1b = bias1;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum2 = bias2, sum2b = bias2;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum3 = bias3, sum3b = bias3;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum4 = bias4, sum4b = bias4;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum5 = bias5, sum5b = bias5;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum6 = bias6, sum6b = bias6;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum7 = bias7, sum7b = bias7;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector256<float> pixels, pixelsB, tapWeight;
-                    for (int ic = 0; ic < 8; ic++)
-                    {
-                        ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum6b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum7b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)(x0 + vectorWidth));
-                }
-                // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                for (; x0 < outputWidth; x0 += vectorWidth)
-                {
-                    int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                    int x = global::System.Math.Min(x0, count - vectorWidth);
                     bool narrow = x < 0;
                     x = global::System.Math.Max(x, 0);
-                    var sum0 = bias0;
-                    var sum1 = bias1;
-                    var sum2 = bias2;
-                    var sum3 = bias3;
-                    var sum4 = bias4;
-                    var sum5 = bias5;
-                    var sum6 = bias6;
-                    var sum7 = bias7;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                    global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum3_0 = bias3;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum4_0 = bias4;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum5_0 = bias5;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum6_0 = bias6;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum7_0 = bias7;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                     ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector256<float> pixels;
+                    global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
                     for (int ic = 0; ic < 8; ic++)
                     {
                         ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
                         input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                         taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
                     }
                     if (!narrow)
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), (nuint)x);
                     }
                     else
                     {
-                        StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum6, narrowRow, output.Slice((int)(((firstChannel + 6) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum7, narrowRow, output.Slice((int)(((firstChannel + 7) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
+                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                        StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), count));
+                        StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), count));
+                        StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), count));
+                        StoreNarrow(sum6_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), count));
+                        StoreNarrow(sum7_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), count));
                     }
                 }
             }
+            if (staged)
+            {
+                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                for (int t = 0; t < 8; t++)
+                {
+                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
+                }
+            }
         }
-        // The group's last 6 output channel(s).
+        // The last 6 output channel(s).
         {
-            int firstChannel = 0 + 8;
+            int firstChannel = 8;
             // The tile's biases, broadcast once.
             var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
             var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
@@ -1178,272 +1642,171 @@ partial class Rectangular : global::ConvGen.ILayer
             var bias4 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 4]);
             var bias5 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 5]);
             ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
-            ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-            for (int oy = 0; oy < outputHeight; oy++)
+            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int line = 0; line < lines; line++)
             {
-                ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
-                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
                 int x0 = 0;
-                // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                for (; x0 < count; x0 += vectorWidth)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<float> sum0 = bias0, sum0b = bias0;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum1 = bias1, sum1b = bias1;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum2 = bias2, sum2b = bias2;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum3 = bias3, sum3b = bias3;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum4 = bias4, sum4b = bias4;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum5 = bias5, sum5b = bias5;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector256<float> pixels, pixelsB, tapWeight;
-                    for (int ic = 0; ic < 8; ic++)
-                    {
-                        ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
-                    }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)(x0 + vectorWidth));
-                }
-                // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                for (; x0 < outputWidth; x0 += vectorWidth)
-                {
-                    int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                    int x = global::System.Math.Min(x0, count - vectorWidth);
                     bool narrow = x < 0;
                     x = global::System.Math.Max(x, 0);
-                    var sum0 = bias0;
-                    var sum1 = bias1;
-                    var sum2 = bias2;
-                    var sum3 = bias3;
-                    var sum4 = bias4;
-                    var sum5 = bias5;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                    global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum3_0 = bias3;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum4_0 = bias4;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum5_0 = bias5;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                     ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector256<float> pixels;
+                    global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
                     for (int ic = 0; ic < 8; ic++)
                     {
                         ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum5);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum5);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum5);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
-                        pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum5);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
                         input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                         taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
                     }
                     if (!narrow)
                     {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)x);
                     }
                     else
                     {
-                        StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
+                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                        StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), count));
+                        StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), count));
+                        StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), count));
                     }
+                }
+            }
+            if (staged)
+            {
+                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                for (int t = 0; t < 6; t++)
+                {
+                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                 }
             }
         }
     }
 
-    // The kernel with global::System.Runtime.Intrinsics.Vector128<float>.
+    // The kernel with global::System.Runtime.Intrinsics.Vector128<float>: up to 1 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx2v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output)
+    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging)
     {
-        const int paddedHeight = 16;
         const int outputHeight = 7;
         const int outputWidth = 8;
-        const int phaseWidth = (outputWidth > WidestVector ? outputWidth : WidestVector) + MaxTapShift;
-        // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
-        nint rowStride = phaseWidth;
-        nint phaseStride = (nint)paddedHeight * phaseWidth;
-        nint channelStride = 1 * phaseStride;
+        const int planeWidth = 9;
+        const int planeStride = 89;
+        // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+        nint channelStride = 2 * (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
+        nint rowOffset1 = 1 * (nint)planeStride;
+        nint rowOffset2 = (nint)planeWidth;
         int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-        global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
-        ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
+        // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+        bool flat = planeWidth == outputWidth
+            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+        bool staged = flat && planeWidth != outputWidth;
+        int lines = flat ? 1 : outputHeight;
+        int count = flat ? outputHeight * planeWidth : outputWidth;
+        nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+        global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+        ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
         ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+        ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
         // One tile of 8 output channel(s).
         {
             int firstChannel = 0;
@@ -1457,315 +1820,175 @@ partial class Rectangular : global::ConvGen.ILayer
             var bias6 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 6]);
             var bias7 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 7]);
             ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
-            ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-            for (int oy = 0; oy < outputHeight; oy++)
+            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int line = 0; line < lines; line++)
             {
-                ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
-                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
                 int x0 = 0;
-                // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                for (; x0 < count; x0 += vectorWidth)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> sum0 = bias0, sum0b = bias0;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum1 = bias1, sum1b = bias1;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum2 = bias2, sum2b = bias2;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum3 = bias3, sum3b = bias3;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum4 = bias4, sum4b = bias4;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum5 = bias5, sum5b = bias5;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum6 = bias6, sum6b = bias6;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum7 = bias7, sum7b = bias7;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector128<float> pixels, pixelsB, tapWeight;
-                    for (int ic = 0; ic < 8; ic++)
-                    {
-                        ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum6);
-                        sum6b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum6b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum7);
-                        sum7b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum7b);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
-                    }
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum6b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum7b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)(x0 + vectorWidth));
-                }
-                // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                for (; x0 < outputWidth; x0 += vectorWidth)
-                {
-                    int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                    int x = global::System.Math.Min(x0, count - vectorWidth);
                     bool narrow = x < 0;
                     x = global::System.Math.Max(x, 0);
-                    var sum0 = bias0;
-                    var sum1 = bias1;
-                    var sum2 = bias2;
-                    var sum3 = bias3;
-                    var sum4 = bias4;
-                    var sum5 = bias5;
-                    var sum6 = bias6;
-                    var sum7 = bias7;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                    global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum3_0 = bias3;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum4_0 = bias4;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum5_0 = bias5;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum6_0 = bias6;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum7_0 = bias7;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                     ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector128<float> pixels;
+                    global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
                     for (int ic = 0; ic < 8; ic++)
                     {
                         ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum7);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum7);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum7);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum7);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39)), sum7);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45)), sum5);
-                        sum6 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46)), sum6);
-                        sum7 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47)), sum7);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
+                        sum6_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum6_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
+                        sum7_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum7_0);
                         input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                         taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
                     }
                     if (!narrow)
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum6, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 6 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum7, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 7 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), (nuint)x);
                     }
                     else
                     {
-                        StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum6, narrowRow, output.Slice((int)(((firstChannel + 6) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum7, narrowRow, output.Slice((int)(((firstChannel + 7) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
+                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                        StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), count));
+                        StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), count));
+                        StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), count));
+                        StoreNarrow(sum6_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 6 * destinationPlane), count));
+                        StoreNarrow(sum7_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 7 * destinationPlane), count));
                     }
                 }
             }
+            if (staged)
+            {
+                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                for (int t = 0; t < 8; t++)
+                {
+                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
+                }
+            }
         }
-        // The group's last 6 output channel(s).
+        // The last 6 output channel(s).
         {
-            int firstChannel = 0 + 8;
+            int firstChannel = 8;
             // The tile's biases, broadcast once.
             var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
             var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
@@ -1774,269 +1997,159 @@ partial class Rectangular : global::ConvGen.ILayer
             var bias4 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 4]);
             var bias5 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 5]);
             ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, 0);
-            ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-            for (int oy = 0; oy < outputHeight; oy++)
+            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int line = 0; line < lines; line++)
             {
-                ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 2 * rowStride);
-                ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
+                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
                 int x0 = 0;
-                // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                for (; x0 < count; x0 += vectorWidth)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> sum0 = bias0, sum0b = bias0;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum1 = bias1, sum1b = bias1;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum2 = bias2, sum2b = bias2;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum3 = bias3, sum3b = bias3;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum4 = bias4, sum4b = bias4;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum5 = bias5, sum5b = bias5;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector128<float> pixels, pixelsB, tapWeight;
-                    for (int ic = 0; ic < 8; ic++)
-                    {
-                        ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
-                        pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1 + (nuint)vectorWidth);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                        sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                        sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                        sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum3);
-                        sum3b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum3b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum4);
-                        sum4b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum4b);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum5);
-                        sum5b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum5b);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
-                    }
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)(x0 + vectorWidth));
-                }
-                // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                for (; x0 < outputWidth; x0 += vectorWidth)
-                {
-                    int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
+                    int x = global::System.Math.Min(x0, count - vectorWidth);
                     bool narrow = x < 0;
                     x = global::System.Math.Max(x, 0);
-                    var sum0 = bias0;
-                    var sum1 = bias1;
-                    var sum2 = bias2;
-                    var sum3 = bias3;
-                    var sum4 = bias4;
-                    var sum5 = bias5;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
+                    global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum3_0 = bias3;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum4_0 = bias4;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum5_0 = bias5;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                     ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector128<float> pixels;
+                    global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
                     for (int ic = 0; ic < 8; ic++)
                     {
                         ref float row0 = ref input;
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum5);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum5);
-                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17)), sum5);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23)), sum5);
-                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * rowStride);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29)), sum5);
-                        pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
-                        sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30)), sum0);
-                        sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31)), sum1);
-                        sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32)), sum2);
-                        sum3 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33)), sum3);
-                        sum4 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34)), sum4);
-                        sum5 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35)), sum5);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                        sum3_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum3_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                        sum4_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum4_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                        sum5_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum5_0);
                         input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                         taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
                     }
                     if (!narrow)
                     {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 3 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 4 * outputPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 5 * outputPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), (nuint)x);
                     }
                     else
                     {
-                        StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum3, narrowRow, output.Slice((int)(((firstChannel + 3) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum4, narrowRow, output.Slice((int)(((firstChannel + 4) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        StoreNarrow(sum5, narrowRow, output.Slice((int)(((firstChannel + 5) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
+                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
+                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                        StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 3 * destinationPlane), count));
+                        StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 4 * destinationPlane), count));
+                        StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 5 * destinationPlane), count));
                     }
+                }
+            }
+            if (staged)
+            {
+                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                for (int t = 0; t < 6; t++)
+                {
+                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                 }
             }
         }
     }
 
-    // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+    // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
     private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector512<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
     {
         global::System.Runtime.Intrinsics.Vector512.CopyTo(values, buffer);
         buffer.Slice(0, destination.Length).CopyTo(destination);
     }
 
-    // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+    // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
     private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector256<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
     {
         global::System.Runtime.Intrinsics.Vector256.CopyTo(values, buffer);
         buffer.Slice(0, destination.Length).CopyTo(destination);
     }
 
-    // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+    // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
     private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector128<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
     {
         global::System.Runtime.Intrinsics.Vector128.CopyTo(values, buffer);

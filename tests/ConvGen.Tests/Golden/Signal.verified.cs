@@ -117,27 +117,43 @@ partial class Signal : global::ConvGen.ILayer
 
     int global::ConvGen.ILayer.ParameterCount => ParameterCount;
 
-    // Pads each image into pooled scratch memory and runs the kernel on it, image by image.
+    // Lays each image out as the kernel reads it (in pooled scratch memory) and runs the kernel on it, image by image.
     private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)
     {
-        // Scratch for one image: 4 channels x 1 stride phase(s) x padded rows x phase columns (whole vectors, plus the widest tap shift).
-        int paddedHeight = checked(height + 0);
-        int phaseWidth = global::System.Math.Max(outputWidth, WidestVector) + MaxTapShift;
-        int scratchLength = global::ConvGen.LayerChecks.ScratchLength(4, paddedHeight, phaseWidth);
-        float[] scratch = global::System.Buffers.ArrayPool<float>.Shared.Rent(scratchLength);
+        // Scratch for one group of one image: 2 channel(s) x 1 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
+        // and columns split by the stride), each followed by a guard of the widest tap shift plus one vector; then staging for
+        // one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns afterwards.
+        // (KernelGeometry computes the same layout as constants for fixed input sizes.)
+        long planeHeight = ((long)height + 0) / 1;
+        long planeWidth = ((long)width + 6) / 1;
+        const bool inPlace = false;
+        long planeStride = (planeHeight * planeWidth) + MaxTapShift + WidestVector;
+        double scratchLength = inPlace ? 0 : 2d * planeStride;
+        double stagingLength = planeWidth == outputWidth ? 0 : 3d * outputHeight * planeWidth;
+        int bufferLength = global::ConvGen.LayerChecks.ScratchLength(scratchLength + stagingLength);
+        float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(bufferLength);
         try
         {
-            int inputImage = 4 * height * width;
-            int outputImage = 6 * outputHeight * outputWidth;
-            for (int image = 0; image < batch; image++)
+            global::System.Span<float> scratch = new global::System.Span<float>(buffer, 0, (int)scratchLength);
+            global::System.Span<float> staging = new global::System.Span<float>(buffer, (int)scratchLength, (int)stagingLength);
+            int groupInput = 2 * height * width;
+            int groupOutput = 3 * outputHeight * outputWidth;
+            // Image by image and group by group (2 groups): the group's scratch is filled right before the kernel reads it, while it is in cache.
+            for (int part = 0; part < batch * 2; part++)
             {
-                FillPaddedInput(input.Slice(image * inputImage, inputImage), scratch, height, width, paddedHeight, phaseWidth);
-                Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v(scratch, _packedWeight, _bias, output.Slice(image * outputImage, outputImage), phaseWidth, outputWidth);
+                global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groupInput);
+                if (!inPlace)
+                {
+                    FillPaddedInput(source, scratch, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
+                    source = scratch;
+                }
+
+                Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v(source, new global::System.ReadOnlySpan<float>(_packedWeight, (part % 2) * 3 * FanIn, 3 * FanIn), new global::System.ReadOnlySpan<float>(_bias, (part % 2) * 3, 3), output.Slice(part * groupOutput, groupOutput), staging, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
             }
         }
         finally
         {
-            global::System.Buffers.ArrayPool<float>.Shared.Return(scratch);
+            global::System.Buffers.ArrayPool<float>.Shared.Return(buffer);
         }
     }
 
@@ -162,519 +178,738 @@ partial class Signal : global::ConvGen.ILayer
         }
     }
 
-    /// <summary>Copies one image into <paramref name="scratch"/>: 0/0 zero rows above/below, 3 zero columns left, zeros up to the phase width on the right.</summary>
-    private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int paddedHeight, int phaseWidth)
+    /// <summary>Copies one group's channels of one image into <paramref name="scratch"/>: per channel 1 stride-phase plane(s) (those some tap reads), 0/0 zero rows above/below and 3/3 zero columns left/right before the split; each source row is read once and written to every column phase.</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int planeHeight, int planeWidth, int planeStride)
     {
-        for (int channel = 0; channel < 4; channel++)
+        for (int channel = 0; channel < 2; channel++)
         {
-            for (int row = 0; row < paddedHeight; row++)
+            global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);
+            global::System.Span<float> planes = scratch.Slice(channel * 1 * planeStride, 1 * planeStride);
+            for (int row = 0; row < planeHeight * 1; row++)
             {
-                global::System.Span<float> target = scratch.Slice((((channel) * paddedHeight) + row) * phaseWidth, phaseWidth);
+                const int rowPhase = 0;
                 int sourceRow = row - 0;
-                if ((uint)sourceRow >= (uint)height)
-                {
-                    target.Clear();
-                    continue;
-                }
+                global::System.ReadOnlySpan<float> sourceLine = (uint)sourceRow < (uint)height ? source.Slice(sourceRow * width, width) : default;
+                int planeRow = row * planeWidth;
+                FillRow(sourceLine, planes.Slice(((rowPhase) * planeStride) + planeRow, planeWidth), 0);
+            }
 
-                global::System.ReadOnlySpan<float> source = image.Slice(((channel * height) + sourceRow) * width, width);
-                target.Slice(0, 3).Clear();
-                source.CopyTo(target.Slice(3));
-                target.Slice(3 + width).Clear();
+            // The guard after each plane: taps of the last vectors read into it.
+            for (int plane = 0; plane < 1; plane++)
+            {
+                planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)).Clear();
             }
         }
+    }
+
+    /// <summary>Fills one plane row: column j holds padded column j*1 + columnPhase of <paramref name="source"/> (empty: a padding row).</summary>
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    private static void FillRow(global::System.ReadOnlySpan<float> source, global::System.Span<float> target, int columnPhase)
+    {
+        // Columns [first, end) come from the image; the rest are padding.
+        int first = global::System.Math.Min(target.Length, global::System.Math.Max(0, 3 - columnPhase + 0) / 1);
+        int end = global::System.Math.Clamp((source.Length + 3 - columnPhase + 0) / 1, first, target.Length);
+        target.Slice(0, first).Clear();
+        source.Slice(first - 3, end - first).CopyTo(target.Slice(first));
+        target.Slice(end).Clear();
     }
 
     /// <summary>
-    /// Direct convolution of one image, read from its padded, phase-split copy.
+    /// Direct convolution of one group of one image (its output channels, weights and biases), read from the group's stride-phase planes (or in place).
     /// Layer: Conv1d: in 4, out 6, kernel 4, stride 1, padding 3/3 (left/right, Same), dilation 2, groups 2, bias.
-    /// Plan: register tile of 3 output channel(s) x 2 vector(s), 1 full tile(s) per group; all 4 taps unrolled; the last vector of a row overlaps its neighbour instead of a scalar tail.
+    /// Plan: register tile of 3 output channel(s) x 6 vector(s) (2 for Vector256/Vector128), 1 full tile(s) per group; all 4 taps unrolled; row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.
     /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
     /// </summary>
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v512(scratch, weight, bias, output, phaseWidth, outputWidth);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v512(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v256(scratch, weight, bias, output, phaseWidth, outputWidth);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v256(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
         }
         else
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v128(scratch, weight, bias, output, phaseWidth, outputWidth);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v128(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
         }
     }
 
-    // The kernel with global::System.Runtime.Intrinsics.Vector512<float>.
+    // The kernel with global::System.Runtime.Intrinsics.Vector512<float>: up to 6 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v512(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
     {
-        const int paddedHeight = 1;
-        const int outputHeight = 1;
-        // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
-        nint rowStride = phaseWidth;
-        nint phaseStride = (nint)paddedHeight * phaseWidth;
-        nint channelStride = 1 * phaseStride;
+        // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+        nint channelStride = (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
         int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-        global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
-        ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
+        // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+        bool flat = planeWidth == outputWidth
+            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+        bool staged = flat && planeWidth != outputWidth;
+        int lines = flat ? 1 : outputHeight;
+        int count = flat ? outputHeight * planeWidth : outputWidth;
+        nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+        global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+        ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
         ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-        for (int group = 0; group < 2; group++)
+        ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+        // One tile of 3 output channel(s).
         {
-            // One tile of 3 output channel(s).
+            int firstChannel = 0;
+            // The tile's biases, broadcast once.
+            var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
+            var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
+            var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
+            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int line = 0; line < lines; line++)
             {
-                int firstChannel = (group * 3);
-                // The tile's biases, broadcast once.
-                var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
-                var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
-                var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
-                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * 2 * channelStride);
-                ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                for (int oy = 0; oy < outputHeight; oy++)
+                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                int x0 = 0;
+                // 6 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 6 accumulators.
+                for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
                 {
-                    ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
-                    ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                    int x0 = 0;
-                    // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                    for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0, sum0_3 = bias0, sum0_4 = bias0, sum0_5 = bias0;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1, sum1_3 = bias1, sum1_4 = bias1, sum1_5 = bias1;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2, sum2_3 = bias2, sum2_4 = bias2, sum2_5 = bias2;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
+                    for (int ic = 0; ic < 2; ic++)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<float> sum0 = bias0, sum0b = bias0;
-                        global::System.Runtime.Intrinsics.Vector512<float> sum1 = bias1, sum1b = bias1;
-                        global::System.Runtime.Intrinsics.Vector512<float> sum2 = bias2, sum2b = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector512<float> pixels, pixelsB, tapWeight;
-                        for (int ic = 0; ic < 2; ic++)
-                        {
-                            ref float row0 = ref input;
-                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
-                        }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
+                        ref float row0 = ref input;
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
+                        pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(3 * vectorWidth));
+                        pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(4 * vectorWidth));
+                        pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(5 * vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                        sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                        sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                        sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
+                        sum1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum1_3);
+                        sum1_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum1_4);
+                        sum1_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum1_5);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
+                        sum2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum2_3);
+                        sum2_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum2_4);
+                        sum2_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum2_5);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(2 * vectorWidth));
+                        pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(3 * vectorWidth));
+                        pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(4 * vectorWidth));
+                        pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(5 * vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                        sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                        sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                        sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
+                        sum1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum1_3);
+                        sum1_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum1_4);
+                        sum1_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum1_5);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
+                        sum2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum2_3);
+                        sum2_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum2_4);
+                        sum2_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum2_5);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(2 * vectorWidth));
+                        pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(3 * vectorWidth));
+                        pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(4 * vectorWidth));
+                        pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(5 * vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                        sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                        sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                        sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
+                        sum1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum1_3);
+                        sum1_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum1_4);
+                        sum1_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum1_5);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
+                        sum2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum2_3);
+                        sum2_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum2_4);
+                        sum2_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum2_5);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(2 * vectorWidth));
+                        pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(3 * vectorWidth));
+                        pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(4 * vectorWidth));
+                        pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(5 * vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
+                        sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
+                        sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
+                        sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
+                        sum1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum1_3);
+                        sum1_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum1_4);
+                        sum1_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum1_5);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
+                        sum2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum2_3);
+                        sum2_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum2_4);
+                        sum2_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum2_5);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                     }
-                    // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                    for (; x0 < outputWidth; x0 += vectorWidth)
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_4, ref lineDestination, (nuint)(x0 + 4 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_5, ref lineDestination, (nuint)(x0 + 5 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 3 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 4 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 5 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 3 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 4 * vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 5 * vectorWidth));
+                }
+                // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                {
+                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
+                    for (int ic = 0; ic < 2; ic++)
                     {
-                        int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
-                        bool narrow = x < 0;
-                        x = global::System.Math.Max(x, 0);
-                        var sum0 = bias0;
-                        var sum1 = bias1;
-                        var sum2 = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector512<float> pixels;
-                        for (int ic = 0; ic < 2; ic++)
-                        {
-                            ref float row0 = ref input;
-                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
-                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum2);
-                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
-                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
-                            pixels = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
-                            sum0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum2);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
-                        }
-                        if (!narrow)
-                        {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        }
-                        else
-                        {
-                            StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                            StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                            StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        }
+                        ref float row0 = ref input;
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                     }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                }
+                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                for (; x0 < count; x0 += vectorWidth)
+                {
+                    int x = global::System.Math.Min(x0, count - vectorWidth);
+                    bool narrow = x < 0;
+                    x = global::System.Math.Max(x, 0);
+                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1;
+                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
+                    for (int ic = 0; ic < 2; ic++)
+                    {
+                        ref float row0 = ref input;
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                    }
+                    if (!narrow)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                    }
+                    else
+                    {
+                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
+                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                    }
+                }
+            }
+            if (staged)
+            {
+                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                for (int t = 0; t < 3; t++)
+                {
+                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                 }
             }
         }
     }
 
-    // The kernel with global::System.Runtime.Intrinsics.Vector256<float>.
+    // The kernel with global::System.Runtime.Intrinsics.Vector256<float>: up to 2 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v256(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
     {
-        const int paddedHeight = 1;
-        const int outputHeight = 1;
-        // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
-        nint rowStride = phaseWidth;
-        nint phaseStride = (nint)paddedHeight * phaseWidth;
-        nint channelStride = 1 * phaseStride;
+        // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+        nint channelStride = (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
         int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-        global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
-        ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
+        // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+        bool flat = planeWidth == outputWidth
+            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+        bool staged = flat && planeWidth != outputWidth;
+        int lines = flat ? 1 : outputHeight;
+        int count = flat ? outputHeight * planeWidth : outputWidth;
+        nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+        global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+        ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
         ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-        for (int group = 0; group < 2; group++)
+        ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+        // One tile of 3 output channel(s).
         {
-            // One tile of 3 output channel(s).
+            int firstChannel = 0;
+            // The tile's biases, broadcast once.
+            var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
+            var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
+            var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
+            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int line = 0; line < lines; line++)
             {
-                int firstChannel = (group * 3);
-                // The tile's biases, broadcast once.
-                var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
-                var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
-                var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
-                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * 2 * channelStride);
-                ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                for (int oy = 0; oy < outputHeight; oy++)
+                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                int x0 = 0;
+                // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                 {
-                    ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
-                    ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                    int x0 = 0;
-                    // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                    for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                    global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0, sum0_1 = bias0;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1, sum1_1 = bias1;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2, sum2_1 = bias2;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector256<float> pixels0, pixels1, tapWeight;
+                    for (int ic = 0; ic < 2; ic++)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<float> sum0 = bias0, sum0b = bias0;
-                        global::System.Runtime.Intrinsics.Vector256<float> sum1 = bias1, sum1b = bias1;
-                        global::System.Runtime.Intrinsics.Vector256<float> sum2 = bias2, sum2b = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector256<float> pixels, pixelsB, tapWeight;
-                        for (int ic = 0; ic < 2; ic++)
-                        {
-                            ref float row0 = ref input;
-                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
-                        }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
+                        ref float row0 = ref input;
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                     }
-                    // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                    for (; x0 < outputWidth; x0 += vectorWidth)
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                }
+                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                for (; x0 < count; x0 += vectorWidth)
+                {
+                    int x = global::System.Math.Min(x0, count - vectorWidth);
+                    bool narrow = x < 0;
+                    x = global::System.Math.Max(x, 0);
+                    global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1;
+                    global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
+                    for (int ic = 0; ic < 2; ic++)
                     {
-                        int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
-                        bool narrow = x < 0;
-                        x = global::System.Math.Max(x, 0);
-                        var sum0 = bias0;
-                        var sum1 = bias1;
-                        var sum2 = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector256<float> pixels;
-                        for (int ic = 0; ic < 2; ic++)
-                        {
-                            ref float row0 = ref input;
-                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
-                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum2);
-                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
-                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
-                            pixels = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
-                            sum0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum2);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
-                        }
-                        if (!narrow)
-                        {
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        }
-                        else
-                        {
-                            StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                            StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                            StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        }
+                        ref float row0 = ref input;
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                     }
+                    if (!narrow)
+                    {
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                    }
+                    else
+                    {
+                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
+                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                    }
+                }
+            }
+            if (staged)
+            {
+                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                for (int t = 0; t < 3; t++)
+                {
+                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                 }
             }
         }
     }
 
-    // The kernel with global::System.Runtime.Intrinsics.Vector128<float>.
+    // The kernel with global::System.Runtime.Intrinsics.Vector128<float>: up to 2 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx2v_v128(global::System.ReadOnlySpan<float> scratch, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, int phaseWidth, int outputWidth)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
     {
-        const int paddedHeight = 1;
-        const int outputHeight = 1;
-        // Strides of the scratch copy (a row, a stride phase, a channel) and of the output (a channel).
-        nint rowStride = phaseWidth;
-        nint phaseStride = (nint)paddedHeight * phaseWidth;
-        nint channelStride = 1 * phaseStride;
+        // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+        nint channelStride = (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
         int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-        global::System.Span<float> narrowRow = stackalloc float[vectorWidth];
-        ref float scratchStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
+        // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+        bool flat = planeWidth == outputWidth
+            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+        bool staged = flat && planeWidth != outputWidth;
+        int lines = flat ? 1 : outputHeight;
+        int count = flat ? outputHeight * planeWidth : outputWidth;
+        nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+        global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+        ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
         ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-        for (int group = 0; group < 2; group++)
+        ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+        // One tile of 3 output channel(s).
         {
-            // One tile of 3 output channel(s).
+            int firstChannel = 0;
+            // The tile's biases, broadcast once.
+            var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
+            var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
+            var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
+            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+            for (int line = 0; line < lines; line++)
             {
-                int firstChannel = (group * 3);
-                // The tile's biases, broadcast once.
-                var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
-                var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
-                var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
-                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref scratchStart, (nint)group * 2 * channelStride);
-                ref float tileOutput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                for (int oy = 0; oy < outputHeight; oy++)
+                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                int x0 = 0;
+                // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                 {
-                    ref float inputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)oy * 1 * rowStride);
-                    ref float outputRow = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileOutput, (nint)oy * outputWidth);
-                    int x0 = 0;
-                    // Two vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds two accumulators.
-                    for (; x0 <= outputWidth - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                    global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0, sum0_1 = bias0;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1, sum1_1 = bias1;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2, sum2_1 = bias2;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector128<float> pixels0, pixels1, tapWeight;
+                    for (int ic = 0; ic < 2; ic++)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> sum0 = bias0, sum0b = bias0;
-                        global::System.Runtime.Intrinsics.Vector128<float> sum1 = bias1, sum1b = bias1;
-                        global::System.Runtime.Intrinsics.Vector128<float> sum2 = bias2, sum2b = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x0);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector128<float> pixels, pixelsB, tapWeight;
-                        for (int ic = 0; ic < 2; ic++)
-                        {
-                            ref float row0 = ref input;
-                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
-                            pixelsB = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6 + (nuint)vectorWidth);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum0);
-                            sum0b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum0b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum1);
-                            sum1b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum1b);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, tapWeight, sum2);
-                            sum2b = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixelsB, tapWeight, sum2b);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
-                        }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0b, ref outputRow, (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2b, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)(x0 + vectorWidth));
+                        ref float row0 = ref input;
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
+                        pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        sum1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        sum2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                     }
-                    // One vector at a time for the rest: the last overlaps its neighbour; a row narrower than a vector is stored lane by lane.
-                    for (; x0 < outputWidth; x0 += vectorWidth)
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
+                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                }
+                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                for (; x0 < count; x0 += vectorWidth)
+                {
+                    int x = global::System.Math.Min(x0, count - vectorWidth);
+                    bool narrow = x < 0;
+                    x = global::System.Math.Max(x, 0);
+                    global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1;
+                    global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2;
+                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                    ref float taps = ref tileWeight;
+                    global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
+                    for (int ic = 0; ic < 2; ic++)
                     {
-                        int x = global::System.Math.Min(x0, outputWidth - vectorWidth);
-                        bool narrow = x < 0;
-                        x = global::System.Math.Max(x, 0);
-                        var sum0 = bias0;
-                        var sum1 = bias1;
-                        var sum2 = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref inputRow, x);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector128<float> pixels;
-                        for (int ic = 0; ic < 2; ic++)
-                        {
-                            ref float row0 = ref input;
-                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2)), sum2);
-                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
-                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5)), sum2);
-                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
-                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8)), sum2);
-                            pixels = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
-                            sum0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9)), sum0);
-                            sum1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10)), sum1);
-                            sum2 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels, global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11)), sum2);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
-                        }
-                        if (!narrow)
-                        {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0, ref outputRow, (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 1 * outputPlane), (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputRow, 2 * outputPlane), (nuint)x);
-                        }
-                        else
-                        {
-                            StoreNarrow(sum0, narrowRow, output.Slice((int)(((firstChannel + 0) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                            StoreNarrow(sum1, narrowRow, output.Slice((int)(((firstChannel + 1) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                            StoreNarrow(sum2, narrowRow, output.Slice((int)(((firstChannel + 2) * outputPlane) + ((nint)oy * outputWidth)), outputWidth));
-                        }
+                        ref float row0 = ref input;
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                     }
+                    if (!narrow)
+                    {
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                    }
+                    else
+                    {
+                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
+                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                    }
+                }
+            }
+            if (staged)
+            {
+                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                for (int t = 0; t < 3; t++)
+                {
+                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                 }
             }
         }
     }
 
-    // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+    // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
     private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector512<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
     {
         global::System.Runtime.Intrinsics.Vector512.CopyTo(values, buffer);
         buffer.Slice(0, destination.Length).CopyTo(destination);
     }
 
-    // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+    // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
     private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector256<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
     {
         global::System.Runtime.Intrinsics.Vector256.CopyTo(values, buffer);
         buffer.Slice(0, destination.Length).CopyTo(destination);
     }
 
-    // Stores the first destination.Length lanes of a vector (rows narrower than one vector).
+    // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
     private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector128<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
     {
         global::System.Runtime.Intrinsics.Vector128.CopyTo(values, buffer);

@@ -7,16 +7,16 @@ namespace ConvGen.Tests.Model;
 /// <summary>The planner's choices: channel tiles, remainders, unrolling and tap shifts.</summary>
 public class KernelPlannerTests
 {
-    private static ConvSpec Spec(int inChannels, int outChannels, int kh, int kw, int sw = 1, int dw = 1, int groups = 1) =>
-        new(LayerKind.Conv2d, inChannels, outChannels, kh, kw, 1, sw, 0, 0, 0, 0, 1, dw, groups, true, PaddingMode.Explicit, null, null);
+    private static ConvSpec Spec(int inChannels, int outChannels, int kh, int kw, int sw = 1, int dw = 1, int groups = 1, int pad = 0) =>
+        new(LayerKind.Conv2d, inChannels, outChannels, kh, kw, 1, sw, pad, pad, pad, pad, 1, dw, groups, true, PaddingMode.Explicit, null, null);
 
     [Fact]
     public void Dense_layer_with_64_outputs_uses_eight_full_tiles_of_eight()
     {
         var plan = KernelPlanner.Plan(Spec(3, 64, 3, 3));
 
-        Assert.Equal((8, 2, 8, 0), (plan.ChannelTile, plan.OutputVectors, plan.FullTiles, plan.RemainderTile));
-        Assert.Equal("Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx2v", plan.KernelName);
+        Assert.Equal((8, 3, 8, 0), (plan.ChannelTile, plan.OutputVectors, plan.FullTiles, plan.RemainderTile));
+        Assert.Equal("Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v", plan.KernelName);
         Assert.True(plan.UnrollRows);
     }
 
@@ -47,16 +47,47 @@ public class KernelPlannerTests
     }
 
     [Theory]
-    [InlineData(1, 8, 16, true)]   // 128 taps x 1 channel x 2 vectors = 256 multiply-adds per tile
-    [InlineData(8, 3, 3, true)]    // 144
-    [InlineData(8, 5, 5, false)]   // 400: rows looped, columns unrolled
-    [InlineData(2, 8, 8, true)]    // 256
-    [InlineData(3, 8, 8, false)]   // 384
+    [InlineData(8, 8, 3)]  // 24 accumulators
+    [InlineData(5, 5, 4)]  // 20
+    [InlineData(3, 3, 6)]  // 18: at most six vectors per channel
+    [InlineData(1, 1, 6)]
+    public void Widest_tile_holds_about_24_accumulators(int outChannels, int tile, int vectors)
+    {
+        var plan = KernelPlanner.Plan(Spec(1, outChannels, 3, 3));
+
+        Assert.Equal((tile, vectors), (plan.ChannelTile, plan.OutputVectors));
+    }
+
+    [Theory]
+    [InlineData(8, 1)]  // 8 accumulators: fits 16 registers without AVX-512
+    [InlineData(4, 2)]
+    [InlineData(1, 2)]
+    public void Narrow_vectors_keep_at_most_eight_accumulators(int outChannels, int vectors)
+    {
+        Assert.Equal(vectors, KernelPlanner.Plan(Spec(1, outChannels, 3, 3)).NarrowOutputVectors);
+    }
+
+    [Theory]
+    [InlineData(1, 6, 7, true)]    // 42 taps x 1 channel x 6 vectors = 252 multiply-adds per tile
+    [InlineData(1, 7, 7, false)]   // 294
+    [InlineData(8, 3, 3, true)]    // 9 x 8 x 3 = 216
+    [InlineData(8, 5, 5, false)]   // 600: rows looped, columns unrolled
+    [InlineData(2, 4, 5, true)]    // 20 x 2 x 6 = 240
+    [InlineData(4, 3, 4, false)]   // 12 x 4 x 6 = 288
     public void Full_unrolling_is_bounded_by_multiply_adds_per_tile(int outChannels, int kh, int kw, bool unrolled)
     {
         var plan = KernelPlanner.Plan(Spec(1, outChannels, kh, kw));
 
         Assert.Equal((unrolled, true), (plan.UnrollRows, plan.UnrollColumns));
+    }
+
+    [Fact]
+    public void Only_unpadded_stride_one_1x1_layers_read_their_input_in_place()
+    {
+        Assert.True(KernelPlanner.Plan(Spec(32, 64, 1, 1)).ReadsInputInPlace);
+        Assert.False(KernelPlanner.Plan(Spec(32, 64, 1, 1, sw: 2)).ReadsInputInPlace);
+        Assert.False(KernelPlanner.Plan(Spec(32, 64, 1, 1, pad: 1)).ReadsInputInPlace);
+        Assert.False(KernelPlanner.Plan(Spec(32, 64, 3, 3)).ReadsInputInPlace);
     }
 
     [Theory]
