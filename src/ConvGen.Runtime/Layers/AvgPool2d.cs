@@ -95,13 +95,21 @@ public sealed class AvgPool2d : ILayer
         int outHeight = OutputHeight(height), outWidth = OutputWidth(width);
         long planes = (long)batch * channels;
         LayerArguments.Spans(input, planes * height * width, output, planes * outHeight * outWidth);
-        float[] scratch = ArrayPool<float>.Shared.Rent(PoolRows.ScratchLength(width, StrideWidth));
+        float[] scratch = ArrayPool<float>.Shared.Rent(PoolRows.ScratchLength(height, width, StrideWidth));
+        int rowLength = StrideWidth == 1 ? width : PoolRows.SplitWidth(width, StrideWidth);
         try
         {
             for (long plane = 0; plane < planes; plane++)
             {
                 ReadOnlySpan<float> x = input.Slice((int)(plane * height * width), height * width);
                 Span<float> y = output.Slice((int)(plane * outHeight * outWidth), outHeight * outWidth);
+                ReadOnlySpan<float> rows = x;
+                if (StrideWidth > 1)
+                {
+                    PoolRows.Split(x, height, width, StrideWidth, scratch);
+                    rows = scratch;
+                }
+
                 for (int oh = 0; oh < outHeight; oh++)
                 {
                     // Sum the window's rows that lie in the input, one vectorised add per tap across the output row.
@@ -110,7 +118,7 @@ public sealed class AvgPool2d : ILayer
                     int h0 = (oh * StrideHeight) - PadHeight;
                     for (int h = Math.Max(h0, 0); h < Math.Min(h0 + KernelHeight, height); h++)
                     {
-                        PoolRows.Fold(x.Slice(h * width, width), target, scratch, KernelWidth, StrideWidth, 1, PadWidth, max: false);
+                        PoolRows.Fold(rows.Slice(h * rowLength, rowLength), width, target, KernelWidth, StrideWidth, 1, PadWidth, max: false);
                     }
 
                     Divide(target, h0, height, width);

@@ -87,13 +87,21 @@ public sealed class MaxPool2d : ILayer
         int outHeight = OutputHeight(height), outWidth = OutputWidth(width);
         long planes = (long)batch * channels;
         LayerArguments.Spans(input, planes * height * width, output, planes * outHeight * outWidth);
-        float[] scratch = ArrayPool<float>.Shared.Rent(PoolRows.ScratchLength(width, StrideWidth));
+        float[] scratch = ArrayPool<float>.Shared.Rent(PoolRows.ScratchLength(height, width, StrideWidth));
+        int rowLength = StrideWidth == 1 ? width : PoolRows.SplitWidth(width, StrideWidth);
         try
         {
             for (long plane = 0; plane < planes; plane++)
             {
                 ReadOnlySpan<float> x = input.Slice((int)(plane * height * width), height * width);
                 Span<float> y = output.Slice((int)(plane * outHeight * outWidth), outHeight * outWidth);
+                ReadOnlySpan<float> rows = x;
+                if (StrideWidth > 1)
+                {
+                    PoolRows.Split(x, height, width, StrideWidth, scratch);
+                    rows = scratch;
+                }
+
                 for (int oh = 0; oh < outHeight; oh++)
                 {
                     Span<float> target = y.Slice(oh * outWidth, outWidth);
@@ -104,7 +112,7 @@ public sealed class MaxPool2d : ILayer
                         int h = h0 + (kh * DilationHeight);
                         if ((uint)h < (uint)height)
                         {
-                            PoolRows.Fold(x.Slice(h * width, width), target, scratch, KernelWidth, StrideWidth, DilationWidth, PadWidth, max: true);
+                            PoolRows.Fold(rows.Slice(h * rowLength, rowLength), width, target, KernelWidth, StrideWidth, DilationWidth, PadWidth, max: true);
                         }
                     }
                 }
