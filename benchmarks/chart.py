@@ -41,14 +41,14 @@ def bars(ax, labels, series, peak, title):
         xs = [x + (i - (len(series) - 1) / 2) * width for x in range(len(labels))]
         ax.bar(xs, [v or 0 for v in values], width, label=engine, color=COLOURS[engine])
     if peak:
-        ax.axhline(peak, color="black", linestyle="--", linewidth=1)
-        ax.text(len(labels) - 0.5, peak, f"measured peak {peak:.0f} GFLOP/s", ha="right", va="bottom", fontsize=8)
+        ax.axhline(peak, color="black", linestyle="--", linewidth=1, label=f"measured peak ({peak:.0f} GFLOP/s)")
     ax.set_xticks(range(len(labels)))
     ax.set_xticklabels(labels, rotation=60, ha="right", fontsize=7)
     ax.set_ylabel("GFLOP/s (single thread)")
     ax.set_title(title, fontsize=10)
     ax.grid(axis="y", alpha=0.3)
-    ax.legend(fontsize=8, loc="upper left")
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
 
 
 def main():
@@ -93,7 +93,8 @@ def main():
         summary = "; ".join(f"{n['network']}: ConvGen speed vs ORT geomean {n['geomean_speed_vs_ort']:.2f}x, "
                             f"weighted {n['weighted_geomean_speed_vs_ort']:.2f}x" for n in sweep["networks"])
         labels = [f"{'R18' if l['network'] == 'resnet18' else 'MV2'} {l['label']} x{l['count']}" for l in layers]
-        bars(axes[row][0], labels, series, peak, f"ResNet-18 (R18) and MobileNetV2 (MV2) layers x occurrences, Stopwatch harness\n{summary}")
+        bars(axes[row][0], labels, series, peak, f"ResNet-18 (R18) and MobileNetV2 (MV2) layers x occurrences: Stopwatch harness, "
+             f"{sweep['timestamp_utc'][:16].replace('T', ' ')} UTC\n{summary}")
 
     fig.suptitle(f"ConvGen vs ONNX Runtime vs PyTorch, single thread, NCHW float32 - {cpu['model']}, "
                  f"cpu family {cpu['family']} ({cpu['microarchitecture']})", fontsize=11)
