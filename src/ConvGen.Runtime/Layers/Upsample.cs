@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Numerics.Tensors;
 
 namespace ConvGen;
@@ -71,19 +72,45 @@ public sealed class Upsample : ILayer
         long planes = (long)batch * channels;
         LayerArguments.Spans(input, planes * height * width, output, planes * outHeight * outWidth);
         float scaleH = Scale(height, outHeight, ScaleHeight), scaleW = Scale(width, outWidth, ScaleWidth);
-        for (long plane = 0; plane < planes; plane++)
+
+        // Source column of every output column, computed once; an output row whose source row is the previous
+        // output row's is a copy of it.
+        int[] columns = ArrayPool<int>.Shared.Rent(outWidth);
+        try
         {
-            ReadOnlySpan<float> x = input.Slice((int)(plane * height * width), height * width);
-            Span<float> y = output.Slice((int)(plane * outHeight * outWidth), outHeight * outWidth);
-            for (int oh = 0; oh < outHeight; oh++)
+            for (int ow = 0; ow < outWidth; ow++)
             {
-                ReadOnlySpan<float> row = x.Slice(Source(oh, height, outHeight, scaleH) * width, width);
-                Span<float> target = y.Slice(oh * outWidth, outWidth);
-                for (int ow = 0; ow < outWidth; ow++)
+                columns[ow] = Source(ow, width, outWidth, scaleW);
+            }
+
+            for (long plane = 0; plane < planes; plane++)
+            {
+                ReadOnlySpan<float> x = input.Slice((int)(plane * height * width), height * width);
+                Span<float> y = output.Slice((int)(plane * outHeight * outWidth), outHeight * outWidth);
+                int previous = -1;
+                for (int oh = 0; oh < outHeight; oh++)
                 {
-                    target[ow] = row[Source(ow, width, outWidth, scaleW)];
+                    int source = Source(oh, height, outHeight, scaleH);
+                    Span<float> target = y.Slice(oh * outWidth, outWidth);
+                    if (source == previous)
+                    {
+                        y.Slice((oh - 1) * outWidth, outWidth).CopyTo(target);
+                        continue;
+                    }
+
+                    ReadOnlySpan<float> row = x.Slice(source * width, width);
+                    for (int ow = 0; ow < target.Length; ow++)
+                    {
+                        target[ow] = row[columns[ow]];
+                    }
+
+                    previous = source;
                 }
             }
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(columns);
         }
     }
 
