@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace ConvGen;
 
@@ -73,6 +74,44 @@ public static class LayerChecks
                 ? $"bias has {bias.Length} values, but this layer has no bias (bias: false); pass none."
                 : $"bias has {bias.Length} values, but this layer needs {biasLength} (one per output channel).", nameof(bias));
         }
+    }
+
+    /// <summary>
+    /// Throws unless <paramref name="name"/> is one of <paramref name="parameters"/> and <paramref name="length"/> is its
+    /// number of values (<see cref="IParameterized.SetParameter"/> of generated layers). The message lists every
+    /// parameter with its shape and length.
+    /// </summary>
+    /// <param name="parameters">The layer's parameters.</param>
+    /// <param name="name">The name asked for.</param>
+    /// <param name="length">The number of values given.</param>
+    /// <param name="layer">The layer's name, for the message.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="name"/> is null.</exception>
+    /// <exception cref="ArgumentException">No parameter has that name (ParamName <c>name</c>), or the length differs (ParamName <c>values</c>).</exception>
+    public static void Parameter(IReadOnlyList<ParameterInfo> parameters, string name, int length, string layer)
+    {
+        ArgumentNullException.ThrowIfNull(parameters);
+        ArgumentNullException.ThrowIfNull(name);
+        foreach (ParameterInfo parameter in parameters)
+        {
+            if (parameter.Name == name)
+            {
+                if (length != parameter.Length)
+                {
+                    throw new ArgumentException(
+                        $"{layer} parameter '{name}' [{string.Join(", ", parameter.Shape)}] needs {parameter.Length} values, but got {length}.", "values");
+                }
+
+                return;
+            }
+        }
+
+        var expected = new List<string>();
+        foreach (ParameterInfo parameter in parameters)
+        {
+            expected.Add($"'{parameter.Name}' [{string.Join(", ", parameter.Shape)}] ({parameter.Length} values)");
+        }
+
+        throw new ArgumentException($"{layer} has no parameter '{name}'; its parameters are {string.Join(", ", expected)}.", nameof(name));
     }
 
     /// <summary>The length of a layer's scratch buffer, computed in double by the caller (its factors can

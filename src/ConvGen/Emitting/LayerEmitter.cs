@@ -34,7 +34,7 @@ internal static class LayerEmitter
         writer.Line($"/// Weights are PyTorch's {LayerDescription.WeightShape(spec)}; input and output are {(spec.Kind == LayerKind.Conv2d ? "NCHW" : "NCL")} float32.");
         writer.Line("/// </summary>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
-        writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer");
+        writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized");
         ConstantsEmitter.Emit(writer, spec, plan);
         writer.Line();
         ParametersEmitter.Emit(writer, spec, target.Name);

@@ -47,6 +47,62 @@ internal static class ParametersEmitter
         }
 
         writer.Close();
+        writer.Line();
+        ParameterAccess(writer, spec, className);
+    }
+
+    /// <summary>
+    /// <c>IParameterized</c>: PyTorch's names and shapes as one static read-only list, and <c>SetParameter</c>,
+    /// which checks the name and length before it writes anything, then repacks a weight or copies a bias.
+    /// </summary>
+    private static void ParameterAccess(SourceWriter writer, ConvSpec spec, string className)
+    {
+        string weightShape = LayerDescription.WeightShape(spec);
+        string weightDims = weightShape.Substring(1, weightShape.Length - 2);
+        string listType = "global::System.Collections.Generic.IReadOnlyList<global::ConvGen.ParameterInfo>";
+        writer.Line("// PyTorch's names and shapes of the learnable parameters, in state-dict order; read-only and shared by all instances.");
+        writer.Line($"private static readonly {listType} ParameterList = global::System.Array.AsReadOnly(new global::ConvGen.ParameterInfo[]");
+        writer.Line("{");
+        writer.Line($"    new global::ConvGen.ParameterInfo(\"weight\", global::System.Array.AsReadOnly(new int[] {{ {weightDims} }})),");
+        if (spec.HasBias)
+        {
+            writer.Line($"    new global::ConvGen.ParameterInfo(\"bias\", global::System.Array.AsReadOnly(new int[] {{ {spec.OutChannels} }})),");
+        }
+
+        writer.Line("});");
+        writer.Line();
+        string names = spec.HasBias ? $"weight {weightShape} and bias [{spec.OutChannels}]" : $"weight {weightShape} (no bias)";
+        writer.Line($"/// <summary>The learnable parameters with PyTorch's names and shapes: {names}.</summary>");
+        writer.Line($"public {listType} Parameters => ParameterList;");
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line(spec.HasBias
+            ? $"/// Replaces a parameter, given in PyTorch's layout: <c>\"weight\"</c> ({spec.WeightLength} values {weightShape}, repacked for the kernel) or <c>\"bias\"</c> ({spec.OutChannels} values)."
+            : $"/// Replaces a parameter, given in PyTorch's layout: <c>\"weight\"</c> ({spec.WeightLength} values {weightShape}, repacked for the kernel); this layer has no bias.");
+        writer.Line("/// A call that throws changes nothing.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <remarks>Not thread-safe against <c>Forward</c>: replacing parameters while <c>Forward</c> runs on another thread");
+        writer.Line("/// is not supported (that call may read a mix of old and new values).</remarks>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The layer has no parameter <paramref name=\"name\"/>, or <paramref name=\"values\"/> has the wrong length;");
+        writer.Line("/// the message lists the parameters and their lengths.</exception>");
+        writer.Open("public void SetParameter(string name, global::System.ReadOnlySpan<float> values)");
+        writer.Line("// Name and length are checked before anything is written; then the weight is repacked as the kernel reads it.");
+        writer.Line($"global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof({className}));");
+        if (spec.HasBias)
+        {
+            writer.Open("if (name == \"weight\")");
+            writer.Line("PackWeight(values, _packedWeight);");
+            writer.Close();
+            writer.Open("else");
+            writer.Line("values.CopyTo(_bias);");
+            writer.Close();
+        }
+        else
+        {
+            writer.Line("PackWeight(values, _packedWeight);");
+        }
+
+        writer.Close();
     }
 
     private static string WeightLengthDoc(ConvSpec spec) =>
