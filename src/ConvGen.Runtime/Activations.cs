@@ -10,8 +10,9 @@ namespace ConvGen;
 /// </summary>
 public static class Activations
 {
-    // Scratch for the activations that need a second operand (SiLU, GELU, LeakyReLU): 256 floats on the stack.
-    private const int Chunk = 256;
+    // Scratch for the activations that need a second operand (SiLU, GELU, LeakyReLU): chunks of 1024 floats on the
+    // stack (at most 12 KB), long enough that the per-call cost of each TensorPrimitives pass is small.
+    private const int Chunk = 1024;
 
     // Abramowitz and Stegun 7.1.26: erf(a) = 1 - (p1 t + ... + p5 t^5) exp(-a^2), t = 1 / (1 + p a), a >= 0,
     // with |error| <= 1.5e-7. PyTorch's vectorised CPU erf (Vectorized<float>::erf) uses the same constants.
