@@ -1,6 +1,4 @@
-using System;
 using System.Collections.Generic;
-using System.Numerics.Tensors;
 
 namespace ConvGen.Tests.Layers;
 
@@ -29,80 +27,21 @@ public partial class FoldSource;
 [Conv2d(@in: 4, @out: 6, k: 3, s: 2, p: 1)]
 public partial class FoldTarget;
 
-/// <summary>
-/// Test-only: a generated convolution exposed through <see cref="IParameterized"/> under PyTorch's names ("weight"
-/// [out, in/groups, kh, kw], "bias" [out]); setting a parameter rebuilds the layer from the current values.
-/// </summary>
-internal sealed class NamedConv : ILayer, IParameterized
-{
-    private readonly Func<float[], float[], ILayer> _create;
-    private readonly float[] _weight;
-    private readonly float[] _bias;
-    private ILayer _layer;
-
-    public NamedConv(ConvGeometry geometry, bool hasBias, Func<float[], float[], ILayer> create)
-    {
-        _create = create;
-        _weight = new float[geometry.WeightLength];
-        _bias = new float[hasBias ? geometry.OutChannels : 0];
-        var parameters = new List<ParameterInfo>
-        {
-            new("weight", [geometry.OutChannels, geometry.InChannels / geometry.Groups, geometry.KernelHeight, geometry.KernelWidth]),
-        };
-        if (hasBias)
-        {
-            parameters.Add(new ParameterInfo("bias", [geometry.OutChannels]));
-        }
-
-        Parameters = parameters;
-        _layer = create(_weight, _bias);
-    }
-
-    public ILayer Layer => _layer;
-
-    public IReadOnlyList<ParameterInfo> Parameters { get; }
-
-    public int ParameterCount => _layer.ParameterCount;
-
-    public void SetParameter(string name, ReadOnlySpan<float> values)
-    {
-        float[] target = name switch
-        {
-            "weight" => _weight,
-            "bias" when _bias.Length > 0 => _bias,
-            _ => throw new ArgumentException($"no parameter '{name}'", nameof(name)),
-        };
-        if (values.Length != target.Length)
-        {
-            throw new ArgumentException($"'{name}' needs {target.Length} values, got {values.Length}", nameof(values));
-        }
-
-        values.CopyTo(target);
-        _layer = _create(_weight, _bias);
-    }
-
-    public nint[] GetOutputShape(ReadOnlySpan<nint> inputShape) => _layer.GetOutputShape(inputShape);
-
-    public Tensor<float> Forward(Tensor<float> input) => _layer.Forward(input);
-
-    public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<nint> inputShape, Span<float> output) => _layer.Forward(input, inputShape, output);
-}
-
 /// <summary>The small CNN of Data/export_small_cnn.py rebuilt from ConvGen layers, with PyTorch's module names.</summary>
 internal static class SmallCnn
 {
     public static Sequential Create() => new(new (string, ILayer)[]
     {
-        ("conv1", new NamedConv(new ConvGeometry(3, 8, 3, 3, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1), true, (w, b) => new SmallCnnConv1(w, b))),
+        ("conv1", new SmallCnnConv1()),
         ("bn1", new BatchNorm2d(8)),
         ("relu1", new ActivationLayer(Activation.ReLU)),
         ("pool1", new MaxPool2d(3, stride: 2, padding: 1, ceilMode: true)),
         ("block", DepthwiseSeparable.Create(
-            new NamedConv(new ConvGeometry(8, 8, 3, 3, PadTop: 1, PadBottom: 1, PadLeft: 1, PadRight: 1, Groups: 8), false, (w, _) => new SmallCnnDepthwise(w)),
-            new NamedConv(new ConvGeometry(8, 12, 1, 1), false, (w, _) => new SmallCnnPointwise(w)),
+            new SmallCnnDepthwise(),
+            new SmallCnnPointwise(),
             new BatchNorm2d(8), new BatchNorm2d(12), Activation.ReLU6)),
         ("up", Upsample.WithScale(2)),
-        ("conv2", new NamedConv(new ConvGeometry(12, 16, 3, 3, 2, 2), true, (w, b) => new SmallCnnConv2(w, b))),
+        ("conv2", new SmallCnnConv2()),
         ("gelu", new ActivationLayer(Activation.GELU)),
         ("pool2", new AvgPool2d(3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false)),
         ("silu", new ActivationLayer(Activation.SiLU)),

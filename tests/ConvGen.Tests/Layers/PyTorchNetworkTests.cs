@@ -79,10 +79,34 @@ public class PyTorchNetworkTests
         Sequential network = SmallCnn.Create();
         OnnxWeights.Load(model, network);
         var bn = (BatchNorm2d)network.Layers[1];
-        var conv = (NamedConv)network.Layers[0];
+        var conv = (SmallCnnConv1)network.Layers[0];
         BatchNormFolding.FoldInto(conv, model.Initializer("conv1.weight")!.Values, model.Initializer("conv1.bias")!.Values, bn);
         var folded = new Sequential(network.Names.Select((n, i) => (n, i == 1 ? (ILayer)new ActivationLayer(Activation.None) : network.Layers[i])));
         AssertReproducesPyTorch(folded);
+    }
+
+    // A generated convolution on its own loads by its module name, and its output is the reference convolution's.
+    [Fact]
+    public void Generated_conv_loads_by_name_from_ONNX()
+    {
+        OnnxModel model = OnnxModel.Load(Data("small_cnn.onnx"));
+        var conv = new SmallCnnConv2();
+        Assert.Equal(["weight", "bias"], conv.Parameters.Select(p => p.Name));
+        Assert.Equal([16, 12, 3, 3], conv.Parameters[0].Shape);
+        Assert.Equal(2, OnnxWeights.Load(model, conv, "conv2"));
+
+        float[] weight = model.Initializer("conv2.weight")!.Values, bias = model.Initializer("conv2.bias")!.Values;
+        float[] x = LayerAssert.Uniform(new Random(1), 12 * 9 * 7);
+        var geometry = new ConvGeometry(12, 16, 3, 3, 2, 2);
+        double[] magnitude = Infrastructure.ReferenceCheck.Magnitude(geometry, x, 1, 9, 7, weight, bias, out double[] reference);
+        var y = new float[reference.Length];
+        conv.Forward(x, y, 1, 9, 7);
+        Infrastructure.ReferenceCheck.AssertClose(y, i => reference[i], magnitude, geometry.FanIn, 1, "conv2 loaded by name");
+
+        // A module name whose shapes differ is rejected with both shapes: conv1's weight is [8, 3, 3, 3].
+        var e = Assert.Throws<ArgumentException>(() => OnnxWeights.Load(model, new SmallCnnConv2(), "conv1"));
+        Assert.Contains("[8, 3, 3, 3]", e.Message);
+        Assert.Contains("[16, 12, 3, 3]", e.Message);
     }
 
     [Fact]

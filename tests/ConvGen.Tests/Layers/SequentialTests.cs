@@ -163,7 +163,7 @@ public class SequentialTests
         Sequential network = SmallCnn.Create();
         string summary = network.Summary([1, 3, 13, 11]);
         string[] lines = summary.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
-        Assert.Contains(lines, l => l.Contains("NamedConv-1", StringComparison.Ordinal) && l.Contains("[1, 8, 13, 11]", StringComparison.Ordinal) && l.EndsWith(" 224", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("SmallCnnConv1-1", StringComparison.Ordinal) && l.Contains("[1, 8, 13, 11]", StringComparison.Ordinal) && l.EndsWith(" 224", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("MaxPool2d-4", StringComparison.Ordinal) && l.Contains("[1, 8, 7, 6]", StringComparison.Ordinal) && l.EndsWith(" 0", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("Linear-", StringComparison.Ordinal) && l.Contains("[1, 24]", StringComparison.Ordinal) && l.EndsWith(" 408", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("BatchNorm2d-", StringComparison.Ordinal) && l.Contains("[1, 12, 7, 6]", StringComparison.Ordinal) && l.EndsWith(" 24", StringComparison.Ordinal));
@@ -226,10 +226,9 @@ public class SequentialTests
         var bn = new BatchNorm2d(6);
         Assert.Throws<ArgumentException>(() => BatchNormFolding.Fold(new float[7], default, bn));
         Assert.Throws<ArgumentException>(() => BatchNormFolding.Fold(new float[12], new float[5], bn));
-        var noBias = new NamedConv(new ConvGeometry(4, 6, 3, 3), false, (w, _) => new FoldSource(w));
-        Assert.Contains("bias", Assert.Throws<ArgumentException>(() => BatchNormFolding.FoldInto(noBias, new float[216], default, bn)).Message);
-        var wrongChannels = new NamedConv(new ConvGeometry(4, 6, 3, 3), true, (w, b) => new FoldTarget(w, b));
-        Assert.Throws<ArgumentException>(() => BatchNormFolding.FoldInto(wrongChannels, new float[216], default, new BatchNorm2d(5)));
+        Assert.Contains("bias", Assert.Throws<ArgumentException>(() => BatchNormFolding.FoldInto(new FoldSource(), new float[216], default, bn)).Message);
+        Assert.Throws<ArgumentException>(() => BatchNormFolding.FoldInto(new FoldTarget(), new float[216], default, new BatchNorm2d(5)));
+        Assert.Throws<ArgumentException>(() => BatchNormFolding.FoldInto(new FoldTarget(), new float[215], default, bn));
     }
 
     // The depthwise-separable block is the same as its layers run one by one, and loads by PyTorch's names.
@@ -242,7 +241,9 @@ public class SequentialTests
         var bn1 = new BatchNorm2d(LayerAssert.Uniform(random, 8), LayerAssert.Uniform(random, 8), LayerAssert.Uniform(random, 8), Enumerable.Repeat(0.7f, 8).ToArray());
         Sequential block = DepthwiseSeparable.Create(depthwise, pointwise, bn1, null, Activation.ReLU6);
         Assert.Equal(["depthwise", "bn1", "act1", "pointwise", "act2"], block.Names);
-        Assert.Equal(["bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var"], block.Parameters.Select(p => p.Name));
+        Assert.Equal(
+            ["depthwise.weight", "bn1.weight", "bn1.bias", "bn1.running_mean", "bn1.running_var", "pointwise.weight"],
+            block.Parameters.Select(p => p.Name));
         Assert.Equal(72 + 16 + 96, block.ParameterCount);
 
         float[] x = LayerAssert.Uniform(random, 8 * 6 * 5, 40);
