@@ -21,9 +21,10 @@ public sealed class Conv1dAttribute : Attribute
     /// <param name="bias">Whether the layer adds a learnable bias.</param>
     /// <param name="padding">Padding mode; anything but <see cref="Padding.Explicit"/> excludes p.</param>
     /// <param name="length">Fixed input length (0: any length).</param>
+    /// <param name="activation">Activation fused into the layer: the output is activation(conv(x) + bias).</param>
     public Conv1dAttribute(
         int @in, int @out, int k = 0, int s = 1, int p = 0, int d = 1, int groups = 1, bool bias = true,
-        Padding padding = Padding.Explicit, int length = 0)
+        Padding padding = Padding.Explicit, int length = 0, Activation activation = Activation.None)
     {
     }
 }

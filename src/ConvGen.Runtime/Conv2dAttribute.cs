@@ -10,6 +10,7 @@ namespace ConvGen;
 /// Per-axis arguments (<c>kh, kw, sh, sw, ph, pw, dh, dw</c>) override <c>k, s, p, d</c>; the kernel
 /// must be given as <c>k</c> or as <c>kh</c> and <c>kw</c>. <c>h</c> and <c>w</c> fix the input size,
 /// so the output size is checked at compile time and the spatial loops are folded too.
+/// <c>activation</c> fuses an element-wise activation into the layer (PyTorch's conv followed by the activation).
 /// Invalid arguments are compile-time errors (CG0001...).
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
@@ -34,10 +35,11 @@ public sealed class Conv2dAttribute : Attribute
     /// <param name="padding">Padding mode; anything but <see cref="Padding.Explicit"/> excludes p/ph/pw.</param>
     /// <param name="h">Fixed input height (0: any height).</param>
     /// <param name="w">Fixed input width (0: any width).</param>
+    /// <param name="activation">Activation fused into the layer: the output is activation(conv(x) + bias).</param>
     public Conv2dAttribute(
         int @in, int @out, int k = 0, int s = 1, int p = 0, int d = 1, int groups = 1, bool bias = true,
         int kh = 0, int kw = 0, int sh = 0, int sw = 0, int ph = 0, int pw = 0, int dh = 0, int dw = 0,
-        Padding padding = Padding.Explicit, int h = 0, int w = 0)
+        Padding padding = Padding.Explicit, int h = 0, int w = 0, Activation activation = Activation.None)
     {
     }
 }

@@ -83,6 +83,10 @@ internal static class DiagnosticDescriptors
         "CG0019", "One layer attribute per class",
         "'{0}' has more than one [Conv1d]/[Conv2d] attribute; put each layer on its own class");
 
+    public static readonly DiagnosticDescriptor UnknownActivation = Error(
+        "CG0020", "Unknown activation",
+        "activation ({0}) is not an Activation value; use Activation.None, ReLU, ReLU6, Sigmoid, Tanh, SiLU or GELU");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

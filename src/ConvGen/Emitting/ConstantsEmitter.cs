@@ -36,6 +36,8 @@ internal static class ConstantsEmitter
         Constant(writer, "Groups: each output channel sees InChannels / Groups input channels.", "Groups", spec.Groups);
         writer.Line("/// <summary>Whether the layer adds a bias per output channel.</summary>");
         writer.Line($"public const bool HasBias = {(spec.HasBias ? "true" : "false")};");
+        writer.Line("/// <summary>The activation fused into the layer: the output is activation(conv(x) + bias).</summary>");
+        writer.Line($"public const global::ConvGen.Activation FusedActivation = global::ConvGen.Activation.{spec.Activation};");
         Constant(writer, $"Elements of the PyTorch-layout weight {LayerDescription.WeightShape(spec)}.", "WeightLength", spec.WeightLength);
         Constant(writer, "Learnable parameters: weights plus biases.", "ParameterCount", spec.ParameterCount);
         if (spec.Kind == LayerKind.Conv2d)

@@ -192,6 +192,7 @@ internal static class ForwardEmitter
         string weight = spec.Groups == 1 ? "_packedWeight" : $"new global::System.ReadOnlySpan<float>(_packedWeight, (part % {spec.Groups}) * {spec.OutChannelsPerGroup} * FanIn, {spec.OutChannelsPerGroup} * FanIn)";
         string bias = !spec.HasBias ? "default" : spec.Groups == 1 ? "_bias" : $"new global::System.ReadOnlySpan<float>(_bias, (part % {spec.Groups}) * {spec.OutChannelsPerGroup}, {spec.OutChannelsPerGroup})";
         writer.Line($"{plan.KernelName}(source, {weight}, {bias}, output.Slice(part * groupOutput, groupOutput), staging{geometry.CallArguments});");
+        ActivationEmitter.AfterKernel(writer, spec, "output.Slice(part * groupOutput, groupOutput)");
         writer.Close();
         writer.Close();
         writer.Open("finally");

@@ -32,6 +32,11 @@ internal static class LayerEmitter
         writer.Line("/// <summary>");
         writer.Line($"/// {LayerDescription.Summary(spec)}");
         writer.Line($"/// Weights are PyTorch's {LayerDescription.WeightShape(spec)}; input and output are {(spec.Kind == LayerKind.Conv2d ? "NCHW" : "NCL")} float32.");
+        if (spec.Activation != ActivationKind.None)
+        {
+            writer.Line($"/// Fused activation: the output is {spec.Activation}(conv(x) + bias), {spec.Activation}(x) = {ActivationEmitter.Formula(spec.Activation)}.");
+        }
+
         writer.Line("/// </summary>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
         writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized");

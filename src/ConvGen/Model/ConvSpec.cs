@@ -3,6 +3,7 @@ namespace ConvGen.Generator.Model;
 /// <summary>
 /// A valid convolution with every default and override resolved. A Conv1d is held as a Conv2d of
 /// height 1 (kernel 1, stride 1, no vertical padding), so planner and emitter serve both.
+/// <see cref="Activation"/> is applied to conv(x) + bias.
 /// </summary>
 internal sealed record ConvSpec(
     LayerKind Kind,
@@ -22,7 +23,8 @@ internal sealed record ConvSpec(
     bool HasBias,
     PaddingMode Padding,
     int? InputHeight,
-    int? InputWidth)
+    int? InputWidth,
+    ActivationKind Activation = ActivationKind.None)
 {
     public int InChannelsPerGroup => InChannels / Groups;
 

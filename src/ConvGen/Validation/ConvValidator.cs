@@ -26,6 +26,7 @@ internal static class ConvValidator
         var groups = Value(request, "groups", 1);
         var bias = Value(request, "bias", 1);
         var padding = Value(request, "padding", (int)PaddingMode.Explicit);
+        var activation = Value(request, "activation", (int)ActivationKind.None);
         var kernelH = is2d ? Value(request, "kh", "k", 0) : Fixed(1);
         var kernelW = is2d ? Value(request, "kw", "k", 0) : Value(request, "k", 0);
         var strideH = is2d ? Value(request, "sh", "s", 1) : Fixed(1);
@@ -66,6 +67,11 @@ internal static class ConvValidator
             mode = PaddingMode.Explicit;
         }
 
+        if (activation.Number is < (int)ActivationKind.None or > (int)ActivationKind.GELU)
+        {
+            diagnostics.Add(DiagnosticInfo.Create(UnknownActivation, activation.At, activation.Number));
+        }
+
         if (mode == PaddingMode.Explicit)
         {
             CheckNotNegative(diagnostics, padH);
@@ -100,7 +106,7 @@ internal static class ConvValidator
             request.Kind, inChannels.Number, outChannels.Number, kernelH.Number, kernelW.Number,
             strideH.Number, strideW.Number, padTop, padBottom, padLeft, padRight,
             dilationH.Number, dilationW.Number, groups.Number, bias.Number != 0, mode,
-            inputH.Number > 0 ? inputH.Number : null, inputW.Number > 0 ? inputW.Number : null);
+            inputH.Number > 0 ? inputH.Number : null, inputW.Number > 0 ? inputW.Number : null, (ActivationKind)activation.Number);
 
         CheckOutputNotEmpty(diagnostics, spec.Vertical, inputH, "height");
         CheckOutputNotEmpty(diagnostics, spec.Horizontal, inputW, is2d ? "width" : "length");

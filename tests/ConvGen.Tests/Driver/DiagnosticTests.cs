@@ -40,6 +40,8 @@ public class DiagnosticTests
     [InlineData("public class Outer { [Conv2d(@in: 3, @out: 8, k: 3)] public partial class L; }", "CG0017", "L", "'Outer' contains the layer 'L' and must be declared partial too")]
     [InlineData("[Conv2d(@in: 3, @out: 8, k: 3)] public static partial class L;", "CG0018", "L", "'L' is a static class; [Conv2d] needs a non-static partial class")]
     [InlineData("[Conv2d(@in: 3, @out: 8, k: 3)] [Conv1d(@in: 3, @out: 8, k: 3)] public partial class L;", "CG0019", "Conv1d(@in: 3, @out: 8, k: 3)", "'L' has more than one [Conv1d]/[Conv2d] attribute")]
+    [InlineData("[Conv2d(@in: 3, @out: 8, k: 3, activation: (Activation)7)] public partial class L;", "CG0020", "activation: (Activation)7", "activation (7) is not an Activation value; use Activation.None, ReLU, ReLU6, Sigmoid, Tanh, SiLU or GELU")]
+    [InlineData("[Conv1d(@in: 3, @out: 8, k: 3, activation: (Activation)(-1), length: 9)] public partial class L;", "CG0020", "activation: (Activation)(-1)", "activation (-1) is not an Activation value")]
     public void Reports_each_rule_on_the_offending_argument(string declaration, string id, string locationText, string messagePart)
     {
         var result = GeneratorRunner.Run("using ConvGen;\nnamespace Demo;\n" + declaration);
@@ -86,6 +88,34 @@ public class DiagnosticTests
 
         Assert.Contains(result.AllDiagnostics, d => d.Id == "CS0592");
         Assert.Empty(result.RunResult.GeneratedTrees);
+    }
+
+    // Every activation, on both attributes, generates a layer that compiles with all warnings as errors.
+    [Theory]
+    [InlineData("None")]
+    [InlineData("ReLU")]
+    [InlineData("ReLU6")]
+    [InlineData("Sigmoid")]
+    [InlineData("Tanh")]
+    [InlineData("SiLU")]
+    [InlineData("GELU")]
+    public void Every_activation_generates_warning_free_code(string activation)
+    {
+        var result = GeneratorRunner.Run($$"""
+            using ConvGen;
+            namespace Demo;
+            [Conv2d(@in: 4, @out: 6, k: 3, groups: 2, activation: Activation.{{activation}})] public partial class Image;
+            [Conv1d(@in: 2, @out: 3, k: 1, bias: false, activation: Activation.{{activation}})] public partial class Signal;
+            public static class Use
+            {
+                public static Activation[] Fused => [Image.FusedActivation, Signal.FusedActivation];
+            }
+            """);
+
+        Assert.Empty(result.AllDiagnostics);
+        Assert.Equal(2, result.RunResult.GeneratedTrees.Length);
+        string image = result.RunResult.GeneratedTrees.Single(t => t.FilePath.Contains("Image", System.StringComparison.Ordinal)).ToString();
+        Assert.Contains($"public const global::ConvGen.Activation FusedActivation = global::ConvGen.Activation.{activation};", image, System.StringComparison.Ordinal);
     }
 
     [Fact]
