@@ -10,13 +10,6 @@ namespace ConvGen.Generator.Emitting;
 /// </summary>
 internal static class ActivationEmitter
 {
-    /// <summary>
-    /// Whether DirectKernelEmitter stores <see cref="InRegister"/>'s expression. Until it does, ReLU and ReLU6 are
-    /// applied after the kernel too, so a layer is correct either way (applying them twice changes nothing, since
-    /// both are idempotent). Set this to true once the kernel's store lines call <see cref="InRegister"/>.
-    /// </summary>
-    internal const bool KernelAppliesInRegister = false;
-
     /// <summary>Whether <paramref name="activation"/> is cheap enough to apply on the accumulator before the store.</summary>
     internal static bool IsInRegister(ActivationKind activation) => activation is ActivationKind.ReLU or ActivationKind.ReLU6;
 
@@ -34,11 +27,11 @@ internal static class ActivationEmitter
 
     /// <summary>
     /// Writes the call that applies the activation to <paramref name="outputSpan"/> (the slice the kernel has just
-    /// finished) when the kernel does not apply it itself; writes nothing otherwise.
+    /// finished) when the kernel does not apply it in registers; writes nothing otherwise.
     /// </summary>
     internal static void AfterKernel(SourceWriter writer, ConvSpec spec, string outputSpan)
     {
-        if (spec.Activation == ActivationKind.None || (KernelAppliesInRegister && IsInRegister(spec.Activation)))
+        if (spec.Activation == ActivationKind.None || IsInRegister(spec.Activation))
         {
             return;
         }

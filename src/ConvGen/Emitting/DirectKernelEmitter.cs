@@ -19,6 +19,12 @@ internal static class DirectKernelEmitter
     /// <summary>Extra cost, in multiply-adds per output vector, of staging a flat sweep and copying its rows out.</summary>
     private const int StagingCost = 2;
 
+    /// <summary>Extra cost, in multiply-adds, of copying one staged row out.</summary>
+    private const int RowCopyCost = 8;
+
+    /// <summary>Extra cost, in multiply-adds, of storing a row narrower than a vector lane by lane.</summary>
+    private const int NarrowStoreCost = 32;
+
     public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
         var geometry = new KernelGeometry(spec, plan);
@@ -31,9 +37,10 @@ internal static class DirectKernelEmitter
             "row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.");
         writer.Line("/// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).");
         writer.Line("/// </summary>");
+        string groups = spec.Groups > 1 ? ", int groups" : "";
         string parameters = "global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, " +
-            $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging{geometry.Parameters}";
-        string arguments = $"source, weight, bias, output, staging{ArgumentNames(geometry)}";
+            $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging{groups}{geometry.Parameters}";
+        string arguments = $"source, weight, bias, output, staging{(spec.Groups > 1 ? ", groups" : "")}{ArgumentNames(geometry)}";
         writer.Open($"private static void {plan.KernelName}({parameters})");
         for (int i = 0; i < VectorType.All.Length; i++)
         {
@@ -78,7 +85,7 @@ internal static class DirectKernelEmitter
 
         int phases = spec.StrideHeight * spec.StrideWidth;
         writer.Line("// Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).");
-        if (spec.InChannelsPerGroup > 1)
+        if (spec.InChannelsPerGroup > 1 || spec.Groups > 1)
         {
             writer.Line($"nint channelStride = {(phases == 1 ? "" : $"{phases} * ")}(nint)planeStride;");
         }
@@ -102,10 +109,12 @@ internal static class DirectKernelEmitter
         }
 
         writer.Line($"int vectorWidth = {vector.Type}.Count;");
-        writer.Line("// Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer");
-        writer.Line("// vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.");
+        writer.Line("// Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:");
+        writer.Line("// a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),");
+        writer.Line("// a row narrower than a vector is stored lane by lane.");
         writer.Line("bool flat = planeWidth == outputWidth");
-        writer.Line($"    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + {StagingCost})) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;");
+        writer.Line($"    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + {StagingCost})) + ((long)outputHeight * {RowCopyCost})");
+        writer.Line($"        < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? {NarrowStoreCost} : 0));");
         writer.Line("bool staged = flat && planeWidth != outputWidth;");
         writer.Line("int lines = flat ? 1 : outputHeight;");
         writer.Line("int count = flat ? outputHeight * planeWidth : outputWidth;");
@@ -115,18 +124,32 @@ internal static class DirectKernelEmitter
         writer.Line($"ref float weightStart = ref {Marshal}.GetReference(weight);");
         writer.Line($"ref float outputStart = ref {Marshal}.GetReference(output);");
         writer.Line($"ref float stagingStart = ref {Marshal}.GetReference(staging);");
+        int perGroup = spec.OutChannelsPerGroup;
+        string groupStart = "";
+        if (spec.Groups > 1)
+        {
+            writer.Line("// The batch's groups one after another: each reads its own input channels.");
+            writer.Open("for (int group = 0; group < groups; group++)");
+            writer.Line($"ref float groupInput = ref {Unsafe}.Add(ref sourceStart, {(spec.InChannelsPerGroup == 1 ? "" : $"{spec.InChannelsPerGroup} * ")}(nint)group * channelStride);");
+            groupStart = perGroup == 1 ? "group + " : $"(group * {perGroup}) + ";
+        }
+        else
+        {
+            writer.Line("ref float groupInput = ref sourceStart;");
+        }
+
         if (plan.FullTiles > 1)
         {
             writer.Line($"// {plan.FullTiles} tiles of {plan.ChannelTile} output channels.");
             writer.Open($"for (int tile = 0; tile < {plan.FullTiles}; tile++)");
-            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, $"tile * {plan.ChannelTile}");
+            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, $"{groupStart}(tile * {plan.ChannelTile})");
             writer.Close();
         }
         else if (plan.FullTiles == 1)
         {
             writer.Line($"// One tile of {plan.ChannelTile} output channel(s).");
             writer.Open();
-            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, "0");
+            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, groupStart == "" ? "0" : groupStart.TrimEnd(' ', '+'));
             writer.Close();
         }
 
@@ -134,7 +157,12 @@ internal static class DirectKernelEmitter
         {
             writer.Line($"// The last {plan.RemainderTile} output channel(s).");
             writer.Open();
-            Tile(writer, spec, plan, vector, vectors, plan.RemainderTile, $"{plan.FullTiles * plan.ChannelTile}");
+            Tile(writer, spec, plan, vector, vectors, plan.RemainderTile, $"{groupStart}{plan.FullTiles * plan.ChannelTile}");
+            writer.Close();
+        }
+
+        if (spec.Groups > 1)
+        {
             writer.Close();
         }
 
@@ -155,23 +183,48 @@ internal static class DirectKernelEmitter
         }
 
         writer.Line($"ref float tileWeight = ref {Unsafe}.Add(ref weightStart, (nint)firstChannel * FanIn);");
-        
         writer.Line($"ref float tileDestination = ref staged ? ref stagingStart : ref {Unsafe}.Add(ref outputStart, firstChannel * outputPlane);");
-        writer.Open("for (int line = 0; line < lines; line++)");
-        writer.Line($"ref float lineInput = ref {Unsafe}.Add(ref sourceStart, (nint)line * planeWidth);");
+        writer.Line("int line = 0;");
+        if (vector == VectorType.Vector512 && plan.RowTile > 1)
+        {
+            writer.Line($"// Row sweeps go {plan.RowTile} output rows at a time: each input row a tap reads is loaded once for all of them.");
+            writer.Open($"for (; !flat && line <= lines - {plan.RowTile}; line += {plan.RowTile})");
+            Sweep(writer, spec, plan, vector, plan.RowTileVectors, tile, plan.RowTile);
+            writer.Close();
+        }
+
+        writer.Open("for (; line < lines; line++)");
+        Sweep(writer, spec, plan, vector, vectors, tile, 1);
+        writer.Close();
+        writer.Open("if (staged)");
+        writer.Line("// Copies the staged rows out, dropping the columns the plane's pitch adds to each.");
+        writer.Open($"for (int t = 0; t < {tile}; t++)");
+        writer.Line("global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, " +
+            "output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);");
+        writer.Close();
+        writer.Close();
+    }
+
+    /// <summary>One line (or <paramref name="rows"/> lines at once) of the tile: groups of output vectors, then single ones.</summary>
+    private static void Sweep(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int vectors, int tile, int rows)
+    {
+        writer.Line($"ref float lineInput = ref {Unsafe}.Add(ref groupInput, (nint)line * planeWidth);");
         writer.Line($"ref float lineDestination = ref {Unsafe}.Add(ref tileDestination, (nint)line * outputWidth);");
         writer.Line("int x0 = 0;");
         foreach (int group in VectorGroups(vectors))
         {
             writer.Line($"// {group} vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds {group} accumulators.");
             writer.Open($"for (; x0 <= count - ({group} * vectorWidth); x0 += {group} * vectorWidth)");
-            Accumulate(writer, spec, plan, vector, tile, group, "x0");
+            Accumulate(writer, spec, plan, vector, tile, rows, group, "x0");
             for (int t = 0; t < tile; t++)
             {
-                for (int v = 0; v < group; v++)
+                for (int r = 0; r < rows; r++)
                 {
-                    string at = v == 0 ? "(nuint)x0" : $"(nuint)(x0 + {Times(v)}vectorWidth)";
-                    writer.Line($"{vector.Api}.StoreUnsafe({Sum(t, v)}, ref {Destination(t)}, {at});");
+                    for (int v = 0; v < group; v++)
+                    {
+                        string at = v == 0 ? "(nuint)x0" : $"(nuint)(x0 + {Times(v)}vectorWidth)";
+                        writer.Line($"{vector.Api}.StoreUnsafe({ActivationEmitter.InRegister(vector, spec, Sum(t, r, v))}, ref {Destination(t, r)}, {at});");
+                    }
                 }
             }
 
@@ -183,28 +236,26 @@ internal static class DirectKernelEmitter
         writer.Line("int x = global::System.Math.Min(x0, count - vectorWidth);");
         writer.Line("bool narrow = x < 0;");
         writer.Line("x = global::System.Math.Max(x, 0);");
-        Accumulate(writer, spec, plan, vector, tile, 1, "x");
+        Accumulate(writer, spec, plan, vector, tile, rows, 1, "x");
         writer.Open("if (!narrow)");
         for (int t = 0; t < tile; t++)
         {
-            writer.Line($"{vector.Api}.StoreUnsafe({Sum(t, 0)}, ref {Destination(t)}, (nuint)x);");
+            for (int r = 0; r < rows; r++)
+            {
+                writer.Line($"{vector.Api}.StoreUnsafe({ActivationEmitter.InRegister(vector, spec, Sum(t, r, 0))}, ref {Destination(t, r)}, (nuint)x);");
+            }
         }
 
         writer.Close();
         writer.Open("else");
         for (int t = 0; t < tile; t++)
         {
-            writer.Line($"StoreNarrow({Sum(t, 0)}, narrowLine, {Marshal}.CreateSpan(ref {Destination(t)}, count));");
+            for (int r = 0; r < rows; r++)
+            {
+                writer.Line($"StoreNarrow({ActivationEmitter.InRegister(vector, spec, Sum(t, r, 0))}, narrowLine, {Marshal}.CreateSpan(ref {Destination(t, r)}, count));");
+            }
         }
 
-        writer.Close();
-        writer.Close();
-        writer.Close();
-        writer.Open("if (staged)");
-        writer.Line("// Copies the staged rows out, dropping the columns the plane's pitch adds to each.");
-        writer.Open($"for (int t = 0; t < {tile}; t++)");
-        writer.Line("global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, " +
-            "output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);");
         writer.Close();
         writer.Close();
     }
@@ -223,24 +274,34 @@ internal static class DirectKernelEmitter
         }
     }
 
-    /// <summary>Channel <paramref name="t"/>'s position in the current line of the destination.</summary>
-    private static string Destination(int t) => t == 0 ? "lineDestination" : $"{Unsafe}.Add(ref lineDestination, {t} * destinationPlane)";
+    /// <summary>Channel <paramref name="t"/>'s position in line <paramref name="r"/> of the current row tile of the destination.</summary>
+    private static string Destination(int t, int r)
+    {
+        string row = r == 0 ? "" : $"({r} * (nint)outputWidth)";
+        string channel = t == 0 ? "" : $"({t} * destinationPlane)";
+        return row + channel == "" ? "lineDestination"
+            : $"{Unsafe}.Add(ref lineDestination, {(row != "" && channel != "" ? $"{row} + {channel}" : row + channel)})";
+    }
 
-    private static string Sum(int t, int v) => $"sum{t}_{v}";
+    /// <summary>The accumulator of channel <paramref name="t"/>, row <paramref name="r"/> of a row tile, vector <paramref name="v"/>.</summary>
+    private static string Sum(int t, int r, int v) => r == 0 ? $"sum{t}_{v}" : $"sum{t}_r{r}_{v}";
 
     private static string Times(int factor) => factor == 1 ? "" : $"{factor} * ";
 
-    /// <summary>Accumulators for <paramref name="vectors"/> output vectors of the tile starting at column
-    /// <paramref name="x"/>: bias, then every tap of every input channel of the group.</summary>
-    private static void Accumulate(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int tile, int vectors, string x)
+    /// <summary>Accumulators for <paramref name="vectors"/> output vectors (in each of <paramref name="rows"/> rows) of the tile
+    /// starting at column <paramref name="x"/>: bias, then every tap of every input channel of the group.</summary>
+    private static void Accumulate(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int tile, int rows, int vectors, string x)
     {
         for (int t = 0; t < tile; t++)
         {
             string start = spec.HasBias ? $"bias{t}" : $"{vector.Type}.Zero";
             var sums = new List<string>();
-            for (int v = 0; v < vectors; v++)
+            for (int r = 0; r < rows; r++)
             {
-                sums.Add($"{Sum(t, v)} = {start}");
+                for (int v = 0; v < vectors; v++)
+                {
+                    sums.Add($"{Sum(t, r, v)} = {start}");
+                }
             }
 
             writer.Line($"{vector.Type} {string.Join(", ", sums)};");
@@ -261,12 +322,69 @@ internal static class DirectKernelEmitter
             writer.Open($"for (int ic = 0; ic < {spec.InChannelsPerGroup}; ic++)");
         }
 
-        Taps(writer, spec, plan, vector, tile, vectors);
+        if (rows == 1)
+        {
+            Taps(writer, spec, plan, vector, tile, vectors);
+        }
+        else
+        {
+            RowTileTaps(writer, spec, vector, tile, rows, vectors);
+        }
+
         if (channelLoop)
         {
             writer.Line($"input = ref {Unsafe}.Add(ref input, channelStride);");
             writer.Line($"taps = ref {Unsafe}.Add(ref taps, {spec.KernelHeight * spec.KernelWidth * tile});");
             writer.Close();
+        }
+    }
+
+    /// <summary>Every tap of one input channel for a row tile (all unrolled): each input row some tap reads is loaded
+    /// column by column once and multiplied into every (output row, kernel row) pair that reads it.</summary>
+    private static void RowTileTaps(SourceWriter writer, ConvSpec spec, VectorType vector, int tile, int rows, int vectors)
+    {
+        // Output row r with kernel row ky reads plane (ky*dh % sh) at row r + ky*dh / sh.
+        var readers = new SortedDictionary<(int Phase, int Row), List<(int R, int Ky)>>();
+        for (int r = 0; r < rows; r++)
+        {
+            for (int ky = 0; ky < spec.KernelHeight; ky++)
+            {
+                int shift = ky * spec.DilationHeight;
+                var key = (shift % spec.StrideHeight, r + (shift / spec.StrideHeight));
+                if (!readers.TryGetValue(key, out var pairs))
+                {
+                    readers[key] = pairs = [];
+                }
+
+                pairs.Add((r, ky));
+            }
+        }
+
+        int inputRow = 0;
+        foreach (var entry in readers)
+        {
+            var terms = new List<string>();
+            if (entry.Key.Phase != 0)
+            {
+                terms.Add($"{(long)entry.Key.Phase * spec.StrideWidth} * (nint)planeStride");
+            }
+
+            if (entry.Key.Row != 0)
+            {
+                terms.Add($"{Times(entry.Key.Row)}(nint)planeWidth");
+            }
+
+            string row = $"inputRow{inputRow++}";
+            writer.Line($"// Input row {row}: read by {string.Join(", ", entry.Value.ConvertAll(p => $"output row {p.R} with kernel row {p.Ky}"))}.");
+            writer.Line(terms.Count == 0 ? $"ref float {row} = ref input;" : $"ref float {row} = ref {Unsafe}.Add(ref input, {string.Join(" + ", terms)});");
+            for (int kx = 0; kx < spec.KernelWidth; kx++)
+            {
+                LoadPixels(writer, vector, vectors, ColumnOffset(spec, kx), row);
+                foreach (var (r, ky) in entry.Value)
+                {
+                    MultiplyInto(writer, vector, tile, vectors, "taps", ((ky * spec.KernelWidth) + kx) * tile, r);
+                }
+            }
         }
     }
 
@@ -339,31 +457,44 @@ internal static class DirectKernelEmitter
     }
 
     /// <summary>One tap (kernel column <paramref name="kx"/> of a row): load the input vectors, multiply them into every channel of the tile.</summary>
-    private static void Tap(SourceWriter writer, ConvSpec spec, VectorType vector, int tile, int vectors, string row, int kx, string weights, int weightIndex)
+    private static void Tap(SourceWriter writer, ConvSpec spec, VectorType vector, int tile, int vectors, string row, int kx, string weights, int weightIndex) =>
+        MultiplyAdd(writer, vector, tile, vectors, ColumnOffset(spec, kx), row, weights, weightIndex);
+
+    /// <summary>Offset of kernel column <paramref name="kx"/> inside a row: its column phase's plane, then columns.</summary>
+    private static string ColumnOffset(ConvSpec spec, int kx)
     {
         int shift = kx * spec.DilationWidth;
         int phase = shift % spec.StrideWidth;
         int column = shift / spec.StrideWidth;
-        string offset = phase == 0 ? $"(nuint){column}" : column == 0 ? $"(nuint)phase{phase}" : $"(nuint)(phase{phase} + {column})";
-        MultiplyAdd(writer, vector, tile, vectors, offset, row, weights, weightIndex);
+        return phase == 0 ? $"(nuint){column}" : column == 0 ? $"(nuint)phase{phase}" : $"(nuint)(phase{phase} + {column})";
     }
 
     /// <summary>Loads the input vector(s) at <paramref name="offset"/> of <paramref name="row"/> and multiplies
     /// them into every channel of the tile with that channel's broadcast weight.</summary>
     private static void MultiplyAdd(SourceWriter writer, VectorType vector, int tile, int vectors, string offset, string row, string weights, int weightIndex)
     {
+        LoadPixels(writer, vector, vectors, offset, row);
+        MultiplyInto(writer, vector, tile, vectors, weights, weightIndex, 0);
+    }
+
+    private static void LoadPixels(SourceWriter writer, VectorType vector, int vectors, string offset, string row)
+    {
         for (int v = 0; v < vectors; v++)
         {
             string at = v == 0 ? offset : $"{offset} + (nuint)({Times(v)}vectorWidth)";
             writer.Line($"pixels{v} = {vector.Api}.LoadUnsafe(ref {row}, {at});");
         }
+    }
 
+    /// <summary>Multiplies the loaded pixels into row <paramref name="r"/>'s accumulators of every channel of the tile.</summary>
+    private static void MultiplyInto(SourceWriter writer, VectorType vector, int tile, int vectors, string weights, int weightIndex, int r)
+    {
         for (int t = 0; t < tile; t++)
         {
             writer.Line($"tapWeight = {vector.Broadcast($"{Unsafe}.Add(ref {weights}, {weightIndex + t})")};");
             for (int v = 0; v < vectors; v++)
             {
-                writer.Line($"{Sum(t, v)} = {vector.Api}.MultiplyAddEstimate(pixels{v}, tapWeight, {Sum(t, v)});");
+                writer.Line($"{Sum(t, r, v)} = {vector.Api}.MultiplyAddEstimate(pixels{v}, tapWeight, {Sum(t, r, v)});");
             }
         }
     }
@@ -396,7 +527,7 @@ internal static class DirectKernelEmitter
             rowPhases |= ky * spec.DilationHeight % spec.StrideHeight != 0;
         }
 
-        return spec.InChannelsPerGroup > 1
+        return spec.InChannelsPerGroup > 1 || spec.Groups > 1
             || (plan.UnrollRows ? rowPhases : spec.StrideHeight > 1)
             || (plan.UnrollColumns ? ColumnPhasesUsed(spec, plan).GetEnumerator().MoveNext() : spec.StrideWidth > 1);
     }

@@ -154,7 +154,7 @@ internal static class ForwardEmitter
         int phases = spec.StrideHeight * spec.StrideWidth;
         writer.Line("// Lays each image out as the kernel reads it (in pooled scratch memory) and runs the kernel on it, image by image.");
         writer.Open("private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)");
-        writer.Line($"// Scratch for one group of one image: {spec.InChannelsPerGroup} channel(s) x {phases} stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows");
+        writer.Line($"// Scratch for a batch of groups of one image: {spec.InChannelsPerGroup} channel(s) per group x {phases} stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows");
         writer.Line("// and columns split by the stride), each followed by a guard of the widest tap shift plus one vector; then staging for");
         writer.Line("// one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns afterwards.");
         writer.Line("// (KernelGeometry computes the same layout as constants for fixed input sizes.)");
@@ -172,7 +172,19 @@ internal static class ForwardEmitter
             writer.Line("long planeStride = (planeHeight * planeWidth) + MaxTapShift + WidestVector;");
         }
 
-        writer.Line($"double scratchLength = inPlace ? 0 : {(long)spec.InChannelsPerGroup * phases}d * planeStride;");
+        bool grouped = spec.Groups > 1;
+        if (grouped)
+        {
+            writer.Line("// Groups go to the kernel in batches whose scratch fits the cache budget: each batch is filled right before");
+            writer.Line("// the kernel reads it, and many small groups (depthwise on small images) share one fill and one kernel call.");
+            writer.Line($"int batchGroups = inPlace ? {spec.Groups} : (int)global::System.Math.Clamp(GroupBatchFloats / ({(long)spec.InChannelsPerGroup * phases} * planeStride), 1, {spec.Groups});");
+        }
+        else
+        {
+            writer.Line("const int batchGroups = 1;");
+        }
+
+        writer.Line($"double scratchLength = inPlace ? 0 : batchGroups * {(long)spec.InChannelsPerGroup * phases}d * planeStride;");
         writer.Line($"double stagingLength = planeWidth == outputWidth ? 0 : {plan.ChannelTile}d * outputHeight * planeWidth;");
         writer.Line("int bufferLength = global::ConvGen.LayerChecks.ScratchLength(scratchLength + stagingLength);");
         writer.Line("float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(bufferLength);");
@@ -181,18 +193,22 @@ internal static class ForwardEmitter
         writer.Line("global::System.Span<float> staging = new global::System.Span<float>(buffer, (int)scratchLength, (int)stagingLength);");
         writer.Line($"int groupInput = {spec.InChannelsPerGroup} * height * width;");
         writer.Line($"int groupOutput = {spec.OutChannelsPerGroup} * outputHeight * outputWidth;");
-        writer.Line($"// Image by image and group by group{(spec.Groups > 1 ? $" ({spec.Groups} groups)" : "")}: the group's scratch is filled right before the kernel reads it, while it is in cache.");
-        writer.Open($"for (int part = 0; part < batch * {spec.Groups}; part++)");
-        writer.Line("global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groupInput);");
+        writer.Open("for (int image = 0; image < batch; image++)");
+        writer.Open($"for (int firstGroup = 0; firstGroup < {spec.Groups}; firstGroup += batchGroups)");
+        writer.Line($"int groups = global::System.Math.Min(batchGroups, {spec.Groups} - firstGroup);");
+        writer.Line($"int part = (image * {spec.Groups}) + firstGroup;");
+        writer.Line("global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groups * groupInput);");
+        writer.Line("global::System.Span<float> partOutput = output.Slice(part * groupOutput, groups * groupOutput);");
         writer.Open("if (!inPlace)");
-        writer.Line("FillPaddedInput(source, scratch, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);");
+        writer.Line($"FillPaddedInput(source, scratch, groups * {spec.InChannelsPerGroup}, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);");
         writer.Line("source = scratch;");
         writer.Close();
         writer.Line();
-        string weight = spec.Groups == 1 ? "_packedWeight" : $"new global::System.ReadOnlySpan<float>(_packedWeight, (part % {spec.Groups}) * {spec.OutChannelsPerGroup} * FanIn, {spec.OutChannelsPerGroup} * FanIn)";
-        string bias = !spec.HasBias ? "default" : spec.Groups == 1 ? "_bias" : $"new global::System.ReadOnlySpan<float>(_bias, (part % {spec.Groups}) * {spec.OutChannelsPerGroup}, {spec.OutChannelsPerGroup})";
-        writer.Line($"{plan.KernelName}(source, {weight}, {bias}, output.Slice(part * groupOutput, groupOutput), staging{geometry.CallArguments});");
-        ActivationEmitter.AfterKernel(writer, spec, "output.Slice(part * groupOutput, groupOutput)");
+        string weight = !grouped ? "_packedWeight" : $"new global::System.ReadOnlySpan<float>(_packedWeight, firstGroup * {spec.OutChannelsPerGroup} * FanIn, groups * {spec.OutChannelsPerGroup} * FanIn)";
+        string bias = !spec.HasBias ? "default" : !grouped ? "_bias" : $"new global::System.ReadOnlySpan<float>(_bias, firstGroup * {spec.OutChannelsPerGroup}, groups * {spec.OutChannelsPerGroup})";
+        writer.Line($"{plan.KernelName}(source, {weight}, {bias}, partOutput, staging{(grouped ? ", groups" : "")}{geometry.CallArguments});");
+        ActivationEmitter.AfterKernel(writer, spec, "partOutput");
+        writer.Close();
         writer.Close();
         writer.Close();
         writer.Open("finally");

@@ -28,12 +28,14 @@ internal sealed class KernelGeometry
         long planeStride = plan.ReadsInputInPlace && (long)h * w >= VectorType.WidestLanes
             ? (long)h * w
             : (planeHeight * planeWidth) + plan.MaxTapShift + VectorType.WidestLanes;
-        if (planeStride > int.MaxValue)
+        long outputHeight = spec.Vertical.OutputSize(h), outputWidth = spec.Horizontal.OutputSize(w);
+        if ((double)spec.InChannelsPerGroup * spec.StrideHeight * spec.StrideWidth * planeStride > int.MaxValue
+            || (double)outputHeight * outputWidth > int.MaxValue)
         {
-            return; // Too large to run anyway: Run reports it; keep the kernel compilable.
+            return; // Too large to run anyway (Run reports it): no constant offset may overflow a 32-bit nint.
         }
 
-        long[] values = [spec.Vertical.OutputSize(h), spec.Horizontal.OutputSize(w), planeWidth, planeStride];
+        long[] values = [outputHeight, outputWidth, planeWidth, planeStride];
         for (int i = 0; i < Names.Length; i++)
         {
             _constants.Add($"const int {Names[i]} = {values[i]};");

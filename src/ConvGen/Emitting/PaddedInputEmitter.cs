@@ -17,6 +17,9 @@ internal static class PaddedInputEmitter
     private const string AggressiveOptimization =
         "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
+    /// <summary>Shortest row copied with a memmove call; shorter ones are copied in place.</summary>
+    private const int MinMemmove = 64;
+
     /// <summary>Most column phases filled by one call each; beyond it (huge strides) a loop fills them all.</summary>
     private const int MaxListedPlanes = 16;
 
@@ -31,12 +34,12 @@ internal static class PaddedInputEmitter
         int phases = sh * sw;
         var rowPhases = PhasesRead(spec.KernelHeight, spec.DilationHeight, sh);
         var columnPhases = PhasesRead(spec.KernelWidth, spec.DilationWidth, sw);
-        writer.Line($"/// <summary>Copies one group's channels of one image into <paramref name=\"scratch\"/>: per channel {phases} stride-phase plane(s) " +
+        writer.Line($"/// <summary>Copies <paramref name=\"channels\"/> channels of one image into <paramref name=\"scratch\"/>: per channel {phases} stride-phase plane(s) " +
             $"(those some tap reads), {spec.PadTop}/{spec.PadBottom} zero rows above/below and {spec.PadLeft}/{spec.PadRight} zero columns left/right " +
             "before the split; each source row is read once and written to every column phase.</summary>");
         writer.Line(AggressiveOptimization);
-        writer.Open("private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int planeHeight, int planeWidth, int planeStride)");
-        writer.Open($"for (int channel = 0; channel < {spec.InChannelsPerGroup}; channel++)");
+        writer.Open("private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)");
+        writer.Open("for (int channel = 0; channel < channels; channel++)");
         writer.Line("global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);");
         writer.Line($"global::System.Span<float> planes = scratch.Slice(channel * {phases} * planeStride, {phases} * planeStride);");
         writer.Open($"for (int row = 0; row < planeHeight * {sh}; row++)");
@@ -71,33 +74,49 @@ internal static class PaddedInputEmitter
         writer.Line();
         writer.Line("// The guard after each plane: taps of the last vectors read into it.");
         writer.Open($"for (int plane = 0; plane < {phases}; plane++)");
-        writer.Line("planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)).Clear();");
+        writer.Line("ref float guard = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)));");
+        writer.Open("for (int i = 0; i < planeStride - (planeHeight * planeWidth); i++)");
+        writer.Line($"{Unsafe}.Add(ref guard, i) = 0f;");
+        writer.Close();
         writer.Close();
         writer.Close();
         writer.Close();
         writer.Line();
         writer.Line($"/// <summary>Fills one plane row: column j holds padded column j*{sw} + columnPhase of <paramref name=\"source\"/> (empty: a padding row).</summary>");
-        writer.Line(AggressiveOptimization);
+        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         writer.Open("private static void FillRow(global::System.ReadOnlySpan<float> source, global::System.Span<float> target, int columnPhase)");
-        writer.Line("// Columns [first, end) come from the image; the rest are padding.");
+        writer.Line("// Columns [first, end) come from the image; the rest are padding (a few columns: zeroed in place, no memset call).");
         writer.Line($"int first = global::System.Math.Min(target.Length, global::System.Math.Max(0, {spec.PadLeft} - columnPhase + {sw - 1}) / {sw});");
         writer.Line($"int end = global::System.Math.Clamp((source.Length + {spec.PadLeft} - columnPhase + {sw - 1}) / {sw}, first, target.Length);");
-        writer.Line("target.Slice(0, first).Clear();");
+        writer.Line("ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);");
+        writer.Line("ref float to = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target);");
+        writer.Open("for (int column = 0; column < first; column++)");
+        writer.Line($"{Unsafe}.Add(ref to, column) = 0f;");
+        writer.Close();
+        writer.Line();
         if (sw == 1)
         {
+            writer.Open($"if (end - first >= {MinMemmove})");
             writer.Line($"source.Slice(first - {spec.PadLeft}, end - first).CopyTo(target.Slice(first));");
+            writer.Close();
+            writer.Open("else");
+            writer.Open("for (int column = first; column < end; column++)");
+            writer.Line($"{Unsafe}.Add(ref to, column) = {Unsafe}.Add(ref from, column - {spec.PadLeft});");
+            writer.Close();
+            writer.Close();
         }
         else
         {
             writer.Line($"// Every {sw}th column, starting at this phase's first one (indices proven in range by first and end).");
-            writer.Line("ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);");
-            writer.Line("ref float to = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target);");
             writer.Open("for (int column = first; column < end; column++)");
             writer.Line($"{Unsafe}.Add(ref to, column) = {Unsafe}.Add(ref from, (column * {sw}) + columnPhase - {spec.PadLeft});");
             writer.Close();
         }
 
-        writer.Line("target.Slice(end).Clear();");
+        writer.Line();
+        writer.Open("for (int column = end; column < target.Length; column++)");
+        writer.Line($"{Unsafe}.Add(ref to, column) = 0f;");
+        writer.Close();
         writer.Close();
     }
 

@@ -18,6 +18,9 @@ namespace ConvGen.Generator.Planning;
 /// <param name="UnrollRows">Whether the kernel-row loop is unrolled.</param>
 /// <param name="UnrollColumns">Whether the kernel-column loop is unrolled.</param>
 /// <param name="MaxTapShift">Largest column shift of a tap inside its phase plane: (kw-1)*dw / sw.</param>
+/// <param name="RowTile">Output rows a Vector512 row sweep computes at once (1: none); each input row a tap reads is then
+/// loaded once for every output row that uses it, which is what bounds depthwise layers (few channels, few multiply-adds per load).</param>
+/// <param name="RowTileVectors">Output vectors per row and channel in a row tile.</param>
 /// <param name="ReadsInputInPlace">A 1x1, stride-1, unpadded layer: the input already has the scratch's
 /// layout, so the kernel reads it directly instead of a copy.</param>
 internal sealed record KernelPlan(
@@ -30,4 +33,6 @@ internal sealed record KernelPlan(
     bool UnrollRows,
     bool UnrollColumns,
     int MaxTapShift,
+    int RowTile,
+    int RowTileVectors,
     bool ReadsInputInPlace);

@@ -27,6 +27,12 @@ internal static class KernelPlanner
     /// <summary>Widest kernel row unrolled; beyond it the column loop stays a loop too.</summary>
     internal const int MaxUnrolledColumns = 16;
 
+    /// <summary>Output rows of a row tile.</summary>
+    internal const int RowTileRows = 4;
+
+    /// <summary>Widest tile (channels) that gets row tiles: with more channels each load already feeds enough multiply-adds.</summary>
+    internal const int MaxRowTileChannels = 2;
+
     public static KernelPlan Plan(ConvSpec spec)
     {
         int perGroup = spec.OutChannelsPerGroup;
@@ -37,8 +43,9 @@ internal static class KernelPlanner
         bool unrollRows = unrollColumns && spec.KernelHeight * spec.KernelWidth * tile * vectors <= MaxUnrolledMultiplyAdds;
         bool inPlace = spec.KernelHeight == 1 && spec.KernelWidth == 1 && spec.StrideHeight == 1 && spec.StrideWidth == 1
             && spec.PadTop + spec.PadBottom + spec.PadLeft + spec.PadRight == 0;
+        (int rowTile, int rowTileVectors) = RowTiling(spec, tile, unrollRows);
         string name = spec.Kind == LayerKind.Conv2d
-            ? $"Conv2dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelHeight}x{spec.KernelWidth}_s{spec.StrideHeight}x{spec.StrideWidth}_d{spec.DilationHeight}x{spec.DilationWidth}_g{spec.Groups}__{tile}cx{vectors}v"
+            ? $"Conv2dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelHeight}x{spec.KernelWidth}_s{spec.StrideHeight}x{spec.StrideWidth}_d{spec.DilationHeight}x{spec.DilationWidth}_g{spec.Groups}__{tile}cx{vectors}v{(rowTile > 1 ? $"_{rowTile}rx{rowTileVectors}v" : "")}"
             : $"Conv1dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelWidth}_s{spec.StrideWidth}_d{spec.DilationWidth}_g{spec.Groups}__{tile}cx{vectors}v";
         return new KernelPlan(
             name,
@@ -50,6 +57,29 @@ internal static class KernelPlanner
             unrollRows,
             unrollColumns,
             spec.DilationWidth * (spec.KernelWidth - 1) / spec.StrideWidth,
+            rowTile,
+            rowTileVectors,
             inPlace);
+    }
+
+    /// <summary>Row tiles for narrow tiles whose kernel spans several rows (input rows shared between output
+    /// rows): as many vectors per row as fit the accumulators and the unrolling bound, at least two.</summary>
+    private static (int Rows, int Vectors) RowTiling(ConvSpec spec, int tile, bool unrollRows)
+    {
+        if (tile > MaxRowTileChannels || spec.KernelHeight == 1 || !unrollRows)
+        {
+            return (1, 0);
+        }
+
+        int taps = spec.KernelHeight * spec.KernelWidth;
+        for (int vectors = Math.Min(MaxOutputVectors, Accumulators / (tile * RowTileRows)); vectors >= 2; vectors--)
+        {
+            if (taps * tile * RowTileRows * vectors <= MaxUnrolledMultiplyAdds)
+            {
+                return (RowTileRows, vectors);
+            }
+        }
+
+        return (1, 0);
     }
 }

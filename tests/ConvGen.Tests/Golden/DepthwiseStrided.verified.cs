@@ -11,7 +11,7 @@ namespace Demo
         /// Weights are PyTorch's [32, 1, 3, 3]; input and output are NCHW float32.
         /// </summary>
         [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.1.0")]
-        partial class DepthwiseStrided : global::ConvGen.ILayer
+        partial class DepthwiseStrided : global::ConvGen.ILayer, global::ConvGen.IParameterized
         {
             // The layer's hyper-parameters, fixed at compile time.
             /// <summary>Input channels.</summary>
@@ -42,6 +42,8 @@ namespace Demo
             public const int Groups = 32;
             /// <summary>Whether the layer adds a bias per output channel.</summary>
             public const bool HasBias = false;
+            /// <summary>The activation fused into the layer: the output is activation(conv(x) + bias).</summary>
+            public const global::ConvGen.Activation FusedActivation = global::ConvGen.Activation.None;
             /// <summary>Elements of the PyTorch-layout weight [32, 1, 3, 3].</summary>
             public const int WeightLength = 288;
             /// <summary>Learnable parameters: weights plus biases.</summary>
@@ -53,6 +55,7 @@ namespace Demo
             private const int MinimumInputWidth = 1;
             private const int MaxTapShift = 1;
             private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
+            private const int GroupBatchFloats = 65536; // scratch (256 KB) filled per kernel call: groups are batched up to it
 
             // Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].
             private readonly float[] _packedWeight = new float[WeightLength];
@@ -80,6 +83,30 @@ namespace Demo
             {
                 global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, "[32, 1, 3, 3]");
                 PackWeight(weight, _packedWeight);
+            }
+
+            // PyTorch's names and shapes of the learnable parameters, in state-dict order; read-only and shared by all instances.
+            private static readonly global::System.Collections.Generic.IReadOnlyList<global::ConvGen.ParameterInfo> ParameterList = global::System.Array.AsReadOnly(new global::ConvGen.ParameterInfo[]
+            {
+                new global::ConvGen.ParameterInfo("weight", global::System.Array.AsReadOnly(new int[] { 32, 1, 3, 3 })),
+            });
+
+            /// <summary>The learnable parameters with PyTorch's names and shapes: weight [32, 1, 3, 3] (no bias).</summary>
+            public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.ParameterInfo> Parameters => ParameterList;
+
+            /// <summary>
+            /// Replaces a parameter, given in PyTorch's layout: <c>"weight"</c> (288 values [32, 1, 3, 3], repacked for the kernel); this layer has no bias.
+            /// A call that throws changes nothing.
+            /// </summary>
+            /// <remarks>Not thread-safe against <c>Forward</c>: replacing parameters while <c>Forward</c> runs on another thread
+            /// is not supported (that call may read a mix of old and new values).</remarks>
+            /// <exception cref="global::System.ArgumentException">The layer has no parameter <paramref name="name"/>, or <paramref name="values"/> has the wrong length;
+            /// the message lists the parameters and their lengths.</exception>
+            public void SetParameter(string name, global::System.ReadOnlySpan<float> values)
+            {
+                // Name and length are checked before anything is written; then the weight is repacked as the kernel reads it.
+                global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof(DepthwiseStrided));
+                PackWeight(values, _packedWeight);
             }
 
             /// <summary>Output rows for an input of <paramref name="height"/> rows: floor((height + 2 - 1*(3 - 1) - 1) / 2) + 1.</summary>
@@ -142,7 +169,7 @@ namespace Demo
             // Lays each image out as the kernel reads it (in pooled scratch memory) and runs the kernel on it, image by image.
             private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)
             {
-                // Scratch for one group of one image: 1 channel(s) x 4 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
+                // Scratch for a batch of groups of one image: 1 channel(s) per group x 4 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
                 // and columns split by the stride), each followed by a guard of the widest tap shift plus one vector; then staging for
                 // one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns afterwards.
                 // (KernelGeometry computes the same layout as constants for fixed input sizes.)
@@ -150,7 +177,10 @@ namespace Demo
                 long planeWidth = ((long)width + 3) / 2;
                 const bool inPlace = false;
                 long planeStride = (planeHeight * planeWidth) + MaxTapShift + WidestVector;
-                double scratchLength = inPlace ? 0 : 4d * planeStride;
+                // Groups go to the kernel in batches whose scratch fits the cache budget: each batch is filled right before
+                // the kernel reads it, and many small groups (depthwise on small images) share one fill and one kernel call.
+                int batchGroups = inPlace ? 32 : (int)global::System.Math.Clamp(GroupBatchFloats / (4 * planeStride), 1, 32);
+                double scratchLength = inPlace ? 0 : batchGroups * 4d * planeStride;
                 double stagingLength = planeWidth == outputWidth ? 0 : 1d * outputHeight * planeWidth;
                 int bufferLength = global::ConvGen.LayerChecks.ScratchLength(scratchLength + stagingLength);
                 float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(bufferLength);
@@ -160,17 +190,22 @@ namespace Demo
                     global::System.Span<float> staging = new global::System.Span<float>(buffer, (int)scratchLength, (int)stagingLength);
                     int groupInput = 1 * height * width;
                     int groupOutput = 1 * outputHeight * outputWidth;
-                    // Image by image and group by group (32 groups): the group's scratch is filled right before the kernel reads it, while it is in cache.
-                    for (int part = 0; part < batch * 32; part++)
+                    for (int image = 0; image < batch; image++)
                     {
-                        global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groupInput);
-                        if (!inPlace)
+                        for (int firstGroup = 0; firstGroup < 32; firstGroup += batchGroups)
                         {
-                            FillPaddedInput(source, scratch, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
-                            source = scratch;
-                        }
+                            int groups = global::System.Math.Min(batchGroups, 32 - firstGroup);
+                            int part = (image * 32) + firstGroup;
+                            global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groups * groupInput);
+                            global::System.Span<float> partOutput = output.Slice(part * groupOutput, groups * groupOutput);
+                            if (!inPlace)
+                            {
+                                FillPaddedInput(source, scratch, groups * 1, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
+                                source = scratch;
+                            }
 
-                        Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v(source, new global::System.ReadOnlySpan<float>(_packedWeight, (part % 32) * 1 * FanIn, 1 * FanIn), default, output.Slice(part * groupOutput, groupOutput), staging, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+                            Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v(source, new global::System.ReadOnlySpan<float>(_packedWeight, firstGroup * 1 * FanIn, groups * 1 * FanIn), default, partOutput, staging, groups, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+                        }
                     }
                 }
                 finally
@@ -200,11 +235,11 @@ namespace Demo
                 }
             }
 
-            /// <summary>Copies one group's channels of one image into <paramref name="scratch"/>: per channel 4 stride-phase plane(s) (those some tap reads), 1/1 zero rows above/below and 1/1 zero columns left/right before the split; each source row is read once and written to every column phase.</summary>
+            /// <summary>Copies <paramref name="channels"/> channels of one image into <paramref name="scratch"/>: per channel 4 stride-phase plane(s) (those some tap reads), 1/1 zero rows above/below and 1/1 zero columns left/right before the split; each source row is read once and written to every column phase.</summary>
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int planeHeight, int planeWidth, int planeStride)
+            private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)
             {
-                for (int channel = 0; channel < 1; channel++)
+                for (int channel = 0; channel < channels; channel++)
                 {
                     global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);
                     global::System.Span<float> planes = scratch.Slice(channel * 4 * planeStride, 4 * planeStride);
@@ -221,27 +256,39 @@ namespace Demo
                     // The guard after each plane: taps of the last vectors read into it.
                     for (int plane = 0; plane < 4; plane++)
                     {
-                        planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)).Clear();
+                        ref float guard = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)));
+                        for (int i = 0; i < planeStride - (planeHeight * planeWidth); i++)
+                        {
+                            global::System.Runtime.CompilerServices.Unsafe.Add(ref guard, i) = 0f;
+                        }
                     }
                 }
             }
 
             /// <summary>Fills one plane row: column j holds padded column j*2 + columnPhase of <paramref name="source"/> (empty: a padding row).</summary>
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
             private static void FillRow(global::System.ReadOnlySpan<float> source, global::System.Span<float> target, int columnPhase)
             {
-                // Columns [first, end) come from the image; the rest are padding.
+                // Columns [first, end) come from the image; the rest are padding (a few columns: zeroed in place, no memset call).
                 int first = global::System.Math.Min(target.Length, global::System.Math.Max(0, 1 - columnPhase + 1) / 2);
                 int end = global::System.Math.Clamp((source.Length + 1 - columnPhase + 1) / 2, first, target.Length);
-                target.Slice(0, first).Clear();
-                // Every 2th column, starting at this phase's first one (indices proven in range by first and end).
                 ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
                 ref float to = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+                for (int column = 0; column < first; column++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
+                }
+
+                // Every 2th column, starting at this phase's first one (indices proven in range by first and end).
                 for (int column = first; column < end; column++)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, (column * 2) + columnPhase - 1);
                 }
-                target.Slice(end).Clear();
+
+                for (int column = end; column < target.Length; column++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
+                }
             }
 
             /// <summary>
@@ -250,36 +297,39 @@ namespace Demo
             /// Plan: register tile of 1 output channel(s) x 6 vector(s) (2 for Vector256/Vector128), 1 full tile(s) per group; all 9 taps unrolled; row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.
             /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
             /// </summary>
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
             {
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v512(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_v512(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v256(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_v256(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
                 }
                 else
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v128(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_v128(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
                 }
             }
 
             // The kernel with global::System.Runtime.Intrinsics.Vector512<float>: up to 6 output vector(s) per channel of a tile.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
             {
                 // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+                nint channelStride = 4 * (nint)planeStride;
                 nint outputPlane = (nint)outputHeight * outputWidth;
                 nint rowOffset1 = 2 * (nint)planeStride;
                 nint rowOffset2 = (nint)planeWidth;
                 nint phase1 = 1 * (nint)planeStride;
                 int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
-                // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+                // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+                // a row narrower than a vector is stored lane by lane.
                 bool flat = planeWidth == outputWidth
-                    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+                    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                        < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
                 bool staged = flat && planeWidth != outputWidth;
                 int lines = flat ? 1 : outputHeight;
                 int count = flat ? outputHeight * planeWidth : outputWidth;
@@ -289,264 +339,1079 @@ namespace Demo
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
-                // One tile of 1 output channel(s).
+                // The batch's groups one after another: each reads its own input channels.
+                for (int group = 0; group < groups; group++)
                 {
-                    int firstChannel = 0;
-                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                    for (int line = 0; line < lines; line++)
+                    ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)group * channelStride);
+                    // One tile of 1 output channel(s).
                     {
-                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
-                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
-                        int x0 = 0;
-                        // 6 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 6 accumulators.
-                        for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
+                        int firstChannel = group;
+                        ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                        ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                        int line = 0;
+                        // Row sweeps go 4 output rows at a time: each input row a tap reads is loaded once for all of them.
+                        for (; !flat && line <= lines - 4; line += 4)
                         {
-                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_4, ref lineDestination, (nuint)(x0 + 4 * vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_5, ref lineDestination, (nuint)(x0 + 5 * vectorWidth));
-                        }
-                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
-                        {
-                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                        }
-                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                        for (; x0 < count; x0 += vectorWidth)
-                        {
-                            int x = global::System.Math.Min(x0, count - vectorWidth);
-                            bool narrow = x < 0;
-                            x = global::System.Math.Max(x, 0);
-                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            if (!narrow)
+                            ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                            ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                            int x0 = 0;
+                            // 6 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 6 accumulators.
+                            for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
                             {
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
+                                // Input row inputRow0: read by output row 0 with kernel row 0.
+                                ref float inputRow0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                // Input row inputRow1: read by output row 0 with kernel row 2, output row 1 with kernel row 0.
+                                ref float inputRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r1_2);
+                                sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r1_3);
+                                sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r1_4);
+                                sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r1_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r1_2);
+                                sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r1_3);
+                                sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r1_4);
+                                sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r1_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r1_2);
+                                sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r1_3);
+                                sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r1_4);
+                                sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r1_5);
+                                // Input row inputRow2: read by output row 1 with kernel row 2, output row 2 with kernel row 0.
+                                ref float inputRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r1_2);
+                                sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r1_3);
+                                sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r1_4);
+                                sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r1_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_2);
+                                sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r2_3);
+                                sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r2_4);
+                                sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r2_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r1_2);
+                                sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r1_3);
+                                sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r1_4);
+                                sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r1_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_2);
+                                sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r2_3);
+                                sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r2_4);
+                                sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r2_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r1_2);
+                                sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r1_3);
+                                sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r1_4);
+                                sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r1_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_2);
+                                sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r2_3);
+                                sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r2_4);
+                                sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r2_5);
+                                // Input row inputRow3: read by output row 2 with kernel row 2, output row 3 with kernel row 0.
+                                ref float inputRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 3 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_2);
+                                sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r2_3);
+                                sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r2_4);
+                                sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r2_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r3_2);
+                                sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r3_3);
+                                sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r3_4);
+                                sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r3_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_2);
+                                sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r2_3);
+                                sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r2_4);
+                                sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r2_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r3_2);
+                                sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r3_3);
+                                sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r3_4);
+                                sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r3_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_2);
+                                sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r2_3);
+                                sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r2_4);
+                                sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r2_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r3_2);
+                                sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r3_3);
+                                sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r3_4);
+                                sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r3_5);
+                                // Input row inputRow4: read by output row 3 with kernel row 2.
+                                ref float inputRow4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 4 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r3_2);
+                                sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r3_3);
+                                sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r3_4);
+                                sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r3_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r3_2);
+                                sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r3_3);
+                                sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r3_4);
+                                sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r3_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r3_2);
+                                sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r3_3);
+                                sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r3_4);
+                                sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r3_5);
+                                // Input row inputRow5: read by output row 0 with kernel row 1.
+                                ref float inputRow5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                // Input row inputRow6: read by output row 1 with kernel row 1.
+                                ref float inputRow6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride + (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r1_2);
+                                sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r1_3);
+                                sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r1_4);
+                                sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r1_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r1_2);
+                                sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r1_3);
+                                sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r1_4);
+                                sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r1_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r1_2);
+                                sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r1_3);
+                                sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r1_4);
+                                sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r1_5);
+                                // Input row inputRow7: read by output row 2 with kernel row 1.
+                                ref float inputRow7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride + 2 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_2);
+                                sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r2_3);
+                                sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r2_4);
+                                sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r2_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_2);
+                                sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r2_3);
+                                sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r2_4);
+                                sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r2_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_2);
+                                sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r2_3);
+                                sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r2_4);
+                                sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r2_5);
+                                // Input row inputRow8: read by output row 3 with kernel row 1.
+                                ref float inputRow8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride + 3 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r3_2);
+                                sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r3_3);
+                                sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r3_4);
+                                sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r3_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r3_2);
+                                sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r3_3);
+                                sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r3_4);
+                                sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r3_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r3_2);
+                                sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_r3_3);
+                                sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_r3_4);
+                                sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_r3_5);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_4, ref lineDestination, (nuint)(x0 + 4 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_5, ref lineDestination, (nuint)(x0 + 5 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)(x0 + 2 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)(x0 + 3 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)(x0 + 4 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)(x0 + 5 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)(x0 + 2 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)(x0 + 3 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)(x0 + 4 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)(x0 + 5 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r3_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r3_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), (nuint)(x0 + 2 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r3_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), (nuint)(x0 + 3 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r3_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), (nuint)(x0 + 4 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r3_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), (nuint)(x0 + 5 * vectorWidth));
                             }
-                            else
+                            // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                            for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                             {
-                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
+                                // Input row inputRow0: read by output row 0 with kernel row 0.
+                                ref float inputRow0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                // Input row inputRow1: read by output row 0 with kernel row 2, output row 1 with kernel row 0.
+                                ref float inputRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                // Input row inputRow2: read by output row 1 with kernel row 2, output row 2 with kernel row 0.
+                                ref float inputRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                // Input row inputRow3: read by output row 2 with kernel row 2, output row 3 with kernel row 0.
+                                ref float inputRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 3 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                // Input row inputRow4: read by output row 3 with kernel row 2.
+                                ref float inputRow4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 4 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                // Input row inputRow5: read by output row 0 with kernel row 1.
+                                ref float inputRow5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                // Input row inputRow6: read by output row 1 with kernel row 1.
+                                ref float inputRow6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride + (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_1);
+                                // Input row inputRow7: read by output row 2 with kernel row 1.
+                                ref float inputRow7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride + 2 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r2_1);
+                                // Input row inputRow8: read by output row 3 with kernel row 1.
+                                ref float inputRow8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride + 3 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r3_1);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r3_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), (nuint)(x0 + vectorWidth));
+                            }
+                            // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                            for (; x0 < count; x0 += vectorWidth)
+                            {
+                                int x = global::System.Math.Min(x0, count - vectorWidth);
+                                bool narrow = x < 0;
+                                x = global::System.Math.Max(x, 0);
+                                global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
+                                // Input row inputRow0: read by output row 0 with kernel row 0.
+                                ref float inputRow0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                // Input row inputRow1: read by output row 0 with kernel row 2, output row 1 with kernel row 0.
+                                ref float inputRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                // Input row inputRow2: read by output row 1 with kernel row 2, output row 2 with kernel row 0.
+                                ref float inputRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                // Input row inputRow3: read by output row 2 with kernel row 2, output row 3 with kernel row 0.
+                                ref float inputRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 3 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                // Input row inputRow4: read by output row 3 with kernel row 2.
+                                ref float inputRow4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 4 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                // Input row inputRow5: read by output row 0 with kernel row 1.
+                                ref float inputRow5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                // Input row inputRow6: read by output row 1 with kernel row 1.
+                                ref float inputRow6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride + (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r1_0);
+                                // Input row inputRow7: read by output row 2 with kernel row 1.
+                                ref float inputRow7 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride + 2 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow7, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r2_0);
+                                // Input row inputRow8: read by output row 3 with kernel row 1.
+                                ref float inputRow8 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeStride + 3 * (nint)planeWidth);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow8, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_r3_0);
+                                if (!narrow)
+                                {
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)x);
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)x);
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), (nuint)x);
+                                }
+                                else
+                                {
+                                    StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                    StoreNarrow(sum0_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), count));
+                                    StoreNarrow(sum0_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), count));
+                                    StoreNarrow(sum0_r3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), count));
+                                }
                             }
                         }
-                    }
-                    if (staged)
-                    {
-                        // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
-                        for (int t = 0; t < 1; t++)
+                        for (; line < lines; line++)
                         {
-                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
+                            ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                            ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                            int x0 = 0;
+                            // 6 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 6 accumulators.
+                            for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_4, ref lineDestination, (nuint)(x0 + 4 * vectorWidth));
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_5, ref lineDestination, (nuint)(x0 + 5 * vectorWidth));
+                            }
+                            // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                            for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                            }
+                            // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                            for (; x0 < count; x0 += vectorWidth)
+                            {
+                                int x = global::System.Math.Min(x0, count - vectorWidth);
+                                bool narrow = x < 0;
+                                x = global::System.Math.Max(x, 0);
+                                global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                if (!narrow)
+                                {
+                                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                }
+                                else
+                                {
+                                    StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                }
+                            }
+                        }
+                        if (staged)
+                        {
+                            // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                            for (int t = 0; t < 1; t++)
+                            {
+                                global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
+                            }
                         }
                     }
                 }
@@ -554,18 +1419,21 @@ namespace Demo
 
             // The kernel with global::System.Runtime.Intrinsics.Vector256<float>: up to 2 output vector(s) per channel of a tile.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
             {
                 // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+                nint channelStride = 4 * (nint)planeStride;
                 nint outputPlane = (nint)outputHeight * outputWidth;
                 nint rowOffset1 = 2 * (nint)planeStride;
                 nint rowOffset2 = (nint)planeWidth;
                 nint phase1 = 1 * (nint)planeStride;
                 int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
-                // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+                // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+                // a row narrower than a vector is stored lane by lane.
                 bool flat = planeWidth == outputWidth
-                    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+                    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                        < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
                 bool staged = flat && planeWidth != outputWidth;
                 int lines = flat ? 1 : outputHeight;
                 int count = flat ? outputHeight * planeWidth : outputWidth;
@@ -575,130 +1443,136 @@ namespace Demo
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
-                // One tile of 1 output channel(s).
+                // The batch's groups one after another: each reads its own input channels.
+                for (int group = 0; group < groups; group++)
                 {
-                    int firstChannel = 0;
-                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                    for (int line = 0; line < lines; line++)
+                    ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)group * channelStride);
+                    // One tile of 1 output channel(s).
                     {
-                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
-                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
-                        int x0 = 0;
-                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                        int firstChannel = group;
+                        ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                        ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                        int line = 0;
+                        for (; line < lines; line++)
                         {
-                            global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector256<float> pixels0, pixels1, tapWeight;
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                        }
-                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                        for (; x0 < count; x0 += vectorWidth)
-                        {
-                            int x = global::System.Math.Min(x0, count - vectorWidth);
-                            bool narrow = x < 0;
-                            x = global::System.Math.Max(x, 0);
-                            global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            if (!narrow)
+                            ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                            ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                            int x0 = 0;
+                            // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                            for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                             {
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector256<float> pixels0, pixels1, tapWeight;
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
                             }
-                            else
+                            // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                            for (; x0 < count; x0 += vectorWidth)
                             {
-                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                int x = global::System.Math.Min(x0, count - vectorWidth);
+                                bool narrow = x < 0;
+                                x = global::System.Math.Max(x, 0);
+                                global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                if (!narrow)
+                                {
+                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                }
+                                else
+                                {
+                                    StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                }
                             }
                         }
-                    }
-                    if (staged)
-                    {
-                        // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
-                        for (int t = 0; t < 1; t++)
+                        if (staged)
                         {
-                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
+                            // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                            for (int t = 0; t < 1; t++)
+                            {
+                                global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
+                            }
                         }
                     }
                 }
@@ -706,18 +1580,21 @@ namespace Demo
 
             // The kernel with global::System.Runtime.Intrinsics.Vector128<float>: up to 2 output vector(s) per channel of a tile.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
             {
                 // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+                nint channelStride = 4 * (nint)planeStride;
                 nint outputPlane = (nint)outputHeight * outputWidth;
                 nint rowOffset1 = 2 * (nint)planeStride;
                 nint rowOffset2 = (nint)planeWidth;
                 nint phase1 = 1 * (nint)planeStride;
                 int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
-                // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+                // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+                // a row narrower than a vector is stored lane by lane.
                 bool flat = planeWidth == outputWidth
-                    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+                    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                        < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
                 bool staged = flat && planeWidth != outputWidth;
                 int lines = flat ? 1 : outputHeight;
                 int count = flat ? outputHeight * planeWidth : outputWidth;
@@ -727,130 +1604,136 @@ namespace Demo
                 ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
-                // One tile of 1 output channel(s).
+                // The batch's groups one after another: each reads its own input channels.
+                for (int group = 0; group < groups; group++)
                 {
-                    int firstChannel = 0;
-                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                    for (int line = 0; line < lines; line++)
+                    ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)group * channelStride);
+                    // One tile of 1 output channel(s).
                     {
-                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
-                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
-                        int x0 = 0;
-                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                        int firstChannel = group;
+                        ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                        ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                        int line = 0;
+                        for (; line < lines; line++)
                         {
-                            global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector128<float> pixels0, pixels1, tapWeight;
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                        }
-                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                        for (; x0 < count; x0 += vectorWidth)
-                        {
-                            int x = global::System.Math.Min(x0, count - vectorWidth);
-                            bool narrow = x < 0;
-                            x = global::System.Math.Max(x, 0);
-                            global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                            if (!narrow)
+                            ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                            ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                            int x0 = 0;
+                            // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                            for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                             {
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector128<float> pixels0, pixels1, tapWeight;
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
                             }
-                            else
+                            // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                            for (; x0 < count; x0 += vectorWidth)
                             {
-                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                int x = global::System.Math.Min(x0, count - vectorWidth);
+                                bool narrow = x < 0;
+                                x = global::System.Math.Max(x, 0);
+                                global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                                ref float taps = ref tileWeight;
+                                global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                if (!narrow)
+                                {
+                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                }
+                                else
+                                {
+                                    StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                }
                             }
                         }
-                    }
-                    if (staged)
-                    {
-                        // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
-                        for (int t = 0; t < 1; t++)
+                        if (staged)
                         {
-                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
+                            // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                            for (int t = 0; t < 1; t++)
+                            {
+                                global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
+                            }
                         }
                     }
                 }

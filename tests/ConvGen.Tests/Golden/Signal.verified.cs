@@ -7,7 +7,7 @@
 /// Weights are PyTorch's [6, 2, 4]; input and output are NCL float32.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.1.0")]
-partial class Signal : global::ConvGen.ILayer
+partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
 {
     // The layer's hyper-parameters, fixed at compile time.
     /// <summary>Input channels.</summary>
@@ -28,6 +28,8 @@ partial class Signal : global::ConvGen.ILayer
     public const int Groups = 2;
     /// <summary>Whether the layer adds a bias per output channel.</summary>
     public const bool HasBias = true;
+    /// <summary>The activation fused into the layer: the output is activation(conv(x) + bias).</summary>
+    public const global::ConvGen.Activation FusedActivation = global::ConvGen.Activation.None;
     /// <summary>Elements of the PyTorch-layout weight [6, 2, 4].</summary>
     public const int WeightLength = 48;
     /// <summary>Learnable parameters: weights plus biases.</summary>
@@ -38,6 +40,7 @@ partial class Signal : global::ConvGen.ILayer
     private const int MinimumInputLength = 1;
     private const int MaxTapShift = 6;
     private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
+    private const int GroupBatchFloats = 65536; // scratch (256 KB) filled per kernel call: groups are batched up to it
 
     // Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].
     private readonly float[] _packedWeight = new float[WeightLength];
@@ -68,6 +71,38 @@ partial class Signal : global::ConvGen.ILayer
         global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, "[6, 2, 4]");
         PackWeight(weight, _packedWeight);
         bias.CopyTo(_bias);
+    }
+
+    // PyTorch's names and shapes of the learnable parameters, in state-dict order; read-only and shared by all instances.
+    private static readonly global::System.Collections.Generic.IReadOnlyList<global::ConvGen.ParameterInfo> ParameterList = global::System.Array.AsReadOnly(new global::ConvGen.ParameterInfo[]
+    {
+        new global::ConvGen.ParameterInfo("weight", global::System.Array.AsReadOnly(new int[] { 6, 2, 4 })),
+        new global::ConvGen.ParameterInfo("bias", global::System.Array.AsReadOnly(new int[] { 6 })),
+    });
+
+    /// <summary>The learnable parameters with PyTorch's names and shapes: weight [6, 2, 4] and bias [6].</summary>
+    public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.ParameterInfo> Parameters => ParameterList;
+
+    /// <summary>
+    /// Replaces a parameter, given in PyTorch's layout: <c>"weight"</c> (48 values [6, 2, 4], repacked for the kernel) or <c>"bias"</c> (6 values).
+    /// A call that throws changes nothing.
+    /// </summary>
+    /// <remarks>Not thread-safe against <c>Forward</c>: replacing parameters while <c>Forward</c> runs on another thread
+    /// is not supported (that call may read a mix of old and new values).</remarks>
+    /// <exception cref="global::System.ArgumentException">The layer has no parameter <paramref name="name"/>, or <paramref name="values"/> has the wrong length;
+    /// the message lists the parameters and their lengths.</exception>
+    public void SetParameter(string name, global::System.ReadOnlySpan<float> values)
+    {
+        // Name and length are checked before anything is written; then the weight is repacked as the kernel reads it.
+        global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof(Signal));
+        if (name == "weight")
+        {
+            PackWeight(values, _packedWeight);
+        }
+        else
+        {
+            values.CopyTo(_bias);
+        }
     }
 
     /// <summary>Output elements for an input of <paramref name="length"/> elements: floor((length + 6 - 2*(4 - 1) - 1) / 1) + 1.</summary>
@@ -120,7 +155,7 @@ partial class Signal : global::ConvGen.ILayer
     // Lays each image out as the kernel reads it (in pooled scratch memory) and runs the kernel on it, image by image.
     private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)
     {
-        // Scratch for one group of one image: 2 channel(s) x 1 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
+        // Scratch for a batch of groups of one image: 2 channel(s) per group x 1 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
         // and columns split by the stride), each followed by a guard of the widest tap shift plus one vector; then staging for
         // one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns afterwards.
         // (KernelGeometry computes the same layout as constants for fixed input sizes.)
@@ -128,7 +163,10 @@ partial class Signal : global::ConvGen.ILayer
         long planeWidth = ((long)width + 6) / 1;
         const bool inPlace = false;
         long planeStride = (planeHeight * planeWidth) + MaxTapShift + WidestVector;
-        double scratchLength = inPlace ? 0 : 2d * planeStride;
+        // Groups go to the kernel in batches whose scratch fits the cache budget: each batch is filled right before
+        // the kernel reads it, and many small groups (depthwise on small images) share one fill and one kernel call.
+        int batchGroups = inPlace ? 2 : (int)global::System.Math.Clamp(GroupBatchFloats / (2 * planeStride), 1, 2);
+        double scratchLength = inPlace ? 0 : batchGroups * 2d * planeStride;
         double stagingLength = planeWidth == outputWidth ? 0 : 3d * outputHeight * planeWidth;
         int bufferLength = global::ConvGen.LayerChecks.ScratchLength(scratchLength + stagingLength);
         float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(bufferLength);
@@ -138,17 +176,22 @@ partial class Signal : global::ConvGen.ILayer
             global::System.Span<float> staging = new global::System.Span<float>(buffer, (int)scratchLength, (int)stagingLength);
             int groupInput = 2 * height * width;
             int groupOutput = 3 * outputHeight * outputWidth;
-            // Image by image and group by group (2 groups): the group's scratch is filled right before the kernel reads it, while it is in cache.
-            for (int part = 0; part < batch * 2; part++)
+            for (int image = 0; image < batch; image++)
             {
-                global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groupInput);
-                if (!inPlace)
+                for (int firstGroup = 0; firstGroup < 2; firstGroup += batchGroups)
                 {
-                    FillPaddedInput(source, scratch, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
-                    source = scratch;
-                }
+                    int groups = global::System.Math.Min(batchGroups, 2 - firstGroup);
+                    int part = (image * 2) + firstGroup;
+                    global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groups * groupInput);
+                    global::System.Span<float> partOutput = output.Slice(part * groupOutput, groups * groupOutput);
+                    if (!inPlace)
+                    {
+                        FillPaddedInput(source, scratch, groups * 2, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
+                        source = scratch;
+                    }
 
-                Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v(source, new global::System.ReadOnlySpan<float>(_packedWeight, (part % 2) * 3 * FanIn, 3 * FanIn), new global::System.ReadOnlySpan<float>(_bias, (part % 2) * 3, 3), output.Slice(part * groupOutput, groupOutput), staging, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+                    Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v(source, new global::System.ReadOnlySpan<float>(_packedWeight, firstGroup * 3 * FanIn, groups * 3 * FanIn), new global::System.ReadOnlySpan<float>(_bias, firstGroup * 3, groups * 3), partOutput, staging, groups, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+                }
             }
         }
         finally
@@ -178,11 +221,11 @@ partial class Signal : global::ConvGen.ILayer
         }
     }
 
-    /// <summary>Copies one group's channels of one image into <paramref name="scratch"/>: per channel 1 stride-phase plane(s) (those some tap reads), 0/0 zero rows above/below and 3/3 zero columns left/right before the split; each source row is read once and written to every column phase.</summary>
+    /// <summary>Copies <paramref name="channels"/> channels of one image into <paramref name="scratch"/>: per channel 1 stride-phase plane(s) (those some tap reads), 0/0 zero rows above/below and 3/3 zero columns left/right before the split; each source row is read once and written to every column phase.</summary>
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int planeHeight, int planeWidth, int planeStride)
+    private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)
     {
-        for (int channel = 0; channel < 2; channel++)
+        for (int channel = 0; channel < channels; channel++)
         {
             global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);
             global::System.Span<float> planes = scratch.Slice(channel * 1 * planeStride, 1 * planeStride);
@@ -198,21 +241,45 @@ partial class Signal : global::ConvGen.ILayer
             // The guard after each plane: taps of the last vectors read into it.
             for (int plane = 0; plane < 1; plane++)
             {
-                planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)).Clear();
+                ref float guard = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)));
+                for (int i = 0; i < planeStride - (planeHeight * planeWidth); i++)
+                {
+                    global::System.Runtime.CompilerServices.Unsafe.Add(ref guard, i) = 0f;
+                }
             }
         }
     }
 
     /// <summary>Fills one plane row: column j holds padded column j*1 + columnPhase of <paramref name="source"/> (empty: a padding row).</summary>
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     private static void FillRow(global::System.ReadOnlySpan<float> source, global::System.Span<float> target, int columnPhase)
     {
-        // Columns [first, end) come from the image; the rest are padding.
+        // Columns [first, end) come from the image; the rest are padding (a few columns: zeroed in place, no memset call).
         int first = global::System.Math.Min(target.Length, global::System.Math.Max(0, 3 - columnPhase + 0) / 1);
         int end = global::System.Math.Clamp((source.Length + 3 - columnPhase + 0) / 1, first, target.Length);
-        target.Slice(0, first).Clear();
-        source.Slice(first - 3, end - first).CopyTo(target.Slice(first));
-        target.Slice(end).Clear();
+        ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+        ref float to = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+        for (int column = 0; column < first; column++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
+        }
+
+        if (end - first >= 64)
+        {
+            source.Slice(first - 3, end - first).CopyTo(target.Slice(first));
+        }
+        else
+        {
+            for (int column = first; column < end; column++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, column - 3);
+            }
+        }
+
+        for (int column = end; column < target.Length; column++)
+        {
+            global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
+        }
     }
 
     /// <summary>
@@ -221,34 +288,36 @@ partial class Signal : global::ConvGen.ILayer
     /// Plan: register tile of 3 output channel(s) x 6 vector(s) (2 for Vector256/Vector128), 1 full tile(s) per group; all 4 taps unrolled; row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.
     /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
     /// </summary>
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v512(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v512(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v256(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v256(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
         }
         else
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v128(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v128(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
         }
     }
 
     // The kernel with global::System.Runtime.Intrinsics.Vector512<float>: up to 6 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
     {
         // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
         nint channelStride = (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
         int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
-        // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+        // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+        // a row narrower than a vector is stored lane by lane.
         bool flat = planeWidth == outputWidth
-            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
         bool staged = flat && planeWidth != outputWidth;
         int lines = flat ? 1 : outputHeight;
         int count = flat ? outputHeight * planeWidth : outputWidth;
@@ -258,294 +327,300 @@ partial class Signal : global::ConvGen.ILayer
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
         ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
         ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
-        // One tile of 3 output channel(s).
+        // The batch's groups one after another: each reads its own input channels.
+        for (int group = 0; group < groups; group++)
         {
-            int firstChannel = 0;
-            // The tile's biases, broadcast once.
-            var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
-            var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
-            var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
-            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-            for (int line = 0; line < lines; line++)
+            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, 2 * (nint)group * channelStride);
+            // One tile of 3 output channel(s).
             {
-                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
-                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
-                int x0 = 0;
-                // 6 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 6 accumulators.
-                for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
+                int firstChannel = (group * 3);
+                // The tile's biases, broadcast once.
+                var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
+                var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
+                var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
+                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                int line = 0;
+                for (; line < lines; line++)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0, sum0_3 = bias0, sum0_4 = bias0, sum0_5 = bias0;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1, sum1_3 = bias1, sum1_4 = bias1, sum1_5 = bias1;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2, sum2_3 = bias2, sum2_4 = bias2, sum2_5 = bias2;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
-                    for (int ic = 0; ic < 2; ic++)
+                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                    ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                    int x0 = 0;
+                    // 6 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 6 accumulators.
+                    for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
                     {
-                        ref float row0 = ref input;
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
-                        pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(3 * vectorWidth));
-                        pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(4 * vectorWidth));
-                        pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(5 * vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                        sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                        sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                        sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
-                        sum1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum1_3);
-                        sum1_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum1_4);
-                        sum1_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum1_5);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
-                        sum2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum2_3);
-                        sum2_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum2_4);
-                        sum2_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum2_5);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
-                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(2 * vectorWidth));
-                        pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(3 * vectorWidth));
-                        pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(4 * vectorWidth));
-                        pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(5 * vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                        sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                        sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                        sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
-                        sum1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum1_3);
-                        sum1_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum1_4);
-                        sum1_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum1_5);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
-                        sum2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum2_3);
-                        sum2_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum2_4);
-                        sum2_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum2_5);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
-                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(2 * vectorWidth));
-                        pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(3 * vectorWidth));
-                        pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(4 * vectorWidth));
-                        pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(5 * vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                        sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                        sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                        sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
-                        sum1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum1_3);
-                        sum1_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum1_4);
-                        sum1_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum1_5);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
-                        sum2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum2_3);
-                        sum2_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum2_4);
-                        sum2_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum2_5);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
-                        pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(2 * vectorWidth));
-                        pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(3 * vectorWidth));
-                        pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(4 * vectorWidth));
-                        pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(5 * vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                        sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                        sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                        sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
-                        sum1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum1_3);
-                        sum1_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum1_4);
-                        sum1_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum1_5);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
-                        sum2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum2_3);
-                        sum2_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum2_4);
-                        sum2_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum2_5);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0, sum0_3 = bias0, sum0_4 = bias0, sum0_5 = bias0;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1, sum1_3 = bias1, sum1_4 = bias1, sum1_5 = bias1;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2, sum2_3 = bias2, sum2_4 = bias2, sum2_5 = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                            sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
+                            sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
+                            sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                            sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
+                            sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
+                            sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                            sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
+                            sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
+                            sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                            sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
+                            sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
+                            sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                            sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
+                            sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
+                            sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                            sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
+                            sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
+                            sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(2 * vectorWidth));
+                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(3 * vectorWidth));
+                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(4 * vectorWidth));
+                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(5 * vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                            sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
+                            sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
+                            sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                            sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
+                            sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
+                            sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_4, ref lineDestination, (nuint)(x0 + 4 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_5, ref lineDestination, (nuint)(x0 + 5 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 4 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 5 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 4 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 5 * vectorWidth));
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_4, ref lineDestination, (nuint)(x0 + 4 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_5, ref lineDestination, (nuint)(x0 + 5 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 3 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 4 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 5 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 3 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 4 * vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 5 * vectorWidth));
+                    // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                    for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                    {
+                        global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                    }
+                    // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                    for (; x0 < count; x0 += vectorWidth)
+                    {
+                        int x = global::System.Math.Min(x0, count - vectorWidth);
+                        bool narrow = x < 0;
+                        x = global::System.Math.Max(x, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+                        if (!narrow)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                        }
+                        else
+                        {
+                            StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                        }
+                    }
                 }
-                // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                if (staged)
                 {
-                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
-                    for (int ic = 0; ic < 2; ic++)
+                    // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                    for (int t = 0; t < 3; t++)
                     {
-                        ref float row0 = ref input;
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                     }
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
-                }
-                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                for (; x0 < count; x0 += vectorWidth)
-                {
-                    int x = global::System.Math.Min(x0, count - vectorWidth);
-                    bool narrow = x < 0;
-                    x = global::System.Math.Max(x, 0);
-                    global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1;
-                    global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
-                    for (int ic = 0; ic < 2; ic++)
-                    {
-                        ref float row0 = ref input;
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
-                    }
-                    if (!narrow)
-                    {
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
-                    }
-                    else
-                    {
-                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
-                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
-                    }
-                }
-            }
-            if (staged)
-            {
-                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
-                for (int t = 0; t < 3; t++)
-                {
-                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                 }
             }
         }
@@ -553,16 +628,18 @@ partial class Signal : global::ConvGen.ILayer
 
     // The kernel with global::System.Runtime.Intrinsics.Vector256<float>: up to 2 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
     {
         // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
         nint channelStride = (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
         int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
-        // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+        // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+        // a row narrower than a vector is stored lane by lane.
         bool flat = planeWidth == outputWidth
-            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
         bool staged = flat && planeWidth != outputWidth;
         int lines = flat ? 1 : outputHeight;
         int count = flat ? outputHeight * planeWidth : outputWidth;
@@ -572,152 +649,158 @@ partial class Signal : global::ConvGen.ILayer
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
         ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
         ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
-        // One tile of 3 output channel(s).
+        // The batch's groups one after another: each reads its own input channels.
+        for (int group = 0; group < groups; group++)
         {
-            int firstChannel = 0;
-            // The tile's biases, broadcast once.
-            var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
-            var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
-            var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
-            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-            for (int line = 0; line < lines; line++)
+            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, 2 * (nint)group * channelStride);
+            // One tile of 3 output channel(s).
             {
-                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
-                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
-                int x0 = 0;
-                // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                int firstChannel = (group * 3);
+                // The tile's biases, broadcast once.
+                var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
+                var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
+                var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
+                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                int line = 0;
+                for (; line < lines; line++)
                 {
-                    global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0, sum0_1 = bias0;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1, sum1_1 = bias1;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2, sum2_1 = bias2;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector256<float> pixels0, pixels1, tapWeight;
-                    for (int ic = 0; ic < 2; ic++)
+                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                    ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                    int x0 = 0;
+                    // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                    for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                     {
-                        ref float row0 = ref input;
-                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0, sum0_1 = bias0;
+                        global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1, sum1_1 = bias1;
+                        global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2, sum2_1 = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector256<float> pixels0, pixels1, tapWeight;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
                     }
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                    for (; x0 < count; x0 += vectorWidth)
+                    {
+                        int x = global::System.Math.Min(x0, count - vectorWidth);
+                        bool narrow = x < 0;
+                        x = global::System.Math.Max(x, 0);
+                        global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0;
+                        global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1;
+                        global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+                        if (!narrow)
+                        {
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                        }
+                        else
+                        {
+                            StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                        }
+                    }
                 }
-                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                for (; x0 < count; x0 += vectorWidth)
+                if (staged)
                 {
-                    int x = global::System.Math.Min(x0, count - vectorWidth);
-                    bool narrow = x < 0;
-                    x = global::System.Math.Max(x, 0);
-                    global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1;
-                    global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
-                    for (int ic = 0; ic < 2; ic++)
+                    // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                    for (int t = 0; t < 3; t++)
                     {
-                        ref float row0 = ref input;
-                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                     }
-                    if (!narrow)
-                    {
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
-                    }
-                    else
-                    {
-                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
-                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
-                    }
-                }
-            }
-            if (staged)
-            {
-                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
-                for (int t = 0; t < 3; t++)
-                {
-                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                 }
             }
         }
@@ -725,16 +808,18 @@ partial class Signal : global::ConvGen.ILayer
 
     // The kernel with global::System.Runtime.Intrinsics.Vector128<float>: up to 2 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
     {
         // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
         nint channelStride = (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
         int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
-        // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+        // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+        // a row narrower than a vector is stored lane by lane.
         bool flat = planeWidth == outputWidth
-            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+            || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
         bool staged = flat && planeWidth != outputWidth;
         int lines = flat ? 1 : outputHeight;
         int count = flat ? outputHeight * planeWidth : outputWidth;
@@ -744,152 +829,158 @@ partial class Signal : global::ConvGen.ILayer
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
         ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
         ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
-        // One tile of 3 output channel(s).
+        // The batch's groups one after another: each reads its own input channels.
+        for (int group = 0; group < groups; group++)
         {
-            int firstChannel = 0;
-            // The tile's biases, broadcast once.
-            var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
-            var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
-            var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
-            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-            for (int line = 0; line < lines; line++)
+            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, 2 * (nint)group * channelStride);
+            // One tile of 3 output channel(s).
             {
-                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
-                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
-                int x0 = 0;
-                // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                int firstChannel = (group * 3);
+                // The tile's biases, broadcast once.
+                var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
+                var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
+                var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
+                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                int line = 0;
+                for (; line < lines; line++)
                 {
-                    global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0, sum0_1 = bias0;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1, sum1_1 = bias1;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2, sum2_1 = bias2;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector128<float> pixels0, pixels1, tapWeight;
-                    for (int ic = 0; ic < 2; ic++)
+                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                    ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
+                    int x0 = 0;
+                    // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                    for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                     {
-                        ref float row0 = ref input;
-                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
-                        pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        sum1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        sum2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0, sum0_1 = bias0;
+                        global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1, sum1_1 = bias1;
+                        global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2, sum2_1 = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector128<float> pixels0, pixels1, tapWeight;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
                     }
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
-                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                    // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                    for (; x0 < count; x0 += vectorWidth)
+                    {
+                        int x = global::System.Math.Min(x0, count - vectorWidth);
+                        bool narrow = x < 0;
+                        x = global::System.Math.Max(x, 0);
+                        global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0;
+                        global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1;
+                        global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
+                        for (int ic = 0; ic < 2; ic++)
+                        {
+                            ref float row0 = ref input;
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        }
+                        if (!narrow)
+                        {
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                        }
+                        else
+                        {
+                            StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                        }
+                    }
                 }
-                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                for (; x0 < count; x0 += vectorWidth)
+                if (staged)
                 {
-                    int x = global::System.Math.Min(x0, count - vectorWidth);
-                    bool narrow = x < 0;
-                    x = global::System.Math.Max(x, 0);
-                    global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1;
-                    global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2;
-                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                    ref float taps = ref tileWeight;
-                    global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
-                    for (int ic = 0; ic < 2; ic++)
+                    // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
+                    for (int t = 0; t < 3; t++)
                     {
-                        ref float row0 = ref input;
-                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                        sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                        sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                        tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                        sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                        input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                        taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                        global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                     }
-                    if (!narrow)
-                    {
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
-                    }
-                    else
-                    {
-                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                        StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
-                        StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
-                    }
-                }
-            }
-            if (staged)
-            {
-                // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
-                for (int t = 0; t < 3; t++)
-                {
-                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                 }
             }
         }

@@ -9,7 +9,7 @@ namespace Demo
     /// Weights are PyTorch's [3, 1, 31]; input and output are NCL float32.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.1.0")]
-    partial class WideKernel : global::ConvGen.ILayer
+    partial class WideKernel : global::ConvGen.ILayer, global::ConvGen.IParameterized
     {
         // The layer's hyper-parameters, fixed at compile time.
         /// <summary>Input channels.</summary>
@@ -30,6 +30,8 @@ namespace Demo
         public const int Groups = 1;
         /// <summary>Whether the layer adds a bias per output channel.</summary>
         public const bool HasBias = true;
+        /// <summary>The activation fused into the layer: the output is activation(conv(x) + bias).</summary>
+        public const global::ConvGen.Activation FusedActivation = global::ConvGen.Activation.None;
         /// <summary>Elements of the PyTorch-layout weight [3, 1, 31].</summary>
         public const int WeightLength = 93;
         /// <summary>Learnable parameters: weights plus biases.</summary>
@@ -70,6 +72,38 @@ namespace Demo
             global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, "[3, 1, 31]");
             PackWeight(weight, _packedWeight);
             bias.CopyTo(_bias);
+        }
+
+        // PyTorch's names and shapes of the learnable parameters, in state-dict order; read-only and shared by all instances.
+        private static readonly global::System.Collections.Generic.IReadOnlyList<global::ConvGen.ParameterInfo> ParameterList = global::System.Array.AsReadOnly(new global::ConvGen.ParameterInfo[]
+        {
+            new global::ConvGen.ParameterInfo("weight", global::System.Array.AsReadOnly(new int[] { 3, 1, 31 })),
+            new global::ConvGen.ParameterInfo("bias", global::System.Array.AsReadOnly(new int[] { 3 })),
+        });
+
+        /// <summary>The learnable parameters with PyTorch's names and shapes: weight [3, 1, 31] and bias [3].</summary>
+        public global::System.Collections.Generic.IReadOnlyList<global::ConvGen.ParameterInfo> Parameters => ParameterList;
+
+        /// <summary>
+        /// Replaces a parameter, given in PyTorch's layout: <c>"weight"</c> (93 values [3, 1, 31], repacked for the kernel) or <c>"bias"</c> (3 values).
+        /// A call that throws changes nothing.
+        /// </summary>
+        /// <remarks>Not thread-safe against <c>Forward</c>: replacing parameters while <c>Forward</c> runs on another thread
+        /// is not supported (that call may read a mix of old and new values).</remarks>
+        /// <exception cref="global::System.ArgumentException">The layer has no parameter <paramref name="name"/>, or <paramref name="values"/> has the wrong length;
+        /// the message lists the parameters and their lengths.</exception>
+        public void SetParameter(string name, global::System.ReadOnlySpan<float> values)
+        {
+            // Name and length are checked before anything is written; then the weight is repacked as the kernel reads it.
+            global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof(WideKernel));
+            if (name == "weight")
+            {
+                PackWeight(values, _packedWeight);
+            }
+            else
+            {
+                values.CopyTo(_bias);
+            }
         }
 
         /// <summary>Output elements for an input of <paramref name="length"/> elements: floor((length + 0 - 1*(31 - 1) - 1) / 3) + 1.</summary>
@@ -122,7 +156,7 @@ namespace Demo
         // Lays each image out as the kernel reads it (in pooled scratch memory) and runs the kernel on it, image by image.
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)
         {
-            // Scratch for one group of one image: 1 channel(s) x 3 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
+            // Scratch for a batch of groups of one image: 1 channel(s) per group x 3 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
             // and columns split by the stride), each followed by a guard of the widest tap shift plus one vector; then staging for
             // one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns afterwards.
             // (KernelGeometry computes the same layout as constants for fixed input sizes.)
@@ -130,7 +164,8 @@ namespace Demo
             long planeWidth = ((long)width + 2) / 3;
             const bool inPlace = false;
             long planeStride = (planeHeight * planeWidth) + MaxTapShift + WidestVector;
-            double scratchLength = inPlace ? 0 : 3d * planeStride;
+            const int batchGroups = 1;
+            double scratchLength = inPlace ? 0 : batchGroups * 3d * planeStride;
             double stagingLength = planeWidth == outputWidth ? 0 : 3d * outputHeight * planeWidth;
             int bufferLength = global::ConvGen.LayerChecks.ScratchLength(scratchLength + stagingLength);
             float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(bufferLength);
@@ -140,17 +175,22 @@ namespace Demo
                 global::System.Span<float> staging = new global::System.Span<float>(buffer, (int)scratchLength, (int)stagingLength);
                 int groupInput = 1 * height * width;
                 int groupOutput = 3 * outputHeight * outputWidth;
-                // Image by image and group by group: the group's scratch is filled right before the kernel reads it, while it is in cache.
-                for (int part = 0; part < batch * 1; part++)
+                for (int image = 0; image < batch; image++)
                 {
-                    global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groupInput);
-                    if (!inPlace)
+                    for (int firstGroup = 0; firstGroup < 1; firstGroup += batchGroups)
                     {
-                        FillPaddedInput(source, scratch, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
-                        source = scratch;
-                    }
+                        int groups = global::System.Math.Min(batchGroups, 1 - firstGroup);
+                        int part = (image * 1) + firstGroup;
+                        global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groups * groupInput);
+                        global::System.Span<float> partOutput = output.Slice(part * groupOutput, groups * groupOutput);
+                        if (!inPlace)
+                        {
+                            FillPaddedInput(source, scratch, groups * 1, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
+                            source = scratch;
+                        }
 
-                    Conv1dDirect_1x3_k31_s3_d1_g1__3cx6v(source, _packedWeight, _bias, output.Slice(part * groupOutput, groupOutput), staging, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+                        Conv1dDirect_1x3_k31_s3_d1_g1__3cx6v(source, _packedWeight, _bias, partOutput, staging, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+                    }
                 }
             }
             finally
@@ -180,11 +220,11 @@ namespace Demo
             }
         }
 
-        /// <summary>Copies one group's channels of one image into <paramref name="scratch"/>: per channel 3 stride-phase plane(s) (those some tap reads), 0/0 zero rows above/below and 0/0 zero columns left/right before the split; each source row is read once and written to every column phase.</summary>
+        /// <summary>Copies <paramref name="channels"/> channels of one image into <paramref name="scratch"/>: per channel 3 stride-phase plane(s) (those some tap reads), 0/0 zero rows above/below and 0/0 zero columns left/right before the split; each source row is read once and written to every column phase.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int height, int width, int planeHeight, int planeWidth, int planeStride)
+        private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)
         {
-            for (int channel = 0; channel < 1; channel++)
+            for (int channel = 0; channel < channels; channel++)
             {
                 global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);
                 global::System.Span<float> planes = scratch.Slice(channel * 3 * planeStride, 3 * planeStride);
@@ -202,27 +242,39 @@ namespace Demo
                 // The guard after each plane: taps of the last vectors read into it.
                 for (int plane = 0; plane < 3; plane++)
                 {
-                    planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)).Clear();
+                    ref float guard = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)));
+                    for (int i = 0; i < planeStride - (planeHeight * planeWidth); i++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref guard, i) = 0f;
+                    }
                 }
             }
         }
 
         /// <summary>Fills one plane row: column j holds padded column j*3 + columnPhase of <paramref name="source"/> (empty: a padding row).</summary>
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
         private static void FillRow(global::System.ReadOnlySpan<float> source, global::System.Span<float> target, int columnPhase)
         {
-            // Columns [first, end) come from the image; the rest are padding.
+            // Columns [first, end) come from the image; the rest are padding (a few columns: zeroed in place, no memset call).
             int first = global::System.Math.Min(target.Length, global::System.Math.Max(0, 0 - columnPhase + 2) / 3);
             int end = global::System.Math.Clamp((source.Length + 0 - columnPhase + 2) / 3, first, target.Length);
-            target.Slice(0, first).Clear();
-            // Every 3th column, starting at this phase's first one (indices proven in range by first and end).
             ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float to = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+            for (int column = 0; column < first; column++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
+            }
+
+            // Every 3th column, starting at this phase's first one (indices proven in range by first and end).
             for (int column = first; column < end; column++)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, (column * 3) + columnPhase - 0);
             }
-            target.Slice(end).Clear();
+
+            for (int column = end; column < target.Length; column++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
+            }
         }
 
         /// <summary>
@@ -254,10 +306,12 @@ namespace Demo
             // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
-            // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+            // a row narrower than a vector is stored lane by lane.
             bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
             bool staged = flat && planeWidth != outputWidth;
             int lines = flat ? 1 : outputHeight;
             int count = flat ? outputHeight * planeWidth : outputWidth;
@@ -267,6 +321,7 @@ namespace Demo
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+            ref float groupInput = ref sourceStart;
             // One tile of 3 output channel(s).
             {
                 int firstChannel = 0;
@@ -276,9 +331,10 @@ namespace Demo
                 var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
                 ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
                 ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                for (int line = 0; line < lines; line++)
+                int line = 0;
+                for (; line < lines; line++)
                 {
-                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
                     ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
                     int x0 = 0;
                     // 6 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 6 accumulators.
@@ -305,26 +361,26 @@ namespace Demo
                                 pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)) + (nuint)(4 * vectorWidth));
                                 pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)) + (nuint)(5 * vectorWidth));
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
-                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum0_2);
-                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum0_3);
-                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum0_4);
-                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum0_5);
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
-                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum1_2);
-                                sum1_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum1_3);
-                                sum1_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum1_4);
-                                sum1_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum1_5);
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
+                                sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
+                                sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
-                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels2, tapWeight, sum2_2);
-                                sum2_3 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels3, tapWeight, sum2_3);
-                                sum2_4 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels4, tapWeight, sum2_4);
-                                sum2_5 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels5, tapWeight, sum2_5);
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
+                                sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
+                                sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
                             }
                         }
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
@@ -333,18 +389,18 @@ namespace Demo
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_4, ref lineDestination, (nuint)(x0 + 4 * vectorWidth));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_5, ref lineDestination, (nuint)(x0 + 5 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 3 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 4 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + 5 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 2 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 3 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 4 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + 5 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 4 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 5 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 4 * vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 5 * vectorWidth));
                     }
                     // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
                     for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
@@ -366,22 +422,22 @@ namespace Demo
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)));
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)) + (nuint)(vectorWidth));
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
                             }
                         }
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
                     }
                     // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
                     for (; x0 < count; x0 += vectorWidth)
@@ -405,24 +461,24 @@ namespace Demo
                                 ref float columnTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTaps, kx * 3);
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)));
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
                             }
                         }
                         if (!narrow)
                         {
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
                         }
                         else
                         {
                             StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
-                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
                         }
                     }
                 }
@@ -444,10 +500,12 @@ namespace Demo
             // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
-            // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+            // a row narrower than a vector is stored lane by lane.
             bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
             bool staged = flat && planeWidth != outputWidth;
             int lines = flat ? 1 : outputHeight;
             int count = flat ? outputHeight * planeWidth : outputWidth;
@@ -457,6 +515,7 @@ namespace Demo
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+            ref float groupInput = ref sourceStart;
             // One tile of 3 output channel(s).
             {
                 int firstChannel = 0;
@@ -466,9 +525,10 @@ namespace Demo
                 var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
                 ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
                 ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                for (int line = 0; line < lines; line++)
+                int line = 0;
+                for (; line < lines; line++)
                 {
-                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
                     ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
                     int x0 = 0;
                     // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
@@ -491,22 +551,22 @@ namespace Demo
                                 pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)));
                                 pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)) + (nuint)(vectorWidth));
                                 tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
                             }
                         }
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                         global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
                     }
                     // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
                     for (; x0 < count; x0 += vectorWidth)
@@ -530,24 +590,24 @@ namespace Demo
                                 ref float columnTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTaps, kx * 3);
                                 pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)));
                                 tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
                             }
                         }
                         if (!narrow)
                         {
                             global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
                         }
                         else
                         {
                             StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
-                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
                         }
                     }
                 }
@@ -569,10 +629,12 @@ namespace Demo
             // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever computes fewer
-            // vectors counting the copy a flat sweep needs when the pitch is wider than a row; a pitch equal to the row needs none.
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+            // a row narrower than a vector is stored lane by lane.
             bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) < (long)outputHeight * ((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn;
+                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
             bool staged = flat && planeWidth != outputWidth;
             int lines = flat ? 1 : outputHeight;
             int count = flat ? outputHeight * planeWidth : outputWidth;
@@ -582,6 +644,7 @@ namespace Demo
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+            ref float groupInput = ref sourceStart;
             // One tile of 3 output channel(s).
             {
                 int firstChannel = 0;
@@ -591,9 +654,10 @@ namespace Demo
                 var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
                 ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
                 ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                for (int line = 0; line < lines; line++)
+                int line = 0;
+                for (; line < lines; line++)
                 {
-                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)line * planeWidth);
+                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
                     ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
                     int x0 = 0;
                     // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
@@ -616,22 +680,22 @@ namespace Demo
                                 pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)));
                                 pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)) + (nuint)(vectorWidth));
                                 tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum0_1);
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum1_1);
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels1, tapWeight, sum2_1);
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
                             }
                         }
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                         global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
                     }
                     // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
                     for (; x0 < count; x0 += vectorWidth)
@@ -655,24 +719,24 @@ namespace Demo
                                 ref float columnTaps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref rowTaps, kx * 3);
                                 pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row, (nuint)(((kx * 1 % 3) * planeStride) + (kx * 1 / 3)));
                                 tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum0_0);
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum1_0);
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref columnTaps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.FusedMultiplyAdd(pixels0, tapWeight, sum2_0);
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
                             }
                         }
                         if (!narrow)
                         {
                             global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
                         }
                         else
                         {
                             StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 1 * destinationPlane), count));
-                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, 2 * destinationPlane), count));
+                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
                         }
                     }
                 }

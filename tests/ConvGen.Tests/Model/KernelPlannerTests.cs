@@ -81,6 +81,20 @@ public class KernelPlannerTests
         Assert.Equal((unrolled, true), (plan.UnrollRows, plan.UnrollColumns));
     }
 
+    [Theory]
+    [InlineData(32, 32, 3, 32, 4, 6)]   // depthwise 3x3: 9 taps x 4 rows x 6 vectors = 216 multiply-adds
+    [InlineData(32, 32, 5, 32, 4, 2)]   // depthwise 5x5: 25 x 4 x 2 = 200
+    [InlineData(32, 64, 3, 32, 4, 3)]   // multiplier 2: 2 channels x 4 rows x 3 vectors = 24 accumulators
+    [InlineData(32, 32, 7, 32, 1, 0)]   // 49 taps x 4 rows x 2 vectors > 256: no row tile
+    [InlineData(64, 64, 3, 1, 1, 0)]    // dense: each load already feeds 8 channels
+    [InlineData(32, 32, 1, 32, 1, 0)]   // 1x1: no input row is shared between output rows
+    public void Narrow_tiles_with_tall_kernels_get_row_tiles(int inChannels, int outChannels, int k, int groups, int rows, int vectors)
+    {
+        var plan = KernelPlanner.Plan(Spec(inChannels, outChannels, k, k, groups: groups));
+
+        Assert.Equal((rows, vectors), (plan.RowTile, plan.RowTileVectors));
+    }
+
     [Fact]
     public void Only_unpadded_stride_one_1x1_layers_read_their_input_in_place()
     {
