@@ -10,7 +10,7 @@ namespace ConvGen;
 public static class KernelSupport
 {
     /// <summary>Shortest row copied with a memmove call.</summary>
-    private const int MinMemmove = 64;
+    private const int MinMemmove = 16;
 
     /// <summary>Copies rows of <paramref name="width"/> values, stored <paramref name="sourcePitch"/> apart in
     /// <paramref name="source"/>, into <paramref name="destination"/> back to back (as many rows as it holds).</summary>

@@ -18,7 +18,7 @@ internal static class PaddedInputEmitter
         "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
     /// <summary>Shortest row copied with a memmove call; shorter ones are copied in place.</summary>
-    private const int MinMemmove = 64;
+    private const int MinMemmove = 16;
 
     /// <summary>Most column phases filled by one call each; beyond it (huge strides) a loop fills them all.</summary>
     private const int MaxListedPlanes = 16;
