@@ -107,8 +107,23 @@ internal static class PaddedInputEmitter
         }
         else
         {
+            writer.Line("int gathered = first;");
+            if (sw == 2)
+            {
+                writer.Line("// 16 columns at a time: 32 consecutive source floats read as 64-bit pairs whose low halves (little-endian) are");
+                writer.Line("// every second float; the last pair must end inside the row.");
+                writer.Open("if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && global::System.BitConverter.IsLittleEndian)");
+                writer.Open($"for (; gathered + 16 <= end && (2 * (gathered + 16)) + columnPhase - {spec.PadLeft} <= source.Length; gathered += 16)");
+                writer.Line($"ref ulong pairs = ref {Unsafe}.As<float, ulong>(ref {Unsafe}.Add(ref from, (2 * gathered) + columnPhase - {spec.PadLeft}));");
+                writer.Line("var evens = global::System.Runtime.Intrinsics.Vector512.Narrow(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref pairs), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref pairs, 8));");
+                writer.Line("global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.AsSingle(evens), ref to, (nuint)gathered);");
+                writer.Close();
+                writer.Close();
+                writer.Line();
+            }
+
             writer.Line($"// Every {sw}th column, starting at this phase's first one (indices proven in range by first and end).");
-            writer.Open("for (int column = first; column < end; column++)");
+            writer.Open("for (int column = gathered; column < end; column++)");
             writer.Line($"{Unsafe}.Add(ref to, column) = {Unsafe}.Add(ref from, (column * {sw}) + columnPhase - {spec.PadLeft});");
             writer.Close();
         }

@@ -279,8 +279,21 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
                 }
 
+                int gathered = first;
+                // 16 columns at a time: 32 consecutive source floats read as 64-bit pairs whose low halves (little-endian) are
+                // every second float; the last pair must end inside the row.
+                if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && global::System.BitConverter.IsLittleEndian)
+                {
+                    for (; gathered + 16 <= end && (2 * (gathered + 16)) + columnPhase - 1 <= source.Length; gathered += 16)
+                    {
+                        ref ulong pairs = ref global::System.Runtime.CompilerServices.Unsafe.As<float, ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref from, (2 * gathered) + columnPhase - 1));
+                        var evens = global::System.Runtime.Intrinsics.Vector512.Narrow(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref pairs), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref pairs, 8));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.AsSingle(evens), ref to, (nuint)gathered);
+                    }
+                }
+
                 // Every 2th column, starting at this phase's first one (indices proven in range by first and end).
-                for (int column = first; column < end; column++)
+                for (int column = gathered; column < end; column++)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, (column * 2) + columnPhase - 1);
                 }

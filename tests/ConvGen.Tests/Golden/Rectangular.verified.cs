@@ -288,7 +288,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
             global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
         }
 
-        if (end - first >= 64)
+        if (end - first >= 16)
         {
             source.Slice(first - 0, end - first).CopyTo(target.Slice(first));
         }

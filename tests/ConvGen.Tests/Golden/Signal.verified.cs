@@ -264,7 +264,7 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
             global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
         }
 
-        if (end - first >= 64)
+        if (end - first >= 16)
         {
             source.Slice(first - 3, end - first).CopyTo(target.Slice(first));
         }

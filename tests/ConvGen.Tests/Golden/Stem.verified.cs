@@ -284,7 +284,7 @@ namespace Demo
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
             }
 
-            if (end - first >= 64)
+            if (end - first >= 16)
             {
                 source.Slice(first - 1, end - first).CopyTo(target.Slice(first));
             }
