@@ -1,6 +1,7 @@
 using System;
 using System.Linq;
 using System.Numerics.Tensors;
+using ConvGen.Tests.Infrastructure;
 using Xunit;
 
 namespace ConvGen.Tests.Layers;
@@ -27,7 +28,7 @@ public class ElementwiseTests
             Activations.Apply(activation, buffer.AsSpan(1, length));
             Assert.Equal(12345f, buffer[0]);
             Assert.Equal(12345f, buffer[^1]);
-            double[] expected = x.Select(v => LayerReference.Activation(activation, v)).ToArray();
+            double[] expected = x.Select(v => ActivationReference.Apply(activation, v)).ToArray();
             LayerAssert.Close(buffer.AsSpan(1, length), expected, 2e-6, 2e-6, $"{activation}, length {length}");
         }
     }
@@ -40,7 +41,7 @@ public class ElementwiseTests
         Activations.Apply(activation, x);
         Assert.True(float.IsNaN(x[2]), $"{activation}(NaN) must be NaN");
         double[] expected = [double.NegativeInfinity, double.PositiveInfinity, double.NaN, 0, 100, -100];
-        LayerAssert.Close(x, expected.Select(v => LayerReference.Activation(activation, v)).ToArray(), 1e-6, 1e-6, activation.ToString());
+        LayerAssert.Close(x, expected.Select(v => ActivationReference.Apply(activation, v)).ToArray(), 1e-6, 1e-6, activation.ToString());
     }
 
     [Fact]
@@ -71,12 +72,12 @@ public class ElementwiseTests
     {
         for (double x = -7; x <= 7; x += 0.001)
         {
-            double error = Math.Abs(Activations.Erf((float)x) - LayerReference.Erf((float)x));
+            double error = Math.Abs(Activations.Erf((float)x) - ActivationReference.Erf((float)x));
             Assert.True(error < 1e-6, $"erf({x}) is off by {error:E2}");
         }
 
-        Assert.Equal(0.8427007929497149, LayerReference.Erf(1), 14); // the reference itself: erf(1)
-        Assert.Equal(0.9999779095030014, LayerReference.Erf(3), 14);
+        Assert.Equal(0.8427007929497149, ActivationReference.Erf(1), 14); // the reference itself: erf(1)
+        Assert.Equal(0.9999779095030014, ActivationReference.Erf(3), 14);
     }
 
     [Theory]

@@ -239,48 +239,4 @@ internal static class LayerReference
 
         return y;
     }
-
-    /// <summary>erf by its Maclaurin series (|x| &lt; 3) or continued fraction for erfc (|x| &gt;= 3), in float64.</summary>
-    public static double Erf(double x)
-    {
-        double a = Math.Abs(x);
-        double result;
-        if (a < 3)
-        {
-            // erf(a) = 2/sqrt(pi) * sum (-1)^n a^(2n+1) / (n! (2n+1))
-            double term = a, sum = a;
-            for (int n = 1; n < 200 && Math.Abs(term) > 1e-20; n++)
-            {
-                term *= -a * a / n;
-                sum += term / ((2 * n) + 1);
-            }
-
-            result = 2 / Math.Sqrt(Math.PI) * sum;
-        }
-        else
-        {
-            // erfc(a) = exp(-a^2)/sqrt(pi) * 1/(a + (1/2)/(a + 1/(a + (3/2)/(a + 2/(a + ...)))))
-            double fraction = a;
-            for (int k = 60; k >= 1; k--)
-            {
-                fraction = a + (k / 2.0 / fraction);
-            }
-
-            result = 1 - (Math.Exp(-a * a) / Math.Sqrt(Math.PI) / fraction);
-        }
-
-        return x < 0 ? -result : result;
-    }
-
-    public static double Activation(Activation activation, double x) => activation switch
-    {
-        ConvGen.Activation.None => x,
-        ConvGen.Activation.ReLU => x > 0 ? x : double.IsNaN(x) ? x : 0,
-        ConvGen.Activation.ReLU6 => double.IsNaN(x) ? x : Math.Min(Math.Max(x, 0), 6),
-        ConvGen.Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
-        ConvGen.Activation.Tanh => Math.Tanh(x),
-        ConvGen.Activation.SiLU => x / (1 + Math.Exp(-x)),
-        ConvGen.Activation.GELU => 0.5 * x * (1 + Erf(x / Math.Sqrt(2))),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
-    };
 }

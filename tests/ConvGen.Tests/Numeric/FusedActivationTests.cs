@@ -91,7 +91,7 @@ public class FusedActivationTests
         double relative = 2.0 * (c.Geometry.FanIn + 1) * Math.Pow(2, -24);
         for (int i = 0; i < output.Length; i++)
         {
-            double expected = Apply(c.Activation, convolution[i]);
+            double expected = ActivationReference.Apply(c.Activation, convolution[i]);
             double bound = (Lipschitz(c.Activation) * relative * magnitude[i]) + (IsTranscendental(c.Activation) ? 1e-6 * (1 + Math.Abs(convolution[i])) : 0) + 1e-30;
             double error = Math.Abs(output[i] - expected);
             if (!(error <= bound))
@@ -125,18 +125,6 @@ public class FusedActivationTests
         }
     }
 
-    private static double Apply(Activation activation, double x) => activation switch
-    {
-        Activation.None => x,
-        Activation.ReLU => Math.Max(x, 0),
-        Activation.ReLU6 => Math.Min(Math.Max(x, 0), 6),
-        Activation.Sigmoid => 1 / (1 + Math.Exp(-x)),
-        Activation.Tanh => Math.Tanh(x),
-        Activation.SiLU => x / (1 + Math.Exp(-x)),
-        Activation.GELU => x * 0.5 * (1 + Erf(x / Math.Sqrt(2))),
-        _ => throw new ArgumentOutOfRangeException(nameof(activation)),
-    };
-
     /// <summary>Largest slope: sigmoid' <= 1/4; SiLU' <= 1.0998; GELU' <= 1.1289; the others 1.</summary>
     private static double Lipschitz(Activation activation) => activation switch
     {
@@ -146,39 +134,6 @@ public class FusedActivationTests
     };
 
     private static bool IsTranscendental(Activation activation) => activation is Activation.Sigmoid or Activation.Tanh or Activation.SiLU or Activation.GELU;
-
-    /// <summary>erf in float64: its Maclaurin series below 3 (terms peak near e^9, so about 1e-12 is lost to
-    /// cancellation), a continued fraction for erfc above.</summary>
-    internal static double Erf(double x)
-    {
-        double a = Math.Abs(x);
-        double result;
-        if (a < 3)
-        {
-            // erf(a) = 2/sqrt(pi) * sum (-1)^n a^(2n+1) / (n! (2n+1))
-            double term = a, sum = a;
-            for (int n = 1; n < 200 && Math.Abs(term) > 1e-17 * Math.Abs(sum); n++)
-            {
-                term *= -a * a / n;
-                sum += term / ((2 * n) + 1);
-            }
-
-            result = 2 / Math.Sqrt(Math.PI) * sum;
-        }
-        else
-        {
-            // erfc(a) = exp(-a^2)/sqrt(pi) / (a + (1/2)/(a + 1/(a + (3/2)/(a + 2/(a + ...))))), evaluated from the tail.
-            double fraction = a;
-            for (int k = 60; k >= 1; k--)
-            {
-                fraction = a + (k / 2.0 / fraction);
-            }
-
-            result = 1 - (Math.Exp(-a * a) / Math.Sqrt(Math.PI) / fraction);
-        }
-
-        return Math.CopySign(result, x);
-    }
 
     // The float64 erf against known values (Abramowitz and Stegun, table 7.1), so the GELU reference is itself checked.
     [Theory]
@@ -191,6 +146,6 @@ public class FusedActivationTests
     [InlineData(4.0, 0.9999999845827421)]
     public void Reference_erf_matches_tabulated_values(double x, double expected)
     {
-        Assert.Equal(expected, Erf(x), 1e-12);
+        Assert.Equal(expected, ActivationReference.Erf(x), 1e-12);
     }
 }
