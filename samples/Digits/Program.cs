@@ -34,20 +34,16 @@ float[] input = Preprocess(images, count);
 var model = OnnxModel.Load(modelPath);
 var net = new Sequential(
 [
-    ("conv1", new Conv1(Weight("conv1.weight"), Weight("conv1.bias"))),
-    ("relu1", new ActivationLayer(Activation.ReLU)),
+    ("conv1", new Conv1()),
     ("pool1", new MaxPool2d(2)),
-    ("conv2", new Conv2(Weight("conv2.weight"), Weight("conv2.bias"))),
-    ("relu2", new ActivationLayer(Activation.ReLU)),
+    ("conv2", new Conv2()),
     ("pool2", new MaxPool2d(2)),
-    ("conv3", new Conv3(Weight("conv3.weight"), Weight("conv3.bias"))),
-    ("relu3", new ActivationLayer(Activation.ReLU)),
+    ("conv3", new Conv3()),
     ("pool3", new MaxPool2d(2)),
     ("flatten", new Flatten()),
     ("fc", new Linear(128, 10)),
 ]);
-// Loads every parameter the Sequential exposes by name (fc.weight, fc.bias; the convolutions' too once
-// generated layers are IParameterized), checking each shape.
+// Loads every parameter the Sequential exposes by name (conv1.weight ... fc.bias), checking each shape.
 int loaded = OnnxWeights.Load(model, net);
 
 nint[] batchShape = [count, 1, 16, 16];
@@ -138,9 +134,6 @@ Console.WriteLine();
 Console.WriteLine(ok ? "matches PyTorch: same accuracy, same predictions, logits within 1e-3"
                      : "FAILED: ConvGen does not reproduce PyTorch's results");
 return ok ? 0 : 1;
-
-float[] Weight(string name) =>
-    (model.Initializer(name) ?? throw new InvalidDataException($"{modelPath} has no initializer '{name}'")).Values;
 
 // train.py's preprocessing: value / 16, each pixel repeated 2x2 -> [N, 1, 16, 16].
 static float[] Preprocess(byte[] images, int count)
