@@ -363,20 +363,10 @@ internal static class DirectKernelEmitter
         int inputRow = 0;
         foreach (var entry in readers)
         {
-            var terms = new List<string>();
-            if (entry.Key.Phase != 0)
-            {
-                terms.Add($"{(long)entry.Key.Phase * spec.StrideWidth} * (nint)planeStride");
-            }
-
-            if (entry.Key.Row != 0)
-            {
-                terms.Add($"{Times(entry.Key.Row)}(nint)planeWidth");
-            }
-
+            string offset = PlaneRowOffset(spec, entry.Key.Phase, entry.Key.Row);
             string row = $"inputRow{inputRow++}";
             writer.Line($"// Input row {row}: read by {string.Join(", ", entry.Value.ConvertAll(p => $"output row {p.R} with kernel row {p.Ky}"))}.");
-            writer.Line(terms.Count == 0 ? $"ref float {row} = ref input;" : $"ref float {row} = ref {Unsafe}.Add(ref input, {string.Join(" + ", terms)});");
+            writer.Line(offset == "0" ? $"ref float {row} = ref input;" : $"ref float {row} = ref {Unsafe}.Add(ref input, {offset});");
             for (int kx = 0; kx < spec.KernelWidth; kx++)
             {
                 LoadPixels(writer, vector, vectors, ColumnOffset(spec, kx), row);
@@ -440,8 +430,12 @@ internal static class DirectKernelEmitter
     private static string RowOffset(ConvSpec spec, int ky)
     {
         int shift = ky * spec.DilationHeight;
-        int phase = shift % spec.StrideHeight;
-        int rows = shift / spec.StrideHeight;
+        return PlaneRowOffset(spec, shift % spec.StrideHeight, shift / spec.StrideHeight);
+    }
+
+    /// <summary>Offset of plane row <paramref name="rows"/> of row phase <paramref name="phase"/> ("0" when none).</summary>
+    private static string PlaneRowOffset(ConvSpec spec, int phase, int rows)
+    {
         var terms = new List<string>();
         if (phase != 0)
         {
@@ -500,37 +494,14 @@ internal static class DirectKernelEmitter
     }
 
     /// <summary>Column phases that unrolled taps read from (phase 0 needs no offset).</summary>
-    private static IEnumerable<int> ColumnPhasesUsed(ConvSpec spec, KernelPlan plan)
-    {
-        var phases = new SortedSet<int>();
-        if (plan.UnrollColumns)
-        {
-            for (int kx = 0; kx < spec.KernelWidth; kx++)
-            {
-                int phase = kx * spec.DilationWidth % spec.StrideWidth;
-                if (phase != 0)
-                {
-                    phases.Add(phase);
-                }
-            }
-        }
-
-        return phases;
-    }
+    private static IEnumerable<int> ColumnPhasesUsed(ConvSpec spec, KernelPlan plan) =>
+        plan.UnrollColumns ? spec.Horizontal.PhasesRead().FindAll(phase => phase != 0) : [];
 
     /// <summary>Whether some offset the kernel computes crosses planes: input channels, or row or column stride phases.</summary>
-    private static bool UsesPlaneStride(ConvSpec spec, KernelPlan plan)
-    {
-        bool rowPhases = false;
-        for (int ky = 0; ky < spec.KernelHeight && plan.UnrollRows; ky++)
-        {
-            rowPhases |= ky * spec.DilationHeight % spec.StrideHeight != 0;
-        }
-
-        return spec.InChannelsPerGroup > 1 || spec.Groups > 1
-            || (plan.UnrollRows ? rowPhases : spec.StrideHeight > 1)
-            || (plan.UnrollColumns ? ColumnPhasesUsed(spec, plan).GetEnumerator().MoveNext() : spec.StrideWidth > 1);
-    }
+    private static bool UsesPlaneStride(ConvSpec spec, KernelPlan plan) =>
+        spec.InChannelsPerGroup > 1 || spec.Groups > 1
+        || (plan.UnrollRows ? spec.Vertical.PhasesRead().Count > 1 : spec.StrideHeight > 1)
+        || (plan.UnrollColumns ? spec.Horizontal.PhasesRead().Count > 1 : spec.StrideWidth > 1);
 
     private static string TapDescription(ConvSpec spec, KernelPlan plan) =>
         plan.UnrollRows ? $"all {spec.KernelHeight * spec.KernelWidth} taps unrolled"

@@ -32,8 +32,8 @@ internal static class PaddedInputEmitter
 
         int sh = spec.StrideHeight, sw = spec.StrideWidth;
         int phases = sh * sw;
-        var rowPhases = PhasesRead(spec.KernelHeight, spec.DilationHeight, sh);
-        var columnPhases = PhasesRead(spec.KernelWidth, spec.DilationWidth, sw);
+        var rowPhases = spec.Vertical.PhasesRead();
+        var columnPhases = spec.Horizontal.PhasesRead();
         writer.Line($"/// <summary>Copies <paramref name=\"channels\"/> channels of one image into <paramref name=\"scratch\"/>: per channel {phases} stride-phase plane(s) " +
             $"(those some tap reads), {spec.PadTop}/{spec.PadBottom} zero rows above/below and {spec.PadLeft}/{spec.PadRight} zero columns left/right " +
             "before the split; each source row is read once and written to every column phase.</summary>");
@@ -133,17 +133,5 @@ internal static class PaddedInputEmitter
         writer.Line($"{Unsafe}.Add(ref to, column) = 0f;");
         writer.Close();
         writer.Close();
-    }
-
-    /// <summary>The phases (offsets modulo the stride) that some tap of one axis reads; the others are never filled.</summary>
-    private static List<int> PhasesRead(int kernel, int dilation, int stride)
-    {
-        var phases = new SortedSet<int>();
-        for (long k = 0; k < kernel && phases.Count < stride; k++)
-        {
-            phases.Add((int)(k * dilation % stride));
-        }
-
-        return [.. phases];
     }
 }

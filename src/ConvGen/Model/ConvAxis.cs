@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 
 namespace ConvGen.Generator.Model;
 
@@ -15,4 +16,16 @@ internal readonly record struct ConvAxis(int Kernel, int Stride, int PadBefore, 
     public long MinimumInput => Math.Max(1, -SizeOffset);
 
     public long OutputSize(long input) => input + SizeOffset < 0 ? 0 : ((input + SizeOffset) / Stride) + 1;
+
+    /// <summary>The stride phases (tap offsets k*d modulo the stride) that some tap reads, ascending; 0 always.</summary>
+    public List<int> PhasesRead()
+    {
+        var phases = new SortedSet<int>();
+        for (long k = 0; k < Kernel && phases.Count < Stride; k++)
+        {
+            phases.Add((int)(k * Dilation % Stride));
+        }
+
+        return [.. phases];
+    }
 }

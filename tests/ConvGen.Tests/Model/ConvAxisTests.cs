@@ -38,4 +38,16 @@ public class ConvAxisTests
         Assert.True(axis.OutputSize(minimum) >= 1);
         Assert.True(minimum == 1 || axis.OutputSize(minimum - 1) == 0);
     }
+
+    [Theory]
+    [InlineData(3, 1, 1, new[] { 0 })]
+    [InlineData(3, 2, 1, new[] { 0, 1 })]      // offsets 0, 1, 2
+    [InlineData(3, 2, 2, new[] { 0 })]         // offsets 0, 2, 4: every tap in phase 0
+    [InlineData(1, 2, 1, new[] { 0 })]         // a 1x1 strided layer reads one phase
+    [InlineData(3, 3, 2, new[] { 0, 1, 2 })]   // offsets 0, 2, 4
+    [InlineData(2, 4, 3, new[] { 0, 3 })]      // offsets 0, 3
+    public void Phases_read_are_the_tap_offsets_modulo_the_stride(int kernel, int stride, int dilation, int[] expected)
+    {
+        Assert.Equal(expected, new ConvAxis(kernel, stride, 0, 0, dilation).PhasesRead());
+    }
 }
