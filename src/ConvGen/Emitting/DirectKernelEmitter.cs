@@ -125,13 +125,13 @@ internal static class DirectKernelEmitter
         writer.Line($"ref float outputStart = ref {Marshal}.GetReference(output);");
         writer.Line($"ref float stagingStart = ref {Marshal}.GetReference(staging);");
         int perGroup = spec.OutChannelsPerGroup;
-        string groupStart = "";
+        string? groupStart = null; // the group's first output channel, when there are groups
         if (spec.Groups > 1)
         {
             writer.Line("// The batch's groups one after another: each reads its own input channels.");
             writer.Open("for (int group = 0; group < groups; group++)");
             writer.Line($"ref float groupInput = ref {Unsafe}.Add(ref sourceStart, {(spec.InChannelsPerGroup == 1 ? "" : $"{spec.InChannelsPerGroup} * ")}(nint)group * channelStride);");
-            groupStart = perGroup == 1 ? "group + " : $"(group * {perGroup}) + ";
+            groupStart = perGroup == 1 ? "group" : $"(group * {perGroup})";
         }
         else
         {
@@ -142,14 +142,14 @@ internal static class DirectKernelEmitter
         {
             writer.Line($"// {plan.FullTiles} tiles of {plan.ChannelTile} output channels.");
             writer.Open($"for (int tile = 0; tile < {plan.FullTiles}; tile++)");
-            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, $"{groupStart}(tile * {plan.ChannelTile})");
+            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, FirstChannel(groupStart, $"(tile * {plan.ChannelTile})"));
             writer.Close();
         }
         else if (plan.FullTiles == 1)
         {
             writer.Line($"// One tile of {plan.ChannelTile} output channel(s).");
             writer.Open();
-            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, groupStart == "" ? "0" : groupStart.TrimEnd(' ', '+'));
+            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, FirstChannel(groupStart, "0"));
             writer.Close();
         }
 
@@ -157,7 +157,7 @@ internal static class DirectKernelEmitter
         {
             writer.Line($"// The last {plan.RemainderTile} output channel(s).");
             writer.Open();
-            Tile(writer, spec, plan, vector, vectors, plan.RemainderTile, $"{groupStart}{plan.FullTiles * plan.ChannelTile}");
+            Tile(writer, spec, plan, vector, vectors, plan.RemainderTile, FirstChannel(groupStart, $"{plan.FullTiles * plan.ChannelTile}"));
             writer.Close();
         }
 
@@ -168,6 +168,10 @@ internal static class DirectKernelEmitter
 
         writer.Close();
     }
+
+    /// <summary>A tile's first output channel: its offset inside the group, after the group's first channel if any.</summary>
+    private static string FirstChannel(string? groupStart, string inGroup) =>
+        groupStart is null ? inGroup : inGroup == "0" ? groupStart : $"{groupStart} + {inGroup}";
 
     /// <summary>One register tile: <paramref name="tile"/> output channels starting at <paramref name="firstChannel"/>, over the whole output image.</summary>
     private static void Tile(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int vectors, int tile, string firstChannel)

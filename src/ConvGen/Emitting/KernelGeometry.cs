@@ -52,5 +52,14 @@ internal sealed class KernelGeometry
     public IReadOnlyList<string> Constants => _constants;
 
     /// <summary>The constant declarations a kernel needs: <c>planeStride</c> only where some offset uses it.</summary>
-    public IEnumerable<string> ConstantsUsed(bool planeStride) => planeStride ? _constants : _constants.GetRange(0, _constants.Count == 0 ? 0 : 3);
+    public IEnumerable<string> ConstantsUsed(bool planeStride)
+    {
+        for (int i = 0; i < _constants.Count; i++)
+        {
+            if (planeStride || Names[i] != "planeStride")
+            {
+                yield return _constants[i];
+            }
+        }
+    }
 }
