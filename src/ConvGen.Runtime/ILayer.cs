@@ -20,4 +20,14 @@ public interface ILayer
     /// <paramref name="inputShape"/>, <paramref name="output"/> has <see cref="GetOutputShape"/>.
     /// Allocates nothing in steady state.</summary>
     void Forward(ReadOnlySpan<float> input, ReadOnlySpan<nint> inputShape, Span<float> output);
+
+    /// <summary>As <see cref="Forward(ReadOnlySpan{float}, ReadOnlySpan{nint}, Span{float})"/>, on up to
+    /// <paramref name="degreeOfParallelism"/> threads (0: the layer decides, one per core where the work is large enough
+    /// to gain). Layers that do not split their work run on the calling thread.</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="degreeOfParallelism"/> is negative.</exception>
+    void Forward(ReadOnlySpan<float> input, ReadOnlySpan<nint> inputShape, Span<float> output, int degreeOfParallelism)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(degreeOfParallelism);
+        Forward(input, inputShape, output);
+    }
 }

@@ -125,10 +125,18 @@ public sealed class Sequential : ILayer, IParameterized
     /// <inheritdoc/>
     public Tensor<float> Forward(Tensor<float> input) => LayerTensors.Forward(this, input);
 
-    /// <summary>Runs every layer; allocates nothing after the first call with the same input shape.</summary>
+    /// <summary>Runs every layer (each on as many cores as its work gains from); allocates nothing after the first
+    /// call with the same input shape.</summary>
     /// <exception cref="ArgumentException">A layer cannot take its input shape, or a span has the wrong length.</exception>
-    public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<nint> inputShape, Span<float> output)
+    public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<nint> inputShape, Span<float> output) => Forward(input, inputShape, output, 0);
+
+    /// <summary>Runs every layer, each on at most <paramref name="degreeOfParallelism"/> threads (0: one per core where a
+    /// layer's work is large enough to gain); allocates nothing after the first call with the same input shape.</summary>
+    /// <exception cref="ArgumentException">A layer cannot take its input shape, a span has the wrong length, or
+    /// <paramref name="degreeOfParallelism"/> is negative.</exception>
+    public void Forward(ReadOnlySpan<float> input, ReadOnlySpan<nint> inputShape, Span<float> output, int degreeOfParallelism)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(degreeOfParallelism);
         lock (_gate)
         {
             if (_plannedInput is null || !inputShape.SequenceEqual(_plannedInput))
@@ -145,7 +153,7 @@ public sealed class Sequential : ILayer, IParameterized
                 Span<float> target = i == _layers.Length - 1
                     ? output
                     : (i % 2 == 0 ? _even : _odd).AsSpan(0, LayerShapes.ElementCount(_shapes[i]));
-                _layers[i].Forward(current, currentShape, target);
+                _layers[i].Forward(current, currentShape, target, degreeOfParallelism);
                 current = target;
                 currentShape = _shapes[i];
             }

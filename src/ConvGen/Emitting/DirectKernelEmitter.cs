@@ -37,10 +37,10 @@ internal static class DirectKernelEmitter
             "row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.");
         writer.Line("/// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).");
         writer.Line("/// </summary>");
-        string groups = spec.Groups > 1 ? ", int groups" : "";
+        // A grouped kernel runs a batch of whole groups; an ungrouped one a range of channel tiles (a thread's share).
         string parameters = "global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, " +
-            $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging{groups}{geometry.Parameters}";
-        string arguments = $"source, weight, bias, output, staging{(spec.Groups > 1 ? ", groups" : "")}{ArgumentNames(geometry)}";
+            $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging{(spec.Groups > 1 ? ", int groups" : ", int firstTile, int endTile")}{geometry.Parameters}";
+        string arguments = $"source, weight, bias, output, staging{(spec.Groups > 1 ? ", groups" : ", firstTile, endTile")}{ArgumentNames(geometry)}";
         writer.Open($"private static void {plan.KernelName}({parameters})");
         for (int i = 0; i < VectorType.All.Length; i++)
         {
@@ -138,27 +138,45 @@ internal static class DirectKernelEmitter
             writer.Line("ref float groupInput = ref sourceStart;");
         }
 
-        if (plan.FullTiles > 1)
+        if (spec.Groups == 1)
         {
-            writer.Line($"// {plan.FullTiles} tiles of {plan.ChannelTile} output channels.");
-            writer.Open($"for (int tile = 0; tile < {plan.FullTiles}; tile++)");
-            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, FirstChannel(groupStart, $"(tile * {plan.ChannelTile})"));
+            writer.Line($"// Tiles firstTile to endTile - 1 of {plan.FullTiles} full tile(s) of {plan.ChannelTile} output channel(s){(plan.RemainderTile > 0 ? $" and one of {plan.RemainderTile}" : "")}.");
+            writer.Line($"int fullTilesEnd = global::System.Math.Min(endTile, {plan.FullTiles});");
+            writer.Open("for (int tile = firstTile; tile < fullTilesEnd; tile++)");
+            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, plan.ChannelTile == 1 ? "tile" : $"tile * {plan.ChannelTile}");
             writer.Close();
+            if (plan.RemainderTile > 0)
+            {
+                writer.Line($"// The last {plan.RemainderTile} output channel(s).");
+                writer.Open($"if (endTile > {plan.FullTiles})");
+                Tile(writer, spec, plan, vector, vectors, plan.RemainderTile, $"{plan.FullTiles * plan.ChannelTile}");
+                writer.Close();
+            }
         }
-        else if (plan.FullTiles == 1)
+        else
         {
-            writer.Line($"// One tile of {plan.ChannelTile} output channel(s).");
-            writer.Open();
-            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, FirstChannel(groupStart, "0"));
-            writer.Close();
-        }
+            if (plan.FullTiles > 1)
+            {
+                writer.Line($"// {plan.FullTiles} tiles of {plan.ChannelTile} output channels.");
+                writer.Open($"for (int tile = 0; tile < {plan.FullTiles}; tile++)");
+                Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, FirstChannel(groupStart, $"(tile * {plan.ChannelTile})"));
+                writer.Close();
+            }
+            else if (plan.FullTiles == 1)
+            {
+                writer.Line($"// One tile of {plan.ChannelTile} output channel(s).");
+                writer.Open();
+                Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, FirstChannel(groupStart, "0"));
+                writer.Close();
+            }
 
-        if (plan.RemainderTile > 0)
-        {
-            writer.Line($"// The last {plan.RemainderTile} output channel(s).");
-            writer.Open();
-            Tile(writer, spec, plan, vector, vectors, plan.RemainderTile, FirstChannel(groupStart, $"{plan.FullTiles * plan.ChannelTile}"));
-            writer.Close();
+            if (plan.RemainderTile > 0)
+            {
+                writer.Line($"// The last {plan.RemainderTile} output channel(s).");
+                writer.Open();
+                Tile(writer, spec, plan, vector, vectors, plan.RemainderTile, FirstChannel(groupStart, $"{plan.FullTiles * plan.ChannelTile}"));
+                writer.Close();
+            }
         }
 
         if (spec.Groups > 1)

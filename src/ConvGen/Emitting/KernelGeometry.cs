@@ -22,7 +22,7 @@ internal sealed class KernelGeometry
             return;
         }
 
-        // The same layout as the generated Run computes at run time (see ForwardEmitter.Run).
+        // The same layout as the generated ScratchLayout computes at run time (see RunEmitter.Layout).
         long planeHeight = ((long)h + spec.PadTop + spec.PadBottom + spec.StrideHeight - 1) / spec.StrideHeight;
         long planeWidth = ((long)w + spec.PadLeft + spec.PadRight + spec.StrideWidth - 1) / spec.StrideWidth;
         long planeStride = plan.ReadsInputInPlace && (long)h * w >= VectorType.WidestLanes

@@ -23,6 +23,8 @@ namespace ConvGen.Generator.Planning;
 /// <param name="RowTileVectors">Output vectors per row and channel in a row tile.</param>
 /// <param name="ReadsInputInPlace">A 1x1, stride-1, unpadded layer: the input already has the scratch's
 /// layout, so the kernel reads it directly instead of a copy.</param>
+/// <param name="MinimumWorkPerThread">Multiply-adds a call must give each thread before one more thread pays for
+/// waking it and sharing the work.</param>
 internal sealed record KernelPlan(
     string KernelName,
     int ChannelTile,
@@ -35,4 +37,9 @@ internal sealed record KernelPlan(
     int MaxTapShift,
     int RowTile,
     int RowTileVectors,
-    bool ReadsInputInPlace);
+    bool ReadsInputInPlace,
+    long MinimumWorkPerThread)
+{
+    /// <summary>Channel tiles per group, the last one narrower when <see cref="RemainderTile"/> is not 0.</summary>
+    public int Tiles => FullTiles + (RemainderTile > 0 ? 1 : 0);
+}

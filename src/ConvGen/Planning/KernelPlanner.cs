@@ -33,6 +33,10 @@ internal static class KernelPlanner
     /// <summary>Widest tile (channels) that gets row tiles: with more channels each load already feeds enough multiply-adds.</summary>
     internal const int MaxRowTileChannels = 2;
 
+    /// <summary>Multiply-adds per thread below which a call runs on fewer threads: about 10 us of work for a kernel
+    /// at full speed, well above the few microseconds it takes to wake a thread-pool worker and join it.</summary>
+    internal const long MinimumWorkPerThread = 1 << 19;
+
     public static KernelPlan Plan(ConvSpec spec)
     {
         int perGroup = spec.OutChannelsPerGroup;
@@ -59,7 +63,10 @@ internal static class KernelPlanner
             spec.DilationWidth * (spec.KernelWidth - 1) / spec.StrideWidth,
             rowTile,
             rowTileVectors,
-            inPlace);
+            inPlace,
+            // Tiles of one or two channels (depthwise) are bound by loads, not multiply-adds: at roughly half
+            // speed, half the multiply-adds already make the same time per thread.
+            tile <= MaxRowTileChannels ? MinimumWorkPerThread / 2 : MinimumWorkPerThread);
     }
 
     /// <summary>Row tiles for narrow tiles whose kernel spans several rows (input rows shared between output

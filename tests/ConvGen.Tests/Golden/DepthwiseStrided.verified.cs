@@ -135,14 +135,16 @@ namespace Demo
             /// <summary>Runs the layer on <paramref name="batch"/> NCHW images; allocates nothing in steady state.</summary>
             /// <param name="input">batch x InChannels x height x width values.</param>
             /// <param name="output">batch x OutChannels x OutputHeight(height) x OutputWidth(width) values, overwritten.</param>
+            /// <param name="degreeOfParallelism">Threads to use: 0 (the default) lets the layer decide (one per core when the call has enough work to gain, else one);<br/>
+            /// n uses up to n threads (no more than the call has parts: images, groups or channel tiles); 1 runs on the calling thread only.</param>
             /// <exception cref="global::System.ArgumentException">A size is not positive, the input is smaller than the kernel needs,
-            /// a span has the wrong length, or the spans overlap.</exception>
-            public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width)
+            /// a span has the wrong length, the spans overlap, or <paramref name="degreeOfParallelism"/> is negative.</exception>
+            public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int degreeOfParallelism = 0)
             {
                 global::ConvGen.LayerChecks.Batch(batch);
                 ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);
                 global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);
-                Run(input, output, batch, height, width, outputHeight, outputWidth);
+                Run(input, output, batch, height, width, outputHeight, outputWidth, degreeOfParallelism);
             }
 
             /// <inheritdoc/>
@@ -160,57 +162,112 @@ namespace Demo
                 Forward(input, output, batch, height, width);
             }
 
+            /// <inheritdoc/>
+            public void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<nint> inputShape, global::System.Span<float> output, int degreeOfParallelism)
+            {
+                global::ConvGen.LayerShapes.ReadImages(inputShape, InChannels, out int batch, out int height, out int width);
+                Forward(input, output, batch, height, width, degreeOfParallelism);
+            }
+
             /// <summary>Runs the layer on a NCHW (or CHW) tensor and returns a new output tensor.</summary>
             public global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.Tensor<float> input) =>
                 global::ConvGen.LayerTensors.Forward(this, input);
 
             int global::ConvGen.ILayer.ParameterCount => ParameterCount;
 
-            // Lays each image out as the kernel reads it (in pooled scratch memory) and runs the kernel on it, image by image.
-            private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)
+            // Scratch of one part of a call: a batch of groups, each 1 channel(s) x 4 stride-phase plane(s) of planeHeight x planeWidth
+            // (the padded image's rows and columns split by the stride), each followed by a guard of the widest tap shift plus
+            // one vector; then staging for one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns.
+            private readonly struct ScratchLayout
             {
-                // Scratch for a batch of groups of one image: 1 channel(s) per group x 4 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
-                // and columns split by the stride), each followed by a guard of the widest tap shift plus one vector; then staging for
-                // one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns afterwards.
-                // (KernelGeometry computes the same layout as constants for fixed input sizes.)
-                long planeHeight = ((long)height + 3) / 2;
-                long planeWidth = ((long)width + 3) / 2;
-                const bool inPlace = false;
-                long planeStride = (planeHeight * planeWidth) + MaxTapShift + WidestVector;
-                // Groups go to the kernel in batches whose scratch fits the cache budget: each batch is filled right before
-                // the kernel reads it, and many small groups (depthwise on small images) share one fill and one kernel call.
-                int batchGroups = inPlace ? 32 : (int)global::System.Math.Clamp(GroupBatchFloats / (4 * planeStride), 1, 32);
-                double scratchLength = inPlace ? 0 : batchGroups * 4d * planeStride;
-                double stagingLength = planeWidth == outputWidth ? 0 : 1d * outputHeight * planeWidth;
-                int bufferLength = global::ConvGen.LayerChecks.ScratchLength(scratchLength + stagingLength);
-                float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(bufferLength);
+                public readonly long PlaneHeight, PlaneWidth, PlaneStride;
+                public readonly bool InPlace; // the kernel reads the input itself
+                public readonly int BatchGroups; // groups filled and run per kernel call
+                public readonly double InputLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
+
+                public ScratchLayout(int height, int width, int outputHeight, int outputWidth)
+                {
+                    PlaneHeight = ((long)height + 3) / 2;
+                    PlaneWidth = ((long)width + 3) / 2;
+                    InPlace = false;
+                    PlaneStride = (PlaneHeight * PlaneWidth) + MaxTapShift + WidestVector;
+                    // Groups go to the kernel in batches whose scratch fits the cache budget: each batch is filled right before
+                    // the kernel reads it, and many small groups (depthwise on small images) share one fill and one kernel call.
+                    BatchGroups = InPlace ? 32 : (int)global::System.Math.Clamp(GroupBatchFloats / (4 * PlaneStride), 1, 32);
+                    InputLength = InPlace ? 0 : CacheLines(BatchGroups * 4d * PlaneStride);
+                    StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines(1d * outputHeight * PlaneWidth);
+                }
+
+                /// <summary>Floats of the scratch of one part that runs whole units.</summary>
+                public double PartLength => InputLength + StagingLength;
+
+                private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
+            }
+
+            // Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).
+            private const double MinimumWorkPerThread = 262144;
+
+            // Splits a call over threads: whole units (groups of images) per thread, or one image's channel tiles per thread
+            // when an ungrouped layer has fewer images than threads. Scratch comes from the shared array pool.
+            private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)
+            {
+                int threads = global::ConvGen.ForwardParts.Threads(degreeOfParallelism, (double)batch * OutChannels * outputHeight * outputWidth * FanIn, MinimumWorkPerThread);
+                var layout = new ScratchLayout(height, width, outputHeight, outputWidth);
+                const bool splitTiles = false;
+                threads = (int)global::System.Math.Min(threads, (long)batch * 32);
+                double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;
+                float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
                 try
                 {
-                    global::System.Span<float> scratch = new global::System.Span<float>(buffer, 0, (int)scratchLength);
-                    global::System.Span<float> staging = new global::System.Span<float>(buffer, (int)scratchLength, (int)stagingLength);
-                    int groupInput = 1 * height * width;
-                    int groupOutput = 1 * outputHeight * outputWidth;
-                    for (int image = 0; image < batch; image++)
+                    var scratch = new global::System.Span<float>(buffer, 0, (int)bufferLength);
+                    var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, threads);
+                    if (threads == 1)
                     {
-                        for (int firstGroup = 0; firstGroup < 32; firstGroup += batchGroups)
+                        RunUnits(input, output, scratch, shape, layout, 0, batch * 32);
+                    }
+                    else
+                    {
+                        global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part) =>
                         {
-                            int groups = global::System.Math.Min(batchGroups, 32 - firstGroup);
-                            int part = (image * 32) + firstGroup;
-                            global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groups * groupInput);
-                            global::System.Span<float> partOutput = output.Slice(part * groupOutput, groups * groupOutput);
-                            if (!inPlace)
-                            {
-                                FillPaddedInput(source, scratch, groups * 1, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
-                                source = scratch;
-                            }
-
-                            Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v(source, new global::System.ReadOnlySpan<float>(_packedWeight, firstGroup * 1 * FanIn, groups * 1 * FanIn), default, partOutput, staging, groups, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
-                        }
+                            // Part p runs units [p * units / parts, (p + 1) * units / parts) in its own slice of the scratch.
+                            var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
+                            long units = (long)shape.Batch * 32;
+                            int partLength = (int)layout.PartLength;
+                            layer.RunUnits(input, output, scratch.Slice(part * partLength, partLength), shape, layout,
+                                (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));
+                        });
                     }
                 }
                 finally
                 {
                     global::System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+                }
+            }
+
+            // Runs units firstUnit to endUnit - 1 of a call (a unit is one group of one image) in one thread and one part's scratch.
+            private void RunUnits(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, in ScratchLayout layout, int firstUnit, int endUnit)
+            {
+                int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
+                long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
+                global::System.Span<float> copy = scratch.Slice(0, (int)layout.InputLength);
+                global::System.Span<float> staging = scratch.Slice((int)layout.InputLength, (int)layout.StagingLength);
+                int inputPerUnit = 1 * height * width;
+                int outputPerUnit = 1 * outputHeight * outputWidth;
+                // A batch of groups never crosses an image or the part's end.
+                int groups;
+                for (int unit = firstUnit; unit < endUnit; unit += groups)
+                {
+                    int firstGroup = unit % 32;
+                    groups = global::System.Math.Min(layout.BatchGroups, global::System.Math.Min(endUnit - unit, 32 - firstGroup));
+                    global::System.ReadOnlySpan<float> source = input.Slice(unit * inputPerUnit, groups * inputPerUnit);
+                    global::System.Span<float> unitOutput = output.Slice(unit * outputPerUnit, groups * outputPerUnit);
+                    if (!layout.InPlace)
+                    {
+                        FillPaddedInput(source, copy, groups * 1, height, width, (int)layout.PlaneHeight, (int)planeWidth, (int)planeStride);
+                        source = copy;
+                    }
+
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v(source, new global::System.ReadOnlySpan<float>(_packedWeight, firstGroup * 1 * FanIn, groups * 1 * FanIn), default, unitOutput, staging, groups, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
                 }
             }
 

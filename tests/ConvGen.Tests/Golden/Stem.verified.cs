@@ -143,14 +143,16 @@ namespace Demo
         /// <summary>Runs the layer on <paramref name="batch"/> NCHW images; allocates nothing in steady state.</summary>
         /// <param name="input">batch x InChannels x height x width values.</param>
         /// <param name="output">batch x OutChannels x OutputHeight(height) x OutputWidth(width) values, overwritten.</param>
+        /// <param name="degreeOfParallelism">Threads to use: 0 (the default) lets the layer decide (one per core when the call has enough work to gain, else one);<br/>
+        /// n uses up to n threads (no more than the call has parts: images, groups or channel tiles); 1 runs on the calling thread only.</param>
         /// <exception cref="global::System.ArgumentException">A size is not positive, the input is smaller than the kernel needs,
-        /// a span has the wrong length, or the spans overlap.</exception>
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width)
+        /// a span has the wrong length, the spans overlap, or <paramref name="degreeOfParallelism"/> is negative.</exception>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int degreeOfParallelism = 0)
         {
             global::ConvGen.LayerChecks.Batch(batch);
             ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);
             global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);
-            Run(input, output, batch, height, width, outputHeight, outputWidth);
+            Run(input, output, batch, height, width, outputHeight, outputWidth, degreeOfParallelism);
         }
 
         /// <inheritdoc/>
@@ -168,56 +170,136 @@ namespace Demo
             Forward(input, output, batch, height, width);
         }
 
+        /// <inheritdoc/>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<nint> inputShape, global::System.Span<float> output, int degreeOfParallelism)
+        {
+            global::ConvGen.LayerShapes.ReadImages(inputShape, InChannels, out int batch, out int height, out int width);
+            Forward(input, output, batch, height, width, degreeOfParallelism);
+        }
+
         /// <summary>Runs the layer on a NCHW (or CHW) tensor and returns a new output tensor.</summary>
         public global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.Tensor<float> input) =>
             global::ConvGen.LayerTensors.Forward(this, input);
 
         int global::ConvGen.ILayer.ParameterCount => ParameterCount;
 
-        // Lays each image out as the kernel reads it (in pooled scratch memory) and runs the kernel on it, image by image.
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth)
+        // Scratch of one part of a call: a batch of groups, each 3 channel(s) x 1 stride-phase plane(s) of planeHeight x planeWidth
+        // (the padded image's rows and columns split by the stride), each followed by a guard of the widest tap shift plus
+        // one vector; then staging for one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns.
+        private readonly struct ScratchLayout
         {
-            // Scratch for a batch of groups of one image: 3 channel(s) per group x 1 stride-phase plane(s) of planeHeight x planeWidth (the padded image's rows
-            // and columns split by the stride), each followed by a guard of the widest tap shift plus one vector; then staging for
-            // one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns afterwards.
-            // (KernelGeometry computes the same layout as constants for fixed input sizes.)
-            long planeHeight = ((long)height + 2) / 1;
-            long planeWidth = ((long)width + 2) / 1;
-            const bool inPlace = false;
-            long planeStride = (planeHeight * planeWidth) + MaxTapShift + WidestVector;
-            const int batchGroups = 1;
-            double scratchLength = inPlace ? 0 : batchGroups * 3d * planeStride;
-            double stagingLength = planeWidth == outputWidth ? 0 : 8d * outputHeight * planeWidth;
-            int bufferLength = global::ConvGen.LayerChecks.ScratchLength(scratchLength + stagingLength);
-            float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(bufferLength);
+            public readonly long PlaneHeight, PlaneWidth, PlaneStride;
+            public readonly bool InPlace; // the kernel reads the input itself
+            public readonly int BatchGroups; // groups filled and run per kernel call
+            public readonly double InputLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
+
+            public ScratchLayout(int height, int width, int outputHeight, int outputWidth)
+            {
+                PlaneHeight = ((long)height + 2) / 1;
+                PlaneWidth = ((long)width + 2) / 1;
+                InPlace = false;
+                PlaneStride = (PlaneHeight * PlaneWidth) + MaxTapShift + WidestVector;
+                BatchGroups = 1;
+                InputLength = InPlace ? 0 : CacheLines(BatchGroups * 3d * PlaneStride);
+                StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines(8d * outputHeight * PlaneWidth);
+            }
+
+            /// <summary>Floats of the scratch of one part that runs whole units.</summary>
+            public double PartLength => InputLength + StagingLength;
+
+            private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
+        }
+
+        // Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).
+        private const double MinimumWorkPerThread = 524288;
+
+        // Splits a call over threads: whole units (groups of images) per thread, or one image's channel tiles per thread
+        // when an ungrouped layer has fewer images than threads. Scratch comes from the shared array pool.
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)
+        {
+            int threads = global::ConvGen.ForwardParts.Threads(degreeOfParallelism, (double)batch * OutChannels * outputHeight * outputWidth * FanIn, MinimumWorkPerThread);
+            var layout = new ScratchLayout(height, width, outputHeight, outputWidth);
+            bool splitTiles = threads > batch;
+            threads = splitTiles ? global::System.Math.Min(threads, 8) : threads;
+            double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;
+            float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
             try
             {
-                global::System.Span<float> scratch = new global::System.Span<float>(buffer, 0, (int)scratchLength);
-                global::System.Span<float> staging = new global::System.Span<float>(buffer, (int)scratchLength, (int)stagingLength);
-                int groupInput = 3 * height * width;
-                int groupOutput = 64 * outputHeight * outputWidth;
-                for (int image = 0; image < batch; image++)
+                var scratch = new global::System.Span<float>(buffer, 0, (int)bufferLength);
+                var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, threads);
+                if (threads == 1)
                 {
-                    for (int firstGroup = 0; firstGroup < 1; firstGroup += batchGroups)
+                    RunUnits(input, output, scratch, shape, layout, 0, batch);
+                }
+                else if (splitTiles)
+                {
+                    int imageInput = InChannels * height * width, imageOutput = OutChannels * outputHeight * outputWidth;
+                    for (int image = 0; image < batch; image++)
                     {
-                        int groups = global::System.Math.Min(batchGroups, 1 - firstGroup);
-                        int part = (image * 1) + firstGroup;
-                        global::System.ReadOnlySpan<float> source = input.Slice(part * groupInput, groups * groupInput);
-                        global::System.Span<float> partOutput = output.Slice(part * groupOutput, groups * groupOutput);
-                        if (!inPlace)
+                        // The image's padded copy, made once; then every thread runs its share of the channel tiles on it.
+                        global::System.ReadOnlySpan<float> source = input.Slice(image * imageInput, imageInput);
+                        if (!layout.InPlace)
                         {
-                            FillPaddedInput(source, scratch, groups * 3, height, width, (int)planeHeight, (int)planeWidth, (int)planeStride);
-                            source = scratch;
+                            FillPaddedInput(source, scratch, InChannels, height, width, (int)layout.PlaneHeight, (int)layout.PlaneWidth, (int)layout.PlaneStride);
                         }
-
-                        Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, partOutput, staging, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+                        global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, shape,
+                            static (layer, source, output, scratch, in shape, part) => layer.RunTiles(source, output, scratch, shape, part));
                     }
+                }
+                else
+                {
+                    global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part) =>
+                    {
+                        // Part p runs units [p * units / parts, (p + 1) * units / parts) in its own slice of the scratch.
+                        var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
+                        long units = (long)shape.Batch;
+                        int partLength = (int)layout.PartLength;
+                        layer.RunUnits(input, output, scratch.Slice(part * partLength, partLength), shape, layout,
+                            (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));
+                    });
                 }
             }
             finally
             {
                 global::System.Buffers.ArrayPool<float>.Shared.Return(buffer);
             }
+        }
+
+        // Runs units firstUnit to endUnit - 1 of a call (a unit is one image) in one thread and one part's scratch.
+        private void RunUnits(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, in ScratchLayout layout, int firstUnit, int endUnit)
+        {
+            int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
+            long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
+            global::System.Span<float> copy = scratch.Slice(0, (int)layout.InputLength);
+            global::System.Span<float> staging = scratch.Slice((int)layout.InputLength, (int)layout.StagingLength);
+            int inputPerUnit = 3 * height * width;
+            int outputPerUnit = 64 * outputHeight * outputWidth;
+            const int groups = 1;
+            for (int unit = firstUnit; unit < endUnit; unit++)
+            {
+                global::System.ReadOnlySpan<float> source = input.Slice(unit * inputPerUnit, groups * inputPerUnit);
+                global::System.Span<float> unitOutput = output.Slice(unit * outputPerUnit, groups * outputPerUnit);
+                if (!layout.InPlace)
+                {
+                    FillPaddedInput(source, copy, groups * 3, height, width, (int)layout.PlaneHeight, (int)planeWidth, (int)planeStride);
+                    source = copy;
+                }
+
+                Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, unitOutput, staging, 0, 8, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+            }
+        }
+
+        // Runs part p of one image's 8 channel tile(s), tiles [p * 8 / parts, (p + 1) * 8 / parts), on the padded copy
+        // at the start of the scratch (or the image itself), with the part's own staging after it.
+        private void RunTiles(global::System.ReadOnlySpan<float> image, global::System.Span<float> output, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, int part)
+        {
+            var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
+            int outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
+            long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
+            int firstTile = part * 8 / shape.Parts, endTile = (part + 1) * 8 / shape.Parts;
+            global::System.ReadOnlySpan<float> source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);
+            global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (part * layout.StagingLength)), (int)layout.StagingLength);
+            Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output, staging, firstTile, endTile, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
         }
 
         /// <summary>
@@ -308,25 +390,25 @@ namespace Demo
         /// Plan: register tile of 8 output channel(s) x 3 vector(s) (1 for Vector256/Vector128), 8 full tile(s) per group; all 9 taps unrolled; row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.
         /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
         /// </summary>
-        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
         {
             if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
             {
-                Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v512(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
+                Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v512(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
             }
             else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             {
-                Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v256(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
+                Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v256(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
             }
             else
             {
-                Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v128(source, weight, bias, output, staging, outputHeight, outputWidth, planeWidth, planeStride);
+                Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v128(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
             }
         }
 
         // The kernel with global::System.Runtime.Intrinsics.Vector512<float>: up to 3 output vector(s) per channel of a tile.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
         {
             // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
             nint channelStride = (nint)planeStride;
@@ -350,10 +432,11 @@ namespace Demo
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
             ref float groupInput = ref sourceStart;
-            // 8 tiles of 8 output channels.
-            for (int tile = 0; tile < 8; tile++)
+            // Tiles firstTile to endTile - 1 of 8 full tile(s) of 8 output channel(s).
+            int fullTilesEnd = global::System.Math.Min(endTile, 8);
+            for (int tile = firstTile; tile < fullTilesEnd; tile++)
             {
-                int firstChannel = (tile * 8);
+                int firstChannel = tile * 8;
                 // The tile's biases, broadcast once.
                 var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
                 var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
@@ -1221,7 +1304,7 @@ namespace Demo
 
         // The kernel with global::System.Runtime.Intrinsics.Vector256<float>: up to 1 output vector(s) per channel of a tile.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
         {
             // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
             nint channelStride = (nint)planeStride;
@@ -1245,10 +1328,11 @@ namespace Demo
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
             ref float groupInput = ref sourceStart;
-            // 8 tiles of 8 output channels.
-            for (int tile = 0; tile < 8; tile++)
+            // Tiles firstTile to endTile - 1 of 8 full tile(s) of 8 output channel(s).
+            int fullTilesEnd = global::System.Math.Min(endTile, 8);
+            for (int tile = firstTile; tile < fullTilesEnd; tile++)
             {
-                int firstChannel = (tile * 8);
+                int firstChannel = tile * 8;
                 // The tile's biases, broadcast once.
                 var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
                 var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
@@ -1481,7 +1565,7 @@ namespace Demo
 
         // The kernel with global::System.Runtime.Intrinsics.Vector128<float>: up to 1 output vector(s) per channel of a tile.
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+        private static void Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
         {
             // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
             nint channelStride = (nint)planeStride;
@@ -1505,10 +1589,11 @@ namespace Demo
             ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
             ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
             ref float groupInput = ref sourceStart;
-            // 8 tiles of 8 output channels.
-            for (int tile = 0; tile < 8; tile++)
+            // Tiles firstTile to endTile - 1 of 8 full tile(s) of 8 output channel(s).
+            int fullTilesEnd = global::System.Math.Min(endTile, 8);
+            for (int tile = firstTile; tile < fullTilesEnd; tile++)
             {
-                int firstChannel = (tile * 8);
+                int firstChannel = tile * 8;
                 // The tile's biases, broadcast once.
                 var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
                 var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);

@@ -33,6 +33,29 @@ public class RandomLayerTests
             computations: 1, $"{layerCase}, output shape {LayerShapes.Format(run.OutputShape)}");
     }
 
+    // Splitting a call over threads (by images, by groups, or by one image's channel tiles) changes which thread
+    // computes an output, never how: every degree must give the single-thread output bit for bit.
+    [Theory]
+    [MemberData(nameof(CaseIndices))]
+    public void Every_split_over_threads_gives_the_single_thread_output_bit_for_bit(int index)
+    {
+        var layerCase = Cases[index];
+        var random = new Random(Seed - index);
+        var layer = Factory.Value(index, TestValues.Uniform(random, layerCase.Geometry.WeightLength),
+            layerCase.HasBias ? TestValues.Uniform(random, layerCase.Geometry.OutChannels) : []);
+        float[] input = TestValues.Uniform(random, layerCase.Batch * layerCase.Geometry.InChannels * layerCase.Height * layerCase.Width);
+        int length = LayerShapes.ElementCount(layer.GetOutputShape(layerCase.InputShape));
+        var single = new float[length];
+        layer.Forward(input, layerCase.InputShape, single, 1);
+        foreach (int degree in new[] { 2, 3, 5, 0 })
+        {
+            var split = new float[length];
+            split.AsSpan().Fill(float.NaN);
+            layer.Forward(input, layerCase.InputShape, split, degree);
+            Assert.True(single.AsSpan().SequenceEqual(split), $"{layerCase}: degree {degree} differs from one thread");
+        }
+    }
+
     [Fact]
     public void The_draw_covers_every_feature()
     {

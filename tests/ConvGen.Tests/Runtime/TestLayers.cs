@@ -21,3 +21,11 @@ public partial class SignalConv;
 // Full padding: every output is larger than its input, so huge inputs overflow the output size.
 [Conv1d(@in: 1, @out: 1, k: 3, padding: Padding.Full)]
 public partial class FullSignal;
+
+// Large enough (18.9M multiply-adds on 64x64) that the automatic degree of parallelism uses every core.
+[Conv2d(@in: 16, @out: 32, k: 3, p: 1, activation: Activation.SiLU)]
+public partial class WideConv;
+
+// Depthwise with a multiplier of 2: parts split over groups.
+[Conv2d(@in: 24, @out: 48, k: 3, p: 1, groups: 24)]
+public partial class WideDepthwise;

@@ -1,0 +1,263 @@
+using System;
+using System.Collections.Concurrent;
+using System.ComponentModel;
+using System.Runtime.ExceptionServices;
+using System.Threading;
+
+namespace ConvGen;
+
+/// <summary>The sizes of one <c>Forward</c> call, handed to each of its parts.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly record struct ForwardShape(int Batch, int Height, int Width, int OutputHeight, int OutputWidth, int Parts);
+
+/// <summary>One part of a <c>Forward</c> call split over threads: the layer, the call's spans and sizes, and which part.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public delegate void ForwardPart<TLayer>(TLayer layer, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch, in ForwardShape shape, int part);
+
+/// <summary>
+/// Runs the parts of one <c>Forward</c> call on the calling thread and on ConvGen's worker threads, and returns
+/// when all are done. Nothing is allocated per call: each calling thread keeps one job per layer type, the body
+/// is a static lambda (cached by the compiler), and the workers are background threads started once, one per
+/// core but one, which wait on a semaphore. The caller works too and claims parts until none are left, so busy
+/// workers delay nothing but the speed-up (and calls from many threads at once never wait for each other).
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class ForwardParts
+{
+    /// <summary>Bytes ConvGen's worker threads have allocated since they started: steady-state calls add nothing.</summary>
+    public static long WorkerAllocatedBytes => Workers.AllocatedBytes;
+
+    /// <summary>Most threads one call uses, whatever it asks for: each brings its own scratch.</summary>
+    public const int MaxThreads = 64;
+
+    /// <summary>
+    /// Threads for a call: <paramref name="requested"/> if positive (at most <see cref="MaxThreads"/>); if 0 (automatic),
+    /// one per core but no more than gives each thread <paramref name="minimumWorkPerThread"/> of the call's
+    /// <paramref name="work"/>, and at least one.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="requested"/> is negative.</exception>
+    public static int Threads(int requested, double work, double minimumWorkPerThread)
+    {
+        if (requested < 0)
+        {
+            throw new ArgumentOutOfRangeException("degreeOfParallelism", requested,
+                $"degreeOfParallelism must be 0 (automatic) or a positive number of threads, but is {requested}.");
+        }
+
+        return requested > 0 ? Math.Min(requested, MaxThreads) : (int)Math.Clamp(work / minimumWorkPerThread, 1, Environment.ProcessorCount);
+    }
+
+    /// <summary>Runs parts 0 to <see cref="ForwardShape.Parts"/> - 1 of <paramref name="body"/>, in parallel; rethrows the first exception a part threw.</summary>
+    public static unsafe void Run<TLayer>(
+        TLayer layer, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch, in ForwardShape shape, ForwardPart<TLayer> body)
+        where TLayer : class
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(body);
+        if (shape.Parts is <= 0 or > PartJob<TLayer>.MaxParts)
+        {
+            throw new ArgumentOutOfRangeException(nameof(shape), shape.Parts, $"a call splits into 1 to {PartJob<TLayer>.MaxParts} parts.");
+        }
+
+        var job = PartJob<TLayer>.ForThisThread();
+        // The spans stay pinned until every part is done: the workers see them as pointers.
+        fixed (float* inputStart = input, outputStart = output, scratchStart = scratch)
+        {
+            job.Run(layer, new PartSpans(inputStart, input.Length, outputStart, output.Length, scratchStart, scratch.Length), shape, body);
+        }
+    }
+
+    /// <summary>A call's spans as pinned pointers, which other threads can rebuild into spans.</summary>
+    private readonly unsafe struct PartSpans(float* input, int inputLength, float* output, int outputLength, float* scratch, int scratchLength)
+    {
+        public ReadOnlySpan<float> Input => new(input, inputLength);
+
+        public Span<float> Output => new(output, outputLength);
+
+        public Span<float> Scratch => new(scratch, scratchLength);
+    }
+
+    /// <summary>
+    /// The reusable state of one call split into parts. Parts are claimed through one 64-bit word holding the
+    /// run's generation, its part count and the next unclaimed part, so a worker queued for an earlier run that
+    /// starts late can only claim parts of the run that is current when its claim succeeds, with that run's
+    /// fields (published before the word).
+    /// </summary>
+    private sealed class PartJob<TLayer> : IPartJob
+        where TLayer : class
+    {
+        public const int MaxParts = 0xFFFF;
+
+        [ThreadStatic]
+        private static PartJob<TLayer>? t_job;
+
+        private readonly object _doneGate = new(); // waited on (after spinning) until the last part is done
+        private TLayer? _layer;
+        private ForwardPart<TLayer>? _body;
+        private PartSpans _spans;
+        private ForwardShape _shape;
+        private long _claims; // generation << 32 | parts << 16 | next part
+        private int _pending;
+        private bool _running;
+        private ExceptionDispatchInfo? _error;
+
+        /// <summary>This thread's job, or a new one when this thread is already running one (a part that itself splits).</summary>
+        public static PartJob<TLayer> ForThisThread()
+        {
+            var job = t_job ??= new PartJob<TLayer>();
+            return job._running ? new PartJob<TLayer>() : job;
+        }
+
+        public void Run(TLayer layer, PartSpans spans, in ForwardShape shape, ForwardPart<TLayer> body)
+        {
+            _running = true;
+            try
+            {
+                (_layer, _spans, _shape, _body, _error) = (layer, spans, shape, body, null);
+                _pending = shape.Parts;
+                long generation = (Volatile.Read(ref _claims) >> 32) + 1;
+                Volatile.Write(ref _claims, (generation << 32) | ((long)shape.Parts << 16));
+                Workers.Post(this, shape.Parts - 1);
+
+                RunParts();
+                WaitForParts();
+                (_layer, _body) = (null, null);
+                _error?.Throw();
+            }
+            finally
+            {
+                _running = false;
+            }
+        }
+
+        /// <summary>Returns once every claimed part is done: spins first (parts of one call end close together), then sleeps.</summary>
+        private void WaitForParts()
+        {
+            var spinner = default(SpinWait);
+            while (Volatile.Read(ref _pending) != 0)
+            {
+                if (spinner.NextSpinWillYield)
+                {
+                    lock (_doneGate)
+                    {
+                        while (Volatile.Read(ref _pending) != 0)
+                        {
+                            Monitor.Wait(_doneGate);
+                        }
+                    }
+
+                    return;
+                }
+
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+        }
+
+        /// <summary>Claims and runs parts of the current run until none is left.</summary>
+        public void RunParts()
+        {
+            while (true)
+            {
+                long claims = Volatile.Read(ref _claims);
+                int part = (int)(claims & 0xFFFF);
+                if (part >= (int)((claims >> 16) & 0xFFFF))
+                {
+                    return;
+                }
+
+                if (Interlocked.CompareExchange(ref _claims, claims + 1, claims) != claims)
+                {
+                    continue;
+                }
+
+                try
+                {
+                    _body!(_layer!, _spans.Input, _spans.Output, _spans.Scratch, _shape, part);
+                }
+                catch (Exception exception)
+                {
+                    Interlocked.CompareExchange(ref _error, ExceptionDispatchInfo.Capture(exception), null);
+                }
+
+                if (Interlocked.Decrement(ref _pending) == 0)
+                {
+                    lock (_doneGate)
+                    {
+                        Monitor.PulseAll(_doneGate);
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>A job whose parts a worker can help run.</summary>
+    private interface IPartJob
+    {
+        void RunParts();
+    }
+
+    /// <summary>
+    /// The worker threads: started on the first split call, they take jobs from one queue and help run them. A job
+    /// is posted once per extra thread it wants; a worker that finds its job already finished just moves on.
+    /// </summary>
+    private static class Workers
+    {
+        private static readonly ConcurrentQueue<IPartJob> Queue = new();
+        private static readonly SemaphoreSlim Posted = new(0);
+        private static int _started;
+        private static long _allocated;
+
+        /// <summary>Bytes the workers have allocated since they started (for tests that prove a call allocates nothing).</summary>
+        public static long AllocatedBytes => Volatile.Read(ref _allocated);
+
+        public static void Post(IPartJob job, int helpers)
+        {
+            if (helpers <= 0)
+            {
+                return;
+            }
+
+            if (Volatile.Read(ref _started) == 0)
+            {
+                Start();
+            }
+
+            for (int i = 0; i < helpers; i++)
+            {
+                Queue.Enqueue(job);
+            }
+
+            Posted.Release(helpers);
+        }
+
+        private static void Start()
+        {
+            if (Interlocked.Exchange(ref _started, 1) != 0)
+            {
+                return;
+            }
+
+            for (int i = 1; i < Math.Max(2, Environment.ProcessorCount); i++)
+            {
+                new Thread(Work) { IsBackground = true, Name = $"ConvGen worker {i}" }.Start();
+            }
+        }
+
+        private static void Work()
+        {
+            long counted = GC.GetAllocatedBytesForCurrentThread();
+            while (true)
+            {
+                Posted.Wait();
+                if (Queue.TryDequeue(out var job))
+                {
+                    job.RunParts();
+                }
+
+                long allocated = GC.GetAllocatedBytesForCurrentThread();
+                Interlocked.Add(ref _allocated, allocated - counted);
+                counted = allocated;
+            }
+        }
+    }
+}

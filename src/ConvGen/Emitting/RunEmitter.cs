@@ -1,0 +1,209 @@
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
+
+namespace ConvGen.Generator.Emitting;
+
+/// <summary>
+/// Writes how a checked call runs: the scratch layout the kernel reads (<c>ScratchLayout</c>), the split of the
+/// call over threads (<c>Run</c>), and the two kinds of part a thread runs: a range of units (one group of one
+/// image each) in its own scratch, or, for an ungrouped layer with fewer images than threads, a range of one
+/// image's channel tiles reading a padded copy shared by all threads.
+/// </summary>
+internal static class RunEmitter
+{
+    private const string Span = "global::System.Span<float>";
+    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+
+    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        Layout(writer, spec, plan);
+        writer.Line();
+        Run(writer, spec, plan);
+        writer.Line();
+        RunUnits(writer, spec, plan);
+        if (spec.Groups == 1)
+        {
+            writer.Line();
+            RunTiles(writer, spec, plan);
+        }
+    }
+
+    /// <summary>The scratch layout, computed at run time from the sizes (KernelGeometry folds the same arithmetic into constants for fixed sizes).</summary>
+    private static void Layout(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        int phases = spec.StrideHeight * spec.StrideWidth;
+        writer.Line($"// Scratch of one part of a call: a batch of groups, each {spec.InChannelsPerGroup} channel(s) x {phases} stride-phase plane(s) of planeHeight x planeWidth");
+        writer.Line("// (the padded image's rows and columns split by the stride), each followed by a guard of the widest tap shift plus");
+        writer.Line("// one vector; then staging for one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns.");
+        writer.Open("private readonly struct ScratchLayout");
+        writer.Line("public readonly long PlaneHeight, PlaneWidth, PlaneStride;");
+        writer.Line("public readonly bool InPlace; // the kernel reads the input itself");
+        writer.Line("public readonly int BatchGroups; // groups filled and run per kernel call");
+        writer.Line("public readonly double InputLength, StagingLength; // floats, each a multiple of a cache line (16 floats)");
+        writer.Line();
+        writer.Open("public ScratchLayout(int height, int width, int outputHeight, int outputWidth)");
+        writer.Line($"PlaneHeight = ((long)height + {spec.PadTop + spec.PadBottom + spec.StrideHeight - 1}) / {spec.StrideHeight};");
+        writer.Line($"PlaneWidth = ((long)width + {spec.PadLeft + spec.PadRight + spec.StrideWidth - 1}) / {spec.StrideWidth};");
+        if (plan.ReadsInputInPlace)
+        {
+            writer.Line("// A 1x1 unpadded layer reads the input in place unless the image is smaller than a vector.");
+            writer.Line("InPlace = (long)height * width >= WidestVector;");
+            writer.Line("PlaneStride = InPlace ? (long)height * width : (PlaneHeight * PlaneWidth) + MaxTapShift + WidestVector;");
+        }
+        else
+        {
+            writer.Line("InPlace = false;");
+            writer.Line("PlaneStride = (PlaneHeight * PlaneWidth) + MaxTapShift + WidestVector;");
+        }
+
+        if (spec.Groups > 1)
+        {
+            writer.Line("// Groups go to the kernel in batches whose scratch fits the cache budget: each batch is filled right before");
+            writer.Line("// the kernel reads it, and many small groups (depthwise on small images) share one fill and one kernel call.");
+            writer.Line($"BatchGroups = InPlace ? {spec.Groups} : (int)global::System.Math.Clamp(GroupBatchFloats / ({(long)spec.InChannelsPerGroup * phases} * PlaneStride), 1, {spec.Groups});");
+        }
+        else
+        {
+            writer.Line("BatchGroups = 1;");
+        }
+
+        writer.Line($"InputLength = InPlace ? 0 : CacheLines(BatchGroups * {(long)spec.InChannelsPerGroup * phases}d * PlaneStride);");
+        writer.Line($"StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines({plan.ChannelTile}d * outputHeight * PlaneWidth);");
+        writer.Close();
+        writer.Line();
+        writer.Line("/// <summary>Floats of the scratch of one part that runs whole units.</summary>");
+        writer.Line("public double PartLength => InputLength + StagingLength;");
+        writer.Line();
+        writer.Line("private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;");
+        writer.Close();
+    }
+
+    private static void Run(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        writer.Line($"// Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).");
+        writer.Line($"private const double MinimumWorkPerThread = {plan.MinimumWorkPerThread};");
+        writer.Line();
+        writer.Line("// Splits a call over threads: whole units (groups of images) per thread, or one image's channel tiles per thread");
+        writer.Line("// when an ungrouped layer has fewer images than threads. Scratch comes from the shared array pool.");
+        writer.Open($"private void Run({ReadOnlySpan} input, {Span} output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)");
+        writer.Line($"int threads = global::ConvGen.ForwardParts.Threads(degreeOfParallelism, (double)batch * OutChannels * outputHeight * outputWidth * FanIn, MinimumWorkPerThread);");
+        writer.Line("var layout = new ScratchLayout(height, width, outputHeight, outputWidth);");
+        if (spec.Groups == 1)
+        {
+            writer.Line("bool splitTiles = threads > batch;");
+            writer.Line($"threads = splitTiles ? global::System.Math.Min(threads, {plan.Tiles}) : threads;");
+        }
+        else
+        {
+            writer.Line("const bool splitTiles = false;");
+            writer.Line($"threads = (int)global::System.Math.Min(threads, (long)batch * {spec.Groups});");
+        }
+
+        writer.Line("double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;");
+        writer.Line("float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));");
+        writer.Open("try");
+        writer.Line($"var scratch = new {Span}(buffer, 0, (int)bufferLength);");
+        writer.Line("var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, threads);");
+        writer.Open("if (threads == 1)");
+        writer.Line($"RunUnits(input, output, scratch, shape, layout, 0, batch{(spec.Groups > 1 ? $" * {spec.Groups}" : "")});");
+        writer.Close();
+        if (spec.Groups == 1)
+        {
+            writer.Open("else if (splitTiles)");
+            writer.Line("int imageInput = InChannels * height * width, imageOutput = OutChannels * outputHeight * outputWidth;");
+            writer.Open("for (int image = 0; image < batch; image++)");
+            writer.Line("// The image's padded copy, made once; then every thread runs its share of the channel tiles on it.");
+            writer.Line("global::System.ReadOnlySpan<float> source = input.Slice(image * imageInput, imageInput);");
+            writer.Open("if (!layout.InPlace)");
+            writer.Line("FillPaddedInput(source, scratch, InChannels, height, width, (int)layout.PlaneHeight, (int)layout.PlaneWidth, (int)layout.PlaneStride);");
+            writer.Close();
+            writer.Line("global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, shape,");
+            writer.Line("    static (layer, source, output, scratch, in shape, part) => layer.RunTiles(source, output, scratch, shape, part));");
+            writer.Close();
+            writer.Close();
+        }
+
+        writer.Open("else");
+        writer.Line("global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part) =>");
+        writer.Open();
+        writer.Line("// Part p runs units [p * units / parts, (p + 1) * units / parts) in its own slice of the scratch.");
+        writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
+        writer.Line($"long units = (long)shape.Batch{(spec.Groups > 1 ? $" * {spec.Groups}" : "")};");
+        writer.Line("int partLength = (int)layout.PartLength;");
+        writer.Line("layer.RunUnits(input, output, scratch.Slice(part * partLength, partLength), shape, layout,");
+        writer.Line("    (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));");
+        writer.Close(");");
+        writer.Close();
+        writer.Close();
+        writer.Open("finally");
+        writer.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(buffer);");
+        writer.Close();
+        writer.Close();
+    }
+
+    /// <summary>Units [firstUnit, endUnit) in one thread: fill a batch of groups, run the kernel on it, and go on.</summary>
+    private static void RunUnits(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        var geometry = new KernelGeometry(spec, plan);
+        bool grouped = spec.Groups > 1;
+        writer.Line($"// Runs units firstUnit to endUnit - 1 of a call ({(grouped ? "a unit is one group of one image" : "a unit is one image")}) in one thread and one part's scratch.");
+        writer.Open($"private void RunUnits({ReadOnlySpan} input, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, in ScratchLayout layout, int firstUnit, int endUnit)");
+        writer.Line("int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
+        writer.Line("long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;");
+        writer.Line($"{Span} copy = scratch.Slice(0, (int)layout.InputLength);");
+        writer.Line($"{Span} staging = scratch.Slice((int)layout.InputLength, (int)layout.StagingLength);");
+        writer.Line($"int inputPerUnit = {spec.InChannelsPerGroup} * height * width;");
+        writer.Line($"int outputPerUnit = {spec.OutChannelsPerGroup} * outputHeight * outputWidth;");
+        if (grouped)
+        {
+            writer.Line("// A batch of groups never crosses an image or the part's end.");
+            writer.Line("int groups;");
+            writer.Open("for (int unit = firstUnit; unit < endUnit; unit += groups)");
+            writer.Line($"int firstGroup = unit % {spec.Groups};");
+            writer.Line($"groups = global::System.Math.Min(layout.BatchGroups, global::System.Math.Min(endUnit - unit, {spec.Groups} - firstGroup));");
+        }
+        else
+        {
+            writer.Line("const int groups = 1;");
+            writer.Open("for (int unit = firstUnit; unit < endUnit; unit++)");
+        }
+
+        writer.Line($"{ReadOnlySpan} source = input.Slice(unit * inputPerUnit, groups * inputPerUnit);");
+        writer.Line($"{Span} unitOutput = output.Slice(unit * outputPerUnit, groups * outputPerUnit);");
+        writer.Open("if (!layout.InPlace)");
+        writer.Line($"FillPaddedInput(source, copy, groups * {spec.InChannelsPerGroup}, height, width, (int)layout.PlaneHeight, (int)planeWidth, (int)planeStride);");
+        writer.Line("source = copy;");
+        writer.Close();
+        writer.Line();
+        string weight = !grouped ? "_packedWeight" : $"new {ReadOnlySpan}(_packedWeight, firstGroup * {spec.OutChannelsPerGroup} * FanIn, groups * {spec.OutChannelsPerGroup} * FanIn)";
+        string bias = !spec.HasBias ? "default" : !grouped ? "_bias" : $"new {ReadOnlySpan}(_bias, firstGroup * {spec.OutChannelsPerGroup}, groups * {spec.OutChannelsPerGroup})";
+        writer.Line($"{plan.KernelName}(source, {weight}, {bias}, unitOutput, staging{(grouped ? ", groups" : $", 0, {plan.Tiles}")}{geometry.CallArguments});");
+        ActivationEmitter.AfterKernel(writer, spec, "unitOutput");
+        writer.Close();
+        writer.Close();
+    }
+
+    /// <summary>One thread's share of an image's channel tiles (ungrouped layers only).</summary>
+    private static void RunTiles(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        var geometry = new KernelGeometry(spec, plan);
+        writer.Line($"// Runs part p of one image's {plan.Tiles} channel tile(s), tiles [p * {plan.Tiles} / parts, (p + 1) * {plan.Tiles} / parts), on the padded copy");
+        writer.Line("// at the start of the scratch (or the image itself), with the part's own staging after it.");
+        writer.Open($"private void RunTiles({ReadOnlySpan} image, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, int part)");
+        writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
+        writer.Line("int outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
+        writer.Line("long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;");
+        writer.Line($"int firstTile = part * {plan.Tiles} / shape.Parts, endTile = (part + 1) * {plan.Tiles} / shape.Parts;");
+        writer.Line($"{ReadOnlySpan} source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);");
+        writer.Line($"{Span} staging = scratch.Slice((int)(layout.InputLength + (part * layout.StagingLength)), (int)layout.StagingLength);");
+        writer.Line($"{plan.KernelName}(source, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output, staging, firstTile, endTile{geometry.CallArguments});");
+        if (spec.Activation != ActivationKind.None && !ActivationEmitter.IsInRegister(spec.Activation))
+        {
+            writer.Line($"int firstChannel = firstTile * {plan.ChannelTile}, endChannel = global::System.Math.Min(endTile * {plan.ChannelTile}, OutChannels);");
+            writer.Line($"{Span} partOutput = output.Slice(firstChannel * outputHeight * outputWidth, (endChannel - firstChannel) * outputHeight * outputWidth);");
+            ActivationEmitter.AfterKernel(writer, spec, "partOutput");
+        }
+
+        writer.Close();
+    }
+}
