@@ -21,7 +21,7 @@ int height = image.Height, width = image.Width;
 float[] input = ToPlanarRgb(image);
 Console.WriteLine($"{Path.GetFileName(inputPath)}: {width}x{height}, NCHW [1, 3, {height}, {width}]");
 Console.WriteLine();
-Console.WriteLine($"{"filter",-13} {"kernel",-22} {"ms/forward",10} {"Mpixel/s",9} {"max |error| vs float64",23}  output");
+Console.WriteLine($"{"filter",-13} {"kernel",-22} {"ms/forward (1T)",15} {"Mpixel/s",9} {"max |error| vs float64",23}  output");
 
 float[] binomial = [1, 4, 6, 4, 1];
 var blurKernel = new float[25];
@@ -71,7 +71,7 @@ Console.WriteLine(allWithinBound
     : "FAILED: an output is outside the float32 rounding bound of the float64 reference");
 return allWithinBound ? 0 : 1;
 
-// Runs one filter: times the allocation-free Forward (median of 21 after a warm-up), checks every
+// Runs one filter: times the allocation-free Forward on one thread (median of 21 after a warm-up), checks every
 // output against ReferenceConvolution within a rigorous float32 bound, and writes the PNG.
 void Run(string name, string kernel, ILayer layer, int outChannels, int taps, ConvGeometry geometry,
     float[] weight, float[] bias, Func<float[], byte[]> toRgb)
@@ -83,7 +83,7 @@ void Run(string name, string kernel, ILayer layer, int outChannels, int taps, Co
     for (int i = 0; i < times.Length; i++)
     {
         long start = Stopwatch.GetTimestamp();
-        layer.Forward(input, shape, output);
+        layer.Forward(input, shape, output, degreeOfParallelism: 1);
         times[i] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
@@ -106,7 +106,7 @@ void Run(string name, string kernel, ILayer layer, int outChannels, int taps, Co
 
     string file = Path.Combine(outputFolder, $"{name}.png");
     Png.WriteRgb(file, width, height, toRgb(output));
-    Console.WriteLine($"{name,-13} {kernel,-22} {ms,10:F3} {width * height / ms / 1e3,9:F1} {maxError,23:0.00E+00}  {file}");
+    Console.WriteLine($"{name,-13} {kernel,-22} {ms,15:F3} {width * height / ms / 1e3,9:F1} {maxError,23:0.00E+00}  {file}");
 }
 
 // Planar float RGB in [0, 1] -> interleaved bytes, rounded and clamped.
