@@ -92,14 +92,14 @@ internal static class RunEmitter
         {
             writer.Line("bool splitTiles = threads > batch;");
             writer.Line($"threads = splitTiles ? global::System.Math.Min(threads, {plan.Tiles}) : threads;");
+            writer.Line("double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;");
         }
         else
         {
-            writer.Line("const bool splitTiles = false;");
             writer.Line($"threads = (int)global::System.Math.Min(threads, (long)batch * {spec.Groups});");
+            writer.Line("double bufferLength = threads * layout.PartLength;");
         }
 
-        writer.Line("double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;");
         writer.Line("float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));");
         writer.Open("try");
         writer.Line($"var scratch = new {Span}(buffer, 0, (int)bufferLength);");

@@ -213,9 +213,8 @@ namespace Demo
             {
                 int threads = global::ConvGen.ForwardParts.Threads(degreeOfParallelism, (double)batch * OutChannels * outputHeight * outputWidth * FanIn, MinimumWorkPerThread);
                 var layout = new ScratchLayout(height, width, outputHeight, outputWidth);
-                const bool splitTiles = false;
                 threads = (int)global::System.Math.Min(threads, (long)batch * 32);
-                double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;
+                double bufferLength = threads * layout.PartLength;
                 float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
                 try
                 {

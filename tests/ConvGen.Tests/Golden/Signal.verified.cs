@@ -199,9 +199,8 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
     {
         int threads = global::ConvGen.ForwardParts.Threads(degreeOfParallelism, (double)batch * OutChannels * outputHeight * outputWidth * FanIn, MinimumWorkPerThread);
         var layout = new ScratchLayout(height, width, outputHeight, outputWidth);
-        const bool splitTiles = false;
         threads = (int)global::System.Math.Min(threads, (long)batch * 2);
-        double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;
+        double bufferLength = threads * layout.PartLength;
         float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
         try
         {
