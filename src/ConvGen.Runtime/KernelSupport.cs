@@ -2,6 +2,7 @@ using System;
 using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace ConvGen;
 
@@ -9,8 +10,9 @@ namespace ConvGen;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class KernelSupport
 {
-    /// <summary>Shortest row copied with a memmove call.</summary>
-    private const int MinMemmove = 16;
+    /// <summary>Shortest row copied with a memmove call: shorter rows (small feature maps) are copied inline with
+    /// overlapping vectors, which costs less than the call.</summary>
+    private const int MinMemmove = 128;
 
     /// <summary>Copies rows of <paramref name="width"/> values, stored <paramref name="sourcePitch"/> apart in
     /// <paramref name="source"/>, into <paramref name="destination"/> back to back (as many rows as it holds).</summary>
@@ -24,24 +26,55 @@ public static class KernelSupport
             throw new ArgumentException($"rows of {width} values at pitch {sourcePitch} do not fit {source.Length} source and {destination.Length} destination values.");
         }
 
-        if (width >= MinMemmove)
-        {
-            for (int row = 0, from = 0; row < destination.Length; row += width, from += sourcePitch)
-            {
-                source.Slice(from, width).CopyTo(destination.Slice(row, width));
-            }
-
-            return;
-        }
-
-        // Short rows (small feature maps): a plain loop beats a memmove call per row. Indices are within the checks above.
-        ref float to = ref MemoryMarshal.GetReference(destination);
-        ref float start = ref MemoryMarshal.GetReference(source);
         for (int row = 0, from = 0; row < destination.Length; row += width, from += sourcePitch)
         {
-            for (int column = 0; column < width; column++)
+            Copy(source.Slice(from, width), destination.Slice(row, width));
+        }
+    }
+
+    /// <summary>Copies <paramref name="source"/> to the start of <paramref name="destination"/>: short runs with
+    /// vectors (the last one overlapping its neighbour), long ones with memmove.</summary>
+    /// <exception cref="ArgumentException"><paramref name="destination"/> is shorter than <paramref name="source"/>.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Copy(ReadOnlySpan<float> source, Span<float> destination)
+    {
+        if (destination.Length < source.Length)
+        {
+            throw new ArgumentException($"a run of {source.Length} values does not fit {destination.Length}.", nameof(destination));
+        }
+
+        int length = source.Length;
+        ref float from = ref MemoryMarshal.GetReference(source);
+        ref float to = ref MemoryMarshal.GetReference(destination);
+        if (length >= MinMemmove)
+        {
+            source.CopyTo(destination);
+        }
+        else if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
+        {
+            int last = length - Vector512<float>.Count;
+            for (int i = 0; i < last; i += Vector512<float>.Count)
             {
-                Unsafe.Add(ref to, row + column) = Unsafe.Add(ref start, from + column);
+                Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref from, (nuint)i), ref to, (nuint)i);
+            }
+
+            Vector512.StoreUnsafe(Vector512.LoadUnsafe(ref from, (nuint)last), ref to, (nuint)last);
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= Vector256<float>.Count)
+        {
+            int last = length - Vector256<float>.Count;
+            for (int i = 0; i < last; i += Vector256<float>.Count)
+            {
+                Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref from, (nuint)i), ref to, (nuint)i);
+            }
+
+            Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref from, (nuint)last), ref to, (nuint)last);
+        }
+        else
+        {
+            for (int i = 0; i < length; i++)
+            {
+                Unsafe.Add(ref to, i) = Unsafe.Add(ref from, i);
             }
         }
     }

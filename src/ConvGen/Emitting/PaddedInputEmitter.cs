@@ -17,9 +17,6 @@ internal static class PaddedInputEmitter
     private const string AggressiveOptimization =
         "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
-    /// <summary>Shortest row copied with a memmove call; shorter ones are copied in place.</summary>
-    private const int MinMemmove = 16;
-
     /// <summary>Most column phases filled by one call each; beyond it (huge strides) a loop fills them all.</summary>
     private const int MaxListedPlanes = 16;
 
@@ -96,18 +93,11 @@ internal static class PaddedInputEmitter
         writer.Line();
         if (sw == 1)
         {
-            writer.Open($"if (end - first >= {MinMemmove})");
-            writer.Line($"source.Slice(first - {spec.PadLeft}, end - first).CopyTo(target.Slice(first));");
-            writer.Close();
-            writer.Open("else");
-            writer.Open("for (int column = first; column < end; column++)");
-            writer.Line($"{Unsafe}.Add(ref to, column) = {Unsafe}.Add(ref from, column - {spec.PadLeft});");
-            writer.Close();
-            writer.Close();
+            writer.Line($"global::ConvGen.KernelSupport.Copy(source.Slice(first - {spec.PadLeft}, end - first), target.Slice(first));");
         }
         else
         {
-            writer.Line("int gathered = first;");
+            writer.Line("int gathered = first, scalarEnd = end;");
             if (sw == 2)
             {
                 writer.Line("// 16 columns at a time: 32 consecutive source floats read as 64-bit pairs whose low halves (little-endian) are");
@@ -118,12 +108,24 @@ internal static class PaddedInputEmitter
                 writer.Line("var evens = global::System.Runtime.Intrinsics.Vector512.Narrow(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref pairs), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref pairs, 8));");
                 writer.Line("global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.AsSingle(evens), ref to, (nuint)gathered);");
                 writer.Close();
+                writer.Line();
+                writer.Line("// The last 16 columns (overlapping those done), when the row has them: the 32 floats ending at the last");
+                writer.Line("// column's source read as pairs whose high halves are every second float, so nothing outside the row is read.");
+                writer.Line($"int lastPairsStart = (2 * (end - 1)) + columnPhase - {spec.PadLeft} - 31;");
+                writer.Open("if (gathered < end && end - first >= 16 && lastPairsStart >= 0)");
+                writer.Line($"ref ulong lastPairs = ref {Unsafe}.As<float, ulong>(ref {Unsafe}.Add(ref from, lastPairsStart));");
+                writer.Line("var odds = global::System.Runtime.Intrinsics.Vector512.Narrow(");
+                writer.Line("    global::System.Runtime.Intrinsics.Vector512.ShiftRightLogical(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref lastPairs), 32),");
+                writer.Line("    global::System.Runtime.Intrinsics.Vector512.ShiftRightLogical(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref lastPairs, 8), 32));");
+                writer.Line("global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.AsSingle(odds), ref to, (nuint)(end - 16));");
+                writer.Line("scalarEnd = end - 16;");
+                writer.Close();
                 writer.Close();
                 writer.Line();
             }
 
             writer.Line($"// Every {sw}th column, starting at this phase's first one (indices proven in range by first and end).");
-            writer.Open("for (int column = gathered; column < end; column++)");
+            writer.Open("for (int column = gathered; column < scalarEnd; column++)");
             writer.Line($"{Unsafe}.Add(ref to, column) = {Unsafe}.Add(ref from, (column * {sw}) + columnPhase - {spec.PadLeft});");
             writer.Close();
         }

@@ -335,7 +335,7 @@ namespace Demo
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
                 }
 
-                int gathered = first;
+                int gathered = first, scalarEnd = end;
                 // 16 columns at a time: 32 consecutive source floats read as 64-bit pairs whose low halves (little-endian) are
                 // every second float; the last pair must end inside the row.
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated && global::System.BitConverter.IsLittleEndian)
@@ -346,10 +346,23 @@ namespace Demo
                         var evens = global::System.Runtime.Intrinsics.Vector512.Narrow(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref pairs), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref pairs, 8));
                         global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.AsSingle(evens), ref to, (nuint)gathered);
                     }
+
+                    // The last 16 columns (overlapping those done), when the row has them: the 32 floats ending at the last
+                    // column's source read as pairs whose high halves are every second float, so nothing outside the row is read.
+                    int lastPairsStart = (2 * (end - 1)) + columnPhase - 1 - 31;
+                    if (gathered < end && end - first >= 16 && lastPairsStart >= 0)
+                    {
+                        ref ulong lastPairs = ref global::System.Runtime.CompilerServices.Unsafe.As<float, ulong>(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref from, lastPairsStart));
+                        var odds = global::System.Runtime.Intrinsics.Vector512.Narrow(
+                            global::System.Runtime.Intrinsics.Vector512.ShiftRightLogical(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref lastPairs), 32),
+                            global::System.Runtime.Intrinsics.Vector512.ShiftRightLogical(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref lastPairs, 8), 32));
+                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.AsSingle(odds), ref to, (nuint)(end - 16));
+                        scalarEnd = end - 16;
+                    }
                 }
 
                 // Every 2th column, starting at this phase's first one (indices proven in range by first and end).
-                for (int column = gathered; column < end; column++)
+                for (int column = gathered; column < scalarEnd; column++)
                 {
                     global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, (column * 2) + columnPhase - 1);
                 }

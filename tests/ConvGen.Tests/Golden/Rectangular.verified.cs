@@ -370,17 +370,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
             global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
         }
 
-        if (end - first >= 16)
-        {
-            source.Slice(first - 0, end - first).CopyTo(target.Slice(first));
-        }
-        else
-        {
-            for (int column = first; column < end; column++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, column - 0);
-            }
-        }
+        global::ConvGen.KernelSupport.Copy(source.Slice(first - 0, end - first), target.Slice(first));
 
         for (int column = end; column < target.Length; column++)
         {

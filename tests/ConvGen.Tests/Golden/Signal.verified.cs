@@ -320,17 +320,7 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
             global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
         }
 
-        if (end - first >= 16)
-        {
-            source.Slice(first - 3, end - first).CopyTo(target.Slice(first));
-        }
-        else
-        {
-            for (int column = first; column < end; column++)
-            {
-                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, column - 3);
-            }
-        }
+        global::ConvGen.KernelSupport.Copy(source.Slice(first - 3, end - first), target.Slice(first));
 
         for (int column = end; column < target.Length; column++)
         {

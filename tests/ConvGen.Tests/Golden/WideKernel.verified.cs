@@ -347,9 +347,9 @@ namespace Demo
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
             }
 
-            int gathered = first;
+            int gathered = first, scalarEnd = end;
             // Every 3th column, starting at this phase's first one (indices proven in range by first and end).
-            for (int column = gathered; column < end; column++)
+            for (int column = gathered; column < scalarEnd; column++)
             {
                 global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = global::System.Runtime.CompilerServices.Unsafe.Add(ref from, (column * 3) + columnPhase - 0);
             }
