@@ -26,9 +26,22 @@ public static class KernelSupport
             throw new ArgumentException($"rows of {width} values at pitch {sourcePitch} do not fit {source.Length} source and {destination.Length} destination values.");
         }
 
+        if (width >= MinMemmove)
+        {
+            for (int row = 0, from = 0; row < destination.Length; row += width, from += sourcePitch)
+            {
+                source.Slice(from, width).CopyTo(destination.Slice(row, width));
+            }
+
+            return;
+        }
+
+        // Short rows (small feature maps): inline copies, no call per row. Indices are within the checks above.
+        ref float to = ref MemoryMarshal.GetReference(destination);
+        ref float start = ref MemoryMarshal.GetReference(source);
         for (int row = 0, from = 0; row < destination.Length; row += width, from += sourcePitch)
         {
-            Copy(source.Slice(from, width), destination.Slice(row, width));
+            CopyShort(ref Unsafe.Add(ref start, from), ref Unsafe.Add(ref to, row), width);
         }
     }
 
@@ -38,19 +51,26 @@ public static class KernelSupport
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Copy(ReadOnlySpan<float> source, Span<float> destination)
     {
+        if (source.Length >= MinMemmove)
+        {
+            source.CopyTo(destination);
+            return;
+        }
+
         if (destination.Length < source.Length)
         {
             throw new ArgumentException($"a run of {source.Length} values does not fit {destination.Length}.", nameof(destination));
         }
 
-        int length = source.Length;
-        ref float from = ref MemoryMarshal.GetReference(source);
-        ref float to = ref MemoryMarshal.GetReference(destination);
-        if (length >= MinMemmove)
-        {
-            source.CopyTo(destination);
-        }
-        else if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
+        CopyShort(ref MemoryMarshal.GetReference(source), ref MemoryMarshal.GetReference(destination), source.Length);
+    }
+
+    /// <summary>Copies <paramref name="length"/> (below <see cref="MinMemmove"/>) values with the widest vectors that
+    /// fit, the last one overlapping its neighbour; runs shorter than any vector value by value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CopyShort(ref float from, ref float to, int length)
+    {
+        if (Vector512.IsHardwareAccelerated && length >= Vector512<float>.Count)
         {
             int last = length - Vector512<float>.Count;
             for (int i = 0; i < last; i += Vector512<float>.Count)
@@ -69,6 +89,16 @@ public static class KernelSupport
             }
 
             Vector256.StoreUnsafe(Vector256.LoadUnsafe(ref from, (nuint)last), ref to, (nuint)last);
+        }
+        else if (Vector128.IsHardwareAccelerated && length >= Vector128<float>.Count)
+        {
+            int last = length - Vector128<float>.Count;
+            for (int i = 0; i < last; i += Vector128<float>.Count)
+            {
+                Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref from, (nuint)i), ref to, (nuint)i);
+            }
+
+            Vector128.StoreUnsafe(Vector128.LoadUnsafe(ref from, (nuint)last), ref to, (nuint)last);
         }
         else
         {

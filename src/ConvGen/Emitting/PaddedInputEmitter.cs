@@ -36,6 +36,11 @@ internal static class PaddedInputEmitter
             "before the split; each source row is read once and written to every column phase.</summary>");
         writer.Line(AggressiveOptimization);
         writer.Open("private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)");
+        writer.Open("if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported && width <= WidestVector && planeWidth <= WidestVector)");
+        writer.Line("FillNarrowPlanes(image, scratch, channels, height, width, planeHeight, planeWidth, planeStride);");
+        writer.Line("return;");
+        writer.Close();
+        writer.Line();
         writer.Open("for (int channel = 0; channel < channels; channel++)");
         writer.Line("global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);");
         writer.Line($"global::System.Span<float> planes = scratch.Slice(channel * {phases} * planeStride, {phases} * planeStride);");
@@ -78,6 +83,8 @@ internal static class PaddedInputEmitter
         writer.Close();
         writer.Close();
         writer.Close();
+        writer.Line();
+        NarrowPlanesEmitter.Emit(writer, spec);
         writer.Line();
         writer.Line($"/// <summary>Fills one plane row: column j holds padded column j*{sw} + columnPhase of <paramref name=\"source\"/> (empty: a padding row).</summary>");
         writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");

@@ -306,6 +306,12 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)
         {
+            if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported && width <= WidestVector && planeWidth <= WidestVector)
+            {
+                FillNarrowPlanes(image, scratch, channels, height, width, planeHeight, planeWidth, planeStride);
+                return;
+            }
+
             for (int channel = 0; channel < channels; channel++)
             {
                 global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);
@@ -331,6 +337,78 @@ namespace Demo
                     }
                 }
             }
+        }
+
+        /// <summary>FillPaddedInput for rows that fit one Vector512 (width and planeWidth at most 16): per plane row one permute
+        /// of the image row, padding lanes zeroed, stored whole; then the guards. Needs AVX-512.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void FillNarrowPlanes(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)
+        {
+            // Per column phase: which image column each lane takes (0 when none), and which lanes are image, not padding.
+            global::System.Span<int> lanes = stackalloc int[3 * WidestVector];
+            global::System.Span<float> keep = stackalloc float[3 * WidestVector];
+            for (int lane = 0; lane < 3 * WidestVector; lane++)
+            {
+                int column = ((lane % WidestVector) * 3) + (lane / WidestVector) - 0;
+                bool inside = (uint)column < (uint)width && lane % WidestVector < planeWidth;
+                lanes[lane] = inside ? column : 0;
+                keep[lane] = inside ? global::System.BitConverter.Int32BitsToSingle(-1) : 0f;
+            }
+
+            global::System.Runtime.Intrinsics.Vector512<int> lanes0 = global::System.Runtime.Intrinsics.Vector512.Create(lanes.Slice(0 * WidestVector, WidestVector));
+            global::System.Runtime.Intrinsics.Vector512<float> keep0 = global::System.Runtime.Intrinsics.Vector512.Create(keep.Slice(0 * WidestVector, WidestVector));
+            global::System.Runtime.Intrinsics.Vector512<int> lanes1 = global::System.Runtime.Intrinsics.Vector512.Create(lanes.Slice(1 * WidestVector, WidestVector));
+            global::System.Runtime.Intrinsics.Vector512<float> keep1 = global::System.Runtime.Intrinsics.Vector512.Create(keep.Slice(1 * WidestVector, WidestVector));
+            global::System.Runtime.Intrinsics.Vector512<int> lanes2 = global::System.Runtime.Intrinsics.Vector512.Create(lanes.Slice(2 * WidestVector, WidestVector));
+            global::System.Runtime.Intrinsics.Vector512<float> keep2 = global::System.Runtime.Intrinsics.Vector512.Create(keep.Slice(2 * WidestVector, WidestVector));
+            global::System.Span<float> lastRow = stackalloc float[WidestVector];
+            int guard = planeStride - (planeHeight * planeWidth);
+            ref float planesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+            for (int channel = 0; channel < channels; channel++)
+            {
+                ref float channelPlanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref planesStart, (nint)channel * 3 * planeStride);
+                for (int planeRow = 0; planeRow < planeHeight; planeRow++)
+                {
+                    // Row phase 0: padded row planeRow*1 + 0.
+                    int row0 = (planeRow * 1) + 0 - 0;
+                    global::System.Runtime.Intrinsics.Vector512<float> line0 = (uint)row0 < (uint)height ? ImageRow(image, (channel * height * width) + (row0 * width), width, lastRow) : global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(line0, lanes0), keep0), ref channelPlanes, (nuint)((0 * planeStride) + (planeRow * planeWidth)));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(line0, lanes1), keep1), ref channelPlanes, (nuint)((1 * planeStride) + (planeRow * planeWidth)));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(line0, lanes2), keep2), ref channelPlanes, (nuint)((2 * planeStride) + (planeRow * planeWidth)));
+                }
+
+                // The guards after the planes some tap reads (at least one vector long; the last row's zero lanes began them).
+                ref float guard0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref channelPlanes, (0 * planeStride) + (planeHeight * planeWidth));
+                for (int i = 0; i < guard; i += WidestVector)
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref guard0, (nuint)global::System.Math.Min(i, guard - WidestVector));
+                }
+                ref float guard1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref channelPlanes, (1 * planeStride) + (planeHeight * planeWidth));
+                for (int i = 0; i < guard; i += WidestVector)
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref guard1, (nuint)global::System.Math.Min(i, guard - WidestVector));
+                }
+                ref float guard2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref channelPlanes, (2 * planeStride) + (planeHeight * planeWidth));
+                for (int i = 0; i < guard; i += WidestVector)
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref guard2, (nuint)global::System.Math.Min(i, guard - WidestVector));
+                }
+            }
+        }
+
+        /// <summary>The image row starting at <paramref name="start"/> as a vector; lanes past it hold whatever follows (the permutes ignore
+        /// them), or zero for the image's last row, read through <paramref name="buffer"/> so nothing past the image is read.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> ImageRow(global::System.ReadOnlySpan<float> image, int start, int width, global::System.Span<float> buffer)
+        {
+            if (start + WidestVector <= image.Length)
+            {
+                return global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(image.Slice(start, WidestVector)));
+            }
+
+            buffer.Clear();
+            image.Slice(start, width).CopyTo(buffer);
+            return global::System.Runtime.Intrinsics.Vector512.Create<float>(buffer);
         }
 
         /// <summary>Fills one plane row: column j holds padded column j*3 + columnPhase of <paramref name="source"/> (empty: a padding row).</summary>
