@@ -67,7 +67,7 @@ public class ConvLayerBenchmarks
     public void Naive() => ReferenceConvolution.Conv2d(_case.Geometry, _input, 1, _case.Size, _case.Size, _weight, _bias, _referenceOutput);
 
     [Benchmark]
-    public void ConvGen() => _layer.Forward(_input, _shape, _output);
+    public void ConvGen() => _layer.Forward(_input, _shape, _output, 1);
 
     [Benchmark]
     public void OnnxRuntime() => _session.Run(_runOptions, InputNames, _inputValues, OutputNames, _outputValues);

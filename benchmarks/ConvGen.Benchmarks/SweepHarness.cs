@@ -69,7 +69,7 @@ public static class SweepHarness
         using var outputValue = OrtValue.CreateTensorValueFromMemory(ortOutput, [1, g.OutChannels, c.OutputSize, c.OutputSize]);
         OrtValue[] inputs = [inputValue], outputs = [outputValue];
 
-        Action convGen = () => layer.Forward(input, shape, output);
+        Action convGen = () => layer.Forward(input, shape, output, 1);
         Action ort = () => session.Run(runOptions, InputNames, inputs, OutputNames, outputs);
 
         double convGenSingle = WarmUp(convGen);
