@@ -9,7 +9,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ConvGen.Benchmarks;
 
-// Default: the peak-FMA benchmark and the eight layers in one BenchmarkDotNet run -> results/convgen.json.
+// Default: the peak-FMA benchmark and the eight layers (one and two threads) in one BenchmarkDotNet run -> results/convgen.json.
 //   --short               BenchmarkDotNet's ShortRun (3 iterations): the eight layers in a few minutes.
 // --sweep: every distinct conv of ResNet-18 and MobileNetV2 vs ONNX Runtime (Stopwatch harness) -> results/sweep.json.
 //   --rounds N            samples per engine and layer (default 21); --network resnet18|mobilenet_v2: one network only.
@@ -60,6 +60,10 @@ else if (!args.Contains("--report"))
         {
             ConvGenStdDevMs = StdDev(layers, nameof(ConvLayerBenchmarks.ConvGen), layer.Label) * 1e3,
             OrtStdDevMs = StdDev(layers, nameof(ConvLayerBenchmarks.OnnxRuntime), layer.Label) * 1e3,
+            ConvGenTwoThreadsMs = Mean(layers, nameof(ConvLayerBenchmarks.ConvGenTwoThreads), layer.Label) * 1e3,
+            OrtTwoThreadsMs = Mean(layers, nameof(ConvLayerBenchmarks.OnnxRuntimeTwoThreads), layer.Label) * 1e3,
+            ConvGenTwoThreadsStdDevMs = StdDev(layers, nameof(ConvLayerBenchmarks.ConvGenTwoThreads), layer.Label) * 1e3,
+            OrtTwoThreadsStdDevMs = StdDev(layers, nameof(ConvLayerBenchmarks.OnnxRuntimeTwoThreads), layer.Label) * 1e3,
         })]);
     ResultFiles.Write(Path.Combine(resultsDirectory, ResultFiles.SuiteName), suite);
 }
