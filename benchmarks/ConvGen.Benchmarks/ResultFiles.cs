@@ -124,6 +124,7 @@ public static class ResultFiles
 {
     public const string SuiteName = "convgen.json";
     public const string SweepName = "sweep.json";
+    public const string ScalingName = "scaling.json";
     public const string PyTorchName = "pytorch.json";
 
     private static readonly JsonSerializerOptions Options = new()
@@ -167,12 +168,13 @@ public static class ResultFiles
         "ConvGen.Benchmarks --sweep", DateTime.UtcNow, CpuInfo.Current(), source, sweep.Harness, sweep.Rounds, sweep.Layers,
         [.. sweep.Layers.GroupBy(l => l.Network).Select(n => NetworkSummary.Of(n.Key, [.. n.Select(l => (l.Count, l.ConvGenMs, l.OrtMs))]))]);
 
-    /// <summary>results.md: the eight layers (with a PyTorch column when pytorch.json exists), then the sweep.</summary>
+    /// <summary>results.md: the eight layers (with a PyTorch column when pytorch.json exists), then the sweep, then the scaling sweeps.</summary>
     public static string Render(string resultsDirectory)
     {
         var suite = Read<SuiteFile>(Path.Combine(resultsDirectory, SuiteName));
         var sweep = Read<SweepFile>(Path.Combine(resultsDirectory, SweepName));
         var torch = Read<PyTorchFile>(Path.Combine(resultsDirectory, PyTorchName));
+        var scaling = Read<ScalingFile>(Path.Combine(resultsDirectory, ScalingName));
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine("# ConvGen benchmark results");
@@ -226,7 +228,12 @@ public static class ResultFiles
             RenderSweep(md, sweep, torch);
         }
 
-        if (suite is null && sweep is null)
+        if (scaling is not null)
+        {
+            RenderScaling(md, scaling);
+        }
+
+        if (suite is null && sweep is null && scaling is null)
         {
             md.AppendLine("No ConvGen results yet: run `bash benchmarks/run`.");
         }
@@ -308,6 +315,41 @@ public static class ResultFiles
                     $"network conv time {vsTorch.TotalConvGenMs:F3} ms vs {vsTorch.TotalOrtMs:F3} ms ({vsTorch.TotalSpeedVsOrt:F2}x).");
             }
 
+            md.AppendLine();
+        }
+    }
+
+    private static void RenderScaling(StringBuilder md, ScalingFile scaling)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        md.AppendLine(inv, $"## Scaling: the dense 3x3 layer {scaling.Layer} over batch and input size (Stopwatch harness)");
+        md.AppendLine();
+        md.AppendLine(inv, $"Harness: {scaling.Harness}. CPU: {scaling.Cpu}. Measured {Stamp(scaling.TimestampUtc)} from {scaling.Source?.ToString() ?? "?"}. " +
+            $"ConvGen with `degreeOfParallelism` 1 and 2 (one generated layer for every size), ONNX Runtime with `IntraOpNumThreads` 1 and 2 (sessions per shape). " +
+            $"Each cell: median ms per call (fastest sample in parentheses) and GFLOP/s of the median. " +
+            $"Exponent: b in time = a x work^b, least squares on log-log over the sweep's points (1.00 = time grows linearly with work).");
+        md.AppendLine();
+        foreach (var sweep in scaling.Sweeps)
+        {
+            var engines = sweep.Fits.Select(f => (f.Engine, f.Threads)).ToList();
+            md.AppendLine(inv, $"### {sweep.Varies}");
+            md.AppendLine();
+            md.AppendLine("| batch | HxW | GFLOP |" + string.Concat(engines.Select(e => $" {e.Engine} {e.Threads}T ms | GFLOP/s |")) + " max rel. error vs ORT 1T |");
+            md.AppendLine("|---|---|---|" + string.Concat(engines.Select(_ => "---|---|")) + "---|");
+            foreach (var p in sweep.Points)
+            {
+                md.Append(inv, $"| {p.Batch} | {p.Size}x{p.Size} | {p.Flops / 1e9:F2} |");
+                foreach (var (engine, threads) in engines)
+                {
+                    var t = p.Timings.Single(t => t.Engine == engine && t.Threads == threads);
+                    md.Append(inv, $" {t.MedianMs:F3} ({t.MinMs:F3}) | {Gflops(p.Flops, t.MedianMs):F1} |");
+                }
+
+                md.AppendLine(inv, $" {p.MaxRelativeError:0.0E+0}{(p.MaxRelativeError > MismatchThreshold ? " **MISMATCH**" : "")} |");
+            }
+
+            md.AppendLine();
+            md.AppendLine("Exponent of time vs work: " + string.Join("; ", sweep.Fits.Select(f => string.Create(inv, $"{f.Engine} {f.Threads}T {f.Exponent:F3} (R² {f.RSquared:F4})"))) + ".");
             md.AppendLine();
         }
     }
