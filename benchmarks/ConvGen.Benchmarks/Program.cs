@@ -9,13 +9,15 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using ConvGen.Benchmarks;
 
-// Default: the peak-FMA benchmark and the eight layers in one BenchmarkDotNet run -> results/convgen.json.
+// Default: the peak-FMA benchmark and the eight layers (one and two threads) in one BenchmarkDotNet run -> results/convgen.json.
 //   --short               BenchmarkDotNet's ShortRun (3 iterations): the eight layers in a few minutes.
 // --sweep: every distinct conv of ResNet-18 and MobileNetV2 vs ONNX Runtime (Stopwatch harness) -> results/sweep.json.
 //   --rounds N            samples per engine and layer (default 21); --network resnet18|mobilenet_v2: one network only.
+// --scaling: the dense 3x3 layer over batch 1-64 and input 28-448, ConvGen and ORT on 1 and 2 threads -> results/scaling.json.
+//   --rounds N            samples per engine and point (default 21).
 // --report: only re-render results.md from the JSON files.
 // Every mode then renders benchmarks/results.md (or --out PATH) from whatever JSON exists under
-// benchmarks/results/ (or --results DIR): convgen.json, sweep.json and PyTorch's pytorch.json.
+// benchmarks/results/ (or --results DIR): convgen.json, sweep.json, scaling.json and PyTorch's pytorch.json.
 string benchmarks = FindBenchmarksDirectory();
 string repository = Path.GetDirectoryName(benchmarks)!;
 string output = Option("--out") ?? Path.Combine(benchmarks, "results.md");
@@ -32,6 +34,18 @@ if (args.Contains("--sweep"))
     }
 
     ResultFiles.Write(Path.Combine(resultsDirectory, ResultFiles.SweepName), sweep);
+}
+else if (args.Contains("--scaling"))
+{
+    int rounds = int.Parse(Option("--rounds") ?? "21", CultureInfo.InvariantCulture);
+    var scaling = ScalingHarness.Run(rounds, SourceInfo.Current(repository));
+    foreach (var sweep in scaling.Sweeps)
+    {
+        Console.WriteLine($"{sweep.Name} sweep, exponent of time vs work: " + string.Join(", ", sweep.Fits.Select(f => FormattableString.Invariant(
+            $"{f.Engine} {f.Threads}T {f.Exponent:F3} (R² {f.RSquared:F4})"))));
+    }
+
+    ResultFiles.Write(Path.Combine(resultsDirectory, ResultFiles.ScalingName), scaling);
 }
 else if (!args.Contains("--report"))
 {
@@ -60,6 +74,10 @@ else if (!args.Contains("--report"))
         {
             ConvGenStdDevMs = StdDev(layers, nameof(ConvLayerBenchmarks.ConvGen), layer.Label) * 1e3,
             OrtStdDevMs = StdDev(layers, nameof(ConvLayerBenchmarks.OnnxRuntime), layer.Label) * 1e3,
+            ConvGenTwoThreadsMs = Mean(layers, nameof(ConvLayerBenchmarks.ConvGenTwoThreads), layer.Label) * 1e3,
+            OrtTwoThreadsMs = Mean(layers, nameof(ConvLayerBenchmarks.OnnxRuntimeTwoThreads), layer.Label) * 1e3,
+            ConvGenTwoThreadsStdDevMs = StdDev(layers, nameof(ConvLayerBenchmarks.ConvGenTwoThreads), layer.Label) * 1e3,
+            OrtTwoThreadsStdDevMs = StdDev(layers, nameof(ConvLayerBenchmarks.OnnxRuntimeTwoThreads), layer.Label) * 1e3,
         })]);
     ResultFiles.Write(Path.Combine(resultsDirectory, ResultFiles.SuiteName), suite);
 }
