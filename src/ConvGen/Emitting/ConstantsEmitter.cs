@@ -61,6 +61,7 @@ internal static class ConstantsEmitter
         writer.Line($"private const int MinimumInput{(spec.Kind == LayerKind.Conv2d ? "Width" : "Length")} = {spec.Horizontal.MinimumInput};");
         writer.Line($"private const int MaxTapShift = {plan.MaxTapShift};");
         writer.Line($"private const int WidestVector = {VectorType.WidestLanes}; // floats in a Vector512: scratch rows hold at least one");
+        writer.Line($"private const long BandInputFloats = {KernelPlanner.BandInputFloats}; // input a band of output rows reads, kept in L2 across channel tiles");
         if (spec.Groups > 1)
         {
             writer.Line("private const int GroupBatchFloats = 65536; // scratch (256 KB) filled per kernel call: groups are batched up to it");

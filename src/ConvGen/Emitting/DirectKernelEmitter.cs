@@ -116,9 +116,15 @@ internal static class DirectKernelEmitter
         writer.Line($"    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + {StagingCost})) + ((long)outputHeight * {RowCopyCost})");
         writer.Line($"        < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? {NarrowStoreCost} : 0));");
         writer.Line("bool staged = flat && planeWidth != outputWidth;");
-        writer.Line("int lines = flat ? 1 : outputHeight;");
-        writer.Line("int count = flat ? outputHeight * planeWidth : outputWidth;");
         writer.Line("nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;");
+        writer.Line("int destinationPitch = staged ? planeWidth : outputWidth;");
+        int planesRead = spec.Vertical.PhasesRead().Count * spec.Horizontal.PhasesRead().Count;
+        int rowReach = spec.DilationHeight * (spec.KernelHeight - 1) / spec.StrideHeight;
+        writer.Line("// Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay");
+        writer.Line($"// in L2 while all the tiles read them: at most {KernelPlanner.BandInputFloats} floats each, in bands of equal height.");
+        writer.Line($"int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / ({spec.InChannelsPerGroup * planesRead} * (long)planeWidth)) - {rowReach}, 1, outputHeight);");
+        writer.Line("int bands = (outputHeight + bandLimit - 1) / bandLimit;");
+        writer.Line("int bandRows = (outputHeight + bands - 1) / bands;");
         writer.Line("global::System.Span<float> narrowLine = stackalloc float[vectorWidth];");
         writer.Line($"ref float sourceStart = ref {Marshal}.GetReference(source);");
         writer.Line($"ref float weightStart = ref {Marshal}.GetReference(weight);");
@@ -138,6 +144,11 @@ internal static class DirectKernelEmitter
             writer.Line("ref float groupInput = ref sourceStart;");
         }
 
+        writer.Open("for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)");
+        writer.Line("int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);");
+        writer.Line("// A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.");
+        writer.Line("int lineEnd = flat ? bandStart + 1 : bandEnd;");
+        writer.Line("int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;");
         if (spec.Groups == 1)
         {
             writer.Line($"// Tiles firstTile to endTile - 1 of {plan.FullTiles} full tile(s) of {plan.ChannelTile} output channel(s){(plan.RemainderTile > 0 ? $" and one of {plan.RemainderTile}" : "")}.");
@@ -179,6 +190,7 @@ internal static class DirectKernelEmitter
             }
         }
 
+        writer.Close();
         if (spec.Groups > 1)
         {
             writer.Close();
@@ -206,23 +218,23 @@ internal static class DirectKernelEmitter
 
         writer.Line($"ref float tileWeight = ref {Unsafe}.Add(ref weightStart, (nint)firstChannel * FanIn);");
         writer.Line($"ref float tileDestination = ref staged ? ref stagingStart : ref {Unsafe}.Add(ref outputStart, firstChannel * outputPlane);");
-        writer.Line("int line = 0;");
+        writer.Line("int line = bandStart;");
         if (vector == VectorType.Vector512 && plan.RowTile > 1)
         {
             writer.Line($"// Row sweeps go {plan.RowTile} output rows at a time: each input row a tap reads is loaded once for all of them.");
-            writer.Open($"for (; !flat && line <= lines - {plan.RowTile}; line += {plan.RowTile})");
+            writer.Open($"for (; !flat && line <= lineEnd - {plan.RowTile}; line += {plan.RowTile})");
             Sweep(writer, spec, plan, vector, plan.RowTileVectors, tile, plan.RowTile);
             writer.Close();
         }
 
-        writer.Open("for (; line < lines; line++)");
+        writer.Open("for (; line < lineEnd; line++)");
         Sweep(writer, spec, plan, vector, vectors, tile, 1);
         writer.Close();
         writer.Open("if (staged)");
-        writer.Line("// Copies the staged rows out, dropping the columns the plane's pitch adds to each.");
+        writer.Line("// Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.");
         writer.Open($"for (int t = 0; t < {tile}; t++)");
-        writer.Line("global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, " +
-            "output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);");
+        writer.Line("global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, " +
+            "output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);");
         writer.Close();
         writer.Close();
     }
@@ -231,7 +243,7 @@ internal static class DirectKernelEmitter
     private static void Sweep(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int vectors, int tile, int rows)
     {
         writer.Line($"ref float lineInput = ref {Unsafe}.Add(ref groupInput, (nint)line * planeWidth);");
-        writer.Line($"ref float lineDestination = ref {Unsafe}.Add(ref tileDestination, (nint)line * outputWidth);");
+        writer.Line($"ref float lineDestination = ref {Unsafe}.Add(ref tileDestination, (nint)line * destinationPitch);");
         writer.Line("int x0 = 0;");
         foreach (int group in VectorGroups(vectors))
         {

@@ -37,6 +37,10 @@ internal static class KernelPlanner
     /// at full speed, well above the few microseconds it takes to wake a thread-pool worker and join it.</summary>
     internal const long MinimumWorkPerThread = 1 << 19;
 
+    /// <summary>Most input floats a band of output rows reads (384 KB): with the tile's staging, outputs and weights
+    /// it stays in a 1 MB L2 while every channel tile sweeps the band.</summary>
+    internal const int BandInputFloats = 96 * 1024;
+
     public static KernelPlan Plan(ConvSpec spec)
     {
         int perGroup = spec.OutChannelsPerGroup;

@@ -40,6 +40,7 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
     private const int MinimumInputLength = 1;
     private const int MaxTapShift = 6;
     private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
+    private const long BandInputFloats = 98304; // input a band of output rows reads, kept in L2 across channel tiles
     private const int GroupBatchFloats = 65536; // scratch (256 KB) filled per kernel call: groups are batched up to it
 
     // Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].
@@ -427,9 +428,13 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
             || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
                 < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
         bool staged = flat && planeWidth != outputWidth;
-        int lines = flat ? 1 : outputHeight;
-        int count = flat ? outputHeight * planeWidth : outputWidth;
         nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+        int destinationPitch = staged ? planeWidth : outputWidth;
+        // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
+        // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
+        int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (2 * (long)planeWidth)) - 0, 1, outputHeight);
+        int bands = (outputHeight + bandLimit - 1) / bandLimit;
+        int bandRows = (outputHeight + bands - 1) / bands;
         global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
         ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -439,295 +444,302 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
         for (int group = 0; group < groups; group++)
         {
             ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, 2 * (nint)group * channelStride);
-            // One tile of 3 output channel(s).
+            for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
             {
-                int firstChannel = (group * 3);
-                // The tile's biases, broadcast once.
-                var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
-                var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
-                var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
-                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                int line = 0;
-                for (; line < lines; line++)
+                int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
+                // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
+                int lineEnd = flat ? bandStart + 1 : bandEnd;
+                int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;
+                // One tile of 3 output channel(s).
                 {
-                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
-                    ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
-                    int x0 = 0;
-                    // 6 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 6 accumulators.
-                    for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
+                    int firstChannel = (group * 3);
+                    // The tile's biases, broadcast once.
+                    var bias0 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 0]);
+                    var bias1 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 1]);
+                    var bias2 = global::System.Runtime.Intrinsics.Vector512.Create(bias[firstChannel + 2]);
+                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                    int line = bandStart;
+                    for (; line < lineEnd; line++)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0, sum0_3 = bias0, sum0_4 = bias0, sum0_5 = bias0;
-                        global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1, sum1_3 = bias1, sum1_4 = bias1, sum1_5 = bias1;
-                        global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2, sum2_3 = bias2, sum2_4 = bias2, sum2_5 = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
-                        for (int ic = 0; ic < 2; ic++)
+                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
+                        int x0 = 0;
+                        // 6 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 6 accumulators.
+                        for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
                         {
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
-                            sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
-                            sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
-                            sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
-                            sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
-                            sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
-                            sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
-                            sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
-                            sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
-                            sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
-                            sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
-                            sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
-                            sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
-                            sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
-                            sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
-                            sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
-                            sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
-                            sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
-                            sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
-                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(2 * vectorWidth));
-                            pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(3 * vectorWidth));
-                            pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(4 * vectorWidth));
-                            pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(5 * vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
-                            sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
-                            sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
-                            sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
-                            sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
-                            sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
-                            sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
-                            sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
-                            sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
-                            sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0, sum0_3 = bias0, sum0_4 = bias0, sum0_5 = bias0;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1, sum1_3 = bias1, sum1_4 = bias1, sum1_5 = bias1;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2, sum2_3 = bias2, sum2_4 = bias2, sum2_5 = bias2;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
+                            for (int ic = 0; ic < 2; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
+                                sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
+                                sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
+                                sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
+                                sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
+                                sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
+                                sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
+                                sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
+                                sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
+                                sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
+                                sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
+                                sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
+                                sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(2 * vectorWidth));
+                                pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(3 * vectorWidth));
+                                pixels4 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(4 * vectorWidth));
+                                pixels5 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(5 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
+                                sum0_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum0_4);
+                                sum0_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum0_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
+                                sum1_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum1_4);
+                                sum1_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum1_5);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
+                                sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
+                                sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_4, ref lineDestination, (nuint)(x0 + 4 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_5, ref lineDestination, (nuint)(x0 + 5 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 4 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 5 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 4 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 5 * vectorWidth));
                         }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_4, ref lineDestination, (nuint)(x0 + 4 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_5, ref lineDestination, (nuint)(x0 + 5 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 4 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 5 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_4, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 4 * vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_5, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 5 * vectorWidth));
+                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
+                            for (int ic = 0; ic < 2; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        }
+                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                        for (; x0 < count; x0 += vectorWidth)
+                        {
+                            int x = global::System.Math.Min(x0, count - vectorWidth);
+                            bool narrow = x < 0;
+                            x = global::System.Math.Max(x, 0);
+                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
+                            for (int ic = 0; ic < 2; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            }
+                            if (!narrow)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                            }
+                            else
+                            {
+                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                                StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                            }
+                        }
                     }
-                    // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                    for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                    if (staged)
                     {
-                        global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0;
-                        global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1;
-                        global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
-                        for (int ic = 0; ic < 2; ic++)
+                        // Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.
+                        for (int t = 0; t < 3; t++)
                         {
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);
                         }
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                    }
-                    // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                    for (; x0 < count; x0 += vectorWidth)
-                    {
-                        int x = global::System.Math.Min(x0, count - vectorWidth);
-                        bool narrow = x < 0;
-                        x = global::System.Math.Max(x, 0);
-                        global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0;
-                        global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1;
-                        global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
-                        for (int ic = 0; ic < 2; ic++)
-                        {
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)6);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
-                        }
-                        if (!narrow)
-                        {
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
-                        }
-                        else
-                        {
-                            StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
-                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
-                        }
-                    }
-                }
-                if (staged)
-                {
-                    // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
-                    for (int t = 0; t < 3; t++)
-                    {
-                        global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                     }
                 }
             }
@@ -749,9 +761,13 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
             || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
                 < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
         bool staged = flat && planeWidth != outputWidth;
-        int lines = flat ? 1 : outputHeight;
-        int count = flat ? outputHeight * planeWidth : outputWidth;
         nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+        int destinationPitch = staged ? planeWidth : outputWidth;
+        // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
+        // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
+        int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (2 * (long)planeWidth)) - 0, 1, outputHeight);
+        int bands = (outputHeight + bandLimit - 1) / bandLimit;
+        int bandRows = (outputHeight + bands - 1) / bands;
         global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
         ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -761,153 +777,160 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
         for (int group = 0; group < groups; group++)
         {
             ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, 2 * (nint)group * channelStride);
-            // One tile of 3 output channel(s).
+            for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
             {
-                int firstChannel = (group * 3);
-                // The tile's biases, broadcast once.
-                var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
-                var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
-                var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
-                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                int line = 0;
-                for (; line < lines; line++)
+                int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
+                // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
+                int lineEnd = flat ? bandStart + 1 : bandEnd;
+                int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;
+                // One tile of 3 output channel(s).
                 {
-                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
-                    ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
-                    int x0 = 0;
-                    // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                    for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                    int firstChannel = (group * 3);
+                    // The tile's biases, broadcast once.
+                    var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
+                    var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
+                    var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
+                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                    int line = bandStart;
+                    for (; line < lineEnd; line++)
                     {
-                        global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0, sum0_1 = bias0;
-                        global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1, sum1_1 = bias1;
-                        global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2, sum2_1 = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector256<float> pixels0, pixels1, tapWeight;
-                        for (int ic = 0; ic < 2; ic++)
+                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
+                        int x0 = 0;
+                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                         {
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0, sum0_1 = bias0;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1, sum1_1 = bias1;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2, sum2_1 = bias2;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector256<float> pixels0, pixels1, tapWeight;
+                            for (int ic = 0; ic < 2; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            }
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
                         }
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                        for (; x0 < count; x0 += vectorWidth)
+                        {
+                            int x = global::System.Math.Min(x0, count - vectorWidth);
+                            bool narrow = x < 0;
+                            x = global::System.Math.Max(x, 0);
+                            global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
+                            for (int ic = 0; ic < 2; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            }
+                            if (!narrow)
+                            {
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                            }
+                            else
+                            {
+                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                                StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                            }
+                        }
                     }
-                    // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                    for (; x0 < count; x0 += vectorWidth)
+                    if (staged)
                     {
-                        int x = global::System.Math.Min(x0, count - vectorWidth);
-                        bool narrow = x < 0;
-                        x = global::System.Math.Max(x, 0);
-                        global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0;
-                        global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1;
-                        global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
-                        for (int ic = 0; ic < 2; ic++)
+                        // Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.
+                        for (int t = 0; t < 3; t++)
                         {
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);
                         }
-                        if (!narrow)
-                        {
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
-                        }
-                        else
-                        {
-                            StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
-                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
-                        }
-                    }
-                }
-                if (staged)
-                {
-                    // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
-                    for (int t = 0; t < 3; t++)
-                    {
-                        global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                     }
                 }
             }
@@ -929,9 +952,13 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
             || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
                 < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
         bool staged = flat && planeWidth != outputWidth;
-        int lines = flat ? 1 : outputHeight;
-        int count = flat ? outputHeight * planeWidth : outputWidth;
         nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+        int destinationPitch = staged ? planeWidth : outputWidth;
+        // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
+        // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
+        int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (2 * (long)planeWidth)) - 0, 1, outputHeight);
+        int bands = (outputHeight + bandLimit - 1) / bandLimit;
+        int bandRows = (outputHeight + bands - 1) / bands;
         global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
         ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
         ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -941,153 +968,160 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
         for (int group = 0; group < groups; group++)
         {
             ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, 2 * (nint)group * channelStride);
-            // One tile of 3 output channel(s).
+            for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
             {
-                int firstChannel = (group * 3);
-                // The tile's biases, broadcast once.
-                var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
-                var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
-                var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
-                ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                int line = 0;
-                for (; line < lines; line++)
+                int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
+                // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
+                int lineEnd = flat ? bandStart + 1 : bandEnd;
+                int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;
+                // One tile of 3 output channel(s).
                 {
-                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
-                    ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * outputWidth);
-                    int x0 = 0;
-                    // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                    for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                    int firstChannel = (group * 3);
+                    // The tile's biases, broadcast once.
+                    var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
+                    var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
+                    var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
+                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                    int line = bandStart;
+                    for (; line < lineEnd; line++)
                     {
-                        global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0, sum0_1 = bias0;
-                        global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1, sum1_1 = bias1;
-                        global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2, sum2_1 = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector128<float> pixels0, pixels1, tapWeight;
-                        for (int ic = 0; ic < 2; ic++)
+                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
+                        int x0 = 0;
+                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                         {
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
-                            pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0, sum0_1 = bias0;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1, sum1_1 = bias1;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2, sum2_1 = bias2;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector128<float> pixels0, pixels1, tapWeight;
+                            for (int ic = 0; ic < 2; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            }
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
                         }
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
-                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                        for (; x0 < count; x0 += vectorWidth)
+                        {
+                            int x = global::System.Math.Min(x0, count - vectorWidth);
+                            bool narrow = x < 0;
+                            x = global::System.Math.Max(x, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
+                            for (int ic = 0; ic < 2; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            }
+                            if (!narrow)
+                            {
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                            }
+                            else
+                            {
+                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                                StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                            }
+                        }
                     }
-                    // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                    for (; x0 < count; x0 += vectorWidth)
+                    if (staged)
                     {
-                        int x = global::System.Math.Min(x0, count - vectorWidth);
-                        bool narrow = x < 0;
-                        x = global::System.Math.Max(x, 0);
-                        global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0;
-                        global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1;
-                        global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                        ref float taps = ref tileWeight;
-                        global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
-                        for (int ic = 0; ic < 2; ic++)
+                        // Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.
+                        for (int t = 0; t < 3; t++)
                         {
-                            ref float row0 = ref input;
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                            sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                            sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                            tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                            sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
+                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);
                         }
-                        if (!narrow)
-                        {
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
-                        }
-                        else
-                        {
-                            StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                            StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
-                            StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
-                        }
-                    }
-                }
-                if (staged)
-                {
-                    // Copies the staged rows out, dropping the columns the plane's pitch adds to each.
-                    for (int t = 0; t < 3; t++)
-                    {
-                        global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)(t * destinationPlane), (int)destinationPlane), planeWidth, output.Slice((int)((firstChannel + t) * outputPlane), (int)outputPlane), outputWidth);
                     }
                 }
             }
