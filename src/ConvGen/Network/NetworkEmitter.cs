@@ -235,7 +235,9 @@ internal static class NetworkEmitter
                 writer.Line($"// {Xml(scale.Node)}: batch norm as x * scale[c] + shift[c] over each of {scale.Channels} channels.");
                 writer.Open("for (int plane = 0; plane < batch * " + scale.Channels + "; plane++)");
                 writer.Line($"int c = plane % {scale.Channels};");
-                writer.Line($"{Primitives}.MultiplyAdd(v{x}.Slice(plane * {scale.PlaneSize}, {scale.PlaneSize}), {BlobName(scale, "Scale")}[c], {BlobName(scale, "Shift")}[c], v{y}.Slice(plane * {scale.PlaneSize}, {scale.PlaneSize}));");
+                writer.Line($"{Span} planeOutput = v{y}.Slice(plane * {scale.PlaneSize}, {scale.PlaneSize});");
+                writer.Line($"{Primitives}.Multiply(v{x}.Slice(plane * {scale.PlaneSize}, {scale.PlaneSize}), {BlobName(scale, "Scale")}[c], planeOutput);");
+                writer.Line($"{Primitives}.Add(planeOutput, {BlobName(scale, "Shift")}[c], planeOutput);");
                 writer.Close();
                 break;
             case PoolStep pool:

@@ -544,7 +544,7 @@ internal sealed class OnnxGraphLowering
 
         // Dimension 0 is the batch: it must stay where it is (0 copies it, -1 infers it, or the model's fixed batch).
         long batchTarget = target[0];
-        long? declaredBatch = _model.Inputs.First(i => !_constants.ContainsKey(i.Name)).Shape[0];
+        long? declaredBatch = DeclaredBatch();
         bool keepsBatch = (batchTarget == 0 && !allowZero) || batchTarget == -1 || (declaredBatch is { } fixedBatch && batchTarget == fixedBatch);
         if (!keepsBatch)
         {
@@ -829,6 +829,11 @@ internal sealed class OnnxGraphLowering
             throw at.Unsupported("resizes the batch or channel dimension");
         }
 
+        if (sizes is not null && DeclaredBatch() != sizes[0])
+        {
+            throw Shape($"node '{at.Name}' ({at.Node.OpType}) resizes to sizes [{string.Join(", ", sizes)}], which fix the batch to {sizes[0]}, but the input's batch is {(DeclaredBatch() is { } b ? b.ToString(CultureInfo.InvariantCulture) : "dynamic")}");
+        }
+
         if (outputSize[2] < 1 || outputSize[3] < 1)
         {
             throw Shape($"node '{at.Name}' ({at.Node.OpType}) gives an empty output");
@@ -923,6 +928,9 @@ internal sealed class OnnxGraphLowering
 
         throw at.Unsupported("holds no tensor 'value' (value_float, value_ints and the like are not supported)");
     }
+
+    /// <summary>The batch size the model's input declares, or null when it is dynamic.</summary>
+    private long? DeclaredBatch() => _model.Inputs.First(i => !_constants.ContainsKey(i.Name)).Shape[0];
 
     private int AddValue(string name, int[] shape, int? aliasOf)
     {
