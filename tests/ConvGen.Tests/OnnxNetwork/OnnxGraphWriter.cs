@@ -71,6 +71,14 @@ public sealed class OnnxGraphWriter
         return this;
     }
 
+    /// <summary>Adds a node of another operator set domain (e.g. a custom op).</summary>
+    public OnnxGraphWriter NodeWithDomain(string op, string domain, string[] inputs, string[] outputs, string name)
+    {
+        Node(op, inputs, outputs, name);
+        _nodes[^1].String(7, domain);
+        return this;
+    }
+
     public OnnxGraphWriter Initializer(string name, long[] dims, float[] values)
     {
         var raw = new byte[values.Length * 4];

@@ -32,9 +32,12 @@ internal static class OnnxModelHarness
         return path;
     }
 
+    public static ImmutableArray<AdditionalText> AdditionalTexts(params string[] paths) =>
+        [.. paths.Select(path => (AdditionalText)new BinaryAdditionalText(path))];
+
     public static GeneratorDriver CreateDriver(params string[] additionalFiles) => CSharpGeneratorDriver.Create(
         [new ConvGenerator().AsSourceGenerator()],
-        [.. additionalFiles.Select(path => (AdditionalText)new BinaryAdditionalText(path))],
+        AdditionalTexts(additionalFiles),
         GeneratorRunner.ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
