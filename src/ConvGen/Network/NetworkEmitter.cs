@@ -354,9 +354,10 @@ internal static class NetworkEmitter
         writer.Close();
         if (step.Log)
         {
-            writer.Line("float logSum = max + global::System.MathF.Log(sum);");
+            writer.Line("// (x - max) - log(sum), not x - (max + log(sum)): exact for large inputs.");
+            writer.Line("float logSum = global::System.MathF.Log(sum);");
             writer.Open($"for (int i = 0; i < {step.Length}; i++)");
-            writer.Line($"v{y}[{at}] = v{x}[{at}] - logSum;");
+            writer.Line($"v{y}[{at}] = (v{x}[{at}] - max) - logSum;");
         }
         else
         {

@@ -502,33 +502,16 @@ internal sealed class OnnxGraphLowering
 
     private void Flatten(NodeContext at)
     {
+        // Flatten's output is 2-D [d0 * ... * d(axis-1), rest]: only axis 1 keeps the batch as dimension 0.
         int x = at.Input(0);
-        int[] shape = _values[x].Shape.ToArray();
+        int rank = _values[x].Shape.Count + 1;
         long axis = at.Int("axis", 1);
-        if (axis < 0)
+        if ((axis < 0 ? axis + rank : axis) != 1)
         {
-            axis += shape.Length + 1;
+            throw at.Unsupported($"has axis {axis}, which merges the batch dimension with others (only axis 1 keeps the batch)");
         }
 
-        if (axis < 1 || axis > shape.Length + 1)
-        {
-            throw at.Unsupported($"has axis {at.Int("axis", 1)}, which would merge the batch dimension into the others");
-        }
-
-        var flat = new List<int>();
-        for (int d = 0; d < axis - 1; d++)
-        {
-            flat.Add(shape[d]);
-        }
-
-        int rest = 1;
-        for (int d = (int)axis - 1; d < shape.Length; d++)
-        {
-            rest *= shape[d];
-        }
-
-        flat.Add(rest);
-        Alias(at, x, [.. flat]);
+        Alias(at, x, [_values[x].SampleSize]);
     }
 
     private void Reshape(NodeContext at)
