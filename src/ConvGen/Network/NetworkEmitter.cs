@@ -645,11 +645,12 @@ internal static class NetworkEmitter
         return -1;
     }
 
-    /// <summary>The name of a step's embedded tensor: <c>Conv0Weight</c>, <c>Step7Bias</c>, ...</summary>
+    /// <summary>The name of a step's embedded tensor: <c>Conv0Weight</c>, <c>Dense7Bias</c>, <c>BatchNorm3Scale</c>, ...</summary>
     private static string BlobName(NetworkStep step, string part) => step switch
     {
         ConvStep conv => conv.ClassName + part,
-        _ => "Step" + step.Output + part,
+        DenseStep => "Dense" + step.Output + part,
+        _ => "BatchNorm" + step.Output + part,
     };
 
     /// <summary>A balanced expression tree over <paramref name="items"/> (shorter dependency chains than a fold).</summary>
