@@ -21,6 +21,11 @@ internal static class NetworkEmitter
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
 
+    // Fully optimised from the first call, as the kernels are: a network is called few times in short runs, and
+    // tier-0 code for its loops (pooling, dense, softmax) would be several times slower until tiering catches up.
+    private const string AggressiveOptimization =
+        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
     public static IEnumerable<(string HintName, string Source)> Emit(NetworkSource source)
     {
         var (target, graph) = (source.Target, source.Graph);
@@ -146,6 +151,7 @@ internal static class NetworkEmitter
         writer.Line($"/// <param name=\"output\">batch x OutputSize values: {graph.Output.ShapeText} row-major, overwritten.</param>");
         writer.Line("/// <param name=\"batch\">The number of samples, at least 1.</param>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The batch is not positive or a span does not hold exactly batch samples.</exception>");
+        writer.Line(AggressiveOptimization);
         writer.Open($"public void Forward({ReadOnlySpan} input, {Span} output, int batch)");
         writer.Open("if (batch < 1)");
         writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, \"the batch must be at least 1.\");");
@@ -435,6 +441,7 @@ internal static class NetworkEmitter
         string kind = p.IsMax ? "Max" : "Average";
         writer.Line($"// {Xml(p.Node)}: {kind.ToLowerInvariant()} pool of each {p.Height}x{p.Width} plane to {p.OutputHeight}x{p.OutputWidth}, window {p.KernelHeight}x{p.KernelWidth},");
         writer.Line($"// stride {p.StrideHeight}x{p.StrideWidth}, pads (top, left, bottom, right) ({p.PadTop}, {p.PadLeft}, {p.PadBottom}, {p.PadRight}), dilation {p.DilationHeight}x{p.DilationWidth}{(p.IsMax ? "" : p.CountIncludePad ? ", padding counted" : ", padding not counted")}.");
+        writer.Line(AggressiveOptimization);
         writer.Open($"private static void {PoolName(graph, p)}({ReadOnlySpan} input, {Span} output, int planes)");
         writer.Line($"ref float source = ref {Marshal}.GetReference(input);");
         writer.Line($"ref float target = ref {Marshal}.GetReference(output);");
@@ -500,6 +507,7 @@ internal static class NetworkEmitter
         writer.Line($"private static global::System.ReadOnlySpan<int> {name}Columns => new int[] {{ {string.Join(", ", r.SourceColumns)} }};");
         writer.Line();
         writer.Line($"// {Xml(r.Node)}: nearest-neighbour resize of each {r.Height}x{r.Width} plane to {outH}x{outW}.");
+        writer.Line(AggressiveOptimization);
         writer.Open($"private static void {name}({ReadOnlySpan} input, {Span} output, int planes)");
         writer.Line($"global::System.ReadOnlySpan<int> rows = {name}Rows;");
         writer.Line($"global::System.ReadOnlySpan<int> columns = {name}Columns;");

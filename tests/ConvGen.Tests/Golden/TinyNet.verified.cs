@@ -55,6 +55,7 @@ namespace Demo
         /// <param name="output">batch x OutputSize values: [N, 3] row-major, overwritten.</param>
         /// <param name="batch">The number of samples, at least 1.</param>
         /// <exception cref="global::System.ArgumentException">The batch is not positive or a span does not hold exactly batch samples.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch)
         {
             if (batch < 1)
@@ -172,6 +173,7 @@ namespace Demo
 
         // /pool/MaxPool: max pool of each 6x6 plane to 3x3, window 2x2,
         // stride 2x2, pads (top, left, bottom, right) (0, 0, 0, 0), dilation 1x1.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void MaxPool1(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int planes)
         {
             ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
