@@ -6,38 +6,44 @@ namespace Demo
 {
     partial class TinyNet
     {
-        // The trained weights as float32 literals (exact: 9 significant digits round-trip a float), batch norms folded in.
-        // A ReadOnlySpan<float> property over a constant array is stored in the assembly's data section and allocates nothing.
-        // /conv/Conv + /bn/BatchNormalization + /relu/Relu: weight [2, 1, 3, 3], PyTorch's layout.
-        private static global::System.ReadOnlySpan<float> Conv0Weight => new float[]
-        {
-            -2f, -1f, 0f, 1f, 2f, -2f, -1f, 0f,
-            1f, 1f, -1f, -0.5f, 0f, 0.5f, 1f, -1f,
-            -0.5f, 0f,
-        };
+        // The trained weights (batch norms folded in), one tensor per field: little-endian float32 values as base64 in a
+        // UTF-8 literal, which the compiler stores in the assembly's data section. Decoded once per type, on first use.
+        // Base64 rather than float literals: the compiler binds one literal token per tensor instead of one per value,
+        // which makes a model's weights about 5 times faster to compile and 3 times smaller as source.
 
-        // /conv/Conv + /bn/BatchNormalization + /relu/Relu: bias [2].
-        private static global::System.ReadOnlySpan<float> Conv0Bias => new float[]
-        {
-            -0.25f, 0.25f,
-        };
+        // /conv/Conv + /bn/BatchNormalization + /relu/Relu: weight [2, 1, 3, 3], PyTorch's layout, 18 values.
+        private static readonly float[] Conv0Weight = DecodeWeights("AAAAwAAAgL8AAAAAAACAPwAAAEAAAADAAACAvwAAAAAAAIA/AACAPwAAgL8AAAC/AAAAAAAAAD8AAIA/AACAvwAAAL8AAAAA"u8, 18);
 
-        // /fc/Gemm: weight [3, 18] (out, in).
-        private static global::System.ReadOnlySpan<float> Dense4Weight => new float[]
-        {
-            -0.75f, -0.5f, -0.25f, 0f, 0.25f, 0.5f, 0.75f, -0.75f,
-            -0.5f, -0.25f, 0f, 0.25f, 0.5f, 0.75f, -0.75f, -0.5f,
-            -0.25f, 0f, 0.25f, 0.5f, 0.75f, -0.75f, -0.5f, -0.25f,
-            0f, 0.25f, 0.5f, 0.75f, -0.75f, -0.5f, -0.25f, 0f,
-            0.25f, 0.5f, 0.75f, -0.75f, -0.5f, -0.25f, 0f, 0.25f,
-            0.5f, 0.75f, -0.75f, -0.5f, -0.25f, 0f, 0.25f, 0.5f,
-            0.75f, -0.75f, -0.5f, -0.25f, 0f, 0.25f,
-        };
+        // /conv/Conv + /bn/BatchNormalization + /relu/Relu: bias [2], 2 values.
+        private static readonly float[] Conv0Bias = DecodeWeights("AACAvgAAgD4="u8, 2);
 
-        // /fc/Gemm: bias [3].
-        private static global::System.ReadOnlySpan<float> Dense4Bias => new float[]
+        // /fc/Gemm: weight [3, 18] (out, in), 54 values.
+        private static readonly float[] Dense4Weight = DecodeWeights("AABAvwAAAL8AAIC+AAAAAAAAgD4AAAA/AABAPwAAQL8AAAC/AACAvgAAAAAAAIA+AAAAPwAAQD8AAEC/AAAAvwAAgL4AAAAAAACAPgAAAD8AAEA/AABAvwAAAL8AAIC+AAAAAAAAgD4AAAA/AABAPwAAQL8AAAC/AACAvgAAAAAAAIA+AAAAPwAAQD8AAEC/AAAAvwAAgL4AAAAAAACAPgAAAD8AAEA/AABAvwAAAL8AAIC+AAAAAAAAgD4AAAA/AABAPwAAQL8AAAC/AACAvgAAAAAAAIA+"u8, 54);
+
+        // /fc/Gemm: bias [3], 3 values.
+        private static readonly float[] Dense4Bias = DecodeWeights("AAAAPgAAAAAAAAC+"u8, 3);
+
+        // Decodes one tensor: base64 of little-endian float32 values, straight into the array.
+        private static float[] DecodeWeights(global::System.ReadOnlySpan<byte> base64, int count)
         {
-            0.125f, 0f, -0.125f,
-        };
+            float[] values = new float[count];
+            global::System.Span<byte> bytes = global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<float>(values));
+            var status = global::System.Buffers.Text.Base64.DecodeFromUtf8(base64, bytes, out _, out int written);
+            if (status != global::System.Buffers.OperationStatus.Done || written != bytes.Length)
+            {
+                throw new global::System.InvalidOperationException("the embedded weights are corrupt.");
+            }
+
+            if (!global::System.BitConverter.IsLittleEndian)
+            {
+                global::System.Span<int> bits = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(new global::System.Span<float>(values));
+                for (int i = 0; i < bits.Length; i++)
+                {
+                    bits[i] = global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(bits[i]);
+                }
+            }
+
+            return values;
+        }
     }
 }

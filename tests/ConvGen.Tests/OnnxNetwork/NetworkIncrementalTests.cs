@@ -80,8 +80,9 @@ public class NetworkIncrementalTests
         Assert.Contains(second.Results[0].TrackedSteps[TrackingNames.OnnxFiles].SelectMany(run => run.Outputs),
             output => output.Reason is IncrementalStepRunReason.New or IncrementalStepRunReason.Modified);
         string after = second.GeneratedTrees.Single(t => t.FilePath.EndsWith("Nets.Net.Weights.g.cs")).ToString();
-        Assert.Contains("0.5f", before);
-        Assert.Contains("0.25f", after);
+        // The weight is embedded as base64 of its little-endian bits: 0.5f is 00 00 00 3F, 0.25f is 00 00 80 3E.
+        Assert.Contains("\"AAAAPw==\"u8", before);
+        Assert.Contains("\"AACAPg==\"u8", after);
     }
 
     private static byte[] TinyModel(float weight) => new OnnxGraphWriter(13)
