@@ -101,7 +101,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor OnnxUnsupportedAttribute = Error(
         "CG0024", "ONNX operator form not supported",
-        "ONNX model '{0}': node '{1}' ({2}) {3}, which [OnnxModel] does not support");
+        "ONNX model '{0}': [OnnxModel] cannot compile node '{1}' ({2}): it {3}");
 
     public static readonly DiagnosticDescriptor OnnxUnresolvedShape = Error(
         "CG0025", "ONNX shape cannot be resolved",

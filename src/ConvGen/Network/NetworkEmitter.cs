@@ -557,7 +557,7 @@ internal static class NetworkEmitter
                 var bytes = new byte[blob.Length * 4];
                 for (int i = 0; i < blob.Length; i++)
                 {
-                    int bits = System.BitConverter.ToInt32(System.BitConverter.GetBytes(blob.Values[i]), 0);
+                    int bits = FloatBlob.Bits(blob.Values[i]);
                     bytes[(i * 4) + 0] = (byte)bits;
                     bytes[(i * 4) + 1] = (byte)(bits >> 8);
                     bytes[(i * 4) + 2] = (byte)(bits >> 16);

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using ConvGen.Generator.Model;
 
 namespace ConvGen.Generator.Network;
@@ -76,7 +77,7 @@ internal sealed class FloatBlob : IEquatable<FloatBlob>
         int hash = values.Length;
         foreach (float value in values)
         {
-            hash = unchecked((hash * 16777619) ^ BitConverter.ToInt32(BitConverter.GetBytes(value), 0));
+            hash = unchecked((hash * 16777619) ^ Bits(value));
         }
 
         _hash = hash;
@@ -96,7 +97,7 @@ internal sealed class FloatBlob : IEquatable<FloatBlob>
         for (int i = 0; i < Values.Length; i++)
         {
             // Bitwise, so NaN weights compare equal to themselves and -0 differs from 0.
-            if (BitConverter.ToInt32(BitConverter.GetBytes(Values[i]), 0) != BitConverter.ToInt32(BitConverter.GetBytes(other.Values[i]), 0))
+            if (Bits(Values[i]) != Bits(other.Values[i]))
             {
                 return false;
             }
@@ -108,6 +109,19 @@ internal sealed class FloatBlob : IEquatable<FloatBlob>
     public override bool Equals(object? obj) => obj is FloatBlob other && Equals(other);
 
     public override int GetHashCode() => _hash;
+
+    /// <summary>The float's IEEE 754 bits (BitConverter.SingleToInt32Bits is missing from netstandard2.0).</summary>
+    internal static int Bits(float value) => new FloatBits { Float = value }.Int;
+
+    [StructLayout(LayoutKind.Explicit)]
+    private struct FloatBits
+    {
+        [FieldOffset(0)]
+        public float Float;
+
+        [FieldOffset(0)]
+        public int Int;
+    }
 }
 
 /// <summary>One step of the lowered graph: reads <see cref="Inputs"/> (value numbers), writes <see cref="Output"/>.

@@ -161,6 +161,19 @@ public class NetworkDiagnosticTests
     }
 
     [Fact]
+    public void More_weights_than_embeddable_is_CG0026()
+    {
+        // 2048 x 2049 weights: just over the 4M (4,194,304) limit.
+        var model = new OnnxGraphWriter(13)
+            .Input("x", [null, 2048]).Initializer("w", [2049, 2048], new float[2049 * 2048])
+            .Node("Gemm", ["x", "w"], ["y"], "fc", ("transB", 1L))
+            .Output("y");
+
+        var diagnostic = AssertSingle(OnnxModelHarness.Run(Source, OnnxModelHarness.WriteModel("model.onnx", model.ToArray())), "CG0026");
+        Assert.Contains("4,196,352 weights", diagnostic.GetMessage());
+    }
+
+    [Fact]
     public void Empty_file_name_is_CG0028()
     {
         var diagnostic = AssertSingle(OnnxModelHarness.Run(Source.Replace("\"model.onnx\"", "\"\"")), "CG0028");
