@@ -89,7 +89,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor OnnxFileNotFound = Error(
         "CG0021", "ONNX model is not an AdditionalFiles item",
-        "'{0}' is not among the project's AdditionalFiles; add <AdditionalFiles Include=\"{0}\" /> to the project file");
+        "'{0}' is not among the project's .onnx AdditionalFiles items; add <AdditionalFiles Include=\"{0}\" /> to the project file (only items whose name ends in .onnx are read)");
 
     public static readonly DiagnosticDescriptor OnnxFileUnreadable = Error(
         "CG0022", "ONNX model cannot be read",
