@@ -9,9 +9,10 @@ using ConvGen.Onnx;
 using ConvGen.Samples.Digits;
 using Microsoft.ML.OnnxRuntime;
 
-// Runs train.py's digits CNN on its held-out images with generated convolutions and the runtime's
-// layers, with the weights read from model.onnx; checks accuracy and logits against PyTorch's and
-// times it against ONNX Runtime on the same model, both single-threaded.
+// Runs train.py's digits CNN on its held-out images twice: as a Sequential of generated convolutions and the
+// runtime's layers with the weights read from model.onnx, and as DigitsNet, the whole network generated from
+// model.onnx at compile time by [OnnxModel]; checks both against PyTorch's accuracy and logits and times them
+// against ONNX Runtime on the same model, all single-threaded.
 // Usage: Digits [data folder (default: data/ beside the program)]
 string data = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "data");
 string modelPath = Path.Combine(data, "model.onnx");
@@ -69,6 +70,27 @@ for (int i = 0; i < count; i++)
 Console.WriteLine($"ConvGen accuracy {correct}/{count} = {100.0 * correct / count:F2}%  (PyTorch: {torchCorrect}/{count}), same prediction as PyTorch on {agree}/{count}");
 Console.WriteLine($"max |logit - PyTorch's| = {maxDifference:0.00E+00}");
 
+// The same network generated whole from model.onnx at compile time by [OnnxModel] (DigitsNet.cs): weights embedded,
+// no file read here.
+var generated = new DigitsNet();
+var generatedLogits = new float[count * 10];
+generated.Forward(input, generatedLogits, count);
+int generatedCorrect = 0, generatedAgree = 0;
+double generatedDifference = 0;
+for (int i = 0; i < count; i++)
+{
+    var row = generatedLogits.AsSpan(i * 10, 10);
+    var torchRow = torchLogits.AsSpan(i * 10, 10);
+    generatedCorrect += ArgMax(row) == labels[i] ? 1 : 0;
+    generatedAgree += ArgMax(row) == ArgMax(torchRow) ? 1 : 0;
+    for (int k = 0; k < 10; k++)
+    {
+        generatedDifference = Math.Max(generatedDifference, Math.Abs(row[k] - torchRow[k]));
+    }
+}
+
+Console.WriteLine($"[OnnxModel] DigitsNet accuracy {generatedCorrect}/{count}, same prediction as PyTorch on {generatedAgree}/{count}, max |logit - PyTorch's| = {generatedDifference:0.00E+00}");
+
 // ONNX Runtime on the same file, one thread.
 using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
 using var session = new InferenceSession(modelPath, options);
@@ -99,7 +121,17 @@ double convgenSingle = ImagesPerSecond(1, () =>
         net.Forward(input.AsSpan(i * 256, 256), oneShape, single);
     }
 }, count);
-Console.WriteLine($"{"ConvGen",-26} {convgenBatch,12:N0} {convgenSingle,10:N0}");
+Console.WriteLine($"{"ConvGen Sequential",-26} {convgenBatch,12:N0} {convgenSingle,10:N0}");
+
+double generatedBatch = ImagesPerSecond(count, () => generated.Forward(input, generatedLogits, count));
+double generatedSingle = ImagesPerSecond(1, () =>
+{
+    for (int i = 0; i < count; i++)
+    {
+        generated.Forward(input.AsSpan(i * 256, 256), single, 1);
+    }
+}, count);
+Console.WriteLine($"{"ConvGen [OnnxModel]",-26} {generatedBatch,12:N0} {generatedSingle,10:N0}");
 
 double ortBatch = ImagesPerSecond(count, () => RunOrt(session, input, count));
 double ortSingle = ImagesPerSecond(1, () =>
@@ -129,7 +161,8 @@ for (int l = 0; l < net.Layers.Count; l++)
     currentShape = shapes[l];
 }
 
-bool ok = correct == torchCorrect && agree == count && maxDifference < 1e-3;
+bool ok = correct == torchCorrect && agree == count && maxDifference < 1e-3
+    && generatedCorrect == torchCorrect && generatedAgree == count && generatedDifference < 1e-3;
 Console.WriteLine();
 Console.WriteLine(ok ? "matches PyTorch: same accuracy, same predictions, logits within 1e-3"
                      : "FAILED: ConvGen does not reproduce PyTorch's results");

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ConvGen.Generator.Emitting;
 using ConvGen.Generator.Model;
+using ConvGen.Generator.Network;
 using ConvGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -11,6 +12,8 @@ namespace ConvGen.Generator;
 /// The incremental pipeline: each [Conv2d]/[Conv1d] class becomes an equatable <see cref="LayerModel"/>
 /// (parse + validate); its diagnostics are reported in one step, and valid layers are planned and
 /// emitted in another that never sees a location, so edits elsewhere leave both cached.
+/// [OnnxModel] classes are paired with the .onnx AdditionalFiles items, each read and lowered to an equatable
+/// <see cref="NetworkGraph"/> once (cached on the AdditionalText), then emitted the same way.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class ConvGenerator : IIncrementalGenerator
@@ -54,5 +57,53 @@ public sealed class ConvGenerator : IIncrementalGenerator
                 }
             });
         }
+
+        InitializeOnnxModels(context);
+    }
+
+    private static void InitializeOnnxModels(IncrementalGeneratorInitializationContext context)
+    {
+        var requests = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                OnnxModelParser.OnnxModelAttribute,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (syntax, cancellationToken) => OnnxModelParser.Parse(syntax, cancellationToken))
+            .WithTrackingName(TrackingNames.OnnxModelRequests);
+
+        // Every .onnx AdditionalFiles item, read and lowered once; only the equatable result flows on.
+        var files = context.AdditionalTextsProvider
+            .Where(static text => text.Path.EndsWith(".onnx", System.StringComparison.OrdinalIgnoreCase))
+            .Select(static (text, cancellationToken) => OnnxFileReader.Read(text.Path, cancellationToken))
+            .WithTrackingName(TrackingNames.OnnxFiles);
+
+        var networks = requests
+            .Combine(files.Collect())
+            .Select(static (pair, _) => OnnxModelParser.Match(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.OnnxNetworks);
+
+        var diagnostics = networks
+            .Select(static (model, _) => model?.Diagnostics ?? EquatableArray<DiagnosticInfo>.Empty)
+            .WithTrackingName(TrackingNames.OnnxDiagnostics);
+        context.RegisterSourceOutput(diagnostics, static (output, infos) =>
+        {
+            foreach (var info in infos)
+            {
+                output.ReportDiagnostic(info.ToDiagnostic());
+            }
+        });
+
+        var sources = networks
+            .Select(static (model, _) => model?.Source)
+            .WithTrackingName(TrackingNames.OnnxSources);
+        context.RegisterSourceOutput(sources, static (output, network) =>
+        {
+            if (network is not null)
+            {
+                foreach (var (hintName, source) in NetworkEmitter.Emit(network))
+                {
+                    output.AddSource(hintName, source);
+                }
+            }
+        });
     }
 }

@@ -7,4 +7,9 @@ internal static class TrackingNames
     public const string Conv1dModels = nameof(Conv1dModels);
     public const string Diagnostics = nameof(Diagnostics);
     public const string Layers = nameof(Layers);
+    public const string OnnxModelRequests = nameof(OnnxModelRequests);
+    public const string OnnxFiles = nameof(OnnxFiles);
+    public const string OnnxNetworks = nameof(OnnxNetworks);
+    public const string OnnxDiagnostics = nameof(OnnxDiagnostics);
+    public const string OnnxSources = nameof(OnnxSources);
 }

@@ -1,6 +1,10 @@
 using System.Collections.Generic;
 
+#if CONVGEN_GENERATOR
+namespace ConvGen.Generator.Onnx;
+#else
 namespace ConvGen.Onnx;
+#endif
 
 /// <summary>An ONNX node attribute (<c>AttributeProto</c>): ints, floats, strings or a tensor.</summary>
 public sealed class OnnxAttribute

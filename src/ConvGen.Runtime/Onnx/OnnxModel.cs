@@ -1,9 +1,15 @@
 using System;
 using System.Collections.Generic;
+#if !CONVGEN_GENERATOR
 using System.IO;
+#endif
 using System.Linq;
 
+#if CONVGEN_GENERATOR
+namespace ConvGen.Generator.Onnx;
+#else
 namespace ConvGen.Onnx;
+#endif
 
 /// <summary>
 /// An ONNX model (<c>ModelProto</c>) read by ConvGen's own protobuf reader: the opset and the graph's
@@ -37,13 +43,19 @@ public sealed class OnnxModel
     /// <summary>The initializer called <paramref name="name"/>, or null.</summary>
     public OnnxTensor? Initializer(string name) => Initializers.FirstOrDefault(t => t.Name == name);
 
+#if !CONVGEN_GENERATOR
     /// <summary>Reads an .onnx file.</summary>
     public static OnnxModel Load(string path) => Parse(File.ReadAllBytes(path));
+#endif
 
     /// <summary>Parses a serialised ModelProto.</summary>
     public static OnnxModel Parse(byte[] bytes)
     {
-        ArgumentNullException.ThrowIfNull(bytes);
+        if (bytes is null)
+        {
+            throw new ArgumentNullException(nameof(bytes));
+        }
+
         var reader = new ProtoReader(bytes);
         long irVersion = 0, opset = 0;
         var nodes = new List<OnnxNode>();

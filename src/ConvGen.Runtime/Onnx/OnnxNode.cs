@@ -1,14 +1,18 @@
 using System.Collections.Generic;
 using System.Linq;
 
+#if CONVGEN_GENERATOR
+namespace ConvGen.Generator.Onnx;
+#else
 namespace ConvGen.Onnx;
+#endif
 
 /// <summary>An ONNX graph node (<c>NodeProto</c>): operator, inputs, outputs and attributes.</summary>
 public sealed class OnnxNode
 {
-    private OnnxNode(string name, string opType, string[] inputs, string[] outputs, OnnxAttribute[] attributes)
+    private OnnxNode(string name, string opType, string domain, string[] inputs, string[] outputs, OnnxAttribute[] attributes)
     {
-        (Name, OpType, Inputs, Outputs, Attributes) = (name, opType, inputs, outputs, attributes);
+        (Name, OpType, Domain, Inputs, Outputs, Attributes) = (name, opType, domain, inputs, outputs, attributes);
     }
 
     /// <summary>The node's name (may be empty).</summary>
@@ -16,6 +20,9 @@ public sealed class OnnxNode
 
     /// <summary>The operator, e.g. <c>Conv</c>.</summary>
     public string OpType { get; }
+
+    /// <summary>The operator set's domain: empty (or <c>ai.onnx</c>) for the standard operators.</summary>
+    public string Domain { get; }
 
     /// <summary>Input value names; an empty name is an omitted optional input.</summary>
     public IReadOnlyList<string> Inputs { get; }
@@ -34,7 +41,7 @@ public sealed class OnnxNode
         var inputs = new List<string>();
         var outputs = new List<string>();
         var attributes = new List<OnnxAttribute>();
-        string name = "", opType = "";
+        string name = "", opType = "", domain = "";
         while (reader.Next())
         {
             switch (reader.Field)
@@ -44,10 +51,11 @@ public sealed class OnnxNode
                 case 3: name = reader.ReadString(); break;
                 case 4: opType = reader.ReadString(); break;
                 case 5: attributes.Add(OnnxAttribute.Read(reader.ReadMessage())); break;
+                case 7: domain = reader.ReadString(); break;
                 default: reader.Skip(); break;
             }
         }
 
-        return new OnnxNode(name, opType, inputs.ToArray(), outputs.ToArray(), attributes.ToArray());
+        return new OnnxNode(name, opType, domain, inputs.ToArray(), outputs.ToArray(), attributes.ToArray());
     }
 }

@@ -1,6 +1,10 @@
 using System.Collections.Generic;
 
+#if CONVGEN_GENERATOR
+namespace ConvGen.Generator.Onnx;
+#else
 namespace ConvGen.Onnx;
+#endif
 
 /// <summary>A graph input or output (<c>ValueInfoProto</c>): name, element type and shape, where
 /// a symbolic or unknown dimension is null.</summary>

@@ -2,12 +2,22 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 
+#if CONVGEN_GENERATOR
+namespace ConvGen.Generator.Onnx;
+#else
 namespace ConvGen.Onnx;
+#endif
 
 /// <summary>
 /// Reads protobuf's wire format (varints, fixed 32/64-bit values, length-delimited fields) from a
 /// byte array, field by field. Enough for ONNX files; unknown fields are skipped.
 /// </summary>
+/// <remarks>
+/// This file and the other readers in this folder are compiled into two assemblies: the runtime (namespace
+/// <c>ConvGen.Onnx</c>) and the source generator (netstandard2.0, namespace <c>ConvGen.Generator.Onnx</c>, with
+/// <c>CONVGEN_GENERATOR</c> defined), so the generator reads ONNX files without shipping a protobuf dependency.
+/// Only APIs that netstandard2.0 has are used; file I/O is left out of the generator's copy.
+/// </remarks>
 internal sealed class ProtoReader
 {
     private readonly byte[] _data;
@@ -73,7 +83,18 @@ internal sealed class ProtoReader
 
     public long ReadInt64() => (long)ReadVarint();
 
-    public float ReadFloat() => BitConverter.Int32BitsToSingle((int)ReadFixed(4));
+    public float ReadFloat()
+    {
+        // Little-endian IEEE 754, read in place (BitConverter.Int32BitsToSingle is missing from netstandard2.0).
+        if (_end - _position < 4)
+        {
+            throw new FormatException("a protobuf fixed-size value runs past the end of its message.");
+        }
+
+        float value = BitConverter.ToSingle(_data, _position);
+        _position += 4;
+        return value;
+    }
 
     public double ReadDouble() => BitConverter.Int64BitsToDouble((long)ReadFixed(8));
 
@@ -87,7 +108,9 @@ internal sealed class ProtoReader
     public byte[] ReadBytes()
     {
         var (start, length) = ReadSpan();
-        return _data.AsSpan(start, length).ToArray();
+        var bytes = new byte[length];
+        Array.Copy(_data, start, bytes, 0, length);
+        return bytes;
     }
 
     public string ReadString()

@@ -87,6 +87,38 @@ internal static class DiagnosticDescriptors
         "CG0020", "Unknown activation",
         "activation ({0}) is not an Activation value; use Activation.None, ReLU, ReLU6, Sigmoid, Tanh, SiLU or GELU");
 
+    public static readonly DiagnosticDescriptor OnnxFileNotFound = Error(
+        "CG0021", "ONNX model is not an AdditionalFiles item",
+        "'{0}' is not among the project's .onnx AdditionalFiles items; add <AdditionalFiles Include=\"{0}\" /> to the project file (only items whose name ends in .onnx are read)");
+
+    public static readonly DiagnosticDescriptor OnnxFileUnreadable = Error(
+        "CG0022", "ONNX model cannot be read",
+        "cannot read the ONNX model '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor OnnxUnsupportedOperator = Error(
+        "CG0023", "ONNX operator not supported",
+        "ONNX model '{0}': node '{1}' is a {2}, which [OnnxModel] does not support; supported operators: {3}");
+
+    public static readonly DiagnosticDescriptor OnnxUnsupportedAttribute = Error(
+        "CG0024", "ONNX operator form not supported",
+        "ONNX model '{0}': [OnnxModel] cannot compile node '{1}' ({2}): it {3}");
+
+    public static readonly DiagnosticDescriptor OnnxUnresolvedShape = Error(
+        "CG0025", "ONNX shape cannot be resolved",
+        "ONNX model '{0}': {1}");
+
+    public static readonly DiagnosticDescriptor OnnxModelTooLarge = Error(
+        "CG0026", "ONNX model too large to embed",
+        "ONNX model '{0}' has {1} weights, more than the {2} [OnnxModel] embeds in the generated class");
+
+    public static readonly DiagnosticDescriptor OnnxFileAmbiguous = Error(
+        "CG0027", "ONNX model name matches several AdditionalFiles items",
+        "'{0}' matches several AdditionalFiles items ({1}); give a longer relative path");
+
+    public static readonly DiagnosticDescriptor OnnxFileNameMissing = Error(
+        "CG0028", "ONNX model file name missing",
+        "[OnnxModel] needs the model's file name, e.g. [OnnxModel(\"model.onnx\")]");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

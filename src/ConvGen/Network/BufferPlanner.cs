@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+
+namespace ConvGen.Generator.Network;
+
+/// <summary>Where a value lives while <c>Forward</c> runs.</summary>
+internal enum Storage
+{
+    /// <summary>The caller's input span.</summary>
+    Input,
+
+    /// <summary>The caller's output span.</summary>
+    Output,
+
+    /// <summary>One of the network's reusable buffers (<see cref="BufferPlan.Buffer"/>).</summary>
+    Buffer,
+}
+
+/// <summary>The storage of every value: the caller's spans or a buffer number, and each buffer's size per sample.</summary>
+internal sealed record BufferPlan(Storage[] Kind, int[] Buffer, int[] BufferSizes);
+
+/// <summary>
+/// Plans the intermediate buffers once, at generation time, by liveness: values are walked in step order and each
+/// step's output takes a buffer whose last reader has already run (best fit by size), so a chain of layers
+/// ping-pongs between two buffers. An element-wise step may write over an input it is the last reader of. The graph
+/// output is written straight into the caller's span, and reshapes share their source's memory. Buffers hold one
+/// sample's values per batch item and are allocated once per (growing) batch size, never per call.
+/// </summary>
+internal static class BufferPlanner
+{
+    public static BufferPlan Plan(NetworkGraph graph)
+    {
+        int count = graph.Values.Count;
+        var root = new int[count];
+        for (int v = 0; v < count; v++)
+        {
+            int r = v;
+            while (graph.Values[r].AliasOf is { } source)
+            {
+                r = source;
+            }
+
+            root[v] = r;
+        }
+
+        // The last step that reads each root value (through any alias).
+        var lastUse = new int[count];
+        for (int v = 0; v < count; v++)
+        {
+            lastUse[v] = -1;
+        }
+
+        for (int s = 0; s < graph.Steps.Count; s++)
+        {
+            foreach (int input in graph.Steps[s].Inputs)
+            {
+                lastUse[root[input]] = Math.Max(lastUse[root[input]], s);
+            }
+        }
+
+        var kind = new Storage[count];
+        var buffer = new int[count];
+        int outputRoot = root[graph.OutputValue];
+        kind[0] = Storage.Input;
+        kind[outputRoot] = Storage.Output;
+        var sizes = new List<int>();
+        var busyUntil = new List<int>();
+        var occupant = new List<int>();
+        for (int s = 0; s < graph.Steps.Count; s++)
+        {
+            var step = graph.Steps[s];
+            int value = root[step.Output];
+            if (value == outputRoot)
+            {
+                continue;
+            }
+
+            int size = graph.Values[value].SampleSize;
+            int best = -1;
+            for (int b = 0; b < sizes.Count; b++)
+            {
+                bool free = busyUntil[b] < s
+                    || (busyUntil[b] == s && step.IsElementwise && ReadsRoot(step, occupant[b], root));
+                if (!free)
+                {
+                    continue;
+                }
+
+                // Best fit: the smallest buffer that is big enough, else the biggest (which then grows).
+                if (best < 0
+                    || (sizes[b] >= size && (sizes[best] < size || sizes[b] < sizes[best]))
+                    || (sizes[b] < size && sizes[best] < size && sizes[b] > sizes[best]))
+                {
+                    best = b;
+                }
+            }
+
+            if (best < 0)
+            {
+                best = sizes.Count;
+                sizes.Add(0);
+                busyUntil.Add(0);
+                occupant.Add(0);
+            }
+
+            sizes[best] = Math.Max(sizes[best], size);
+            busyUntil[best] = Math.Max(lastUse[value], s);
+            occupant[best] = value;
+            kind[value] = Storage.Buffer;
+            buffer[value] = best;
+        }
+
+        for (int v = 0; v < count; v++)
+        {
+            (kind[v], buffer[v]) = (kind[root[v]], buffer[root[v]]);
+        }
+
+        return new BufferPlan(kind, buffer, [.. sizes]);
+    }
+
+    private static bool ReadsRoot(NetworkStep step, int value, int[] root)
+    {
+        foreach (int input in step.Inputs)
+        {
+            if (root[input] == value)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

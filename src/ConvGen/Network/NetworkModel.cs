@@ -1,0 +1,206 @@
+using System;
+using System.Runtime.InteropServices;
+using ConvGen.Generator.Model;
+
+namespace ConvGen.Generator.Network;
+
+/// <summary>
+/// One [OnnxModel] class as the pipeline sees it before the file is read: the class to generate into, the
+/// file name the attribute gives and where the attribute's argument is (for diagnostics). Equatable.
+/// </summary>
+internal sealed record OnnxModelRequest(TargetType? Target, string? FileName, LocationInfo? ArgumentLocation, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>
+/// An .onnx AdditionalFiles item after reading: its path and either the compiled network or the problems that
+/// stop it (diagnostics without a location; the attribute that names the file supplies one). Equatable, so an
+/// unchanged file keeps everything downstream cached.
+/// </summary>
+internal sealed record OnnxFile(string Path, NetworkGraph? Graph, EquatableArray<DiagnosticInfo> Problems);
+
+/// <summary>What the pipeline learns about one [OnnxModel] class: the network to emit (null when anything is
+/// wrong) and the diagnostics to report.</summary>
+internal sealed record NetworkModel(NetworkSource? Source, EquatableArray<DiagnosticInfo> Diagnostics);
+
+/// <summary>Everything the emitter needs (no locations): the class and the network.</summary>
+internal sealed record NetworkSource(TargetType Target, NetworkGraph Graph);
+
+/// <summary>
+/// A whole ONNX graph lowered to the steps ConvGen runs: batch norms and activations folded into the convolutions
+/// they follow, every shape resolved (the batch, dimension 0, stays a run-time value), weights as float32 blobs.
+/// Values are numbered; value 0 is the graph input.
+/// </summary>
+internal sealed record NetworkGraph(
+    string FileName,
+    long Opset,
+    string InputName,
+    string OutputName,
+    EquatableArray<NetworkValue> Values,
+    EquatableArray<NetworkStep> Steps,
+    int OutputValue,
+    long ParameterCount)
+{
+    public NetworkValue Input => Values[0];
+
+    public NetworkValue Output => Values[OutputValue];
+}
+
+/// <summary>A tensor of the graph: ONNX name, shape of one sample (without the batch dimension) and, for a
+/// reshape/flatten/identity, the value whose memory it shares.</summary>
+internal sealed record NetworkValue(string Name, EquatableArray<int> Shape, int? AliasOf)
+{
+    public int SampleSize
+    {
+        get
+        {
+            int size = 1;
+            foreach (int dim in Shape)
+            {
+                size *= dim;
+            }
+
+            return size;
+        }
+    }
+
+    public string ShapeText => "[N, " + string.Join(", ", Shape) + "]";
+}
+
+/// <summary>Float32 values (weights) compared by content: length and a hash first, so equal models compare cheaply
+/// and a changed weight is noticed.</summary>
+internal sealed class FloatBlob : IEquatable<FloatBlob>
+{
+    private readonly int _hash;
+
+    public FloatBlob(float[] values)
+    {
+        Values = values;
+        int hash = values.Length;
+        foreach (float value in values)
+        {
+            hash = unchecked((hash * 16777619) ^ Bits(value));
+        }
+
+        _hash = hash;
+    }
+
+    public float[] Values { get; }
+
+    public int Length => Values.Length;
+
+    public bool Equals(FloatBlob? other)
+    {
+        if (other is null || other._hash != _hash || other.Values.Length != Values.Length)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < Values.Length; i++)
+        {
+            // Bitwise, so NaN weights compare equal to themselves and -0 differs from 0.
+            if (Bits(Values[i]) != Bits(other.Values[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    public override bool Equals(object? obj) => obj is FloatBlob other && Equals(other);
+
+    public override int GetHashCode() => _hash;
+
+    /// <summary>The float's IEEE 754 bits (BitConverter.SingleToInt32Bits is missing from netstandard2.0).</summary>
+    internal static int Bits(float value) => new FloatBits { Float = value }.Int;
+
+    [StructLayout(LayoutKind.Explicit)]
+    private struct FloatBits
+    {
+        [FieldOffset(0)]
+        public float Float;
+
+        [FieldOffset(0)]
+        public int Int;
+    }
+}
+
+/// <summary>One step of the lowered graph: reads <see cref="Inputs"/> (value numbers), writes <see cref="Output"/>.
+/// <see cref="Node"/> names the ONNX node(s) it came from, for comments.</summary>
+internal abstract record NetworkStep(string Node, EquatableArray<int> Inputs, int Output)
+{
+    /// <summary>Whether the step reads each input element only at the index it writes, so it may write in place.</summary>
+    public virtual bool IsElementwise => false;
+}
+
+/// <summary>A convolution (with any batch norm folded in and a fused activation) run by a nested generated layer.</summary>
+internal sealed record ConvStep(string Node, int Input, int Output, string ClassName, ConvSpec Spec, FloatBlob Weight, FloatBlob? Bias)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>The element-wise functions a step can apply on its own.</summary>
+internal enum ElementwiseKind
+{
+    Relu,
+    Clip,
+    Sigmoid,
+    Tanh,
+    LeakyRelu,
+    Elu,
+    HardSigmoid,
+    HardSwish,
+    Softplus,
+    Neg,
+    Abs,
+    Exp,
+}
+
+/// <summary>An activation not fused into a convolution: y = f(x) element by element, <see cref="Alpha"/> and
+/// <see cref="Beta"/> being the operator's parameters (Clip's min and max, LeakyRelu's slope, ...).</summary>
+internal sealed record ActivationStep(string Node, int Input, int Output, ElementwiseKind Kind, float Alpha, float Beta)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output)
+{
+    public override bool IsElementwise => true;
+}
+
+/// <summary>Add, Sub, Mul or Div of two tensors of the same shape.</summary>
+internal sealed record BinaryStep(string Node, int Left, int Right, int Output, string Operator)
+    : NetworkStep(Node, new EquatableArray<int>([Left, Right]), Output)
+{
+    public override bool IsElementwise => true;
+}
+
+/// <summary>A batch normalization not folded into a convolution: y = x * scale[c] + shift[c] over each plane.</summary>
+internal sealed record ScaleShiftStep(string Node, int Input, int Output, int Channels, int PlaneSize, FloatBlob Scale, FloatBlob Shift)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output)
+{
+    public override bool IsElementwise => true;
+}
+
+/// <summary>A max or average pool over each plane, with every size a constant. Padding at the bottom/right also
+/// covers ceil_mode's partial windows.</summary>
+internal sealed record PoolStep(
+    string Node, int Input, int Output, bool IsMax, int Channels, int Height, int Width, int OutputHeight, int OutputWidth,
+    int KernelHeight, int KernelWidth, int StrideHeight, int StrideWidth, int PadTop, int PadLeft, int PadBottom, int PadRight,
+    int DilationHeight, int DilationWidth, bool CountIncludePad)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>GlobalAveragePool / GlobalMaxPool: one value per plane.</summary>
+internal sealed record GlobalPoolStep(string Node, int Input, int Output, bool IsMax, int Channels, int PlaneSize)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>Gemm / MatMul with constant weights: y[n, m] = dot(x[n, :], weight[m, :]) + bias[m], alpha and beta folded in.</summary>
+internal sealed record DenseStep(string Node, int Input, int Output, int InFeatures, int OutFeatures, FloatBlob Weight, FloatBlob? Bias)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>Nearest-neighbour Resize/Upsample: the source row and column of every output row and column,
+/// computed at generation time with ONNX's coordinate transformation and rounding.</summary>
+internal sealed record ResizeStep(string Node, int Input, int Output, int Channels, int Height, int Width, EquatableArray<int> SourceRows, EquatableArray<int> SourceColumns)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>Softmax (or LogSoftmax) over runs of <see cref="Length"/> values <see cref="Stride"/> apart,
+/// <see cref="Groups"/> runs per sample.</summary>
+internal sealed record SoftmaxStep(string Node, int Input, int Output, int Groups, int Length, int Stride, bool Log)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>A graph output that is the graph input itself (or a reshape of it): copied.</summary>
+internal sealed record CopyStep(string Node, int Input, int Output)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);

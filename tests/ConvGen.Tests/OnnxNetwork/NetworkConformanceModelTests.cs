@@ -1,0 +1,133 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using ConvGen.Generator.Network;
+using ConvGen.Onnx;
+using ConvGen.Tests.Conformance;
+using ConvGen.Tests.Infrastructure;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ConvGen.Tests.OnnxNetwork;
+
+/// <summary>
+/// ONNX's own backend test models (Debian's libonnx-testdata: node/, pytorch-converted/, pytorch-operator/, simple/):
+/// every model either lowers to a network or is reported with a ConvGen diagnostic (never an exception), and every
+/// model that lowers is generated (all in one compilation), run on its test data sets, and compared with the data
+/// set's expected output (ONNX's reference) and with ONNX Runtime.
+/// </summary>
+public class NetworkConformanceModelTests(ITestOutputHelper output)
+{
+    private static readonly string[] Suites = ["node", "pytorch-converted", "pytorch-operator", "simple"];
+
+    private static readonly Lazy<List<(string Name, string Path, bool Lowered, string Problem)>> Models = new(() =>
+    {
+        if (!Directory.Exists(OnnxConformanceCase.DataRoot))
+        {
+            throw new DirectoryNotFoundException($"ONNX test data not found at {OnnxConformanceCase.DataRoot}: install Debian's libonnx-testdata or set CONVGEN_ONNX_TESTDATA.");
+        }
+
+        var models = new List<(string, string, bool, string)>();
+        foreach (string suite in Suites)
+        {
+            foreach (string directory in Directory.GetDirectories(Path.Combine(OnnxConformanceCase.DataRoot, suite)).Order(StringComparer.Ordinal))
+            {
+                string path = Path.Combine(directory, "model.onnx");
+                if (!File.Exists(path))
+                {
+                    continue;
+                }
+
+                var file = OnnxFileReader.Parse(path, File.ReadAllBytes(path));
+                string problem = string.Join("; ", file.Problems.Select(p => p.Descriptor.Id));
+                models.Add(($"{suite}/{Path.GetFileName(directory)}", path, file.Graph is not null, problem));
+            }
+        }
+
+        return models;
+    });
+
+    [Fact]
+    public void Every_conformance_model_lowers_or_is_reported_with_a_ConvGen_diagnostic()
+    {
+        // OnnxFileReader.Parse turns any exception into a diagnostic; here nothing may have needed that catch-all.
+        var unexpected = Models.Value.Where(m => !m.Lowered && !m.Problem.StartsWith("CG002", StringComparison.Ordinal)).ToList();
+        Assert.Empty(unexpected);
+        foreach (string suite in Suites)
+        {
+            output.WriteLine($"{suite}: {Models.Value.Count(m => m.Name.StartsWith(suite + "/", StringComparison.Ordinal) && m.Lowered)} of {Models.Value.Count(m => m.Name.StartsWith(suite + "/", StringComparison.Ordinal))} models compile");
+        }
+    }
+
+    [Fact]
+    public void Supported_conformance_models_match_the_reference_outputs_and_ONNX_Runtime()
+    {
+        var supported = Models.Value.Where(m => m.Lowered).ToList();
+        // Guards against the test passing vacuously when the discovery breaks.
+        Assert.True(supported.Count >= 40, $"only {supported.Count} conformance models lowered");
+
+        // One class per model, each naming its file by a path unique among the items, all in one compilation.
+        var source = new StringBuilder("using ConvGen;\nnamespace Conformance;\n");
+        for (int i = 0; i < supported.Count; i++)
+        {
+            source.AppendLine($"[OnnxModel(\"{supported[i].Name}/model.onnx\")] public partial class M{i};");
+        }
+
+        var result = OnnxModelHarness.Run(source.ToString(), [.. supported.Select(m => m.Path)]);
+        Assert.Empty(result.AllDiagnostics);
+        var assembly = InMemoryAssembly.Load(result.Output);
+
+        var failures = new List<string>();
+        var ortMissing = new List<string>();
+        int compared = 0;
+        for (int i = 0; i < supported.Count; i++)
+        {
+            var net = (ILayer)Activator.CreateInstance(assembly.GetType($"Conformance.M{i}")!)!;
+            byte[] model = File.ReadAllBytes(supported[i].Path);
+            foreach (string set in Directory.GetDirectories(Path.GetDirectoryName(supported[i].Path)!, "test_data_set_*").Order(StringComparer.Ordinal))
+            {
+                var input = OnnxTensor.Load(Path.Combine(set, "input_0.pb"));
+                var expected = OnnxTensor.Load(Path.Combine(set, "output_0.pb"));
+                long[] shape = [.. input.Dims];
+                float[] actual = OnnxModelHarness.Forward(net, input.Values, shape, out nint[] actualShape);
+                string where = $"{supported[i].Name}/{Path.GetFileName(set)}";
+                float[] ort;
+                long[] ortShape;
+                try
+                {
+                    ort = OnnxModelHarness.RunOnnxRuntime(model, input.Values, shape, out ortShape);
+                }
+                catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e) when (e.Message.Contains("Could not find an implementation", StringComparison.Ordinal))
+                {
+                    // ONNX Runtime dropped some opset-1 kernels (e.g. AveragePool-1): the reference output alone decides.
+                    (ort, ortShape) = (expected.Values, [.. expected.Dims]);
+                    ortMissing.Add(where);
+                }
+
+                if (!actualShape.Select(d => (long)d).SequenceEqual(expected.Dims) || !ortShape.SequenceEqual(expected.Dims))
+                {
+                    failures.Add($"{where}: shape [{string.Join(", ", actualShape)}], reference [{string.Join(", ", expected.Dims)}], ONNX Runtime [{string.Join(", ", ortShape)}]");
+                    continue;
+                }
+
+                for (int k = 0; k < actual.Length; k++)
+                {
+                    double tolerance = 1e-4 * Math.Max(1, Math.Abs(expected.Values[k]));
+                    if (!(Math.Abs(actual[k] - expected.Values[k]) <= tolerance) || !(Math.Abs(actual[k] - ort[k]) <= tolerance))
+                    {
+                        failures.Add($"{where}: value {k} is {actual[k]}, reference {expected.Values[k]}, ONNX Runtime {ort[k]}");
+                        break;
+                    }
+                }
+
+                compared++;
+            }
+        }
+
+        output.WriteLine($"{supported.Count} models, {compared} data sets compared ({ortMissing.Count} against the reference only, which ONNX Runtime cannot run: {string.Join(", ", ortMissing)}):");
+        output.WriteLine(string.Join("\n", supported.Select(m => m.Name)));
+        Assert.True(failures.Count == 0, string.Join("\n", failures));
+    }
+}

@@ -1,0 +1,94 @@
+using System;
+using System.Collections.Immutable;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using ConvGen.Generator;
+using ConvGen.Tests.Infrastructure;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Text;
+using Microsoft.ML.OnnxRuntime;
+using Xunit;
+
+namespace ConvGen.Tests.OnnxNetwork;
+
+/// <summary>
+/// Runs the generator on an [OnnxModel] class with .onnx files as AdditionalFiles items (written to a temporary
+/// folder, as the compiler hands the generator a path), compiles and loads the result, and runs ONNX Runtime
+/// (single thread) on the same bytes as the oracle.
+/// </summary>
+internal static class OnnxModelHarness
+{
+    public static readonly string Folder = Directory.CreateTempSubdirectory("convgen-onnx-").FullName;
+
+    /// <summary>Writes <paramref name="bytes"/> to a fresh file called <paramref name="name"/> and returns its path.</summary>
+    public static string WriteModel(string name, byte[] bytes)
+    {
+        string directory = Path.Combine(Folder, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    public static ImmutableArray<AdditionalText> AdditionalTexts(params string[] paths) =>
+        [.. paths.Select(path => (AdditionalText)new BinaryAdditionalText(path))];
+
+    public static GeneratorDriver CreateDriver(params string[] additionalFiles) => CSharpGeneratorDriver.Create(
+        [new ConvGenerator().AsSourceGenerator()],
+        AdditionalTexts(additionalFiles),
+        GeneratorRunner.ParseOptions,
+        driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    public static GeneratorResult Run(string source, params string[] additionalFiles)
+    {
+        var compilation = GeneratorRunner.CreateCompilation(source);
+        var driver = CreateDriver(additionalFiles).RunGeneratorsAndUpdateCompilation(compilation, out var output, out var diagnostics);
+        return new GeneratorResult(driver.GetRunResult(), output, diagnostics);
+    }
+
+    /// <summary>Generates <c>Net</c> from the model, asserts there is no diagnostic at all, and returns a new instance.</summary>
+    public static ILayer Compile(string modelPath)
+    {
+        string file = Path.GetFileName(modelPath);
+        var result = Run($"using ConvGen;\nnamespace Nets;\n[OnnxModel(\"{file}\")] public partial class Net;\n", modelPath);
+        Assert.Empty(result.AllDiagnostics);
+        var type = InMemoryAssembly.Load(result.Output).GetType("Nets.Net")!;
+        return (ILayer)Activator.CreateInstance(type)!;
+    }
+
+    /// <summary>Runs the network through ILayer (which checks the shape and calls Forward(input, output, batch)).</summary>
+    public static float[] Forward(ILayer net, float[] input, long[] shape, out nint[] outputShape)
+    {
+        nint[] inputShape = [.. shape.Select(d => (nint)d)];
+        outputShape = net.GetOutputShape(inputShape);
+        var output = new float[outputShape.Aggregate(1L, (a, b) => a * b)];
+        net.Forward(input, inputShape, output);
+        return output;
+    }
+
+    /// <summary>Runs ONNX Runtime, single-threaded, on <paramref name="model"/>.</summary>
+    public static float[] RunOnnxRuntime(byte[] model, float[] input, long[] shape, out long[] outputShape)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var session = new InferenceSession(model, options);
+        string inputName = session.InputMetadata.Keys.Single();
+        string outputName = session.OutputMetadata.Keys.Single();
+        using var x = OrtValue.CreateTensorValueFromMemory(input, shape);
+        using var runOptions = new RunOptions();
+        using var outputs = session.Run(runOptions, [inputName], [x], [outputName]);
+        outputShape = outputs[0].GetTensorTypeAndShape().Shape;
+        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+    }
+
+    /// <summary>An AdditionalFiles item as the compiler gives it to a generator: a path. Its text must never be
+    /// asked for (the compiler would report CS2015 for a binary file), so GetText fails the test.</summary>
+    private sealed class BinaryAdditionalText(string path) : AdditionalText
+    {
+        public override string Path { get; } = path;
+
+        public override SourceText? GetText(CancellationToken cancellationToken = default) =>
+            throw new InvalidOperationException("the generator must not read a binary .onnx file as text");
+    }
+}
