@@ -12,7 +12,7 @@ using Microsoft.ML.OnnxRuntime;
 // Runs train.py's digits CNN on its held-out images twice: as a Sequential of generated convolutions and the
 // runtime's layers with the weights read from model.onnx, and as DigitsNet, the whole network generated from
 // model.onnx at compile time by [OnnxModel]; checks both against PyTorch's accuracy and logits and times them
-// against ONNX Runtime on the same model, all single-threaded.
+// against ONNX Runtime on the same model, on one and on two threads.
 // Usage: Digits [data folder (default: data/ beside the program)]
 string data = args.Length > 0 ? args[0] : Path.Combine(AppContext.BaseDirectory, "data");
 string modelPath = Path.Combine(data, "model.onnx");
@@ -109,41 +109,35 @@ for (int i = 0; i < count; i++)
 Console.WriteLine($"ONNX Runtime accuracy {ortCorrect}/{count}, max |logit - PyTorch's| = {ortDifference:0.00E+00}");
 Console.WriteLine();
 
-// Throughput, single thread: the whole held-out set as one batch, and one image at a time.
-Console.WriteLine($"{"images/second (1 thread)",-26} {"batch " + count,12} {"batch 1",10}");
-double convgenBatch = ImagesPerSecond(count, () => net.Forward(input, batchShape, logits));
-var single = new float[10];
-nint[] oneShape = [1, 1, 16, 16];
-double convgenSingle = ImagesPerSecond(1, () =>
+// Throughput: one image at a time, batches of 64 and the whole held-out set, on one and on two threads. ConvGen
+// passes the degree of parallelism (its default would choose by itself); ONNX Runtime gets a session per thread
+// count and tensors created before timing, so neither side allocates inside the timed loop.
+using var options2 = new SessionOptions { IntraOpNumThreads = 2, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
+using var session2 = new InferenceSession(modelPath, options2);
+int[] batches = [1, 64, count];
+Console.WriteLine($"{"images/second",-22}" + string.Concat(batches.Select(b => $"{"batch " + b + " 1T",15}{"2T",9}")));
+var rows = new (string Name, Func<int, int, Action> Run)[]
 {
-    for (int i = 0; i < count; i++)
+    ("ConvGen Sequential", (batch, threads) =>
     {
-        net.Forward(input.AsSpan(i * 256, 256), oneShape, single);
-    }
-}, count);
-Console.WriteLine($"{"ConvGen Sequential",-26} {convgenBatch,12:N0} {convgenSingle,10:N0}");
-
-double generatedBatch = ImagesPerSecond(count, () => generated.Forward(input, generatedLogits, count));
-double generatedSingle = ImagesPerSecond(1, () =>
+        var output = new float[batch * 10];
+        nint[] shape = [batch, 1, 16, 16];
+        return () => { for (int i = 0; i + batch <= count; i += batch) net.Forward(input.AsSpan(i * 256, batch * 256), shape, output, threads); };
+    }),
+    ("ConvGen [OnnxModel]", (batch, threads) =>
+    {
+        var output = new float[batch * 10];
+        return () => { for (int i = 0; i + batch <= count; i += batch) generated.Forward(input.AsSpan(i * 256, batch * 256), output, batch, threads); };
+    }),
+    ("ONNX Runtime 1.31.1", (batch, threads) => OrtCalls(threads == 1 ? session : session2, input, count, batch)),
+};
+foreach (var (name, run) in rows)
 {
-    for (int i = 0; i < count; i++)
-    {
-        generated.Forward(input.AsSpan(i * 256, 256), single, 1);
-    }
-}, count);
-Console.WriteLine($"{"ConvGen [OnnxModel]",-26} {generatedBatch,12:N0} {generatedSingle,10:N0}");
+    Console.WriteLine($"{name,-22}" + string.Concat(batches.Select(batch =>
+        $"{ImagesPerSecond(count / batch * batch, run(batch, 1)),15:N0}{ImagesPerSecond(count / batch * batch, run(batch, 2)),9:N0}")));
+}
 
-double ortBatch = ImagesPerSecond(count, () => RunOrt(session, input, count));
-double ortSingle = ImagesPerSecond(1, () =>
-{
-    for (int i = 0; i < count; i++)
-    {
-        RunOrt(session, input.AsSpan(i * 256, 256).ToArray(), 1);
-    }
-}, count);
-Console.WriteLine($"{"ONNX Runtime 1.31.1",-26} {ortBatch,12:N0} {ortSingle,10:N0}");
-
-// Where ConvGen's time goes: each layer on the whole batch.
+// Where ConvGen's time goes: each layer on the whole batch, one thread.
 Console.WriteLine();
 Console.WriteLine($"{"layer (batch " + count + ")",-22} {"output shape",-18} {"ms",8}");
 var shapes = net.GetLayerOutputShapes(batchShape);
@@ -155,7 +149,7 @@ for (int l = 0; l < net.Layers.Count; l++)
     var output = new float[shapes[l].Aggregate(1L, (a, b) => a * b)];
     var layerInput = current;
     var layerShape = currentShape;
-    double seconds = 1 / ImagesPerSecond(1, () => layer.Forward(layerInput, layerShape, output));
+    double seconds = 1 / ImagesPerSecond(1, () => layer.Forward(layerInput, layerShape, output, 1));
     Console.WriteLine($"{net.Names[l],-22} {"[" + string.Join(", ", shapes[l]) + "]",-18} {seconds * 1e3,8:F3}");
     current = output;
     currentShape = shapes[l];
@@ -193,6 +187,23 @@ static float[] RunOrt(InferenceSession session, float[] input, int count)
     return results[0].GetTensorDataAsSpan<float>().ToArray();
 }
 
+// Runs the held-out images through ONNX Runtime in batches of `batch`, on input and output tensors made up front.
+static Action OrtCalls(InferenceSession session, float[] input, int count, int batch)
+{
+    var runOptions = new RunOptions();
+    string[] inputNames = ["input"], outputNames = ["logits"];
+    var calls = Enumerable.Range(0, count / batch).Select(call =>
+        (Input: new[] { OrtValue.CreateTensorValueFromMemory(input.AsSpan(call * batch * 256, batch * 256).ToArray(), new long[] { batch, 1, 16, 16 }) },
+         Output: new[] { OrtValue.CreateTensorValueFromMemory(new float[batch * 10], new long[] { batch, 10 }) })).ToArray();
+    return () =>
+    {
+        foreach (var (x, y) in calls)
+        {
+            session.Run(runOptions, inputNames, x, outputNames, y);
+        }
+    };
+}
+
 static int ArgMax(ReadOnlySpan<float> values)
 {
     int best = 0;
@@ -208,9 +219,9 @@ static int ArgMax(ReadOnlySpan<float> values)
 }
 
 // Median over 15 timed calls (after 3 warm-ups) of `images` images per call.
-static double ImagesPerSecond(int images, Action run, int imagesPerCall = 0)
+static double ImagesPerSecond(int images, Action run)
 {
-    int perCall = imagesPerCall > 0 ? imagesPerCall : images;
+    int perCall = images;
     for (int i = 0; i < 3; i++)
     {
         run();

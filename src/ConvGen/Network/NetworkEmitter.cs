@@ -151,9 +151,13 @@ internal static class NetworkEmitter
         writer.Line($"/// <param name=\"input\">batch x InputSize values: {graph.Input.ShapeText} row-major.</param>");
         writer.Line($"/// <param name=\"output\">batch x OutputSize values: {graph.Output.ShapeText} row-major, overwritten.</param>");
         writer.Line("/// <param name=\"batch\">The number of samples, at least 1.</param>");
-        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The batch is not positive or a span does not hold exactly batch samples.</exception>");
+        writer.Line("/// <param name=\"degreeOfParallelism\">Threads each convolution may use: 0 (the default) lets each decide from its work, 1 keeps");
+        writer.Line("/// the calling thread only, n uses up to n; the other steps run on the calling thread.</param>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The batch is not positive, a span does not hold exactly batch samples,");
+        writer.Line("/// or <paramref name=\"degreeOfParallelism\"/> is negative.</exception>");
         writer.Line(AggressiveOptimization);
-        writer.Open($"public void Forward({ReadOnlySpan} input, {Span} output, int batch)");
+        writer.Open($"public void Forward({ReadOnlySpan} input, {Span} output, int batch, int degreeOfParallelism = 0)");
+        writer.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(degreeOfParallelism);");
         writer.Open("if (batch < 1)");
         writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, \"the batch must be at least 1.\");");
         writer.Close();
@@ -227,7 +231,7 @@ internal static class NetworkEmitter
                 var s = conv.Spec;
                 string fused = s.Activation == ActivationKind.None ? "" : $", {s.Activation} fused";
                 writer.Line($"// {Xml(conv.Node)}: conv {s.InChannels}->{s.OutChannels} {s.KernelHeight}x{s.KernelWidth}{(s.StrideHeight * s.StrideWidth > 1 ? $" stride {s.StrideHeight}x{s.StrideWidth}" : "")}{(s.Groups > 1 ? $" groups {s.Groups}" : "")}{fused}, {inShape} -> {outShape}.");
-                writer.Line($"_{Camel(conv.ClassName)}.Forward(v{x}, v{y}, batch, {s.InputHeight}, {s.InputWidth});");
+                writer.Line($"_{Camel(conv.ClassName)}.Forward(v{x}, v{y}, batch, {s.InputHeight}, {s.InputWidth}, degreeOfParallelism);");
                 break;
             case ActivationStep activation:
                 writer.Line($"// {Xml(activation.Node)}: {activation.Kind}{Parameters(activation)}, element-wise.");
@@ -387,6 +391,11 @@ internal static class NetworkEmitter
         writer.Line("/// <inheritdoc/>");
         writer.Open($"public void Forward({ReadOnlySpan} input, global::System.ReadOnlySpan<nint> inputShape, {Span} output)");
         writer.Line("Forward(input, output, ReadBatch(inputShape));");
+        writer.Close();
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        writer.Open($"public void Forward({ReadOnlySpan} input, global::System.ReadOnlySpan<nint> inputShape, {Span} output, int degreeOfParallelism)");
+        writer.Line("Forward(input, output, ReadBatch(inputShape), degreeOfParallelism);");
         writer.Close();
         writer.Line();
         writer.Line("/// <summary>Runs the network on a tensor of shape [batch, ..InputShape] and returns a new output tensor.</summary>");

@@ -55,10 +55,14 @@ namespace Demo
         /// <param name="input">batch x InputSize values: [N, 1, 6, 6] row-major.</param>
         /// <param name="output">batch x OutputSize values: [N, 3] row-major, overwritten.</param>
         /// <param name="batch">The number of samples, at least 1.</param>
-        /// <exception cref="global::System.ArgumentException">The batch is not positive or a span does not hold exactly batch samples.</exception>
+        /// <param name="degreeOfParallelism">Threads each convolution may use: 0 (the default) lets each decide from its work, 1 keeps
+        /// the calling thread only, n uses up to n; the other steps run on the calling thread.</param>
+        /// <exception cref="global::System.ArgumentException">The batch is not positive, a span does not hold exactly batch samples,
+        /// or <paramref name="degreeOfParallelism"/> is negative.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch)
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int degreeOfParallelism = 0)
         {
+            global::System.ArgumentOutOfRangeException.ThrowIfNegative(degreeOfParallelism);
             if (batch < 1)
             {
                 throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, "the batch must be at least 1.");
@@ -81,7 +85,7 @@ namespace Demo
             // c: [N, 2, 6, 6] in buffer 0.
             global::System.Span<float> v1 = new global::System.Span<float>(_buffer0, 0, batch * 72);
             // /conv/Conv + /bn/BatchNormalization + /relu/Relu: conv 1->2 3x3, ReLU fused, [N, 1, 6, 6] -> [N, 2, 6, 6].
-            _conv0.Forward(v0, v1, batch, 6, 6);
+            _conv0.Forward(v0, v1, batch, 6, 6, degreeOfParallelism);
 
             // p: [N, 2, 3, 3] in buffer 1.
             global::System.Span<float> v2 = new global::System.Span<float>(_buffer1, 0, batch * 18);
@@ -140,6 +144,12 @@ namespace Demo
         public void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<nint> inputShape, global::System.Span<float> output)
         {
             Forward(input, output, ReadBatch(inputShape));
+        }
+
+        /// <inheritdoc/>
+        public void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<nint> inputShape, global::System.Span<float> output, int degreeOfParallelism)
+        {
+            Forward(input, output, ReadBatch(inputShape), degreeOfParallelism);
         }
 
         /// <summary>Runs the network on a tensor of shape [batch, ..InputShape] and returns a new output tensor.</summary>
