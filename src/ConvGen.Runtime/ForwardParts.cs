@@ -6,13 +6,15 @@ using System.Threading;
 
 namespace ConvGen;
 
-/// <summary>The sizes of one <c>Forward</c> call, handed to each of its parts.</summary>
+/// <summary>The sizes of one <c>Forward</c> call, handed to each of its parts: the call runs <see cref="Parts"/> parts
+/// on at most <see cref="Threads"/> threads.</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public readonly record struct ForwardShape(int Batch, int Height, int Width, int OutputHeight, int OutputWidth, int Parts);
+public readonly record struct ForwardShape(int Batch, int Height, int Width, int OutputHeight, int OutputWidth, int Parts, int Threads);
 
-/// <summary>One part of a <c>Forward</c> call split over threads: the layer, the call's spans and sizes, and which part.</summary>
+/// <summary>One part of a <c>Forward</c> call split over threads: the layer, the call's spans and sizes, which part, and
+/// which of the call's threads runs it (0 to Threads - 1: the index of its own scratch).</summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
-public delegate void ForwardPart<TLayer>(TLayer layer, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch, in ForwardShape shape, int part);
+public delegate void ForwardPart<TLayer>(TLayer layer, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch, in ForwardShape shape, int part, int thread);
 
 /// <summary>
 /// Runs the parts of one <c>Forward</c> call on the calling thread and on ConvGen's worker threads, and returns
@@ -54,9 +56,9 @@ public static class ForwardParts
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(body);
-        if (shape.Parts is <= 0 or > PartJob<TLayer>.MaxParts)
+        if (shape.Parts is <= 0 or > PartJob<TLayer>.MaxParts || shape.Threads is <= 0 or > MaxThreads)
         {
-            throw new ArgumentOutOfRangeException(nameof(shape), shape.Parts, $"a call splits into 1 to {PartJob<TLayer>.MaxParts} parts.");
+            throw new ArgumentOutOfRangeException(nameof(shape), shape, $"a call splits into 1 to {PartJob<TLayer>.MaxParts} parts on 1 to {MaxThreads} threads.");
         }
 
         var job = PartJob<TLayer>.ForThisThread();
@@ -78,10 +80,11 @@ public static class ForwardParts
     }
 
     /// <summary>
-    /// The reusable state of one call split into parts. Parts are claimed through one 64-bit word holding the
-    /// run's generation, its part count and the next unclaimed part, so a worker queued for an earlier run that
-    /// starts late can only claim parts of the run that is current when its claim succeeds, with that run's
-    /// fields (published before the word).
+    /// The reusable state of one call split into parts. Threads join a run and claim its parts through one 64-bit
+    /// word holding the run's generation, the threads that joined, its part count and the next unclaimed part, so a
+    /// worker posted for an earlier run that starts late can only join the run that is current, as one of its at
+    /// most Threads threads, and see that run's fields (published before the word). Parts are claimed one at a
+    /// time, so a worker that wakes late still takes its share of what is left.
     /// </summary>
     private sealed class PartJob<TLayer> : IPartJob
         where TLayer : class
@@ -96,7 +99,7 @@ public static class ForwardParts
         private ForwardPart<TLayer>? _body;
         private PartSpans _spans;
         private ForwardShape _shape;
-        private long _claims; // generation << 32 | parts << 16 | next part
+        private long _claims; // generation << 40 | threads joined << 32 | parts << 16 | next part
         private int _pending;
         private bool _running;
         private ExceptionDispatchInfo? _error;
@@ -115,11 +118,12 @@ public static class ForwardParts
             {
                 (_layer, _spans, _shape, _body, _error) = (layer, spans, shape, body, null);
                 _pending = shape.Parts;
-                long generation = (Volatile.Read(ref _claims) >> 32) + 1;
-                Volatile.Write(ref _claims, (generation << 32) | ((long)shape.Parts << 16));
-                Workers.Post(this, shape.Parts - 1);
+                long generation = ((Volatile.Read(ref _claims) >>> 40) + 1) & 0xFFFFFF;
+                // The caller joins as thread 0.
+                Volatile.Write(ref _claims, (generation << 40) | (1L << 32) | ((long)shape.Parts << 16));
+                Workers.Post(this, Math.Min(shape.Threads, shape.Parts) - 1);
 
-                RunParts();
+                RunParts(generation, thread: 0);
                 WaitForParts();
                 (_layer, _body) = (null, null);
                 _error?.Throw();
@@ -153,14 +157,34 @@ public static class ForwardParts
             }
         }
 
-        /// <summary>Claims and runs parts of the current run until none is left.</summary>
-        public void RunParts()
+        /// <summary>Joins the current run as one more thread, if it has parts left and room for one.</summary>
+        public void Help()
+        {
+            while (true)
+            {
+                long claims = Volatile.Read(ref _claims);
+                int joined = (int)((claims >> 32) & 0xFF);
+                if ((claims & 0xFFFF) >= ((claims >> 16) & 0xFFFF) || joined >= _shape.Threads)
+                {
+                    return;
+                }
+
+                if (Interlocked.CompareExchange(ref _claims, claims + (1L << 32), claims) == claims)
+                {
+                    RunParts(claims >>> 40, joined);
+                    return;
+                }
+            }
+        }
+
+        /// <summary>Claims and runs parts of run <paramref name="generation"/> as its thread <paramref name="thread"/> until none is left.</summary>
+        private void RunParts(long generation, int thread)
         {
             while (true)
             {
                 long claims = Volatile.Read(ref _claims);
                 int part = (int)(claims & 0xFFFF);
-                if (part >= (int)((claims >> 16) & 0xFFFF))
+                if (claims >>> 40 != generation || part >= (int)((claims >> 16) & 0xFFFF))
                 {
                     return;
                 }
@@ -172,7 +196,7 @@ public static class ForwardParts
 
                 try
                 {
-                    _body!(_layer!, _spans.Input, _spans.Output, _spans.Scratch, _shape, part);
+                    _body!(_layer!, _spans.Input, _spans.Output, _spans.Scratch, _shape, part, thread);
                 }
                 catch (Exception exception)
                 {
@@ -193,7 +217,7 @@ public static class ForwardParts
     /// <summary>A job whose parts a worker can help run.</summary>
     private interface IPartJob
     {
-        void RunParts();
+        void Help();
     }
 
     /// <summary>
@@ -248,10 +272,10 @@ public static class ForwardParts
             long counted = GC.GetAllocatedBytesForCurrentThread();
             while (true)
             {
-                Posted.Wait();
+                WaitForPost();
                 if (Queue.TryDequeue(out var job))
                 {
-                    job.RunParts();
+                    job.Help();
                 }
 
                 long allocated = GC.GetAllocatedBytesForCurrentThread();
@@ -259,5 +283,25 @@ public static class ForwardParts
                 counted = allocated;
             }
         }
+
+        /// <summary>Takes one post: spinning first for about 50 us (a layer's next call, or the next layer of a network,
+        /// usually posts by then, and waking a sleeping thread costs tens of microseconds), then sleeping.</summary>
+        private static void WaitForPost()
+        {
+            var spinner = default(SpinWait);
+            for (int i = 0; i < SpinsBeforeSleep; i++)
+            {
+                if (Posted.CurrentCount > 0 && Posted.Wait(0))
+                {
+                    return;
+                }
+
+                spinner.SpinOnce(sleep1Threshold: -1);
+            }
+
+            Posted.Wait();
+        }
+
+        private const int SpinsBeforeSleep = 200;
     }
 }

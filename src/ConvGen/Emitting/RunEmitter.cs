@@ -24,6 +24,8 @@ internal static class RunEmitter
         if (spec.Groups == 1)
         {
             writer.Line();
+            FillChannels(writer, spec);
+            writer.Line();
             RunTiles(writer, spec, plan);
         }
     }
@@ -103,7 +105,8 @@ internal static class RunEmitter
         writer.Line("float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));");
         writer.Open("try");
         writer.Line($"var scratch = new {Span}(buffer, 0, (int)bufferLength);");
-        writer.Line("var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, threads);");
+        writer.Line($"// Parts of whole units, four per thread (claimed one by one, so a thread that starts late still takes its share).");
+        writer.Line($"var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, (int)global::System.Math.Min((long)batch{(spec.Groups > 1 ? $" * {spec.Groups}" : "")}, 4L * threads), threads);");
         writer.Open("if (threads == 1)");
         writer.Line($"RunUnits(input, output, scratch, shape, layout, 0, batch{(spec.Groups > 1 ? $" * {spec.Groups}" : "")});");
         writer.Close();
@@ -111,26 +114,32 @@ internal static class RunEmitter
         {
             writer.Open("else if (splitTiles)");
             writer.Line("int imageInput = InChannels * height * width, imageOutput = OutChannels * outputHeight * outputWidth;");
+            writer.Line("// Parts of one or more whole tiles: two per thread, so a thread that starts late still takes its share, or one per");
+            writer.Line("// thread when the input spans several bands (each part re-reads every band: from memory, once the input is that large).");
+            writer.Line($"var tileShape = shape with {{ Parts = layout.InputLength > 4 * BandInputFloats ? threads : global::System.Math.Min({plan.Tiles}, 2 * threads) }};");
+            writer.Line($"var fillShape = shape with {{ Parts = global::System.Math.Min(InChannels, 2 * threads) }};");
             writer.Open("for (int image = 0; image < batch; image++)");
             writer.Line("// The image's padded copy, made once; then every thread runs its share of the channel tiles on it.");
             writer.Line("global::System.ReadOnlySpan<float> source = input.Slice(image * imageInput, imageInput);");
             writer.Open("if (!layout.InPlace)");
-            writer.Line("FillPaddedInput(source, scratch, InChannels, height, width, (int)layout.PlaneHeight, (int)layout.PlaneWidth, (int)layout.PlaneStride);");
+            writer.Line("global::ConvGen.ForwardParts.Run(this, source, default, scratch, fillShape,");
+            writer.Line("    static (layer, source, _, scratch, in shape, part, _) => FillChannels(source, scratch, shape, part));");
             writer.Close();
-            writer.Line("global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, shape,");
-            writer.Line("    static (layer, source, output, scratch, in shape, part) => layer.RunTiles(source, output, scratch, shape, part));");
+            writer.Line();
+            writer.Line("global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, tileShape,");
+            writer.Line("    static (layer, source, output, scratch, in shape, part, thread) => layer.RunTiles(source, output, scratch, shape, part, thread));");
             writer.Close();
             writer.Close();
         }
 
         writer.Open("else");
-        writer.Line("global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part) =>");
+        writer.Line("global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part, thread) =>");
         writer.Open();
-        writer.Line("// Part p runs units [p * units / parts, (p + 1) * units / parts) in its own slice of the scratch.");
+        writer.Line("// Part p runs units [p * units / parts, (p + 1) * units / parts) in its thread's slice of the scratch.");
         writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
         writer.Line($"long units = (long)shape.Batch{(spec.Groups > 1 ? $" * {spec.Groups}" : "")};");
         writer.Line("int partLength = (int)layout.PartLength;");
-        writer.Line("layer.RunUnits(input, output, scratch.Slice(part * partLength, partLength), shape, layout,");
+        writer.Line("layer.RunUnits(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,");
         writer.Line("    (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));");
         writer.Close(");");
         writer.Close();
@@ -183,19 +192,33 @@ internal static class RunEmitter
         writer.Close();
     }
 
+    /// <summary>One thread's share of the padded copy of an image (ungrouped layers split by channel tiles).</summary>
+    private static void FillChannels(SourceWriter writer, ConvSpec spec)
+    {
+        int phases = spec.StrideHeight * spec.StrideWidth;
+        writer.Line("// Fills part p of an image's padded copy: input channels [p * InChannels / parts, (p + 1) * InChannels / parts).");
+        writer.Open($"private static void FillChannels({ReadOnlySpan} image, {Span} scratch, in global::ConvGen.ForwardShape shape, int part)");
+        writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
+        writer.Line("int first = part * InChannels / shape.Parts, end = (part + 1) * InChannels / shape.Parts;");
+        writer.Line("int channelInput = shape.Height * shape.Width, channelPlanes = " + (phases == 1 ? "" : $"{phases} * ") + "(int)layout.PlaneStride;");
+        writer.Line("FillPaddedInput(image.Slice(first * channelInput, (end - first) * channelInput), scratch.Slice(first * channelPlanes, (end - first) * channelPlanes),");
+        writer.Line("    end - first, shape.Height, shape.Width, (int)layout.PlaneHeight, (int)layout.PlaneWidth, (int)layout.PlaneStride);");
+        writer.Close();
+    }
+
     /// <summary>One thread's share of an image's channel tiles (ungrouped layers only).</summary>
     private static void RunTiles(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
         var geometry = new KernelGeometry(spec, plan);
         writer.Line($"// Runs part p of one image's {plan.Tiles} channel tile(s), tiles [p * {plan.Tiles} / parts, (p + 1) * {plan.Tiles} / parts), on the padded copy");
-        writer.Line("// at the start of the scratch (or the image itself), with the part's own staging after it.");
-        writer.Open($"private void RunTiles({ReadOnlySpan} image, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, int part)");
+        writer.Line("// at the start of the scratch (or the image itself), with the running thread's own staging after it.");
+        writer.Open($"private void RunTiles({ReadOnlySpan} image, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, int part, int thread)");
         writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
         writer.Line("int outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
         writer.Line("long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;");
         writer.Line($"int firstTile = part * {plan.Tiles} / shape.Parts, endTile = (part + 1) * {plan.Tiles} / shape.Parts;");
         writer.Line($"{ReadOnlySpan} source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);");
-        writer.Line($"{Span} staging = scratch.Slice((int)(layout.InputLength + (part * layout.StagingLength)), (int)layout.StagingLength);");
+        writer.Line($"{Span} staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);");
         writer.Line($"{plan.KernelName}(source, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output, staging, firstTile, endTile{geometry.CallArguments});");
         if (spec.Activation != ActivationKind.None && !ActivationEmitter.IsInRegister(spec.Activation))
         {

@@ -220,20 +220,21 @@ namespace Demo
                 try
                 {
                     var scratch = new global::System.Span<float>(buffer, 0, (int)bufferLength);
-                    var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, threads);
+                    // Parts of whole units, four per thread (claimed one by one, so a thread that starts late still takes its share).
+                    var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, (int)global::System.Math.Min((long)batch * 32, 4L * threads), threads);
                     if (threads == 1)
                     {
                         RunUnits(input, output, scratch, shape, layout, 0, batch * 32);
                     }
                     else
                     {
-                        global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part) =>
+                        global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part, thread) =>
                         {
-                            // Part p runs units [p * units / parts, (p + 1) * units / parts) in its own slice of the scratch.
+                            // Part p runs units [p * units / parts, (p + 1) * units / parts) in its thread's slice of the scratch.
                             var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
                             long units = (long)shape.Batch * 32;
                             int partLength = (int)layout.PartLength;
-                            layer.RunUnits(input, output, scratch.Slice(part * partLength, partLength), shape, layout,
+                            layer.RunUnits(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,
                                 (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));
                         });
                     }

@@ -227,7 +227,8 @@ namespace Demo
             try
             {
                 var scratch = new global::System.Span<float>(buffer, 0, (int)bufferLength);
-                var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, threads);
+                // Parts of whole units, four per thread (claimed one by one, so a thread that starts late still takes its share).
+                var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, (int)global::System.Math.Min((long)batch, 4L * threads), threads);
                 if (threads == 1)
                 {
                     RunUnits(input, output, scratch, shape, layout, 0, batch);
@@ -235,27 +236,33 @@ namespace Demo
                 else if (splitTiles)
                 {
                     int imageInput = InChannels * height * width, imageOutput = OutChannels * outputHeight * outputWidth;
+                    // Parts of one or more whole tiles: two per thread, so a thread that starts late still takes its share, or one per
+                    // thread when the input spans several bands (each part re-reads every band: from memory, once the input is that large).
+                    var tileShape = shape with { Parts = layout.InputLength > 4 * BandInputFloats ? threads : global::System.Math.Min(8, 2 * threads) };
+                    var fillShape = shape with { Parts = global::System.Math.Min(InChannels, 2 * threads) };
                     for (int image = 0; image < batch; image++)
                     {
                         // The image's padded copy, made once; then every thread runs its share of the channel tiles on it.
                         global::System.ReadOnlySpan<float> source = input.Slice(image * imageInput, imageInput);
                         if (!layout.InPlace)
                         {
-                            FillPaddedInput(source, scratch, InChannels, height, width, (int)layout.PlaneHeight, (int)layout.PlaneWidth, (int)layout.PlaneStride);
+                            global::ConvGen.ForwardParts.Run(this, source, default, scratch, fillShape,
+                                static (layer, source, _, scratch, in shape, part, _) => FillChannels(source, scratch, shape, part));
                         }
-                        global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, shape,
-                            static (layer, source, output, scratch, in shape, part) => layer.RunTiles(source, output, scratch, shape, part));
+
+                        global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, tileShape,
+                            static (layer, source, output, scratch, in shape, part, thread) => layer.RunTiles(source, output, scratch, shape, part, thread));
                     }
                 }
                 else
                 {
-                    global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part) =>
+                    global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part, thread) =>
                     {
-                        // Part p runs units [p * units / parts, (p + 1) * units / parts) in its own slice of the scratch.
+                        // Part p runs units [p * units / parts, (p + 1) * units / parts) in its thread's slice of the scratch.
                         var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
                         long units = (long)shape.Batch;
                         int partLength = (int)layout.PartLength;
-                        layer.RunUnits(input, output, scratch.Slice(part * partLength, partLength), shape, layout,
+                        layer.RunUnits(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,
                             (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));
                     });
                 }
@@ -290,16 +297,26 @@ namespace Demo
             }
         }
 
+        // Fills part p of an image's padded copy: input channels [p * InChannels / parts, (p + 1) * InChannels / parts).
+        private static void FillChannels(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, int part)
+        {
+            var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
+            int first = part * InChannels / shape.Parts, end = (part + 1) * InChannels / shape.Parts;
+            int channelInput = shape.Height * shape.Width, channelPlanes = (int)layout.PlaneStride;
+            FillPaddedInput(image.Slice(first * channelInput, (end - first) * channelInput), scratch.Slice(first * channelPlanes, (end - first) * channelPlanes),
+                end - first, shape.Height, shape.Width, (int)layout.PlaneHeight, (int)layout.PlaneWidth, (int)layout.PlaneStride);
+        }
+
         // Runs part p of one image's 8 channel tile(s), tiles [p * 8 / parts, (p + 1) * 8 / parts), on the padded copy
-        // at the start of the scratch (or the image itself), with the part's own staging after it.
-        private void RunTiles(global::System.ReadOnlySpan<float> image, global::System.Span<float> output, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, int part)
+        // at the start of the scratch (or the image itself), with the running thread's own staging after it.
+        private void RunTiles(global::System.ReadOnlySpan<float> image, global::System.Span<float> output, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, int part, int thread)
         {
             var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
             int outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
             long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
             int firstTile = part * 8 / shape.Parts, endTile = (part + 1) * 8 / shape.Parts;
             global::System.ReadOnlySpan<float> source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);
-            global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (part * layout.StagingLength)), (int)layout.StagingLength);
+            global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
             Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output, staging, firstTile, endTile, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
         }
 
