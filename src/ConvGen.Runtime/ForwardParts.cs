@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.ComponentModel;
 using System.Runtime.ExceptionServices;
 using System.Threading;
@@ -284,12 +285,14 @@ public static class ForwardParts
             }
         }
 
-        /// <summary>Takes one post: spinning first for about 50 us (a layer's next call, or the next layer of a network,
-        /// usually posts by then, and waking a sleeping thread costs tens of microseconds), then sleeping.</summary>
+        /// <summary>Takes one post: spinning first for up to a millisecond (the layer's next call, or the next layer of a
+        /// network, usually posts by then, and on a virtual machine waking a sleeping thread took up to a millisecond
+        /// here), then sleeping.</summary>
         private static void WaitForPost()
         {
+            long deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 1000);
             var spinner = default(SpinWait);
-            for (int i = 0; i < SpinsBeforeSleep; i++)
+            while (Stopwatch.GetTimestamp() < deadline)
             {
                 if (Posted.CurrentCount > 0 && Posted.Wait(0))
                 {
@@ -301,7 +304,5 @@ public static class ForwardParts
 
             Posted.Wait();
         }
-
-        private const int SpinsBeforeSleep = 200;
     }
 }
