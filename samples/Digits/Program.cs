@@ -53,19 +53,7 @@ Console.WriteLine(net.Summary([1, 1, 16, 16]));
 
 var logits = new float[count * 10];
 net.Forward(input, batchShape, logits);
-int correct = 0, agree = 0;
-double maxDifference = 0;
-for (int i = 0; i < count; i++)
-{
-    var row = logits.AsSpan(i * 10, 10);
-    var torchRow = torchLogits.AsSpan(i * 10, 10);
-    correct += ArgMax(row) == labels[i] ? 1 : 0;
-    agree += ArgMax(row) == ArgMax(torchRow) ? 1 : 0;
-    for (int k = 0; k < 10; k++)
-    {
-        maxDifference = Math.Max(maxDifference, Math.Abs(row[k] - torchRow[k]));
-    }
-}
+var (correct, agree, maxDifference) = CompareWithPyTorch(logits, labels, torchLogits);
 
 Console.WriteLine($"ConvGen accuracy {correct}/{count} = {100.0 * correct / count:F2}%  (PyTorch: {torchCorrect}/{count}), same prediction as PyTorch on {agree}/{count}");
 Console.WriteLine($"max |logit - PyTorch's| = {maxDifference:0.00E+00}");
@@ -75,19 +63,7 @@ Console.WriteLine($"max |logit - PyTorch's| = {maxDifference:0.00E+00}");
 var generated = new DigitsNet();
 var generatedLogits = new float[count * 10];
 generated.Forward(input, generatedLogits, count);
-int generatedCorrect = 0, generatedAgree = 0;
-double generatedDifference = 0;
-for (int i = 0; i < count; i++)
-{
-    var row = generatedLogits.AsSpan(i * 10, 10);
-    var torchRow = torchLogits.AsSpan(i * 10, 10);
-    generatedCorrect += ArgMax(row) == labels[i] ? 1 : 0;
-    generatedAgree += ArgMax(row) == ArgMax(torchRow) ? 1 : 0;
-    for (int k = 0; k < 10; k++)
-    {
-        generatedDifference = Math.Max(generatedDifference, Math.Abs(row[k] - torchRow[k]));
-    }
-}
+var (generatedCorrect, generatedAgree, generatedDifference) = CompareWithPyTorch(generatedLogits, labels, torchLogits);
 
 Console.WriteLine($"[OnnxModel] DigitsNet accuracy {generatedCorrect}/{count}, same prediction as PyTorch on {generatedAgree}/{count}, max |logit - PyTorch's| = {generatedDifference:0.00E+00}");
 
@@ -95,16 +71,7 @@ Console.WriteLine($"[OnnxModel] DigitsNet accuracy {generatedCorrect}/{count}, s
 using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
 using var session = new InferenceSession(modelPath, options);
 float[] ortLogits = RunOrt(session, input, count);
-int ortCorrect = 0;
-double ortDifference = 0;
-for (int i = 0; i < count; i++)
-{
-    ortCorrect += ArgMax(ortLogits.AsSpan(i * 10, 10)) == labels[i] ? 1 : 0;
-    for (int k = 0; k < 10; k++)
-    {
-        ortDifference = Math.Max(ortDifference, Math.Abs(ortLogits[(i * 10) + k] - torchLogits[(i * 10) + k]));
-    }
-}
+var (ortCorrect, _, ortDifference) = CompareWithPyTorch(ortLogits, labels, torchLogits);
 
 Console.WriteLine($"ONNX Runtime accuracy {ortCorrect}/{count}, max |logit - PyTorch's| = {ortDifference:0.00E+00}");
 Console.WriteLine();
@@ -202,6 +169,26 @@ static Action OrtCalls(InferenceSession session, float[] input, int count, int b
             session.Run(runOptions, inputNames, x, outputNames, y);
         }
     };
+}
+
+// Correct predictions, predictions equal to PyTorch's, and the largest |logit - PyTorch's logit|.
+static (int Correct, int Agree, double MaxDifference) CompareWithPyTorch(float[] logits, byte[] labels, float[] torchLogits)
+{
+    int correct = 0, agree = 0;
+    double maxDifference = 0;
+    for (int i = 0; i < labels.Length; i++)
+    {
+        var row = logits.AsSpan(i * 10, 10);
+        var torchRow = torchLogits.AsSpan(i * 10, 10);
+        correct += ArgMax(row) == labels[i] ? 1 : 0;
+        agree += ArgMax(row) == ArgMax(torchRow) ? 1 : 0;
+        for (int k = 0; k < 10; k++)
+        {
+            maxDifference = Math.Max(maxDifference, Math.Abs(row[k] - torchRow[k]));
+        }
+    }
+
+    return (correct, agree, maxDifference);
 }
 
 static int ArgMax(ReadOnlySpan<float> values)
