@@ -16,25 +16,22 @@ internal static class DirectKernelEmitter
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
 
-    /// <summary>Extra cost, in multiply-adds per output vector, of staging a flat sweep and copying its rows out.</summary>
-    private const int StagingCost = 2;
-
-    /// <summary>Extra cost, in multiply-adds, of copying one staged row out.</summary>
-    private const int RowCopyCost = 8;
-
-    /// <summary>Extra cost, in multiply-adds, of storing a row narrower than a vector lane by lane.</summary>
-    private const int NarrowStoreCost = 32;
-
-    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    public static void Emit(SourceWriter writer, ConvSpec layer, KernelPlan plan)
     {
-        var geometry = new KernelGeometry(spec, plan);
+        var geometry = new KernelGeometry(layer, plan);
+        var spec = plan.GathersTaps ? TapGathering.KernelView(layer) : layer;
         writer.Line("/// <summary>");
-        writer.Line("/// Direct convolution of one group of one image (its output channels, weights and biases), read from the group's stride-phase planes (or in place).");
-        writer.Line($"/// Layer: {LayerDescription.Summary(spec)}");
+        writer.Line(plan.GathersTaps
+            ? $"/// Convolution of one image as a 1x1 convolution of its {spec.InChannels} gathered taps (rows of {plan.GatheredRowStride} floats, one per input channel and kernel position) on the output plane."
+            : "/// Direct convolution of one group of one image (its output channels, weights and biases), read from the group's stride-phase planes (or in place).");
+        writer.Line($"/// Layer: {LayerDescription.Summary(layer)}");
         writer.Line($"/// Plan: register tile of {plan.ChannelTile} output channel(s) x {plan.OutputVectors} vector(s) " +
             $"({plan.NarrowOutputVectors} for Vector256/Vector128), {plan.FullTiles} full tile(s) per group" +
-            $"{(plan.RemainderTile > 0 ? $" and one of {plan.RemainderTile}" : "")}; {TapDescription(spec, plan)}; " +
-            "row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.");
+            $"{(plan.RemainderTile > 0 ? $" and one of {plan.RemainderTile}" : "")}; " +
+            (plan.GathersTaps
+                ? "one gathered row per step of the input-channel loop; the output plane swept flat"
+                : $"{TapDescription(spec, plan)}; row by row or as one flat sweep, whichever computes fewer vectors") +
+            "; a line's last vector overlaps its neighbour instead of a scalar tail.");
         writer.Line("/// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).");
         writer.Line("/// </summary>");
         // A grouped kernel runs a batch of whole groups; an ungrouped one a range of channel tiles (a thread's share).
@@ -113,8 +110,8 @@ internal static class DirectKernelEmitter
         writer.Line("// a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),");
         writer.Line("// a row narrower than a vector is stored lane by lane.");
         writer.Line("bool flat = planeWidth == outputWidth");
-        writer.Line($"    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + {StagingCost})) + ((long)outputHeight * {RowCopyCost})");
-        writer.Line($"        < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? {NarrowStoreCost} : 0));");
+        writer.Line($"    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + {KernelPlanner.StagingCost})) + ((long)outputHeight * {KernelPlanner.RowCopyCost})");
+        writer.Line($"        < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? {KernelPlanner.NarrowStoreCost} : 0));");
         writer.Line("bool staged = flat && planeWidth != outputWidth;");
         writer.Line("nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;");
         writer.Line("int destinationPitch = staged ? planeWidth : outputWidth;");

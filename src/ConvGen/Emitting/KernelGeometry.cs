@@ -14,21 +14,17 @@ internal sealed class KernelGeometry
     private static readonly string[] Names = ["outputHeight", "outputWidth", "planeWidth", "planeStride"];
     private readonly List<string> _constants = [];
 
-    public KernelGeometry(ConvSpec spec, KernelPlan plan)
+    public KernelGeometry(ConvSpec layer, KernelPlan plan)
     {
-        int? height = spec.Kind == LayerKind.Conv1d ? 1 : spec.InputHeight;
-        if (height is not { } h || spec.InputWidth is not { } w)
+        var spec = plan.GathersTaps ? TapGathering.KernelView(layer) : layer;
+        if (Planes(spec, plan) is not (_, var planeWidth, var planeStride))
         {
             return;
         }
 
-        // The same layout as the generated ScratchLayout computes at run time (see RunEmitter.Layout).
-        long planeHeight = ((long)h + spec.PadTop + spec.PadBottom + spec.StrideHeight - 1) / spec.StrideHeight;
-        long planeWidth = ((long)w + spec.PadLeft + spec.PadRight + spec.StrideWidth - 1) / spec.StrideWidth;
-        long planeStride = plan.ReadsInputInPlace && (long)h * w >= VectorType.WidestLanes
-            ? (long)h * w
-            : (planeHeight * planeWidth) + plan.MaxTapShift + VectorType.WidestLanes;
-        long outputHeight = spec.Vertical.OutputSize(h), outputWidth = spec.Horizontal.OutputSize(w);
+        long outputHeight = spec.Vertical.OutputSize(spec.Kind == LayerKind.Conv1d ? 1 : spec.InputHeight!.Value);
+        long outputWidth = spec.Horizontal.OutputSize(spec.InputWidth!.Value);
+        planeStride = plan.GathersTaps ? plan.GatheredRowStride : planeStride;
         if ((double)spec.InChannelsPerGroup * spec.StrideHeight * spec.StrideWidth * planeStride > int.MaxValue
             || (double)outputHeight * outputWidth > int.MaxValue)
         {
@@ -40,6 +36,24 @@ internal sealed class KernelGeometry
         {
             _constants.Add($"const int {Names[i]} = {values[i]};");
         }
+    }
+
+    /// <summary>For a fixed input size, the stride-phase planes of the scratch: rows, row pitch and distance from one plane
+    /// to the next. The same layout as the generated ScratchLayout computes at run time (see RunEmitter).</summary>
+    public static (long Height, long Width, long Stride)? Planes(ConvSpec spec, KernelPlan plan)
+    {
+        int? height = spec.Kind == LayerKind.Conv1d ? 1 : spec.InputHeight;
+        if (height is not { } h || spec.InputWidth is not { } w)
+        {
+            return null;
+        }
+
+        long planeHeight = ((long)h + spec.PadTop + spec.PadBottom + spec.StrideHeight - 1) / spec.StrideHeight;
+        long planeWidth = ((long)w + spec.PadLeft + spec.PadRight + spec.StrideWidth - 1) / spec.StrideWidth;
+        long planeStride = plan.ReadsInputInPlace && (long)h * w >= VectorType.WidestLanes
+            ? (long)h * w
+            : (planeHeight * planeWidth) + plan.MaxTapShift + VectorType.WidestLanes;
+        return (planeHeight, planeWidth, planeStride);
     }
 
     /// <summary>Extra parameters of the kernel method, each <c>int</c>.</summary>

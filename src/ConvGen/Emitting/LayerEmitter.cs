@@ -38,6 +38,12 @@ internal static class LayerEmitter
         writer.Line();
         PaddedInputEmitter.Emit(writer, spec, plan);
         writer.Line();
+        if (plan.GathersTaps)
+        {
+            TapGatherEmitter.Emit(writer, spec, plan);
+            writer.Line();
+        }
+
         DirectKernelEmitter.Emit(writer, spec, plan);
         writer.Close();
 

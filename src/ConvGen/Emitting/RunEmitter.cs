@@ -24,7 +24,7 @@ internal static class RunEmitter
         if (spec.Groups == 1)
         {
             writer.Line();
-            FillChannels(writer, spec);
+            FillChannels(writer, spec, plan);
             writer.Line();
             RunTiles(writer, spec, plan);
         }
@@ -37,11 +37,16 @@ internal static class RunEmitter
         writer.Line($"// Scratch of one part of a call: a batch of groups, each {spec.InChannelsPerGroup} channel(s) x {phases} stride-phase plane(s) of planeHeight x planeWidth");
         writer.Line("// (the padded image's rows and columns split by the stride), each followed by a guard of the widest tap shift plus");
         writer.Line("// one vector; then staging for one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns.");
+        if (plan.GathersTaps)
+        {
+            writer.Line($"// The kernel reads the taps gathered from the planes: {spec.FanIn} rows of {plan.GatheredRowStride} floats after the planes, no staging.");
+        }
+
         writer.Open("private readonly struct ScratchLayout");
         writer.Line("public readonly long PlaneHeight, PlaneWidth, PlaneStride;");
         writer.Line("public readonly bool InPlace; // the kernel reads the input itself");
         writer.Line("public readonly int BatchGroups; // groups filled and run per kernel call");
-        writer.Line("public readonly double InputLength, StagingLength; // floats, each a multiple of a cache line (16 floats)");
+        writer.Line("public readonly double InputLength, TapsLength, StagingLength; // floats, each a multiple of a cache line (16 floats)");
         writer.Line();
         writer.Open("public ScratchLayout(int height, int width, int outputHeight, int outputWidth)");
         writer.Line($"PlaneHeight = ((long)height + {spec.PadTop + spec.PadBottom + spec.StrideHeight - 1}) / {spec.StrideHeight};");
@@ -70,11 +75,12 @@ internal static class RunEmitter
         }
 
         writer.Line($"InputLength = InPlace ? 0 : CacheLines(BatchGroups * {(long)spec.InChannelsPerGroup * phases}d * PlaneStride);");
-        writer.Line($"StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines({plan.ChannelTile}d * outputHeight * PlaneWidth);");
+        writer.Line($"TapsLength = {(plan.GathersTaps ? $"{(long)spec.FanIn * plan.GatheredRowStride}" : "0")};");
+        writer.Line($"StagingLength = {(plan.GathersTaps ? "0" : $"PlaneWidth == outputWidth ? 0 : CacheLines({plan.ChannelTile}d * outputHeight * PlaneWidth)")};");
         writer.Close();
         writer.Line();
         writer.Line("/// <summary>Floats of the scratch of one part that runs whole units.</summary>");
-        writer.Line("public double PartLength => InputLength + StagingLength;");
+        writer.Line("public double PartLength => InputLength + TapsLength + StagingLength;");
         writer.Line();
         writer.Line("private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;");
         writer.Close();
@@ -94,7 +100,7 @@ internal static class RunEmitter
         {
             writer.Line("bool splitTiles = threads > batch;");
             writer.Line($"threads = splitTiles ? global::System.Math.Min(threads, {plan.Tiles}) : threads;");
-            writer.Line("double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;");
+            writer.Line("double bufferLength = splitTiles ? layout.InputLength + layout.TapsLength + (threads * layout.StagingLength) : threads * layout.PartLength;");
         }
         else
         {
@@ -119,7 +125,7 @@ internal static class RunEmitter
             writer.Line($"var tileShape = shape with {{ Parts = layout.InputLength > 4 * BandInputFloats ? threads : global::System.Math.Min({plan.Tiles}, 2 * threads) }};");
             writer.Line($"var fillShape = shape with {{ Parts = global::System.Math.Min(InChannels, 2 * threads) }};");
             writer.Open("for (int image = 0; image < batch; image++)");
-            writer.Line("// The image's padded copy, made once; then every thread runs its share of the channel tiles on it.");
+            writer.Line($"// The image's padded copy{(plan.GathersTaps ? " and its gathered taps" : "")}, made once; then every thread runs its share of the channel tiles on it.");
             writer.Line("global::System.ReadOnlySpan<float> source = input.Slice(image * imageInput, imageInput);");
             writer.Open("if (!layout.InPlace)");
             writer.Line("global::ConvGen.ForwardParts.Run(this, source, default, scratch, fillShape,");
@@ -160,7 +166,12 @@ internal static class RunEmitter
         writer.Line("int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
         writer.Line("long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;");
         writer.Line($"{Span} copy = scratch.Slice(0, (int)layout.InputLength);");
-        writer.Line($"{Span} staging = scratch.Slice((int)layout.InputLength, (int)layout.StagingLength);");
+        if (plan.GathersTaps)
+        {
+            writer.Line($"{Span} taps = scratch.Slice((int)layout.InputLength, (int)layout.TapsLength);");
+        }
+
+        writer.Line($"{Span} staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength), (int)layout.StagingLength);");
         writer.Line($"int inputPerUnit = {spec.InChannelsPerGroup} * height * width;");
         writer.Line($"int outputPerUnit = {spec.OutChannelsPerGroup} * outputHeight * outputWidth;");
         if (grouped)
@@ -183,6 +194,12 @@ internal static class RunEmitter
         writer.Line($"FillPaddedInput(source, copy, groups * {spec.InChannelsPerGroup}, height, width, (int)layout.PlaneHeight, (int)planeWidth, (int)planeStride);");
         writer.Line("source = copy;");
         writer.Close();
+        if (plan.GathersTaps)
+        {
+            writer.Line();
+            writer.Line("GatherTaps(copy, taps, 0, InChannels);");
+            writer.Line("source = taps;");
+        }
         writer.Line();
         string weight = !grouped ? "_packedWeight" : $"new {ReadOnlySpan}(_packedWeight, firstGroup * {spec.OutChannelsPerGroup} * FanIn, groups * {spec.OutChannelsPerGroup} * FanIn)";
         string bias = !spec.HasBias ? "default" : !grouped ? "_bias" : $"new {ReadOnlySpan}(_bias, firstGroup * {spec.OutChannelsPerGroup}, groups * {spec.OutChannelsPerGroup})";
@@ -193,16 +210,21 @@ internal static class RunEmitter
     }
 
     /// <summary>One thread's share of the padded copy of an image (ungrouped layers split by channel tiles).</summary>
-    private static void FillChannels(SourceWriter writer, ConvSpec spec)
+    private static void FillChannels(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
         int phases = spec.StrideHeight * spec.StrideWidth;
-        writer.Line("// Fills part p of an image's padded copy: input channels [p * InChannels / parts, (p + 1) * InChannels / parts).");
+        writer.Line($"// Fills part p of an image's padded copy{(plan.GathersTaps ? " and gathers its taps" : "")}: input channels [p * InChannels / parts, (p + 1) * InChannels / parts).");
         writer.Open($"private static void FillChannels({ReadOnlySpan} image, {Span} scratch, in global::ConvGen.ForwardShape shape, int part)");
         writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
         writer.Line("int first = part * InChannels / shape.Parts, end = (part + 1) * InChannels / shape.Parts;");
         writer.Line("int channelInput = shape.Height * shape.Width, channelPlanes = " + (phases == 1 ? "" : $"{phases} * ") + "(int)layout.PlaneStride;");
         writer.Line("FillPaddedInput(image.Slice(first * channelInput, (end - first) * channelInput), scratch.Slice(first * channelPlanes, (end - first) * channelPlanes),");
         writer.Line("    end - first, shape.Height, shape.Width, (int)layout.PlaneHeight, (int)layout.PlaneWidth, (int)layout.PlaneStride);");
+        if (plan.GathersTaps)
+        {
+            writer.Line("GatherTaps(scratch.Slice(0, (int)layout.InputLength), scratch.Slice((int)layout.InputLength, (int)layout.TapsLength), first, end);");
+        }
+
         writer.Close();
     }
 
@@ -217,8 +239,10 @@ internal static class RunEmitter
         writer.Line("int outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
         writer.Line("long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;");
         writer.Line($"int firstTile = part * {plan.Tiles} / shape.Parts, endTile = (part + 1) * {plan.Tiles} / shape.Parts;");
-        writer.Line($"{ReadOnlySpan} source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);");
-        writer.Line($"{Span} staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);");
+        writer.Line(plan.GathersTaps
+            ? $"{ReadOnlySpan} source = scratch.Slice((int)layout.InputLength, (int)layout.TapsLength);"
+            : $"{ReadOnlySpan} source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);");
+        writer.Line($"{Span} staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength + (thread * layout.StagingLength)), (int)layout.StagingLength);");
         writer.Line($"{plan.KernelName}(source, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output, staging, firstTile, endTile{geometry.CallArguments});");
         if (spec.Activation != ActivationKind.None && !ActivationEmitter.IsInRegister(spec.Activation))
         {

@@ -37,6 +37,10 @@ internal sealed record ConvSpec(
     /// <summary>Inputs each output sums over: PyTorch's fan_in.</summary>
     public int FanIn => InChannelsPerGroup * KernelHeight * KernelWidth;
 
+    /// <summary>A 1x1, stride-1, unpadded layer: each input channel already is the plane its one tap reads.</summary>
+    public bool IsUnpaddedPointwise => KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1
+        && PadTop + PadBottom + PadLeft + PadRight == 0;
+
     public ConvAxis Vertical => new(KernelHeight, StrideHeight, PadTop, PadBottom, DilationHeight);
 
     public ConvAxis Horizontal => new(KernelWidth, StrideWidth, PadLeft, PadRight, DilationWidth);

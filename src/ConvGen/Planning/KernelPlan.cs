@@ -6,7 +6,8 @@ namespace ConvGen.Generator.Planning;
 /// padded rows y*sh + a and columns x*sw + b), each stored flat with a fixed row pitch, so every tap
 /// of every output vector is one contiguous vector load, whatever the stride and dilation. Each call
 /// then sweeps the output either row by row or, when rows fill vectors badly, as one flat run over
-/// the plane (rows back to back, the pitch's extra columns computed and dropped).
+/// the plane (rows back to back, the pitch's extra columns computed and dropped). Small fixed-size layers
+/// may instead gather their taps from the planes first (<see cref="TapGathering"/>).
 /// </summary>
 /// <param name="KernelName">Method name that carries the plan (XNNPACK style).</param>
 /// <param name="ChannelTile">Output channels accumulated together in registers.</param>
@@ -23,6 +24,8 @@ namespace ConvGen.Generator.Planning;
 /// <param name="RowTileVectors">Output vectors per row and channel in a row tile.</param>
 /// <param name="ReadsInputInPlace">A 1x1, stride-1, unpadded layer: the input already has the scratch's
 /// layout, so the kernel reads it directly instead of a copy.</param>
+/// <param name="GatheredRowStride">Not 0 when the layer runs on gathered taps (see <see cref="TapGathering"/>): the
+/// floats from one gathered row to the next. The tile and sweep fields then describe the 1x1 kernel over those rows.</param>
 /// <param name="MinimumWorkPerThread">Multiply-adds a call must give each thread before one more thread pays for
 /// waking it and sharing the work.</param>
 internal sealed record KernelPlan(
@@ -38,8 +41,12 @@ internal sealed record KernelPlan(
     int RowTile,
     int RowTileVectors,
     bool ReadsInputInPlace,
+    int GatheredRowStride,
     long MinimumWorkPerThread)
 {
+    /// <summary>Whether the kernel reads gathered taps rather than the stride-phase planes.</summary>
+    public bool GathersTaps => GatheredRowStride > 0;
+
     /// <summary>Channel tiles per group, the last one narrower when <see cref="RemainderTile"/> is not 0.</summary>
     public int Tiles => FullTiles + (RemainderTile > 0 ? 1 : 0);
 }

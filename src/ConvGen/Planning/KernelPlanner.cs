@@ -41,7 +41,36 @@ internal static class KernelPlanner
     /// it stays in a 1 MB L2 while every channel tile sweeps the band.</summary>
     internal const int BandInputFloats = 96 * 1024;
 
+    /// <summary>Extra cost, in multiply-adds per output vector, of staging a flat sweep and copying its rows out.</summary>
+    internal const int StagingCost = 2;
+
+    /// <summary>Extra cost, in multiply-adds, of copying one staged row out.</summary>
+    internal const int RowCopyCost = 8;
+
+    /// <summary>Extra cost, in multiply-adds, of storing a row narrower than a vector lane by lane.</summary>
+    internal const int NarrowStoreCost = 32;
+
     public static KernelPlan Plan(ConvSpec spec)
+    {
+        var direct = Direct(spec);
+        if (!TapGathering.Pays(spec))
+        {
+            return direct;
+        }
+
+        // The 1x1 kernel over the gathered rows, named after the layer; the scratch still holds the layer's padded planes.
+        var gathered = Direct(TapGathering.KernelView(spec));
+        return gathered with
+        {
+            KernelName = Name(spec, "Gathered", gathered.ChannelTile, gathered.OutputVectors, 1, 0),
+            MaxTapShift = direct.MaxTapShift,
+            ReadsInputInPlace = false,
+            GatheredRowStride = TapGathering.RowStride(spec),
+        };
+    }
+
+    /// <summary>The direct kernel's plan for the layer as it is.</summary>
+    private static KernelPlan Direct(ConvSpec spec)
     {
         int perGroup = spec.OutChannelsPerGroup;
         int tile = Math.Min(perGroup, MaxChannelTile);
@@ -49,14 +78,9 @@ internal static class KernelPlanner
         int narrowVectors = Math.Max(1, Math.Min(2, NarrowAccumulators / tile));
         bool unrollColumns = spec.KernelWidth <= MaxUnrolledColumns;
         bool unrollRows = unrollColumns && spec.KernelHeight * spec.KernelWidth * tile * vectors <= MaxUnrolledMultiplyAdds;
-        bool inPlace = spec.KernelHeight == 1 && spec.KernelWidth == 1 && spec.StrideHeight == 1 && spec.StrideWidth == 1
-            && spec.PadTop + spec.PadBottom + spec.PadLeft + spec.PadRight == 0;
         (int rowTile, int rowTileVectors) = RowTiling(spec, tile, unrollRows);
-        string name = spec.Kind == LayerKind.Conv2d
-            ? $"Conv2dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelHeight}x{spec.KernelWidth}_s{spec.StrideHeight}x{spec.StrideWidth}_d{spec.DilationHeight}x{spec.DilationWidth}_g{spec.Groups}__{tile}cx{vectors}v{(rowTile > 1 ? $"_{rowTile}rx{rowTileVectors}v" : "")}"
-            : $"Conv1dDirect_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelWidth}_s{spec.StrideWidth}_d{spec.DilationWidth}_g{spec.Groups}__{tile}cx{vectors}v";
         return new KernelPlan(
-            name,
+            Name(spec, "Direct", tile, vectors, rowTile, rowTileVectors),
             tile,
             vectors,
             narrowVectors,
@@ -67,11 +91,18 @@ internal static class KernelPlanner
             spec.DilationWidth * (spec.KernelWidth - 1) / spec.StrideWidth,
             rowTile,
             rowTileVectors,
-            inPlace,
+            spec.IsUnpaddedPointwise,
+            0,
             // Tiles of one or two channels (depthwise) are bound by loads, not multiply-adds: at roughly half
             // speed, half the multiply-adds already make the same time per thread.
             tile <= MaxRowTileChannels ? MinimumWorkPerThread / 2 : MinimumWorkPerThread);
     }
+
+    /// <summary>The kernel's name: family, layer parameters, then the register tile (and row tile, if any).</summary>
+    private static string Name(ConvSpec spec, string family, int tile, int vectors, int rowTile, int rowTileVectors) =>
+        spec.Kind == LayerKind.Conv2d
+            ? $"Conv2d{family}_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelHeight}x{spec.KernelWidth}_s{spec.StrideHeight}x{spec.StrideWidth}_d{spec.DilationHeight}x{spec.DilationWidth}_g{spec.Groups}__{tile}cx{vectors}v{(rowTile > 1 ? $"_{rowTile}rx{rowTileVectors}v" : "")}"
+            : $"Conv1d{family}_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelWidth}_s{spec.StrideWidth}_d{spec.DilationWidth}_g{spec.Groups}__{tile}cx{vectors}v";
 
     /// <summary>Row tiles for narrow tiles whose kernel spans several rows (input rows shared between output
     /// rows): as many vectors per row as fit the accumulators and the unrolling bound, at least two.</summary>

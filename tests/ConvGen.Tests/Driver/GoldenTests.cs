@@ -13,7 +13,9 @@ public class GoldenTests
     // Depthwise, stride 2 (two phases), no bias, nested in a partial type.
     [InlineData("DepthwiseStrided", "namespace Demo;\npublic partial class Block { [Conv2d(@in: 32, @out: 32, k: 3, s: 2, p: 1, groups: 32, bias: false)] internal partial class DepthwiseStrided; }")]
     // Rectangular kernel, per-axis stride, 14 outputs per tile of 8 (one remainder tile), fixed input size.
-    [InlineData("Rectangular", "[Conv2d(@in: 8, @out: 14, kh: 3, kw: 2, sh: 2, h: 16, w: 9)] public partial class Rectangular;")]
+    [InlineData("Rectangular", "[Conv2d(@in: 8, @out: 14, kh: 3, kw: 2, sh: 2, h: 16, w: 17)] public partial class Rectangular;")]
+    // A small fixed-size map run on gathered taps, each gathered row one permute; fused ReLU.
+    [InlineData("SmallMap", "namespace Demo;\n[Conv2d(@in: 32, @out: 32, k: 3, p: 1, h: 4, w: 4, activation: Activation.ReLU)] public partial class SmallMap;")]
     // 1-D, dilated, 'same' padding with an even kernel, grouped, global namespace.
     [InlineData("Signal", "[Conv1d(@in: 4, @out: 6, k: 4, d: 2, groups: 2, padding: Padding.Same)] public partial class Signal;")]
     // A kernel too wide to unroll: looped rows and columns.

@@ -3,7 +3,7 @@
 #nullable enable
 
 /// <summary>
-/// Conv2d: in 8, out 14, kernel 3x2, stride 2x1, padding 0/0/0/0 (top/bottom/left/right, Explicit), dilation 1x1, groups 1, bias, input 16x9.
+/// Conv2d: in 8, out 14, kernel 3x2, stride 2x1, padding 0/0/0/0 (top/bottom/left/right, Explicit), dilation 1x1, groups 1, bias, input 16x17.
 /// Weights are PyTorch's [14, 8, 3, 2]; input and output are NCHW float32.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.1.0")]
@@ -47,7 +47,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
     /// <summary>The only input height this layer accepts.</summary>
     public const int InputHeight = 16;
     /// <summary>The only input width this layer accepts.</summary>
-    public const int InputWidth = 9;
+    public const int InputWidth = 17;
 
     // Derived sizes used by the shape checks and the kernel.
     private const int FanIn = 48;
@@ -196,7 +196,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
         public readonly long PlaneHeight, PlaneWidth, PlaneStride;
         public readonly bool InPlace; // the kernel reads the input itself
         public readonly int BatchGroups; // groups filled and run per kernel call
-        public readonly double InputLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
+        public readonly double InputLength, TapsLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
 
         public ScratchLayout(int height, int width, int outputHeight, int outputWidth)
         {
@@ -206,11 +206,12 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
             PlaneStride = (PlaneHeight * PlaneWidth) + MaxTapShift + WidestVector;
             BatchGroups = 1;
             InputLength = InPlace ? 0 : CacheLines(BatchGroups * 16d * PlaneStride);
+            TapsLength = 0;
             StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines(8d * outputHeight * PlaneWidth);
         }
 
         /// <summary>Floats of the scratch of one part that runs whole units.</summary>
-        public double PartLength => InputLength + StagingLength;
+        public double PartLength => InputLength + TapsLength + StagingLength;
 
         private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
     }
@@ -226,7 +227,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
         var layout = new ScratchLayout(height, width, outputHeight, outputWidth);
         bool splitTiles = threads > batch;
         threads = splitTiles ? global::System.Math.Min(threads, 2) : threads;
-        double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;
+        double bufferLength = splitTiles ? layout.InputLength + layout.TapsLength + (threads * layout.StagingLength) : threads * layout.PartLength;
         float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
         try
         {
@@ -283,7 +284,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
         int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
         long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
         global::System.Span<float> copy = scratch.Slice(0, (int)layout.InputLength);
-        global::System.Span<float> staging = scratch.Slice((int)layout.InputLength, (int)layout.StagingLength);
+        global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength), (int)layout.StagingLength);
         int inputPerUnit = 8 * height * width;
         int outputPerUnit = 14 * outputHeight * outputWidth;
         const int groups = 1;
@@ -320,7 +321,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
         long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
         int firstTile = part * 2 / shape.Parts, endTile = (part + 1) * 2 / shape.Parts;
         global::System.ReadOnlySpan<float> source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);
-        global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
+        global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
         Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output, staging, firstTile, endTile);
     }
 
@@ -469,7 +470,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
 
     /// <summary>
     /// Direct convolution of one group of one image (its output channels, weights and biases), read from the group's stride-phase planes (or in place).
-    /// Layer: Conv2d: in 8, out 14, kernel 3x2, stride 2x1, padding 0/0/0/0 (top/bottom/left/right, Explicit), dilation 1x1, groups 1, bias, input 16x9.
+    /// Layer: Conv2d: in 8, out 14, kernel 3x2, stride 2x1, padding 0/0/0/0 (top/bottom/left/right, Explicit), dilation 1x1, groups 1, bias, input 16x17.
     /// Plan: register tile of 8 output channel(s) x 3 vector(s) (1 for Vector256/Vector128), 1 full tile(s) per group and one of 6; all 6 taps unrolled; row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.
     /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
     /// </summary>
@@ -494,9 +495,9 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
     private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile)
     {
         const int outputHeight = 7;
-        const int outputWidth = 8;
-        const int planeWidth = 9;
-        const int planeStride = 89;
+        const int outputWidth = 16;
+        const int planeWidth = 17;
+        const int planeStride = 153;
         // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
         nint channelStride = 2 * (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
@@ -1674,9 +1675,9 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
     private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile)
     {
         const int outputHeight = 7;
-        const int outputWidth = 8;
-        const int planeWidth = 9;
-        const int planeStride = 89;
+        const int outputWidth = 16;
+        const int planeWidth = 17;
+        const int planeStride = 153;
         // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
         nint channelStride = 2 * (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
@@ -2048,9 +2049,9 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
     private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile)
     {
         const int outputHeight = 7;
-        const int outputWidth = 8;
-        const int planeWidth = 9;
-        const int planeStride = 89;
+        const int outputWidth = 16;
+        const int planeWidth = 17;
+        const int planeStride = 153;
         // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
         nint channelStride = 2 * (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;

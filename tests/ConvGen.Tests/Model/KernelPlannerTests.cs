@@ -113,4 +113,39 @@ public class KernelPlannerTests
     {
         Assert.Equal(expected, KernelPlanner.Plan(Spec(1, 1, 1, kw, sw, dw)).MaxTapShift);
     }
+
+    /// <summary>Small fixed-size dense layers whose padded pitch wastes lanes run on gathered taps; layers whose rows
+    /// already fill vectors, without a fixed size, grouped, or whose taps would not stay in L2 do not.</summary>
+    [Theory]
+    [InlineData(16, 32, 3, 1, 1, 8, 8, true)]       // 8x8 output: 4 vectors instead of 5 flat (pitch 10)
+    [InlineData(32, 32, 3, 1, 1, 4, 4, true)]       // 4x4 output: 1 vector instead of 2 flat (pitch 6)
+    [InlineData(1, 16, 3, 1, 1, 16, 16, false)]     // rows of 16 already fill vectors; gathering only adds copies
+    [InlineData(16, 32, 3, 1, 8, 8, 8, false)]      // grouped
+    [InlineData(256, 256, 3, 1, 1, 14, 14, false)]  // 2304 taps x 208 floats > a band's 96K floats
+    [InlineData(16, 32, 1, 0, 1, 8, 8, false)]      // 1x1 unpadded: read in place already
+    public void Small_fixed_size_layers_run_on_gathered_taps(int inChannels, int outChannels, int k, int pad, int groups, int height, int width, bool gathered)
+    {
+        var spec = Spec(inChannels, outChannels, k, k, groups: groups, pad: pad) with { InputHeight = height, InputWidth = width };
+
+        var plan = KernelPlanner.Plan(spec);
+
+        Assert.Equal(gathered, plan.GathersTaps);
+        Assert.Equal(gathered, plan.KernelName.StartsWith("Conv2dGathered_", System.StringComparison.Ordinal));
+        Assert.False(KernelPlanner.Plan(spec with { InputHeight = null, InputWidth = null }).GathersTaps);
+    }
+
+    [Fact]
+    public void A_gathered_plan_tiles_the_1x1_kernel_and_keeps_the_layers_padded_planes()
+    {
+        var spec = Spec(32, 13, 3, 3, sw: 2, pad: 1) with { InputHeight = 7, InputWidth = 11 };
+
+        var plan = KernelPlanner.Plan(spec);
+
+        Assert.True(plan.GathersTaps);
+        Assert.Equal("Conv2dGathered_32x13_k3x3_s1x2_d1x1_g1__8cx3v", plan.KernelName);
+        Assert.Equal((8, 1, 5), (plan.ChannelTile, plan.FullTiles, plan.RemainderTile));
+        Assert.Equal(48, plan.GatheredRowStride); // 7 x 6 = 42 outputs (3 vectors; the flat sweep at pitch 7 needs 4)
+        Assert.Equal(1, plan.MaxTapShift);        // of the layer's stride-2 planes, which the gather reads
+        Assert.False(plan.ReadsInputInPlace);
+    }
 }

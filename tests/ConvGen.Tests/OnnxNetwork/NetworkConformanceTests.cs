@@ -154,6 +154,47 @@ public class NetworkConformanceTests
         AssertMatchesOnnxRuntime(model.ToArray(), [2, 2, 3]);
     }
 
+    /// <summary>2x2 max pools at stride 2 on even-sized planes run vectorised: rows 64 and 32 wide (Vector512 steps),
+    /// 16 (Vector256), 8 (Vector128), then 4 (no vector fits: the scalar form).</summary>
+    [Fact]
+    public void Vectorised_max_pools_match_ONNX_Runtime()
+    {
+        AssertMatchesOnnxRuntime(MaxPoolChain(), [2, 3, 32, 64]);
+    }
+
+    /// <summary>A NaN in a window makes its maximum NaN (PyTorch's max pool propagates NaN), in the vector form and the scalar one.</summary>
+    [Fact]
+    public void Vectorised_max_pools_propagate_NaN()
+    {
+        long[] shape = [1, 3, 32, 64];
+        var net = OnnxModelHarness.Compile(OnnxModelHarness.WriteModel("model.onnx", MaxPoolChain()));
+        var input = new float[3 * 32 * 64];
+        for (int i = 0; i < input.Length; i++)
+        {
+            input[i] = i % 7; // every 32x32 block's maximum is 6
+        }
+
+        input[(1 * 32 * 64) + (5 * 64) + 37] = float.NaN; // channel 1, row 5, column 37: in the right 32x32 block
+        float[] actual = OnnxModelHarness.Forward(net, input, shape, out nint[] actualShape);
+
+        Assert.Equal(new nint[] { 1, 3, 1, 2 }, actualShape);
+        Assert.Equal(new[] { 6f, 6f, 6f, float.NaN, 6f, 6f }, actual);
+    }
+
+    /// <summary>Five 2x2 stride-2 max pools in a row, from 32x64 down to 1x2.</summary>
+    private static byte[] MaxPoolChain()
+    {
+        var model = new OnnxGraphWriter(13).Input("x", [null, 3, 32, 64]);
+        string previous = "x";
+        for (int i = 1; i <= 5; i++)
+        {
+            model.Node("MaxPool", [previous], [$"p{i}"], $"pool{i}", ("kernel_shape", new long[] { 2, 2 }), ("strides", new long[] { 2, 2 }));
+            previous = $"p{i}";
+        }
+
+        return model.Output(previous).ToArray();
+    }
+
     internal static void AssertMatchesOnnxRuntime(byte[] model, long[] shape)
     {
         var random = new Random(42);
