@@ -4,9 +4,9 @@ using ConvGen.Generator.Model;
 namespace ConvGen.Generator.Emitting;
 
 /// <summary>
-/// Writes the fill for small feature maps, whose image rows and plane rows each fit one Vector512 (16 floats):
-/// there a row-by-row fill is all per-row overhead. Each image row is loaded once as a vector, and each plane row
-/// is one permute of it (lane j takes column j*stride + phase - left padding) with the padding lanes zeroed,
+/// Writes the fill for small feature maps, whose image rows fit two Vector512 (32 floats) and plane rows one (16):
+/// there a row-by-row fill is all per-row overhead. Each image row is loaded once as two vectors, and each plane row
+/// is one permute of them (lane j takes column j*stride + phase - left padding) with the padding lanes zeroed,
 /// stored whole: the zero lanes past the plane's width land on the next row (written after it) or in the guard.
 /// </summary>
 internal static class NarrowPlanesEmitter
@@ -20,8 +20,8 @@ internal static class NarrowPlanesEmitter
         int sh = spec.StrideHeight, sw = spec.StrideWidth;
         var rowPhases = spec.Vertical.PhasesRead();
         var columnPhases = spec.Horizontal.PhasesRead();
-        writer.Line("/// <summary>FillPaddedInput for rows that fit one Vector512 (width and planeWidth at most 16): per plane row one permute");
-        writer.Line("/// of the image row, padding lanes zeroed, stored whole; then the guards. Needs AVX-512.</summary>");
+        writer.Line("/// <summary>FillPaddedInput for image rows that fit two Vector512 and plane rows one (width at most 32, planeWidth at most 16):");
+        writer.Line("/// per plane row one permute of the image row, padding lanes zeroed, stored whole; then the guards. Needs AVX-512.</summary>");
         writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
         writer.Open("private static void FillNarrowPlanes(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)");
         writer.Line("// Per column phase: which image column each lane takes (0 when none), and which lanes are image, not padding.");
@@ -40,7 +40,7 @@ internal static class NarrowPlanesEmitter
             writer.Line($"{Floats} keep{b} = {Vector}.Create(keep.Slice({b} * WidestVector, WidestVector));");
         }
 
-        writer.Line($"global::System.Span<float> lastRow = stackalloc float[WidestVector];");
+        writer.Line($"global::System.Span<float> lastRow = stackalloc float[2 * WidestVector];");
         writer.Line("int guard = planeStride - (planeHeight * planeWidth);");
         writer.Line("ref float planesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);");
         writer.Open("for (int channel = 0; channel < channels; channel++)");
@@ -50,10 +50,14 @@ internal static class NarrowPlanesEmitter
         {
             writer.Line($"// Row phase {a}: padded row planeRow*{sh} + {a}.");
             writer.Line($"int row{a} = (planeRow * {sh}) + {a} - {spec.PadTop};");
-            writer.Line($"{Floats} line{a} = (uint)row{a} < (uint)height ? ImageRow(image, (channel * height * width) + (row{a} * width), width, lastRow) : {Floats}.Zero;");
+            writer.Line($"{Floats} line{a} = {Floats}.Zero, rest{a} = {Floats}.Zero;");
+            writer.Open($"if ((uint)row{a} < (uint)height)");
+            writer.Line($"line{a} = ImageRow(image, (channel * height * width) + (row{a} * width), width, lastRow, out rest{a});");
+            writer.Close();
+
             foreach (int b in columnPhases)
             {
-                writer.Line($"{Vector}.StoreUnsafe({Vector}.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(line{a}, lanes{b}), keep{b}), " +
+                writer.Line($"{Vector}.StoreUnsafe({Vector}.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(line{a}, lanes{b}, rest{a}), keep{b}), " +
                     $"ref channelPlanes, (nuint)(({a * sw + b} * planeStride) + (planeRow * planeWidth)));");
             }
         }
@@ -72,17 +76,21 @@ internal static class NarrowPlanesEmitter
         writer.Close();
         writer.Close();
         writer.Line();
-        writer.Line("/// <summary>The image row starting at <paramref name=\"start\"/> as a vector; lanes past it hold whatever follows (the permutes ignore");
-        writer.Line("/// them), or zero for the image's last row, read through <paramref name=\"buffer\"/> so nothing past the image is read.</summary>");
+        writer.Line("/// <summary>The image row starting at <paramref name=\"start\"/> as a vector, its columns 16 to 31 (if it is wider) in <paramref name=\"rest\"/>;");
+        writer.Line("/// lanes past the row hold whatever follows (the permutes ignore them), or zero near the image's end, read through");
+        writer.Line("/// <paramref name=\"buffer\"/> so nothing past the image is read.</summary>");
         writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
-        writer.Open($"private static {Floats} ImageRow(global::System.ReadOnlySpan<float> image, int start, int width, global::System.Span<float> buffer)");
-        writer.Open("if (start + WidestVector <= image.Length)");
-        writer.Line($"return {Vector}.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(image.Slice(start, WidestVector)));");
-        writer.Close();
-        writer.Line();
+        writer.Open($"private static {Floats} ImageRow(global::System.ReadOnlySpan<float> image, int start, int width, global::System.Span<float> buffer, out {Floats} rest)");
+        writer.Line("int vectors = width <= WidestVector ? 1 : 2;");
+        writer.Line("ref float row = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(image.Slice(start, width));");
+        writer.Open("if (start + (vectors * WidestVector) > image.Length)");
         writer.Line("buffer.Clear();");
         writer.Line("image.Slice(start, width).CopyTo(buffer);");
-        writer.Line($"return {Vector}.Create<float>(buffer);");
+        writer.Line("row = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);");
+        writer.Close();
+        writer.Line();
+        writer.Line($"rest = vectors == 2 ? {Vector}.LoadUnsafe(ref row, (nuint)WidestVector) : {Floats}.Zero;");
+        writer.Line($"return {Vector}.LoadUnsafe(ref row);");
         writer.Close();
     }
 }

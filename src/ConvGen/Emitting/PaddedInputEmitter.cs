@@ -36,7 +36,7 @@ internal static class PaddedInputEmitter
             "before the split; each source row is read once and written to every column phase.</summary>");
         writer.Line(AggressiveOptimization);
         writer.Open("private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)");
-        writer.Open("if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported && width <= WidestVector && planeWidth <= WidestVector)");
+        writer.Open("if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported && width <= 2 * WidestVector && planeWidth <= WidestVector)");
         writer.Line("FillNarrowPlanes(image, scratch, channels, height, width, planeHeight, planeWidth, planeStride);");
         writer.Line("return;");
         writer.Close();

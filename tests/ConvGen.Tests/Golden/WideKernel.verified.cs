@@ -325,7 +325,7 @@ namespace Demo
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)
         {
-            if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported && width <= WidestVector && planeWidth <= WidestVector)
+            if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported && width <= 2 * WidestVector && planeWidth <= WidestVector)
             {
                 FillNarrowPlanes(image, scratch, channels, height, width, planeHeight, planeWidth, planeStride);
                 return;
@@ -358,8 +358,8 @@ namespace Demo
             }
         }
 
-        /// <summary>FillPaddedInput for rows that fit one Vector512 (width and planeWidth at most 16): per plane row one permute
-        /// of the image row, padding lanes zeroed, stored whole; then the guards. Needs AVX-512.</summary>
+        /// <summary>FillPaddedInput for image rows that fit two Vector512 and plane rows one (width at most 32, planeWidth at most 16):
+        /// per plane row one permute of the image row, padding lanes zeroed, stored whole; then the guards. Needs AVX-512.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
         private static void FillNarrowPlanes(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)
         {
@@ -380,7 +380,7 @@ namespace Demo
             global::System.Runtime.Intrinsics.Vector512<float> keep1 = global::System.Runtime.Intrinsics.Vector512.Create(keep.Slice(1 * WidestVector, WidestVector));
             global::System.Runtime.Intrinsics.Vector512<int> lanes2 = global::System.Runtime.Intrinsics.Vector512.Create(lanes.Slice(2 * WidestVector, WidestVector));
             global::System.Runtime.Intrinsics.Vector512<float> keep2 = global::System.Runtime.Intrinsics.Vector512.Create(keep.Slice(2 * WidestVector, WidestVector));
-            global::System.Span<float> lastRow = stackalloc float[WidestVector];
+            global::System.Span<float> lastRow = stackalloc float[2 * WidestVector];
             int guard = planeStride - (planeHeight * planeWidth);
             ref float planesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
             for (int channel = 0; channel < channels; channel++)
@@ -390,10 +390,14 @@ namespace Demo
                 {
                     // Row phase 0: padded row planeRow*1 + 0.
                     int row0 = (planeRow * 1) + 0 - 0;
-                    global::System.Runtime.Intrinsics.Vector512<float> line0 = (uint)row0 < (uint)height ? ImageRow(image, (channel * height * width) + (row0 * width), width, lastRow) : global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(line0, lanes0), keep0), ref channelPlanes, (nuint)((0 * planeStride) + (planeRow * planeWidth)));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(line0, lanes1), keep1), ref channelPlanes, (nuint)((1 * planeStride) + (planeRow * planeWidth)));
-                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(line0, lanes2), keep2), ref channelPlanes, (nuint)((2 * planeStride) + (planeRow * planeWidth)));
+                    global::System.Runtime.Intrinsics.Vector512<float> line0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, rest0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    if ((uint)row0 < (uint)height)
+                    {
+                        line0 = ImageRow(image, (channel * height * width) + (row0 * width), width, lastRow, out rest0);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(line0, lanes0, rest0), keep0), ref channelPlanes, (nuint)((0 * planeStride) + (planeRow * planeWidth)));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(line0, lanes1, rest0), keep1), ref channelPlanes, (nuint)((1 * planeStride) + (planeRow * planeWidth)));
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(line0, lanes2, rest0), keep2), ref channelPlanes, (nuint)((2 * planeStride) + (planeRow * planeWidth)));
                 }
 
                 // The guards after the planes some tap reads (at least one vector long; the last row's zero lanes began them).
@@ -415,19 +419,23 @@ namespace Demo
             }
         }
 
-        /// <summary>The image row starting at <paramref name="start"/> as a vector; lanes past it hold whatever follows (the permutes ignore
-        /// them), or zero for the image's last row, read through <paramref name="buffer"/> so nothing past the image is read.</summary>
+        /// <summary>The image row starting at <paramref name="start"/> as a vector, its columns 16 to 31 (if it is wider) in <paramref name="rest"/>;
+        /// lanes past the row hold whatever follows (the permutes ignore them), or zero near the image's end, read through
+        /// <paramref name="buffer"/> so nothing past the image is read.</summary>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
-        private static global::System.Runtime.Intrinsics.Vector512<float> ImageRow(global::System.ReadOnlySpan<float> image, int start, int width, global::System.Span<float> buffer)
+        private static global::System.Runtime.Intrinsics.Vector512<float> ImageRow(global::System.ReadOnlySpan<float> image, int start, int width, global::System.Span<float> buffer, out global::System.Runtime.Intrinsics.Vector512<float> rest)
         {
-            if (start + WidestVector <= image.Length)
+            int vectors = width <= WidestVector ? 1 : 2;
+            ref float row = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(image.Slice(start, width));
+            if (start + (vectors * WidestVector) > image.Length)
             {
-                return global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(image.Slice(start, WidestVector)));
+                buffer.Clear();
+                image.Slice(start, width).CopyTo(buffer);
+                row = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
             }
 
-            buffer.Clear();
-            image.Slice(start, width).CopyTo(buffer);
-            return global::System.Runtime.Intrinsics.Vector512.Create<float>(buffer);
+            rest = vectors == 2 ? global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)WidestVector) : global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            return global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row);
         }
 
         /// <summary>Fills one plane row: column j holds padded column j*3 + columnPhase of <paramref name="source"/> (empty: a padding row).</summary>
