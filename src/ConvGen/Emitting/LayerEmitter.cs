@@ -42,6 +42,11 @@ internal static class LayerEmitter
         {
             TapGatherEmitter.Emit(writer, spec, plan);
             writer.Line();
+            if (ImageTapGatherEmitter.Windows(spec, plan) is { } windows)
+            {
+                ImageTapGatherEmitter.Emit(writer, spec, plan, windows);
+                writer.Line();
+            }
         }
 
         DirectKernelEmitter.Emit(writer, spec, plan);

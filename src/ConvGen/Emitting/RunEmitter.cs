@@ -190,14 +190,31 @@ internal static class RunEmitter
 
         writer.Line($"{ReadOnlySpan} source = input.Slice(unit * inputPerUnit, groups * inputPerUnit);");
         writer.Line($"{Span} unitOutput = output.Slice(unit * outputPerUnit, groups * outputPerUnit);");
-        writer.Open("if (!layout.InPlace)");
-        writer.Line($"FillPaddedInput(source, copy, groups * {spec.InChannelsPerGroup}, height, width, (int)layout.PlaneHeight, (int)planeWidth, (int)planeStride);");
-        writer.Line("source = copy;");
-        writer.Close();
-        if (plan.GathersTaps)
+        string fill = $"FillPaddedInput(source, copy, groups * {spec.InChannelsPerGroup}, height, width, (int)layout.PlaneHeight, (int)planeWidth, (int)planeStride);";
+        if (!plan.GathersTaps)
         {
-            writer.Line();
+            writer.Open("if (!layout.InPlace)");
+            writer.Line(fill);
+            writer.Line("source = copy;");
+            writer.Close();
+        }
+        else if (ImageTapGatherEmitter.Windows(spec, plan) is null)
+        {
+            writer.Line(fill);
             writer.Line("GatherTaps(copy, taps, 0, InChannels);");
+            writer.Line("source = taps;");
+        }
+        else
+        {
+            writer.Line("// With AVX-512 the taps come straight from the image; otherwise from its padded copy.");
+            writer.Open("if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)");
+            writer.Line("GatherImageTaps(source, taps, 0, InChannels);");
+            writer.Close();
+            writer.Open("else");
+            writer.Line(fill);
+            writer.Line("GatherTaps(copy, taps, 0, InChannels);");
+            writer.Close();
+            writer.Line();
             writer.Line("source = taps;");
         }
         writer.Line();
@@ -217,6 +234,15 @@ internal static class RunEmitter
         writer.Open($"private static void FillChannels({ReadOnlySpan} image, {Span} scratch, in global::ConvGen.ForwardShape shape, int part)");
         writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
         writer.Line("int first = part * InChannels / shape.Parts, end = (part + 1) * InChannels / shape.Parts;");
+        if (ImageTapGatherEmitter.Windows(spec, plan) is not null)
+        {
+            writer.Open("if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)");
+            writer.Line("GatherImageTaps(image, scratch.Slice((int)layout.InputLength, (int)layout.TapsLength), first, end);");
+            writer.Line("return;");
+            writer.Close();
+            writer.Line();
+        }
+
         writer.Line("int channelInput = shape.Height * shape.Width, channelPlanes = " + (phases == 1 ? "" : $"{phases} * ") + "(int)layout.PlaneStride;");
         writer.Line("FillPaddedInput(image.Slice(first * channelInput, (end - first) * channelInput), scratch.Slice(first * channelPlanes, (end - first) * channelPlanes),");
         writer.Line("    end - first, shape.Height, shape.Width, (int)layout.PlaneHeight, (int)layout.PlaneWidth, (int)layout.PlaneStride);");

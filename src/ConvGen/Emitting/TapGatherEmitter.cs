@@ -39,12 +39,6 @@ internal static class TapGatherEmitter
         writer.Close();
         writer.Line();
         var windows = Windows(outputHeight, outputWidth, planeWidth);
-        if (windows is not null)
-        {
-            writer.Line("// With AVX-512, each vector of a gathered row is one permute: its lanes' indices into the plane floats they span.");
-            PermuteConstants(writer, windows);
-        }
-
         writer.Line($"ref float planesStart = ref {Marshal}.GetReference(planes);");
         writer.Line($"ref float tapsStart = ref {Marshal}.GetReference(taps);");
         writer.Open("for (int channel = firstChannel; channel < endChannel; channel++)");
@@ -71,12 +65,7 @@ internal static class TapGatherEmitter
             writer.Line("// past the plane's last row: inside its guard); lanes past the output plane are zeroed.");
             for (int v = 0; v < windows.Count; v++)
             {
-                var window = windows[v];
-                string load = $"{Vector}.LoadUnsafe(ref from, {window.First})";
-                string permute = window.Span <= VectorType.WidestLanes
-                    ? $"global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32({load}, lanes{v})"
-                    : $"global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2({load}, lanes{v}, {Vector}.LoadUnsafe(ref from, {window.First + VectorType.WidestLanes}))";
-                writer.Line($"{Vector}.StoreUnsafe({(window.Used < VectorType.WidestLanes ? $"{Vector}.BitwiseAnd({permute}, kept{v})" : permute)}, ref to, {v * VectorType.WidestLanes});");
+                writer.Line($"{Vector}.StoreUnsafe({windows[v].Expression("from", "0")}, ref to, {v * VectorType.WidestLanes});");
             }
 
             writer.Close();
@@ -105,9 +94,9 @@ internal static class TapGatherEmitter
     }
 
     /// <summary>For small output planes (a few vectors), where each vector of a gathered row is one permute: per vector of
-    /// output positions, the first plane float they read, how many floats they span and how many lanes are positions.
-    /// Null when some vector spans more than two plane vectors, or the row has too many vectors to list.</summary>
-    private static List<Window>? Windows(int outputHeight, int outputWidth, long planeWidth)
+    /// output positions, the plane floats they read (lanes past the output plane are zero). Null when some vector spans
+    /// more than two plane vectors, or the row has too many vectors to list.</summary>
+    private static List<PermuteWindow>? Windows(int outputHeight, int outputWidth, long planeWidth)
     {
         int positions = outputHeight * outputWidth;
         int lanes = VectorType.WidestLanes;
@@ -116,50 +105,26 @@ internal static class TapGatherEmitter
             return null;
         }
 
-        var windows = new List<Window>();
+        var windows = new List<PermuteWindow>();
         for (int start = 0; start < positions; start += lanes)
         {
-            int used = Math.Min(lanes, positions - start);
-            long first = PlaneIndex(start), last = PlaneIndex(start + used - 1);
-            if (last - first + 1 > 2 * lanes)
+            var sources = new long?[lanes];
+            for (int lane = 0; lane < lanes && start + lane < positions; lane++)
+            {
+                int position = start + lane;
+                sources[lane] = ((long)(position / outputWidth) * planeWidth) + (position % outputWidth);
+            }
+
+            if (PermuteWindow.Fit(sources, null) is not { } window)
             {
                 return null;
             }
 
-            var indices = new long[lanes];
-            for (int lane = 0; lane < used; lane++)
-            {
-                indices[lane] = PlaneIndex(start + lane) - first;
-            }
-
-            windows.Add(new Window(first, (int)(last - first + 1), used, indices));
+            windows.Add(window);
         }
 
         return windows;
-
-        long PlaneIndex(int position) => ((long)(position / outputWidth) * planeWidth) + (position % outputWidth);
     }
-
-    /// <summary>The permute constants of <see cref="Windows"/> as locals: lane indices into the window, and which lanes are positions.</summary>
-    private static void PermuteConstants(SourceWriter writer, List<Window> windows)
-    {
-        for (int v = 0; v < windows.Count; v++)
-        {
-            writer.Line($"{Vector}<int> lanes{v} = {Vector}.Create({string.Join(", ", windows[v].Indices)});");
-            if (windows[v].Used < VectorType.WidestLanes)
-            {
-                var kept = new string[VectorType.WidestLanes];
-                for (int lane = 0; lane < kept.Length; lane++)
-                {
-                    kept[lane] = lane < windows[v].Used ? "-1" : "0";
-                }
-
-                writer.Line($"{Vector}<float> kept{v} = {Vector}.AsSingle({Vector}.Create({string.Join(", ", kept)}));");
-            }
-        }
-    }
-
-    private sealed record Window(long First, int Span, int Used, long[] Indices);
 
     private static string Times(int factor) => factor == 1 ? "" : $" * {factor}";
 }

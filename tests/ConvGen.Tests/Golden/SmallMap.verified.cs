@@ -297,13 +297,17 @@ namespace Demo
             {
                 global::System.ReadOnlySpan<float> source = input.Slice(unit * inputPerUnit, groups * inputPerUnit);
                 global::System.Span<float> unitOutput = output.Slice(unit * outputPerUnit, groups * outputPerUnit);
-                if (!layout.InPlace)
+                // With AVX-512 the taps come straight from the image; otherwise from its padded copy.
+                if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+                {
+                    GatherImageTaps(source, taps, 0, InChannels);
+                }
+                else
                 {
                     FillPaddedInput(source, copy, groups * 32, height, width, (int)layout.PlaneHeight, (int)planeWidth, (int)planeStride);
-                    source = copy;
+                    GatherTaps(copy, taps, 0, InChannels);
                 }
 
-                GatherTaps(copy, taps, 0, InChannels);
                 source = taps;
 
                 Conv2dGathered_32x32_k3x3_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, unitOutput, staging, 0, 4);
@@ -315,6 +319,12 @@ namespace Demo
         {
             var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
             int first = part * InChannels / shape.Parts, end = (part + 1) * InChannels / shape.Parts;
+            if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)
+            {
+                GatherImageTaps(image, scratch.Slice((int)layout.InputLength, (int)layout.TapsLength), first, end);
+                return;
+            }
+
             int channelInput = shape.Height * shape.Width, channelPlanes = (int)layout.PlaneStride;
             FillPaddedInput(image.Slice(first * channelInput, (end - first) * channelInput), scratch.Slice(first * channelPlanes, (end - first) * channelPlanes),
                 end - first, shape.Height, shape.Width, (int)layout.PlaneHeight, (int)layout.PlaneWidth, (int)layout.PlaneStride);
@@ -488,8 +498,6 @@ namespace Demo
                 throw new global::System.ArgumentException($"channels [{firstChannel}, {endChannel}) do not fit {planes.Length} plane and {taps.Length} gathered floats.");
             }
 
-            // With AVX-512, each vector of a gathered row is one permute: its lanes' indices into the plane floats they span.
-            global::System.Runtime.Intrinsics.Vector512<int> lanes0 = global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 2, 3, 6, 7, 8, 9, 12, 13, 14, 15, 18, 19, 20, 21);
             ref float planesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(planes);
             ref float tapsStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(taps);
             for (int channel = firstChannel; channel < endChannel; channel++)
@@ -507,7 +515,7 @@ namespace Demo
                         {
                             // Each vector of the row is one permute of the plane floats its positions span (one or two vectors, ending at most 15 floats
                             // past the plane's last row: inside its guard); lanes past the output plane are zeroed.
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref from, 0), lanes0, global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref from, 16)), ref to, 0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref from, (nuint)0), global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 2, 3, 6, 7, 8, 9, 12, 13, 14, 15, 18, 19, 20, 21), global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref from, (nuint)0 + 16)), ref to, 0);
                         }
                         else
                         {
@@ -519,6 +527,46 @@ namespace Demo
                         }
                     }
                 }
+            }
+        }
+
+        /// <summary>With AVX-512: gathers the taps of input channels [firstChannel, endChannel) straight from <paramref name="image"/>, as
+        /// GatherTaps does from the padded planes: each vector of a gathered row one permute of the image floats it spans,
+        /// the lanes that read padding zeroed.</summary>
+        /// <exception cref="global::System.ArgumentException">The spans are too short for the channels.</exception>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void GatherImageTaps(global::System.ReadOnlySpan<float> image, global::System.Span<float> taps, int firstChannel, int endChannel)
+        {
+            const int imagePlane = 16, rowStride = 16;
+            if (firstChannel < 0 || endChannel > InChannels || (long)image.Length < (long)endChannel * imagePlane || (long)taps.Length < (long)endChannel * 9 * rowStride)
+            {
+                throw new global::System.ArgumentException($"channels [{firstChannel}, {endChannel}) do not fit {image.Length} image and {taps.Length} gathered floats.");
+            }
+
+            ref float imageStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(image);
+            ref float tapsStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(taps);
+            for (int channel = firstChannel; channel < endChannel; channel++)
+            {
+                ref float plane = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref imageStart, (nint)channel * imagePlane);
+                ref float rows = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tapsStart, (nint)channel * 9 * rowStride);
+                // Tap (0, 0): gathered row 0 of the channel.
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref plane, (nuint)0), global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 0, 0, 0, 0, 1, 2, 0, 4, 5, 6, 0, 8, 9, 10)), global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 0, 0, 0, -1, -1, -1, 0, -1, -1, -1, 0, -1, -1, -1))), ref rows, (nuint)((0 * rowStride) + 0));
+                // Tap (0, 1): gathered row 1 of the channel.
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref plane, (nuint)0), global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)), global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 0, 0, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1))), ref rows, (nuint)((1 * rowStride) + 0));
+                // Tap (0, 2): gathered row 2 of the channel.
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref plane, (nuint)0), global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 0, 0, 1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11, 0)), global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 0, 0, -1, -1, -1, 0, -1, -1, -1, 0, -1, -1, -1, 0))), ref rows, (nuint)((2 * rowStride) + 0));
+                // Tap (1, 0): gathered row 3 of the channel.
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref plane, (nuint)0), global::System.Runtime.Intrinsics.Vector512.Create(0, 0, 1, 2, 0, 4, 5, 6, 0, 8, 9, 10, 0, 12, 13, 14)), global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0, -1, -1, -1, 0, -1, -1, -1, 0, -1, -1, -1, 0, -1, -1, -1))), ref rows, (nuint)((3 * rowStride) + 0));
+                // Tap (1, 1): gathered row 4 of the channel.
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref plane, (nuint)0), global::System.Runtime.Intrinsics.Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)), ref rows, (nuint)((4 * rowStride) + 0));
+                // Tap (1, 2): gathered row 5 of the channel.
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref plane, (nuint)0), global::System.Runtime.Intrinsics.Vector512.Create(1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11, 0, 13, 14, 15, 0)), global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, -1, -1, 0, -1, -1, -1, 0, -1, -1, -1, 0, -1, -1, -1, 0))), ref rows, (nuint)((5 * rowStride) + 0));
+                // Tap (2, 0): gathered row 6 of the channel.
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref plane, (nuint)0), global::System.Runtime.Intrinsics.Vector512.Create(0, 4, 5, 6, 0, 8, 9, 10, 0, 12, 13, 14, 0, 0, 0, 0)), global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(0, -1, -1, -1, 0, -1, -1, -1, 0, -1, -1, -1, 0, 0, 0, 0))), ref rows, (nuint)((6 * rowStride) + 0));
+                // Tap (2, 1): gathered row 7 of the channel.
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref plane, (nuint)0), global::System.Runtime.Intrinsics.Vector512.Create(4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 0, 0, 0, 0)), global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0))), ref rows, (nuint)((7 * rowStride) + 0));
+                // Tap (2, 2): gathered row 8 of the channel.
+                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32(global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref plane, (nuint)0), global::System.Runtime.Intrinsics.Vector512.Create(5, 6, 7, 0, 9, 10, 11, 0, 13, 14, 15, 0, 0, 0, 0, 0)), global::System.Runtime.Intrinsics.Vector512.AsSingle(global::System.Runtime.Intrinsics.Vector512.Create(-1, -1, -1, 0, -1, -1, -1, 0, -1, -1, -1, 0, 0, 0, 0, 0))), ref rows, (nuint)((8 * rowStride) + 0));
             }
         }
 
