@@ -135,13 +135,15 @@ public static class ForwardParts
             }
         }
 
-        /// <summary>Returns once every claimed part is done: spins first (parts of one call end close together), then sleeps.</summary>
+        /// <summary>Returns once every claimed part is done: spins first, for up to a millisecond (parts of one call end
+        /// close together, and a sleeping thread is slow to wake on a virtual machine), then sleeps.</summary>
         private void WaitForParts()
         {
+            long deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 1000);
             var spinner = default(SpinWait);
             while (Volatile.Read(ref _pending) != 0)
             {
-                if (spinner.NextSpinWillYield)
+                if (Stopwatch.GetTimestamp() >= deadline)
                 {
                     lock (_doneGate)
                     {
@@ -285,12 +287,11 @@ public static class ForwardParts
             }
         }
 
-        /// <summary>Takes one post: spinning first for up to a millisecond (the layer's next call, or the next layer of a
-        /// network, usually posts by then, and on a virtual machine waking a sleeping thread took up to a millisecond
-        /// here), then sleeping.</summary>
+        /// <summary>Takes one post: spinning first for <see cref="WorkerThreads.SpinTime"/> (the layer's next call, or the next
+        /// layer of a network, usually posts by then, and a sleeping thread is slow to wake), then sleeping.</summary>
         private static void WaitForPost()
         {
-            long deadline = Stopwatch.GetTimestamp() + (Stopwatch.Frequency / 1000);
+            long deadline = Stopwatch.GetTimestamp() + WorkerThreads.SpinTicks;
             var spinner = default(SpinWait);
             while (Stopwatch.GetTimestamp() < deadline)
             {

@@ -110,4 +110,40 @@ public class ParallelForwardTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - caller);
         Assert.Equal(0, ForwardParts.WorkerAllocatedBytes - workers);
     }
+
+    /// <summary>The workers' spin time is a setting: zero (sleep at once) still gives the single-thread output; negative
+    /// or absurd values are refused and leave it unchanged.</summary>
+    [Fact]
+    public void Worker_spin_time_can_be_set_and_is_checked()
+    {
+        var layer = new WideConv(Values(32 * 16 * 9, 1), Values(32, 2));
+        float[] input = Values(16 * 40 * 36, 3);
+        var single = new float[32 * 40 * 36];
+        var split = new float[single.Length];
+        layer.Forward(input, single, 1, 40, 36, 1);
+        var before = WorkerThreads.SpinTime;
+        try
+        {
+            WorkerThreads.SpinTime = TimeSpan.Zero;
+            Assert.Equal(TimeSpan.Zero, WorkerThreads.SpinTime);
+            for (int call = 0; call < 3; call++)
+            {
+                split.AsSpan().Fill(float.NaN);
+                layer.Forward(input, split, 1, 40, 36, 2);
+                Assert.True(single.AsSpan().SequenceEqual(split), $"call {call}");
+            }
+
+            WorkerThreads.SpinTime = TimeSpan.FromMilliseconds(5);
+            Assert.Equal(5, WorkerThreads.SpinTime.TotalMilliseconds, 3);
+            Assert.Throws<ArgumentOutOfRangeException>(() => WorkerThreads.SpinTime = TimeSpan.FromMilliseconds(-1));
+            Assert.Throws<ArgumentOutOfRangeException>(() => WorkerThreads.SpinTime = TimeSpan.FromSeconds(2));
+            Assert.Equal(5, WorkerThreads.SpinTime.TotalMilliseconds, 3);
+        }
+        finally
+        {
+            WorkerThreads.SpinTime = before;
+        }
+
+        Assert.Equal(20, WorkerThreads.SpinTime.TotalMilliseconds, 3); // the default
+    }
 }
