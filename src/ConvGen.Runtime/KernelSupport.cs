@@ -108,4 +108,72 @@ public static class KernelSupport
             }
         }
     }
+
+    /// <summary>
+    /// A 2x2 max pool at stride 2 (no padding, no dilation) of planes of even height and <paramref name="width"/>:
+    /// the planes' row pairs lie back to back, and each pair gives one output row, the maximum of its two rows, then of
+    /// each even and odd column, read as 64-bit pairs whose low half (little-endian) is the even column. The maximum is
+    /// IEEE's, as <see cref="MathF.Max(float, float)"/>: NaN propagates. Inlined, so a constant width folds.
+    /// </summary>
+    /// <exception cref="ArgumentException">The width is odd or not positive, the spans do not hold the row pairs, or the machine is big-endian.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void MaxPool2x2(ReadOnlySpan<float> input, Span<float> output, long rowPairs, int width)
+    {
+        if (width <= 0 || width % 2 != 0 || rowPairs < 0 || input.Length < rowPairs * 2 * width || output.Length < rowPairs * (width / 2) || !BitConverter.IsLittleEndian)
+        {
+            throw new ArgumentException($"{rowPairs} row pairs of width {width} do not fit {input.Length} input and {output.Length} output values.");
+        }
+
+        ref float source = ref MemoryMarshal.GetReference(input);
+        ref float target = ref MemoryMarshal.GetReference(output);
+        for (long pair = 0; pair < rowPairs; pair++)
+        {
+            ref float top = ref Unsafe.Add(ref source, (nint)(pair * 2 * width));
+            ref float pooled = ref Unsafe.Add(ref target, (nint)(pair * (width / 2)));
+            int x = 0;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                for (; x + 32 <= width; x += 32)
+                {
+                    var left = Vector512.AsUInt64(Vector512.Max(Vector512.LoadUnsafe(ref top, (nuint)x), Vector512.LoadUnsafe(ref top, (nuint)(x + width))));
+                    var right = Vector512.AsUInt64(Vector512.Max(Vector512.LoadUnsafe(ref top, (nuint)(x + 16)), Vector512.LoadUnsafe(ref top, (nuint)(x + width + 16))));
+                    var evens = Vector512.AsSingle(Vector512.Narrow(left, right));
+                    var odds = Vector512.AsSingle(Vector512.Narrow(Vector512.ShiftRightLogical(left, 32), Vector512.ShiftRightLogical(right, 32)));
+                    Vector512.StoreUnsafe(Vector512.Max(evens, odds), ref pooled, (nuint)(x / 2));
+                }
+            }
+
+            if (Vector256.IsHardwareAccelerated)
+            {
+                for (; x + 16 <= width; x += 16)
+                {
+                    var left = Vector256.AsUInt64(Vector256.Max(Vector256.LoadUnsafe(ref top, (nuint)x), Vector256.LoadUnsafe(ref top, (nuint)(x + width))));
+                    var right = Vector256.AsUInt64(Vector256.Max(Vector256.LoadUnsafe(ref top, (nuint)(x + 8)), Vector256.LoadUnsafe(ref top, (nuint)(x + width + 8))));
+                    var evens = Vector256.AsSingle(Vector256.Narrow(left, right));
+                    var odds = Vector256.AsSingle(Vector256.Narrow(Vector256.ShiftRightLogical(left, 32), Vector256.ShiftRightLogical(right, 32)));
+                    Vector256.StoreUnsafe(Vector256.Max(evens, odds), ref pooled, (nuint)(x / 2));
+                }
+            }
+
+            if (Vector128.IsHardwareAccelerated)
+            {
+                for (; x + 8 <= width; x += 8)
+                {
+                    var left = Vector128.AsUInt64(Vector128.Max(Vector128.LoadUnsafe(ref top, (nuint)x), Vector128.LoadUnsafe(ref top, (nuint)(x + width))));
+                    var right = Vector128.AsUInt64(Vector128.Max(Vector128.LoadUnsafe(ref top, (nuint)(x + 4)), Vector128.LoadUnsafe(ref top, (nuint)(x + width + 4))));
+                    var evens = Vector128.AsSingle(Vector128.Narrow(left, right));
+                    var odds = Vector128.AsSingle(Vector128.Narrow(Vector128.ShiftRightLogical(left, 32), Vector128.ShiftRightLogical(right, 32)));
+                    Vector128.StoreUnsafe(Vector128.Max(evens, odds), ref pooled, (nuint)(x / 2));
+                }
+            }
+
+            // The rest of the row (narrow planes, or no vectors) one output at a time.
+            for (; x < width; x += 2)
+            {
+                float upper = MathF.Max(Unsafe.Add(ref top, x), Unsafe.Add(ref top, x + 1));
+                float lower = MathF.Max(Unsafe.Add(ref top, x + width), Unsafe.Add(ref top, x + width + 1));
+                Unsafe.Add(ref pooled, x / 2) = MathF.Max(upper, lower);
+            }
+        }
+    }
 }

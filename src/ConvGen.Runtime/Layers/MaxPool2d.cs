@@ -87,6 +87,14 @@ public sealed class MaxPool2d : ILayer
         int outHeight = OutputHeight(height), outWidth = OutputWidth(width);
         long planes = (long)batch * channels;
         LayerArguments.Spans(input, planes * height * width, output, planes * outHeight * outWidth);
+        if (KernelHeight == 2 && KernelWidth == 2 && StrideHeight == 2 && StrideWidth == 2 && PadHeight == 0 && PadWidth == 0
+            && DilationHeight == 1 && DilationWidth == 1 && height % 2 == 0 && width % 2 == 0 && BitConverter.IsLittleEndian)
+        {
+            // The most common pool, on vectors (even sizes: ceil mode changes nothing).
+            KernelSupport.MaxPool2x2(input, output, planes * height / 2, width);
+            return;
+        }
+
         float[] scratch = ArrayPool<float>.Shared.Rent(PoolRows.ScratchLength(height, width, StrideWidth));
         int rowLength = StrideWidth == 1 ? width : PoolRows.SplitWidth(width, StrideWidth);
         try

@@ -456,9 +456,14 @@ internal static class NetworkEmitter
         writer.Line($"ref float source = ref {Marshal}.GetReference(input);");
         writer.Line($"ref float target = ref {Marshal}.GetReference(output);");
         if (p.IsMax && inside && p.KernelHeight == 2 && p.KernelWidth == 2 && p.StrideHeight == 2 && p.StrideWidth == 2
-            && p.Height % 2 == 0 && PairPoolLanes(p.Width) is { } lanes)
+            && p.Height % 2 == 0 && p.Width % 2 == 0)
         {
-            PairMaxPool(writer, p, lanes);
+            writer.Line("// 2x2 windows at stride 2 on even planes: the runtime's vectorised pool of row pairs (inlined; the width folds).");
+            writer.Open("if (global::System.BitConverter.IsLittleEndian)");
+            writer.Line($"global::ConvGen.KernelSupport.MaxPool2x2(input, output, planes * {p.Height / 2}L, {p.Width});");
+            writer.Line("return;");
+            writer.Close();
+            writer.Line();
         }
 
         writer.Open("for (int plane = 0; plane < planes; plane++)");
@@ -512,37 +517,6 @@ internal static class NetworkEmitter
         writer.Close();
         writer.Close();
         writer.Close();
-    }
-
-    /// <summary>Lanes of the widest vector whose two vectors tile a row of <paramref name="width"/> (null: none does).</summary>
-    private static int? PairPoolLanes(int width) =>
-        width % 32 == 0 ? 16 : width % 16 == 0 ? 8 : width % 8 == 0 ? 4 : null;
-
-    /// <summary>
-    /// A 2x2 max pool at stride 2 of even-sized planes, vectorised: the planes' row pairs lie back to back, and each
-    /// pair gives one output row, the maximum of its two rows, then of each even and odd column, read as 64-bit
-    /// pairs whose low half (little-endian) is the even column. Max as MathF.Max: NaN propagates.
-    /// </summary>
-    private static void PairMaxPool(SourceWriter writer, PoolStep p, int lanes)
-    {
-        string vector = lanes switch { 16 => "global::System.Runtime.Intrinsics.Vector512", 8 => "global::System.Runtime.Intrinsics.Vector256", _ => "global::System.Runtime.Intrinsics.Vector128" };
-        writer.Open("if (global::System.BitConverter.IsLittleEndian)");
-        writer.Line($"// Each row pair: {p.Width / (2 * lanes)} step(s) of {2 * lanes} columns, {lanes} outputs each.");
-        writer.Open($"for (int pair = 0; pair < planes * {p.Height / 2}; pair++)");
-        writer.Line($"ref float top = ref {Unsafe}.Add(ref source, pair * {2 * p.Width});");
-        writer.Line($"ref float pooled = ref {Unsafe}.Add(ref target, pair * {p.Width / 2});");
-        writer.Open($"for (int x = 0; x < {p.Width}; x += {2 * lanes})");
-        writer.Line($"var left = {vector}.AsUInt64({vector}.Max({vector}.LoadUnsafe(ref top, (nuint)x), {vector}.LoadUnsafe(ref top, (nuint)(x + {p.Width}))));");
-        writer.Line($"var right = {vector}.AsUInt64({vector}.Max({vector}.LoadUnsafe(ref top, (nuint)(x + {lanes})), {vector}.LoadUnsafe(ref top, (nuint)(x + {p.Width + lanes}))));");
-        writer.Line($"var evens = {vector}.AsSingle({vector}.Narrow(left, right));");
-        writer.Line($"var odds = {vector}.AsSingle({vector}.Narrow({vector}.ShiftRightLogical(left, 32), {vector}.ShiftRightLogical(right, 32)));");
-        writer.Line($"{vector}.StoreUnsafe({vector}.Max(evens, odds), ref pooled, (nuint)(x / 2));");
-        writer.Close();
-        writer.Close();
-        writer.Line();
-        writer.Line("return;");
-        writer.Close();
-        writer.Line();
     }
 
     private static void Resize(SourceWriter writer, NetworkGraph graph, ResizeStep r)

@@ -189,6 +189,13 @@ namespace Demo
         {
             ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
             ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            // 2x2 windows at stride 2 on even planes: the runtime's vectorised pool of row pairs (inlined; the width folds).
+            if (global::System.BitConverter.IsLittleEndian)
+            {
+                global::ConvGen.KernelSupport.MaxPool2x2(input, output, planes * 3L, 6);
+                return;
+            }
+
             for (int plane = 0; plane < planes; plane++)
             {
                 ref float image = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref source, plane * 36);

@@ -47,6 +47,25 @@ public class PoolingTests
         Assert.True(run > 250 && rejected > 5, $"{run} run, {rejected} rejected: the draw should exercise both");
     }
 
+    // The 2x2 stride-2 pool on even planes runs on vectors (32 and 16 columns at a time, the rest one output at a time):
+    // every even width up to 70, NaN included, against the reference.
+    [Fact]
+    public void MaxPool2d_2x2_on_even_planes_matches_reference_at_every_width()
+    {
+        var random = new Random(12);
+        var layer = new MaxPool2d(2);
+        for (int w = 2; w <= 70; w += 2)
+        {
+            int n = 1 + (w % 3), c = 1 + (w % 2), h = 2 * (1 + (w % 4));
+            float[] x = LayerAssert.Uniform(random, n * c * h * w);
+            x[random.Next(x.Length)] = float.NaN;
+            double[] expected = LayerReference.MaxPool(x, n, c, h, w, 2, 2, 2, 2, 0, 0, 1, 1, false, out int oh, out int ow);
+            var y = new float[n * c * oh * ow];
+            layer.Forward(x, [n, c, h, w], y);
+            LayerAssert.Close(y, expected, 0, 0, $"MaxPool2d(2) on {n}x{c}x{h}x{w}");
+        }
+    }
+
     [Fact]
     public void AvgPool2d_matches_reference_on_drawn_configurations()
     {
