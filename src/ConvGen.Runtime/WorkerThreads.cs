@@ -7,14 +7,15 @@ namespace ConvGen;
 /// <summary>Settings of ConvGen's worker threads, the background threads that run the extra parts of split calls.</summary>
 public static class WorkerThreads
 {
-    private static long _spinTicks = Stopwatch.Frequency / 50;
+    private static long _spinTicks = Stopwatch.Frequency / 1000;
 
     /// <summary>
-    /// How long an idle worker spins, waiting for the next split call, before it sleeps; 20 ms by default. On the
-    /// virtual machines measured here a sleeping worker took 1-2 ms to wake, as long as a whole split call, so a call
-    /// that followed a pause of a few milliseconds ran on one thread; spinning keeps such calls split, at the price of
-    /// a busy core for this long after each call (ONNX Runtime's workers spin the same way by default).
-    /// <see cref="TimeSpan.Zero"/> makes workers sleep at once: no idle spinning, slower calls after pauses.
+    /// How long an idle worker spins, waiting for the next split call, before it sleeps; 1 ms by default, which keeps
+    /// back-to-back calls and the layers of a network split without keeping a core busy for long. On the virtual machines
+    /// measured here a sleeping worker took 1-2 ms to wake, as long as a whole split call, so calls that follow pauses of
+    /// a few milliseconds run mostly on one thread; a longer spin keeps them split, at the price of a busy core for that
+    /// long after each call, which slows whatever else wants the core (another library's threads, other requests).
+    /// <see cref="TimeSpan.Zero"/> makes workers sleep at once.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is negative or longer than a second.</exception>
     public static TimeSpan SpinTime

@@ -144,6 +144,6 @@ public class ParallelForwardTests
             WorkerThreads.SpinTime = before;
         }
 
-        Assert.Equal(20, WorkerThreads.SpinTime.TotalMilliseconds, 3); // the default
+        Assert.Equal(1, WorkerThreads.SpinTime.TotalMilliseconds, 3); // the default
     }
 }
