@@ -209,12 +209,14 @@ static int ArgMax(ReadOnlySpan<float> values)
 static double ImagesPerSecond(int images, Action run)
 {
     int perCall = images;
-    for (int i = 0; i < 3; i++)
+    // Warm up for a fifth of a second (at least 3 runs), so the JIT has finished tiering up what the runs call.
+    long warmUp = Stopwatch.GetTimestamp();
+    for (int i = 0; i < 3 || Stopwatch.GetElapsedTime(warmUp).TotalSeconds < 0.2; i++)
     {
         run();
     }
 
-    var times = new double[15];
+    var times = new double[31];
     for (int i = 0; i < times.Length; i++)
     {
         long start = Stopwatch.GetTimestamp();
