@@ -74,7 +74,14 @@ internal static class RunEmitter
             writer.Line("BatchGroups = 1;");
         }
 
-        writer.Line($"InputLength = InPlace ? 0 : CacheLines(BatchGroups * {(long)spec.InChannelsPerGroup * phases}d * PlaneStride);");
+        string noCopy = "InPlace";
+        if (ImageTapGatherEmitter.Windows(spec, plan) is not null)
+        {
+            writer.Line("// With AVX-512 the taps are gathered straight from the image: no padded copy.");
+            noCopy += " || global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported";
+        }
+
+        writer.Line($"InputLength = {noCopy} ? 0 : CacheLines(BatchGroups * {(long)spec.InChannelsPerGroup * phases}d * PlaneStride);");
         writer.Line($"TapsLength = {(plan.GathersTaps ? $"{(long)spec.FanIn * plan.GatheredRowStride}" : "0")};");
         writer.Line($"StagingLength = {(plan.GathersTaps ? "0" : $"PlaneWidth == outputWidth ? 0 : CacheLines({plan.ChannelTile}d * outputHeight * PlaneWidth)")};");
         writer.Close();

@@ -209,7 +209,8 @@ namespace Demo
                 InPlace = false;
                 PlaneStride = (PlaneHeight * PlaneWidth) + MaxTapShift + WidestVector;
                 BatchGroups = 1;
-                InputLength = InPlace ? 0 : CacheLines(BatchGroups * 32d * PlaneStride);
+                // With AVX-512 the taps are gathered straight from the image: no padded copy.
+                InputLength = InPlace || global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported ? 0 : CacheLines(BatchGroups * 32d * PlaneStride);
                 TapsLength = 4608;
                 StagingLength = 0;
             }
