@@ -46,7 +46,7 @@ internal static class RunEmitter
         writer.Line("public readonly long PlaneHeight, PlaneWidth, PlaneStride;");
         writer.Line("public readonly bool InPlace; // the kernel reads the input itself");
         writer.Line("public readonly int BatchGroups; // groups filled and run per kernel call");
-        writer.Line("public readonly double InputLength, TapsLength, StagingLength; // floats, each a multiple of a cache line (16 floats)");
+        writer.Line($"public readonly double InputLength, {(plan.GathersTaps ? "TapsLength, " : "")}StagingLength; // floats, each a multiple of a cache line (16 floats)");
         writer.Line();
         writer.Open("public ScratchLayout(int height, int width, int outputHeight, int outputWidth)");
         writer.Line($"PlaneHeight = ((long)height + {spec.PadTop + spec.PadBottom + spec.StrideHeight - 1}) / {spec.StrideHeight};");
@@ -82,12 +82,19 @@ internal static class RunEmitter
         }
 
         writer.Line($"InputLength = {noCopy} ? 0 : CacheLines(BatchGroups * {(long)spec.InChannelsPerGroup * phases}d * PlaneStride);");
-        writer.Line($"TapsLength = {(plan.GathersTaps ? $"{(long)spec.FanIn * plan.GatheredRowStride}" : "0")};");
-        writer.Line($"StagingLength = {(plan.GathersTaps ? "0" : $"PlaneWidth == outputWidth ? 0 : CacheLines({plan.ChannelTile}d * outputHeight * PlaneWidth)")};");
+        if (plan.GathersTaps)
+        {
+            writer.Line($"TapsLength = {(long)spec.FanIn * plan.GatheredRowStride};");
+            writer.Line("StagingLength = 0;");
+        }
+        else
+        {
+            writer.Line($"StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines({plan.ChannelTile}d * outputHeight * PlaneWidth);");
+        }
         writer.Close();
         writer.Line();
         writer.Line("/// <summary>Floats of the scratch of one part that runs whole units.</summary>");
-        writer.Line("public double PartLength => InputLength + TapsLength + StagingLength;");
+        writer.Line($"public double PartLength => InputLength + {(plan.GathersTaps ? "TapsLength + " : "")}StagingLength;");
         writer.Line();
         writer.Line("private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;");
         writer.Close();
@@ -107,7 +114,7 @@ internal static class RunEmitter
         {
             writer.Line("bool splitTiles = threads > batch;");
             writer.Line($"threads = splitTiles ? global::System.Math.Min(threads, {plan.Tiles}) : threads;");
-            writer.Line("double bufferLength = splitTiles ? layout.InputLength + layout.TapsLength + (threads * layout.StagingLength) : threads * layout.PartLength;");
+            writer.Line($"double bufferLength = splitTiles ? {BeforeStaging(plan)} + (threads * layout.StagingLength) : threads * layout.PartLength;");
         }
         else
         {
@@ -178,7 +185,7 @@ internal static class RunEmitter
             writer.Line($"{Span} taps = scratch.Slice((int)layout.InputLength, (int)layout.TapsLength);");
         }
 
-        writer.Line($"{Span} staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength), (int)layout.StagingLength);");
+        writer.Line($"{Span} staging = scratch.Slice({(plan.GathersTaps ? $"(int)({BeforeStaging(plan)})" : "(int)layout.InputLength")}, (int)layout.StagingLength);");
         writer.Line($"int inputPerUnit = {spec.InChannelsPerGroup} * height * width;");
         writer.Line($"int outputPerUnit = {spec.OutChannelsPerGroup} * outputHeight * outputWidth;");
         if (grouped)
@@ -275,7 +282,7 @@ internal static class RunEmitter
         writer.Line(plan.GathersTaps
             ? $"{ReadOnlySpan} source = scratch.Slice((int)layout.InputLength, (int)layout.TapsLength);"
             : $"{ReadOnlySpan} source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);");
-        writer.Line($"{Span} staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength + (thread * layout.StagingLength)), (int)layout.StagingLength);");
+        writer.Line($"{Span} staging = scratch.Slice((int)({BeforeStaging(plan)} + (thread * layout.StagingLength)), (int)layout.StagingLength);");
         writer.Line($"{plan.KernelName}(source, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output, staging, firstTile, endTile{geometry.CallArguments});");
         if (spec.Activation != ActivationKind.None && !ActivationEmitter.IsInRegister(spec.Activation))
         {
@@ -286,4 +293,7 @@ internal static class RunEmitter
 
         writer.Close();
     }
+
+    /// <summary>Floats of the scratch before the staging: the padded copy, then the gathered taps if any.</summary>
+    private static string BeforeStaging(KernelPlan plan) => plan.GathersTaps ? "layout.InputLength + layout.TapsLength" : "layout.InputLength";
 }

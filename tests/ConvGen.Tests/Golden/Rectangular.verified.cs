@@ -196,7 +196,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
         public readonly long PlaneHeight, PlaneWidth, PlaneStride;
         public readonly bool InPlace; // the kernel reads the input itself
         public readonly int BatchGroups; // groups filled and run per kernel call
-        public readonly double InputLength, TapsLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
+        public readonly double InputLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
 
         public ScratchLayout(int height, int width, int outputHeight, int outputWidth)
         {
@@ -206,12 +206,11 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
             PlaneStride = (PlaneHeight * PlaneWidth) + MaxTapShift + WidestVector;
             BatchGroups = 1;
             InputLength = InPlace ? 0 : CacheLines(BatchGroups * 16d * PlaneStride);
-            TapsLength = 0;
             StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines(8d * outputHeight * PlaneWidth);
         }
 
         /// <summary>Floats of the scratch of one part that runs whole units.</summary>
-        public double PartLength => InputLength + TapsLength + StagingLength;
+        public double PartLength => InputLength + StagingLength;
 
         private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
     }
@@ -227,7 +226,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
         var layout = new ScratchLayout(height, width, outputHeight, outputWidth);
         bool splitTiles = threads > batch;
         threads = splitTiles ? global::System.Math.Min(threads, 2) : threads;
-        double bufferLength = splitTiles ? layout.InputLength + layout.TapsLength + (threads * layout.StagingLength) : threads * layout.PartLength;
+        double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;
         float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
         try
         {
@@ -284,7 +283,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
         int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
         long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
         global::System.Span<float> copy = scratch.Slice(0, (int)layout.InputLength);
-        global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength), (int)layout.StagingLength);
+        global::System.Span<float> staging = scratch.Slice((int)layout.InputLength, (int)layout.StagingLength);
         int inputPerUnit = 8 * height * width;
         int outputPerUnit = 14 * outputHeight * outputWidth;
         const int groups = 1;
@@ -321,7 +320,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
         long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
         int firstTile = part * 2 / shape.Parts, endTile = (part + 1) * 2 / shape.Parts;
         global::System.ReadOnlySpan<float> source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);
-        global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
+        global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
         Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output, staging, firstTile, endTile);
     }
 

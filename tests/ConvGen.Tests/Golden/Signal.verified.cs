@@ -170,7 +170,7 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
         public readonly long PlaneHeight, PlaneWidth, PlaneStride;
         public readonly bool InPlace; // the kernel reads the input itself
         public readonly int BatchGroups; // groups filled and run per kernel call
-        public readonly double InputLength, TapsLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
+        public readonly double InputLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
 
         public ScratchLayout(int height, int width, int outputHeight, int outputWidth)
         {
@@ -182,12 +182,11 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
             // the kernel reads it, and many small groups (depthwise on small images) share one fill and one kernel call.
             BatchGroups = InPlace ? 2 : (int)global::System.Math.Clamp(GroupBatchFloats / (2 * PlaneStride), 1, 2);
             InputLength = InPlace ? 0 : CacheLines(BatchGroups * 2d * PlaneStride);
-            TapsLength = 0;
             StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines(3d * outputHeight * PlaneWidth);
         }
 
         /// <summary>Floats of the scratch of one part that runs whole units.</summary>
-        public double PartLength => InputLength + TapsLength + StagingLength;
+        public double PartLength => InputLength + StagingLength;
 
         private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
     }
@@ -238,7 +237,7 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
         int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
         long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
         global::System.Span<float> copy = scratch.Slice(0, (int)layout.InputLength);
-        global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength), (int)layout.StagingLength);
+        global::System.Span<float> staging = scratch.Slice((int)layout.InputLength, (int)layout.StagingLength);
         int inputPerUnit = 2 * height * width;
         int outputPerUnit = 3 * outputHeight * outputWidth;
         // A batch of groups never crosses an image or the part's end.

@@ -192,7 +192,7 @@ namespace Demo
             public readonly long PlaneHeight, PlaneWidth, PlaneStride;
             public readonly bool InPlace; // the kernel reads the input itself
             public readonly int BatchGroups; // groups filled and run per kernel call
-            public readonly double InputLength, TapsLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
+            public readonly double InputLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
 
             public ScratchLayout(int height, int width, int outputHeight, int outputWidth)
             {
@@ -202,12 +202,11 @@ namespace Demo
                 PlaneStride = (PlaneHeight * PlaneWidth) + MaxTapShift + WidestVector;
                 BatchGroups = 1;
                 InputLength = InPlace ? 0 : CacheLines(BatchGroups * 3d * PlaneStride);
-                TapsLength = 0;
                 StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines(8d * outputHeight * PlaneWidth);
             }
 
             /// <summary>Floats of the scratch of one part that runs whole units.</summary>
-            public double PartLength => InputLength + TapsLength + StagingLength;
+            public double PartLength => InputLength + StagingLength;
 
             private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
         }
@@ -223,7 +222,7 @@ namespace Demo
             var layout = new ScratchLayout(height, width, outputHeight, outputWidth);
             bool splitTiles = threads > batch;
             threads = splitTiles ? global::System.Math.Min(threads, 8) : threads;
-            double bufferLength = splitTiles ? layout.InputLength + layout.TapsLength + (threads * layout.StagingLength) : threads * layout.PartLength;
+            double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;
             float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
             try
             {
@@ -280,7 +279,7 @@ namespace Demo
             int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
             long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
             global::System.Span<float> copy = scratch.Slice(0, (int)layout.InputLength);
-            global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength), (int)layout.StagingLength);
+            global::System.Span<float> staging = scratch.Slice((int)layout.InputLength, (int)layout.StagingLength);
             int inputPerUnit = 3 * height * width;
             int outputPerUnit = 64 * outputHeight * outputWidth;
             const int groups = 1;
@@ -317,7 +316,7 @@ namespace Demo
             long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
             int firstTile = part * 8 / shape.Parts, endTile = (part + 1) * 8 / shape.Parts;
             global::System.ReadOnlySpan<float> source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);
-            global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
+            global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
             Conv2dDirect_3x64_k3x3_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output, staging, firstTile, endTile, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
         }
 

@@ -171,7 +171,7 @@ namespace Demo
             public readonly long PlaneHeight, PlaneWidth, PlaneStride;
             public readonly bool InPlace; // the kernel reads the input itself
             public readonly int BatchGroups; // groups filled and run per kernel call
-            public readonly double InputLength, TapsLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
+            public readonly double InputLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
 
             public ScratchLayout(int height, int width, int outputHeight, int outputWidth)
             {
@@ -181,12 +181,11 @@ namespace Demo
                 PlaneStride = (PlaneHeight * PlaneWidth) + MaxTapShift + WidestVector;
                 BatchGroups = 1;
                 InputLength = InPlace ? 0 : CacheLines(BatchGroups * 3d * PlaneStride);
-                TapsLength = 0;
                 StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines(3d * outputHeight * PlaneWidth);
             }
 
             /// <summary>Floats of the scratch of one part that runs whole units.</summary>
-            public double PartLength => InputLength + TapsLength + StagingLength;
+            public double PartLength => InputLength + StagingLength;
 
             private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
         }
@@ -202,7 +201,7 @@ namespace Demo
             var layout = new ScratchLayout(height, width, outputHeight, outputWidth);
             bool splitTiles = threads > batch;
             threads = splitTiles ? global::System.Math.Min(threads, 1) : threads;
-            double bufferLength = splitTiles ? layout.InputLength + layout.TapsLength + (threads * layout.StagingLength) : threads * layout.PartLength;
+            double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;
             float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
             try
             {
@@ -259,7 +258,7 @@ namespace Demo
             int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
             long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
             global::System.Span<float> copy = scratch.Slice(0, (int)layout.InputLength);
-            global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength), (int)layout.StagingLength);
+            global::System.Span<float> staging = scratch.Slice((int)layout.InputLength, (int)layout.StagingLength);
             int inputPerUnit = 1 * height * width;
             int outputPerUnit = 3 * outputHeight * outputWidth;
             const int groups = 1;
@@ -296,7 +295,7 @@ namespace Demo
             long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
             int firstTile = part * 1 / shape.Parts, endTile = (part + 1) * 1 / shape.Parts;
             global::System.ReadOnlySpan<float> source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);
-            global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
+            global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
             Conv1dDirect_1x3_k31_s3_d1_g1__3cx6v(source, _packedWeight, _bias, output, staging, firstTile, endTile, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
         }
 
