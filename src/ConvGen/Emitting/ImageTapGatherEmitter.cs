@@ -27,9 +27,8 @@ internal static class ImageTapGatherEmitter
             return null;
         }
 
-        var kernel = TapGathering.KernelView(spec);
-        int outputHeight = kernel.Kind == LayerKind.Conv1d ? 1 : kernel.InputHeight!.Value, outputWidth = kernel.InputWidth!.Value;
-        int height = spec.Kind == LayerKind.Conv1d ? 1 : spec.InputHeight!.Value, width = spec.InputWidth!.Value;
+        var (outputHeight, outputWidth) = TapGathering.OutputPlane(spec);
+        int height = spec.FixedInputHeight!.Value, width = spec.InputWidth!.Value;
         int positions = outputHeight * outputWidth;
         int lanes = VectorType.WidestLanes;
         int vectors = (positions + lanes - 1) / lanes;
@@ -69,7 +68,7 @@ internal static class ImageTapGatherEmitter
 
     public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan, List<PermuteWindow> windows)
     {
-        int height = spec.Kind == LayerKind.Conv1d ? 1 : spec.InputHeight!.Value;
+        int height = spec.FixedInputHeight!.Value;
         int taps = spec.KernelHeight * spec.KernelWidth;
         int vectors = windows.Count / taps;
         writer.Line($"/// <summary>With AVX-512: gathers the taps of input channels [firstChannel, endChannel) straight from <paramref name=\"image\"/>, as");

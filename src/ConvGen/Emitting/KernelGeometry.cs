@@ -22,7 +22,7 @@ internal sealed class KernelGeometry
             return;
         }
 
-        long outputHeight = spec.Vertical.OutputSize(spec.Kind == LayerKind.Conv1d ? 1 : spec.InputHeight!.Value);
+        long outputHeight = spec.Vertical.OutputSize(spec.FixedInputHeight!.Value);
         long outputWidth = spec.Horizontal.OutputSize(spec.InputWidth!.Value);
         planeStride = plan.GathersTaps ? plan.GatheredRowStride : planeStride;
         if ((double)spec.InChannelsPerGroup * spec.StrideHeight * spec.StrideWidth * planeStride > int.MaxValue
@@ -42,14 +42,12 @@ internal sealed class KernelGeometry
     /// to the next. The same layout as the generated ScratchLayout computes at run time (see RunEmitter).</summary>
     public static (long Height, long Width, long Stride)? Planes(ConvSpec spec, KernelPlan plan)
     {
-        int? height = spec.Kind == LayerKind.Conv1d ? 1 : spec.InputHeight;
-        if (height is not { } h || spec.InputWidth is not { } w)
+        if (spec.FixedInputHeight is not { } h || spec.InputWidth is not { } w)
         {
             return null;
         }
 
-        long planeHeight = ((long)h + spec.PadTop + spec.PadBottom + spec.StrideHeight - 1) / spec.StrideHeight;
-        long planeWidth = ((long)w + spec.PadLeft + spec.PadRight + spec.StrideWidth - 1) / spec.StrideWidth;
+        long planeHeight = spec.Vertical.PlaneSize(h), planeWidth = spec.Horizontal.PlaneSize(w);
         long planeStride = plan.ReadsInputInPlace && (long)h * w >= VectorType.WidestLanes
             ? (long)h * w
             : (planeHeight * planeWidth) + plan.MaxTapShift + VectorType.WidestLanes;

@@ -21,8 +21,7 @@ internal static class TapGatherEmitter
 
     public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
-        var kernel = TapGathering.KernelView(spec);
-        int outputHeight = kernel.Kind == LayerKind.Conv1d ? 1 : kernel.InputHeight!.Value, outputWidth = kernel.InputWidth!.Value;
+        var (outputHeight, outputWidth) = TapGathering.OutputPlane(spec);
         int sh = spec.StrideHeight, sw = spec.StrideWidth, dh = spec.DilationHeight, dw = spec.DilationWidth;
         var (_, planeWidth, planeStride) = KernelGeometry.Planes(spec, plan)!.Value;
         int taps = spec.KernelHeight * spec.KernelWidth;

@@ -15,6 +15,9 @@ internal readonly record struct ConvAxis(int Kernel, int Stride, int PadBefore, 
     /// <summary>Smallest input that gives a non-empty output.</summary>
     public long MinimumInput => Math.Max(1, -SizeOffset);
 
+    /// <summary>Length of each stride-phase plane of the padded input: ceil((in + pads) / s).</summary>
+    public long PlaneSize(long input) => (input + PadBefore + PadAfter + Stride - 1) / Stride;
+
     public long OutputSize(long input) => input + SizeOffset < 0 ? 0 : ((input + SizeOffset) / Stride) + 1;
 
     /// <summary>The stride phases (tap offsets k*d modulo the stride) that some tap reads, ascending; 0 always.</summary>

@@ -37,6 +37,9 @@ internal sealed record ConvSpec(
     /// <summary>Inputs each output sums over: PyTorch's fan_in.</summary>
     public int FanIn => InChannelsPerGroup * KernelHeight * KernelWidth;
 
+    /// <summary>Input rows when the input size is fixed (a Conv1d has one row), else null.</summary>
+    public int? FixedInputHeight => Kind == LayerKind.Conv1d ? 1 : InputHeight;
+
     /// <summary>A 1x1, stride-1, unpadded layer: each input channel already is the plane its one tap reads.</summary>
     public bool IsUnpaddedPointwise => KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1
         && PadTop + PadBottom + PadLeft + PadRight == 0;

@@ -35,7 +35,7 @@ internal static class TapGathering
         }
 
         // The direct kernel's choice between a flat and a row sweep (made at run time there, with the same costs).
-        long planeWidth = ((long)spec.InputWidth!.Value + spec.PadLeft + spec.PadRight + spec.StrideWidth - 1) / spec.StrideWidth;
+        long planeWidth = spec.Horizontal.PlaneSize(spec.InputWidth!.Value);
         long flat = (Vectors(outputHeight * planeWidth) * (spec.FanIn + KernelPlanner.StagingCost)) + (planeWidth == outputWidth ? 0 : outputHeight * KernelPlanner.RowCopyCost);
         long rows = outputHeight * ((Vectors(outputWidth) * spec.FanIn) + (outputWidth < Lanes ? KernelPlanner.NarrowStoreCost : 0));
         long direct = spec.OutChannels * Math.Min(flat, rows);
@@ -49,7 +49,7 @@ internal static class TapGathering
     /// same output channels, bias and activation.</summary>
     public static ConvSpec KernelView(ConvSpec spec)
     {
-        var (outputHeight, outputWidth) = OutputSize(spec) ?? throw new InvalidOperationException("Gathered taps need a fixed input size.");
+        var (outputHeight, outputWidth) = OutputPlane(spec);
         return spec with
         {
             InChannels = spec.FanIn,
@@ -64,8 +64,8 @@ internal static class TapGathering
             DilationHeight = 1,
             DilationWidth = 1,
             Padding = PaddingMode.Explicit,
-            InputHeight = spec.Kind == LayerKind.Conv1d ? spec.InputHeight : (int)outputHeight,
-            InputWidth = (int)outputWidth,
+            InputHeight = spec.Kind == LayerKind.Conv1d ? spec.InputHeight : outputHeight,
+            InputWidth = outputWidth,
         };
     }
 
@@ -78,10 +78,11 @@ internal static class TapGathering
 
     private static long Vectors(long floats) => (floats + Lanes - 1) / Lanes;
 
+    /// <summary>The output plane a layer on gathered taps sweeps: its rows and columns (a Conv1d has one row).</summary>
+    public static (int Height, int Width) OutputPlane(ConvSpec spec) =>
+        OutputSize(spec) is (var height, var width) ? ((int)height, (int)width) : throw new InvalidOperationException("Gathered taps need a fixed input size.");
+
     /// <summary>Output rows and columns when the input size is fixed (a Conv1d has one row).</summary>
-    private static (long Height, long Width)? OutputSize(ConvSpec spec)
-    {
-        int? height = spec.Kind == LayerKind.Conv1d ? 1 : spec.InputHeight;
-        return height is { } h && spec.InputWidth is { } w ? (spec.Vertical.OutputSize(h), spec.Horizontal.OutputSize(w)) : null;
-    }
+    private static (long Height, long Width)? OutputSize(ConvSpec spec) =>
+        spec.FixedInputHeight is { } h && spec.InputWidth is { } w ? (spec.Vertical.OutputSize(h), spec.Horizontal.OutputSize(w)) : null;
 }
