@@ -16,22 +16,24 @@ internal static class RunEmitter
 
     public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
-        Layout(writer, spec, plan);
+        // Whether the taps are gathered straight from the image (with AVX-512), which needs no padded copy.
+        bool imageTaps = ImageTapGatherEmitter.Windows(spec, plan) is not null;
+        Layout(writer, spec, plan, imageTaps);
         writer.Line();
         Run(writer, spec, plan);
         writer.Line();
-        RunUnits(writer, spec, plan);
+        RunUnits(writer, spec, plan, imageTaps);
         if (spec.Groups == 1)
         {
             writer.Line();
-            FillChannels(writer, spec, plan);
+            FillChannels(writer, spec, plan, imageTaps);
             writer.Line();
             RunTiles(writer, spec, plan);
         }
     }
 
     /// <summary>The scratch layout, computed at run time from the sizes (KernelGeometry folds the same arithmetic into constants for fixed sizes).</summary>
-    private static void Layout(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    private static void Layout(SourceWriter writer, ConvSpec spec, KernelPlan plan, bool imageTaps)
     {
         int phases = spec.StrideHeight * spec.StrideWidth;
         writer.Line($"// Scratch of one part of a call: a batch of groups, each {spec.InChannelsPerGroup} channel(s) x {phases} stride-phase plane(s) of planeHeight x planeWidth");
@@ -75,7 +77,7 @@ internal static class RunEmitter
         }
 
         string noCopy = "InPlace";
-        if (ImageTapGatherEmitter.Windows(spec, plan) is not null)
+        if (imageTaps)
         {
             writer.Line("// With AVX-512 the taps are gathered straight from the image: no padded copy.");
             noCopy += " || global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported";
@@ -171,7 +173,7 @@ internal static class RunEmitter
     }
 
     /// <summary>Units [firstUnit, endUnit) in one thread: fill a batch of groups, run the kernel on it, and go on.</summary>
-    private static void RunUnits(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    private static void RunUnits(SourceWriter writer, ConvSpec spec, KernelPlan plan, bool imageTaps)
     {
         var geometry = new KernelGeometry(spec, plan);
         bool grouped = spec.Groups > 1;
@@ -212,7 +214,7 @@ internal static class RunEmitter
             writer.Line("source = copy;");
             writer.Close();
         }
-        else if (ImageTapGatherEmitter.Windows(spec, plan) is null)
+        else if (!imageTaps)
         {
             writer.Line(fill);
             writer.Line("GatherTaps(copy, taps, 0, InChannels);");
@@ -241,14 +243,14 @@ internal static class RunEmitter
     }
 
     /// <summary>One thread's share of the padded copy of an image (ungrouped layers split by channel tiles).</summary>
-    private static void FillChannels(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    private static void FillChannels(SourceWriter writer, ConvSpec spec, KernelPlan plan, bool imageTaps)
     {
         int phases = spec.StrideHeight * spec.StrideWidth;
         writer.Line($"// Fills part p of an image's padded copy{(plan.GathersTaps ? " and gathers its taps" : "")}: input channels [p * InChannels / parts, (p + 1) * InChannels / parts).");
         writer.Open($"private static void FillChannels({ReadOnlySpan} image, {Span} scratch, in global::ConvGen.ForwardShape shape, int part)");
         writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
         writer.Line("int first = part * InChannels / shape.Parts, end = (part + 1) * InChannels / shape.Parts;");
-        if (ImageTapGatherEmitter.Windows(spec, plan) is not null)
+        if (imageTaps)
         {
             writer.Open("if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)");
             writer.Line("GatherImageTaps(image, scratch.Slice((int)layout.InputLength, (int)layout.TapsLength), first, end);");
