@@ -59,6 +59,18 @@ internal static class ConstantsEmitter
         }
 
         writer.Line($"private const int MinimumInput{(spec.Kind == LayerKind.Conv2d ? "Width" : "Length")} = {spec.Horizontal.MinimumInput};");
+        if (plan.TransformsRows)
+        {
+            var view = WinogradRows.KernelView(spec);
+            writer.Line($"// Winograd F(4, 3) along the kernel rows: each point's weights are [out][in/groups][{spec.KernelWidth}].");
+            writer.Line($"private const int PointWeightLength = {(long)view.OutChannels * view.FanIn};");
+            writer.Line($"private const int PackedWeightLength = {WinogradRows.Points} * PointWeightLength;");
+        }
+        else
+        {
+            writer.Line("private const int PackedWeightLength = WeightLength;");
+        }
+
         writer.Line($"private const int MaxTapShift = {plan.MaxTapShift};");
         writer.Line($"private const int WidestVector = {VectorType.WidestLanes}; // floats in a Vector512: scratch rows hold at least one");
         writer.Line($"private const long BandInputFloats = {KernelPlanner.BandInputFloats}; // input a band of output rows reads, kept in L2 across channel tiles");

@@ -19,11 +19,13 @@ internal static class DirectKernelEmitter
     public static void Emit(SourceWriter writer, ConvSpec layer, KernelPlan plan)
     {
         var geometry = new KernelGeometry(layer, plan);
-        var spec = plan.GathersTaps ? TapGathering.KernelView(layer) : layer;
+        var spec = KernelPlanner.KernelSpec(layer, plan);
         writer.Line("/// <summary>");
         writer.Line(plan.GathersTaps
             ? $"/// Convolution of one image as a 1x1 convolution of its {spec.InChannels} gathered taps (rows of {plan.GatheredRowStride} floats, one per input channel and kernel position) on the output plane."
-            : "/// Direct convolution of one group of one image (its output channels, weights and biases), read from the group's stride-phase planes (or in place).");
+            : plan.TransformsRows
+                ? $"/// One Winograd point of a band of tile rows: a 1 x {spec.KernelWidth} convolution of the point's transformed input rows (one plane per input channel) with its transformed weights."
+                : "/// Direct convolution of one group of one image (its output channels, weights and biases), read from the group's stride-phase planes (or in place).");
         writer.Line($"/// Layer: {LayerDescription.Summary(layer)}");
         writer.Line($"/// Plan: register tile of {plan.ChannelTile} output channel(s) x {plan.OutputVectors} vector(s) " +
             $"({plan.NarrowOutputVectors} for Vector256/Vector128), {plan.FullTiles} full tile(s) per group" +
@@ -65,6 +67,9 @@ internal static class DirectKernelEmitter
             writer.Close();
         }
     }
+
+    /// <summary>Weights per output channel: the layer's FanIn constant, or the kernel view's count when it differs (transformed rows).</summary>
+    private static string FanIn(ConvSpec spec, KernelPlan plan) => plan.TransformsRows ? $"{spec.FanIn}" : "FanIn";
 
     private static string ArgumentNames(KernelGeometry geometry) => geometry.Constants.Count == 0 ? ", outputHeight, outputWidth, planeWidth, planeStride" : "";
 
@@ -110,8 +115,8 @@ internal static class DirectKernelEmitter
         writer.Line("// a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),");
         writer.Line("// a row narrower than a vector is stored lane by lane.");
         writer.Line("bool flat = planeWidth == outputWidth");
-        writer.Line($"    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + {KernelPlanner.StagingCost})) + ((long)outputHeight * {KernelPlanner.RowCopyCost})");
-        writer.Line($"        < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? {KernelPlanner.NarrowStoreCost} : 0));");
+        writer.Line($"    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * ({FanIn(spec, plan)} + {KernelPlanner.StagingCost})) + ((long)outputHeight * {KernelPlanner.RowCopyCost})");
+        writer.Line($"        < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * {FanIn(spec, plan)}) + (outputWidth < vectorWidth ? {KernelPlanner.NarrowStoreCost} : 0));");
         writer.Line("bool staged = flat && planeWidth != outputWidth;");
         writer.Line("nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;");
         writer.Line("int destinationPitch = staged ? planeWidth : outputWidth;");
@@ -213,7 +218,7 @@ internal static class DirectKernelEmitter
             }
         }
 
-        writer.Line($"ref float tileWeight = ref {Unsafe}.Add(ref weightStart, (nint)firstChannel * FanIn);");
+        writer.Line($"ref float tileWeight = ref {Unsafe}.Add(ref weightStart, (nint)firstChannel * {FanIn(spec, plan)});");
         writer.Line($"ref float tileDestination = ref staged ? ref stagingStart : ref {Unsafe}.Add(ref outputStart, firstChannel * outputPlane);");
         writer.Line("int line = bandStart;");
         if (vector == VectorType.Vector512 && plan.RowTile > 1)

@@ -28,7 +28,14 @@ internal static class ForwardEmitter
         writer.Line();
         LayerInterface(writer, is2d);
         writer.Line();
-        RunEmitter.Emit(writer, spec, plan);
+        if (plan.TransformsRows)
+        {
+            WinogradRunEmitter.Emit(writer, spec, plan);
+        }
+        else
+        {
+            RunEmitter.Emit(writer, spec, plan);
+        }
     }
 
     private static void OutputSizeMethod(SourceWriter writer, string name, string input, string unit, ConvAxis axis, string minimum)

@@ -16,7 +16,7 @@ internal sealed class KernelGeometry
 
     public KernelGeometry(ConvSpec layer, KernelPlan plan)
     {
-        var spec = plan.GathersTaps ? TapGathering.KernelView(layer) : layer;
+        var spec = KernelPlanner.KernelSpec(layer, plan);
         if (Planes(spec, plan) is not (_, var planeWidth, var planeStride))
         {
             return;

@@ -34,9 +34,17 @@ internal static class LayerEmitter
         writer.Line();
         ForwardEmitter.Emit(writer, spec, plan);
         writer.Line();
-        WeightPackingEmitter.Emit(writer, plan);
-        writer.Line();
-        PaddedInputEmitter.Emit(writer, spec, plan);
+        if (plan.TransformsRows)
+        {
+            WinogradRowsEmitter.Emit(writer, spec, plan);
+        }
+        else
+        {
+            WeightPackingEmitter.Emit(writer, plan, "PackWeight", "FanIn");
+            writer.Line();
+            PaddedInputEmitter.Emit(writer, spec, plan);
+        }
+
         writer.Line();
         if (plan.GathersTaps)
         {

@@ -9,8 +9,8 @@ internal static class ParametersEmitter
     public static void Emit(SourceWriter writer, ConvSpec spec, string className)
     {
         string biasArgument = spec.HasBias ? "_bias" : "global::System.Span<float>.Empty";
-        writer.Line("// Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].");
-        writer.Line("private readonly float[] _packedWeight = new float[WeightLength];");
+        writer.Line("// Weights packed in the order the kernel reads them (see PackWeight).");
+        writer.Line("private readonly float[] _packedWeight = new float[PackedWeightLength];");
         if (spec.HasBias)
         {
             writer.Line("// One bias per output channel.");

@@ -5,7 +5,9 @@ namespace ConvGen.Generator.Emitting;
 /// <summary>Writes the one-time reorder of PyTorch's weights into the order the kernel streams them.</summary>
 internal static class WeightPackingEmitter
 {
-    public static void Emit(SourceWriter writer, KernelPlan plan)
+    /// <param name="name">The method's name.</param>
+    /// <param name="fanIn">Weights per output channel the kernel reads (an expression).</param>
+    public static void Emit(SourceWriter writer, KernelPlan plan, string name, string fanIn)
     {
         int tile = plan.ChannelTile;
         int fullTileChannels = plan.FullTiles * tile;
@@ -14,14 +16,14 @@ internal static class WeightPackingEmitter
         writer.Line($"/// {tile} output channels (the last tile of a group holds {(plan.RemainderTile == 0 ? tile : plan.RemainderTile)}), each stored [in][row][column][channel in tile],");
         writer.Line("/// so the kernel reads one tile's weights front to back.");
         writer.Line("/// </summary>");
-        writer.Open("private static void PackWeight(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)");
+        writer.Open($"private static void {name}(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)");
         writer.Open("for (int channel = 0; channel < OutChannels; channel++)");
         writer.Line($"int inGroup = channel % {plan.FullTiles * tile + plan.RemainderTile};");
         writer.Line($"int lane = inGroup % {tile};");
         writer.Line($"int tileWidth = inGroup < {fullTileChannels} ? {tile} : {(plan.RemainderTile == 0 ? tile : plan.RemainderTile)};");
-        writer.Line("global::System.ReadOnlySpan<float> taps = weight.Slice(channel * FanIn, FanIn);");
-        writer.Line("global::System.Span<float> tileWeights = packed.Slice((channel - lane) * FanIn, tileWidth * FanIn);");
-        writer.Open("for (int tap = 0; tap < FanIn; tap++)");
+        writer.Line($"global::System.ReadOnlySpan<float> taps = weight.Slice(channel * {fanIn}, {fanIn});");
+        writer.Line($"global::System.Span<float> tileWeights = packed.Slice((channel - lane) * {fanIn}, tileWidth * {fanIn});");
+        writer.Open($"for (int tap = 0; tap < {fanIn}; tap++)");
         writer.Line("tileWeights[(tap * tileWidth) + lane] = taps[tap];");
         writer.Close();
         writer.Close();

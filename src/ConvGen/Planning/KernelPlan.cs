@@ -7,7 +7,8 @@ namespace ConvGen.Generator.Planning;
 /// of every output vector is one contiguous vector load, whatever the stride and dilation. Each call
 /// then sweeps the output either row by row or, when rows fill vectors badly, as one flat run over
 /// the plane (rows back to back, the pitch's extra columns computed and dropped). Small fixed-size layers
-/// may instead gather their taps from the planes first (<see cref="TapGathering"/>).
+/// may instead gather their taps from the planes first (<see cref="TapGathering"/>), and 3-row stride-1 layers run the
+/// kernel on Winograd-transformed rows (<see cref="WinogradRows"/>).
 /// </summary>
 /// <param name="KernelName">Method name that carries the plan (XNNPACK style).</param>
 /// <param name="ChannelTile">Output channels accumulated together in registers.</param>
@@ -26,6 +27,8 @@ namespace ConvGen.Generator.Planning;
 /// layout, so the kernel reads it directly instead of a copy.</param>
 /// <param name="GatheredRowStride">Not 0 when the layer runs on gathered taps (see <see cref="TapGathering"/>): the
 /// floats from one gathered row to the next. The tile and sweep fields then describe the 1x1 kernel over those rows.</param>
+/// <param name="TransformsRows">Whether the layer runs on Winograd-transformed rows (see <see cref="WinogradRows"/>): the tile and
+/// sweep fields then describe the 1 x kw kernel run once per point.</param>
 /// <param name="MinimumWorkPerThread">Multiply-adds a call must give each thread before one more thread pays for
 /// waking it and sharing the work.</param>
 internal sealed record KernelPlan(
@@ -42,6 +45,7 @@ internal sealed record KernelPlan(
     int RowTileVectors,
     bool ReadsInputInPlace,
     int GatheredRowStride,
+    bool TransformsRows,
     long MinimumWorkPerThread)
 {
     /// <summary>Whether the kernel reads gathered taps rather than the stride-phase planes.</summary>

@@ -55,7 +55,19 @@ internal static class KernelPlanner
         var direct = Direct(spec);
         if (!TapGathering.Pays(spec))
         {
-            return direct;
+            if (!WinogradRows.Pays(spec))
+            {
+                return direct;
+            }
+
+            // The 1 x kw kernel each point runs, named after the layer.
+            var points = Direct(WinogradRows.KernelView(spec));
+            return points with
+            {
+                KernelName = Name(spec, "WinogradRows", points.ChannelTile, points.OutputVectors, 1, 0),
+                ReadsInputInPlace = false,
+                TransformsRows = true,
+            };
         }
 
         // The 1x1 kernel over the gathered rows, named after the layer; the scratch still holds the layer's padded planes.
@@ -68,6 +80,10 @@ internal static class KernelPlanner
             GatheredRowStride = TapGathering.RowStride(spec),
         };
     }
+
+    /// <summary>The convolution the plan's kernel computes: the layer itself, its gathered taps' 1x1 view, or one point of its transformed rows.</summary>
+    public static ConvSpec KernelSpec(ConvSpec layer, KernelPlan plan) =>
+        plan.GathersTaps ? TapGathering.KernelView(layer) : plan.TransformsRows ? WinogradRows.KernelView(layer) : layer;
 
     /// <summary>The direct kernel's plan for the layer as it is.</summary>
     private static KernelPlan Direct(ConvSpec spec)
@@ -93,6 +109,7 @@ internal static class KernelPlanner
             rowTileVectors,
             spec.IsUnpaddedPointwise,
             0,
+            false,
             // Tiles of one or two channels (depthwise) are bound by loads, not multiply-adds: at roughly half
             // speed, half the multiply-adds already make the same time per thread.
             tile <= MaxRowTileChannels ? MinimumWorkPerThread / 2 : MinimumWorkPerThread);

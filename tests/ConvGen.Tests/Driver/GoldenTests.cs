@@ -16,6 +16,8 @@ public class GoldenTests
     [InlineData("Rectangular", "[Conv2d(@in: 8, @out: 14, kh: 3, kw: 2, sh: 2, h: 16, w: 17)] public partial class Rectangular;")]
     // A small fixed-size map run on gathered taps, each gathered row one permute; fused ReLU.
     [InlineData("SmallMap", "namespace Demo;\n[Conv2d(@in: 32, @out: 32, k: 3, p: 1, h: 4, w: 4, activation: Activation.ReLU)] public partial class SmallMap;")]
+    // Winograd-transformed rows: ResNet's 3x3 block layer, vertically dilated (interleaved tiles), no bias.
+    [InlineData("WinogradRows", "namespace Demo;\n[Conv2d(@in: 64, @out: 64, k: 3, p: 2, d: 2, bias: false)] public partial class WinogradRows;")]
     // 1-D, dilated, 'same' padding with an even kernel, grouped, global namespace.
     [InlineData("Signal", "[Conv1d(@in: 4, @out: 6, k: 4, d: 2, groups: 2, padding: Padding.Same)] public partial class Signal;")]
     // A kernel too wide to unroll: looped rows and columns.

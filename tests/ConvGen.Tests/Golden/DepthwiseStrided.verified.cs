@@ -53,13 +53,14 @@ namespace Demo
             private const int FanIn = 9;
             private const int MinimumInputHeight = 1;
             private const int MinimumInputWidth = 1;
+            private const int PackedWeightLength = WeightLength;
             private const int MaxTapShift = 1;
             private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
             private const long BandInputFloats = 98304; // input a band of output rows reads, kept in L2 across channel tiles
             private const int GroupBatchFloats = 65536; // scratch (256 KB) filled per kernel call: groups are batched up to it
 
-            // Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].
-            private readonly float[] _packedWeight = new float[WeightLength];
+            // Weights packed in the order the kernel reads them (see PackWeight).
+            private readonly float[] _packedWeight = new float[PackedWeightLength];
 
             /// <summary>Creates the layer with parameters drawn as PyTorch's <c>reset_parameters</c> does: uniform in ±1/sqrt(9).</summary>
             public DepthwiseStrided()

@@ -38,13 +38,14 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
     // Derived sizes used by the shape checks and the kernel.
     private const int FanIn = 8;
     private const int MinimumInputLength = 1;
+    private const int PackedWeightLength = WeightLength;
     private const int MaxTapShift = 6;
     private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
     private const long BandInputFloats = 98304; // input a band of output rows reads, kept in L2 across channel tiles
     private const int GroupBatchFloats = 65536; // scratch (256 KB) filled per kernel call: groups are batched up to it
 
-    // Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].
-    private readonly float[] _packedWeight = new float[WeightLength];
+    // Weights packed in the order the kernel reads them (see PackWeight).
+    private readonly float[] _packedWeight = new float[PackedWeightLength];
     // One bias per output channel.
     private readonly float[] _bias = new float[OutChannels];
 

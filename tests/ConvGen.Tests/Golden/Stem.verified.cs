@@ -51,12 +51,13 @@ namespace Demo
         private const int FanIn = 27;
         private const int MinimumInputHeight = 1;
         private const int MinimumInputWidth = 1;
+        private const int PackedWeightLength = WeightLength;
         private const int MaxTapShift = 2;
         private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
         private const long BandInputFloats = 98304; // input a band of output rows reads, kept in L2 across channel tiles
 
-        // Weights packed in the order the kernel reads them: [group][channel tile][in][kernel row][kernel column][channel in tile].
-        private readonly float[] _packedWeight = new float[WeightLength];
+        // Weights packed in the order the kernel reads them (see PackWeight).
+        private readonly float[] _packedWeight = new float[PackedWeightLength];
         // One bias per output channel.
         private readonly float[] _bias = new float[OutChannels];
 

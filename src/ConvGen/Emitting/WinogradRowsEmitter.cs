@@ -1,0 +1,337 @@
+using System.Collections.Generic;
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
+
+namespace ConvGen.Generator.Emitting;
+
+/// <summary>
+/// Writes the three transforms of a layer on Winograd-transformed rows (<see cref="WinogradRows"/>): the weights'
+/// (once, when they are set), the input rows' (before the points' kernels) and the output rows' (after them,
+/// with the bias and the activation). The input and output transforms are written once per vector type, widest
+/// first, and once with floats for rows narrower than every vector.
+/// </summary>
+internal static class WinogradRowsEmitter
+{
+    private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
+    private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+
+    private const string AggressiveOptimization =
+        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
+    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        WeightTransform(writer, spec, plan);
+        writer.Line();
+        InputTransform(writer, spec);
+        writer.Line();
+        OutputTransform(writer, spec);
+    }
+
+    private static void WeightTransform(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        var g = WinogradRows.FilterTransform24;
+        var entries = new List<string>();
+        for (int p = 0; p < WinogradRows.Points; p++)
+        {
+            for (int r = 0; r < 3; r++)
+            {
+                entries.Add(Fraction(g[p, r], 24));
+            }
+        }
+
+        writer.Line("// G of Winograd F(4, 3), row by row: point p's weight row is the kernel's three rows weighted by G[p].");
+        writer.Line($"private static readonly double[] FilterTransform = new double[] {{ {string.Join(", ", entries)} }};");
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line($"/// Transforms PyTorch's weights [out][in/groups][3][{spec.KernelWidth}] into each point's weights U_p[out][in/groups][{spec.KernelWidth}] = Σ_r G[p][r] w[.., r, ..]");
+        writer.Line("/// (summed in float64, rounded once), each packed as the points' kernel reads it.");
+        writer.Line("/// </summary>");
+        writer.Open("private static void PackWeight(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)");
+        writer.Line("float[] point = new float[PointWeightLength];");
+        writer.Open($"for (int p = 0; p < {WinogradRows.Points}; p++)");
+        writer.Open("for (int i = 0; i < PointWeightLength; i++)");
+        writer.Line($"int top = (i / {spec.KernelWidth} * {3 * spec.KernelWidth}) + (i % {spec.KernelWidth}); // w[out][in][0][column]");
+        writer.Line($"point[i] = (float)((FilterTransform[3 * p] * weight[top]) + (FilterTransform[(3 * p) + 1] * weight[top + {spec.KernelWidth}]) + (FilterTransform[(3 * p) + 2] * weight[top + {2 * spec.KernelWidth}]));");
+        writer.Close();
+        writer.Line();
+        writer.Line("PackPointWeight(point, packed.Slice(p * PointWeightLength, PointWeightLength));");
+        writer.Close();
+        writer.Close();
+        writer.Line();
+        WeightPackingEmitter.Emit(writer, plan, "PackPointWeight", $"{WinogradRows.KernelView(spec).FanIn}");
+    }
+
+    /// <summary>TransformInputRows: per input channel and tile row, the six padded input rows become the points' rows.</summary>
+    private static void InputTransform(SourceWriter writer, ConvSpec spec)
+    {
+        string parameters = "global::System.ReadOnlySpan<float> image, global::System.Span<float> points, global::System.ReadOnlySpan<float> zeroRow, int height, int width, int firstTileRow, int tileRows, int planeWidth, int planeStride";
+        string arguments = "image, points, zeroRow, height, width, firstTileRow, tileRows, planeWidth, planeStride";
+        writer.Line("/// <summary>");
+        writer.Line("/// Input transform of tile rows firstTileRow to firstTileRow + tileRows - 1 of one image: for every input channel and tile row, the");
+        writer.Line($"/// six input rows the tile reads ({spec.DilationHeight} apart; zero rows where the padding is), d0..d5, become the points' rows V_p = Σ_r B^T[p][r] d_r,");
+        writer.Line($"/// point p's in plane p * InChannels + channel of <paramref name=\"points\"/> at row (tile row - firstTileRow), with {spec.PadLeft}/{spec.PadRight} zero column(s) left/right.");
+        writer.Line("/// </summary>");
+        Dispatch(writer, "TransformInputRows", parameters, arguments, "width");
+        foreach (var vector in VectorType.All)
+        {
+            writer.Line();
+            InputTransformBody(writer, spec, vector, parameters);
+        }
+
+        writer.Line();
+        InputTransformBody(writer, spec, null, parameters);
+    }
+
+    private static void InputTransformBody(SourceWriter writer, ConvSpec spec, VectorType? vector, string parameters)
+    {
+        int dilation = spec.DilationHeight;
+        writer.Line(AggressiveOptimization);
+        writer.Open($"private static void TransformInputRows_{Suffix(vector)}({parameters})");
+        writer.Line("nint pointStride = (nint)InChannels * planeStride;");
+        writer.Line($"ref float pointsStart = ref {Marshal}.GetReference(points);");
+        writer.Open("for (int channel = 0; channel < InChannels; channel++)");
+        writer.Line("global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);");
+        writer.Open("for (int tile = 0; tile < tileRows; tile++)");
+        writer.Line($"// The tile's first input row: tile rows come in blocks of {WinogradRows.OutputRows * dilation} output rows{(dilation > 1 ? $" holding {dilation} interleaved tiles" : "")}.");
+        writer.Line("int tileRow = firstTileRow + tile;");
+        writer.Line($"int top = {TileTop(dilation)} - {spec.PadTop};");
+        for (int r = 0; r < WinogradRows.Points; r++)
+        {
+            string row = r == 0 ? "top" : $"(top + {r * dilation})";
+            writer.Line($"ref float d{r}Row = ref {Marshal}.GetReference((uint){row} < (uint)height ? source.Slice({row} * width) : zeroRow);");
+        }
+
+        writer.Line("ref float v0Row = ref " + $"{Unsafe}.Add(ref pointsStart, ((nint)channel * planeStride) + ((nint)tile * planeWidth));");
+        for (int p = 1; p < WinogradRows.Points; p++)
+        {
+            writer.Line($"ref float v{p}Row = ref {Unsafe}.Add(ref v0Row, {(p == 1 ? "" : $"{p} * ")}pointStride);");
+        }
+
+        ZeroColumns(writer, "The left padding columns.", "i", spec.PadLeft);
+        ZeroColumns(writer, "The right padding columns.", $"{spec.PadLeft} + width + i", spec.PadRight);
+
+        writer.Line($"// V_p = Σ_r B^T[p][r] d_r, {(vector is null ? "column by column" : "a vector of columns at a time, the last one overlapping its neighbour")}.");
+        var bt = WinogradRows.InputTransform;
+        if (vector is null)
+        {
+            writer.Open("for (int x = 0; x < width; x++)");
+            for (int r = 0; r < WinogradRows.Points; r++)
+            {
+                writer.Line($"float d{r} = {Unsafe}.Add(ref d{r}Row, x);");
+            }
+
+            for (int p = 0; p < WinogradRows.Points; p++)
+            {
+                writer.Line($"{Unsafe}.Add(ref v{p}Row, {spec.PadLeft} + x) = {Combination(bt, p, "d", "f")};");
+            }
+        }
+        else
+        {
+            writer.Open($"for (int x0 = 0; x0 < width; x0 += {vector.Type}.Count)");
+            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, width - {vector.Type}.Count);");
+            for (int r = 0; r < WinogradRows.Points; r++)
+            {
+                writer.Line($"var d{r} = {vector.Api}.LoadUnsafe(ref d{r}Row, x);");
+            }
+
+            for (int p = 0; p < WinogradRows.Points; p++)
+            {
+                writer.Line($"{vector.Api}.StoreUnsafe({Combination(bt, p, "d", "f")}, ref v{p}Row, {(spec.PadLeft == 0 ? "x" : $"{spec.PadLeft} + x")});");
+            }
+        }
+
+        writer.Close();
+        writer.Close();
+        writer.Close();
+        writer.Close();
+    }
+
+    /// <summary>TransformOutputRows: per output channel and tile row, the points' products become the tile's output rows.</summary>
+    private static void OutputTransform(SourceWriter writer, ConvSpec spec)
+    {
+        string parameters = "global::System.ReadOnlySpan<float> products, global::System.Span<float> output, global::System.ReadOnlySpan<float> bias, int firstTileRow, int tileRows, int outputHeight, int outputWidth";
+        string arguments = "products, output, bias, firstTileRow, tileRows, outputHeight, outputWidth";
+        writer.Line("/// <summary>");
+        writer.Line("/// Output transform of tile rows firstTileRow to firstTileRow + tileRows - 1 of one image: for every output channel and tile row, the");
+        writer.Line("/// points' products M_p (point p's in plane p * OutChannels + channel of <paramref name=\"products\"/>, tileRows x outputWidth) become");
+        writer.Line($"/// the tile's output rows Y_t = Σ_p A^T[t][p] M_p{(spec.HasBias ? " + bias" : "")}{(spec.Activation == ActivationKind.None ? "" : $", then {spec.Activation}")}; rows below the output are dropped.");
+        writer.Line("/// </summary>");
+        Dispatch(writer, "TransformOutputRows", parameters, arguments, "outputWidth");
+        foreach (var vector in VectorType.All)
+        {
+            writer.Line();
+            OutputTransformBody(writer, spec, vector, parameters);
+        }
+
+        writer.Line();
+        OutputTransformBody(writer, spec, null, parameters);
+    }
+
+    private static void OutputTransformBody(SourceWriter writer, ConvSpec spec, VectorType? vector, string parameters)
+    {
+        int dilation = spec.DilationHeight;
+        writer.Line(AggressiveOptimization);
+        writer.Open($"private static void TransformOutputRows_{Suffix(vector)}({parameters})");
+        writer.Line("nint productPlane = (nint)tileRows * outputWidth, pointStride = OutChannels * productPlane;");
+        writer.Line("nint outputPlane = (nint)outputHeight * outputWidth;");
+        writer.Line($"ref float productsStart = ref {Marshal}.GetReference(products);");
+        writer.Line($"ref float outputStart = ref {Marshal}.GetReference(output);");
+        writer.Open("for (int channel = 0; channel < OutChannels; channel++)");
+        string zero = vector is null ? "0f" : $"{vector.Type}.Zero";
+        writer.Line($"var channelBias = {(spec.HasBias ? (vector is null ? "bias[channel]" : vector.Broadcast("bias[channel]")) : zero)};");
+        writer.Open("for (int tile = 0; tile < tileRows; tile++)");
+        writer.Line("int tileRow = firstTileRow + tile;");
+        writer.Line($"int top = {TileTop(dilation)};");
+        writer.Line($"// Output rows top, top + {dilation}, ...: those inside the output.");
+        writer.Open("if (top >= outputHeight)");
+        writer.Line("continue; // a tile of the last block that lies wholly below the output");
+        writer.Close();
+        writer.Line();
+        writer.Line($"int rows = global::System.Math.Min({WinogradRows.OutputRows}, ((outputHeight - 1 - top) / {dilation}) + 1);");
+        writer.Line("ref float m0Row = ref " + $"{Unsafe}.Add(ref productsStart, (channel * productPlane) + ((nint)tile * outputWidth));");
+        for (int p = 1; p < WinogradRows.Points; p++)
+        {
+            writer.Line($"ref float m{p}Row = ref {Unsafe}.Add(ref m0Row, {(p == 1 ? "" : $"{p} * ")}pointStride);");
+        }
+
+        writer.Line($"ref float y0Row = ref {Unsafe}.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));");
+        for (int t = 1; t < WinogradRows.OutputRows; t++)
+        {
+            writer.Line($"ref float y{t}Row = ref {Unsafe}.Add(ref y0Row, {t * dilation} * (nint)outputWidth);");
+        }
+
+        var at = WinogradRows.OutputTransform;
+        if (vector is null)
+        {
+            writer.Open("for (int x = 0; x < outputWidth; x++)");
+            for (int p = 0; p < WinogradRows.Points; p++)
+            {
+                writer.Line($"float m{p} = {Unsafe}.Add(ref m{p}Row, x);");
+            }
+
+            for (int t = 0; t < WinogradRows.OutputRows; t++)
+            {
+                writer.Open($"if (rows > {t})");
+                writer.Line($"float sum = ({Combination(at, t, "m", "f")}) + channelBias;");
+                writer.Line($"{Unsafe}.Add(ref y{t}Row, x) = {ScalarActivation(spec, "sum")};");
+                writer.Close();
+            }
+        }
+        else
+        {
+            writer.Open($"for (int x0 = 0; x0 < outputWidth; x0 += {vector.Type}.Count)");
+            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, outputWidth - {vector.Type}.Count);");
+            for (int p = 0; p < WinogradRows.Points; p++)
+            {
+                writer.Line($"var m{p} = {vector.Api}.LoadUnsafe(ref m{p}Row, x);");
+            }
+
+            for (int t = 0; t < WinogradRows.OutputRows; t++)
+            {
+                writer.Open($"if (rows > {t})");
+                writer.Line($"{vector.Api}.StoreUnsafe({ActivationEmitter.InRegister(vector, spec, $"({Combination(at, t, "m", "f")}) + channelBias")}, ref y{t}Row, x);");
+                writer.Close();
+            }
+        }
+
+        writer.Close();
+        if (spec.Activation != ActivationKind.None && !ActivationEmitter.IsInRegister(spec.Activation))
+        {
+            writer.Line();
+            writer.Open("for (int t = 0; t < rows; t++)");
+            ActivationEmitter.AfterKernel(writer, spec, $"output.Slice((int)((channel * outputPlane) + ((nint)(top + (t * {dilation})) * outputWidth)), outputWidth)");
+            writer.Close();
+        }
+
+        writer.Close();
+        writer.Close();
+        writer.Close();
+    }
+
+    /// <summary>The dispatcher: the widest vector kernel whose vector fits in <paramref name="width"/>, else the float one.</summary>
+    private static void Dispatch(SourceWriter writer, string name, string parameters, string arguments, string width)
+    {
+        writer.Open($"private static void {name}({parameters})");
+        for (int i = 0; i < VectorType.All.Length; i++)
+        {
+            var vector = VectorType.All[i];
+            string accelerated = vector == VectorType.Vector128 ? "" : $"{vector.Api}.IsHardwareAccelerated && ";
+            writer.Open($"{(i == 0 ? "" : "else ")}if ({accelerated}{width} >= {vector.Type}.Count)");
+            writer.Line($"{name}_{vector.Suffix}({arguments});");
+            writer.Close();
+        }
+
+        writer.Open("else");
+        writer.Line($"{name}_{Suffix(null)}({arguments});");
+        writer.Close();
+        writer.Close();
+    }
+
+    /// <summary>The first row (output rows; input rows before the padding shift) of tile row <c>tileRow</c>.</summary>
+    private static string TileTop(int dilation) =>
+        dilation == 1 ? $"tileRow * {WinogradRows.OutputRows}" : $"(tileRow % {dilation}) + (tileRow / {dilation} * {WinogradRows.OutputRows * dilation})";
+
+    /// <summary>Zeroes <paramref name="count"/> columns of every point's row, at <paramref name="column"/> for i = 0 to count - 1.</summary>
+    private static void ZeroColumns(SourceWriter writer, string comment, string column, int count)
+    {
+        if (count == 0)
+        {
+            return;
+        }
+
+        writer.Line($"// {comment}");
+        writer.Open($"for (int i = 0; i < {count}; i++)");
+        for (int p = 0; p < WinogradRows.Points; p++)
+        {
+            writer.Line($"{Unsafe}.Add(ref v{p}Row, {column}) = 0f;");
+        }
+
+        writer.Close();
+    }
+
+    /// <summary>Σ_j matrix[row, j] names_j, with ±1 as a plain sum and zeros left out, e.g. "(d0 * 4f) - (d2 * 5f) + d4".</summary>
+    private static string Combination(int[,] matrix, int row, string name, string suffix)
+    {
+        var text = new System.Text.StringBuilder();
+        for (int j = 0; j < matrix.GetLength(1); j++)
+        {
+            int c = matrix[row, j];
+            if (c == 0)
+            {
+                continue;
+            }
+
+            string term = System.Math.Abs(c) == 1 ? $"{name}{j}" : $"({name}{j} * {System.Math.Abs(c)}{suffix})";
+            text.Append(text.Length == 0 ? (c < 0 ? $"-{term}" : term) : (c < 0 ? $" - {term}" : $" + {term}"));
+        }
+
+        return text.ToString();
+    }
+
+    private static string ScalarActivation(ConvSpec spec, string sum) => spec.Activation switch
+    {
+        ActivationKind.ReLU => $"global::System.MathF.Max({sum}, 0f)",
+        ActivationKind.ReLU6 => $"global::System.MathF.Min(global::System.MathF.Max({sum}, 0f), 6f)",
+        _ => sum,
+    };
+
+    private static string Suffix(VectorType? vector) => vector?.Suffix ?? "scalar";
+
+    /// <summary>numerator / denominator as a C# double expression in lowest terms ("-1.0 / 6", "1", "0").</summary>
+    private static string Fraction(int numerator, int denominator)
+    {
+        if (numerator == 0)
+        {
+            return "0";
+        }
+
+        int a = System.Math.Abs(numerator), b = denominator;
+        while (b != 0)
+        {
+            (a, b) = (b, a % b);
+        }
+
+        int n = numerator / a, d = denominator / a;
+        return d == 1 ? $"{n}" : $"{n}.0 / {d}";
+    }
+}

@@ -1,0 +1,133 @@
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
+
+namespace ConvGen.Generator.Emitting;
+
+/// <summary>
+/// Writes how a checked call runs on Winograd-transformed rows (<see cref="WinogradRows"/>): the scratch layout
+/// (<c>ScratchLayout</c>), the split of the call over threads (<c>Run</c>) and a thread's share (<c>RunUnits</c>).
+/// A unit is one band of tile rows of one image: transform its input rows, run the points' kernel six times,
+/// transform the products into its output rows. Bands are sized so their rows and products stay in L2, and an
+/// image has at least as many bands as the call has threads per image, so one image still splits over threads.
+/// </summary>
+internal static class WinogradRunEmitter
+{
+    private const string Span = "global::System.Span<float>";
+    private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
+
+    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        Layout(writer, spec, plan);
+        writer.Line();
+        Run(writer, spec, plan);
+        writer.Line();
+        RunUnits(writer, spec, plan);
+    }
+
+    private static void Layout(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        int points = WinogradRows.Points, rows = WinogradRows.OutputRows, dilation = spec.DilationHeight;
+        writer.Line($"// Scratch of one part of a call: the points' rows ({points} x InChannels planes of BandRows rows at pitch PlaneWidth, each followed by a guard");
+        writer.Line($"// of the widest tap shift plus one vector), their products ({points} x OutChannels planes of BandRows x outputWidth), the kernel's staging");
+        writer.Line("// for one channel tile, and one row of zeros (the input rows above and below the image).");
+        writer.Open("private readonly struct ScratchLayout");
+        writer.Line("public readonly int TileRows, BandRows, Bands;");
+        writer.Line("public readonly long PlaneWidth, PlaneStride;");
+        writer.Line("public readonly double PointsLength, ProductsLength, StagingLength, ZeroLength; // floats, each a multiple of a cache line (16 floats)");
+        writer.Line();
+        writer.Open("public ScratchLayout(int width, int outputHeight, int outputWidth, int batch, int threads)");
+        writer.Line($"TileRows = {dilation} * ((outputHeight + {(rows * dilation) - 1}) / {rows * dilation});");
+        writer.Line($"PlaneWidth = (long)width + {spec.PadLeft + spec.PadRight};");
+        writer.Line("// Bands of tile rows whose points' rows and products fit twice the L2 budget of a band, in bands of equal height;");
+        writer.Line("// at least as many bands per image as the call has threads per image.");
+        writer.Line($"long floatsPerTileRow = {points}L * ((InChannels * PlaneWidth) + ((long)OutChannels * outputWidth));");
+        writer.Line("int limit = (int)global::System.Math.Clamp(2 * BandInputFloats / floatsPerTileRow, 1, TileRows);");
+        writer.Line("int bands = global::System.Math.Max((TileRows + limit - 1) / limit, global::System.Math.Min(TileRows, (threads + batch - 1) / batch));");
+        writer.Line("BandRows = (TileRows + bands - 1) / bands;");
+        writer.Line("Bands = (TileRows + BandRows - 1) / BandRows;");
+        writer.Line("PlaneStride = (BandRows * PlaneWidth) + MaxTapShift + WidestVector;");
+        writer.Line($"PointsLength = CacheLines({points}d * InChannels * PlaneStride);");
+        writer.Line($"ProductsLength = CacheLines({points}d * OutChannels * BandRows * outputWidth);");
+        writer.Line($"StagingLength = CacheLines({plan.ChannelTile}d * BandRows * PlaneWidth);");
+        writer.Line("ZeroLength = CacheLines(width);");
+        writer.Close();
+        writer.Line();
+        writer.Line("/// <summary>Floats of the scratch of one part.</summary>");
+        writer.Line("public double PartLength => PointsLength + ProductsLength + StagingLength + ZeroLength;");
+        writer.Line();
+        writer.Line("private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;");
+        writer.Close();
+    }
+
+    private static void Run(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        writer.Line($"// Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).");
+        writer.Line($"private const double MinimumWorkPerThread = {plan.MinimumWorkPerThread};");
+        writer.Line();
+        writer.Line("// Splits a call over threads by units (one band of tile rows of one image each). Scratch comes from the shared array pool.");
+        writer.Open($"private void Run({ReadOnlySpan} input, {Span} output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)");
+        writer.Line($"int threads = global::ConvGen.ForwardParts.Threads(degreeOfParallelism, (double)batch * OutChannels * outputHeight * outputWidth * FanIn, MinimumWorkPerThread);");
+        writer.Line("var layout = new ScratchLayout(width, outputHeight, outputWidth, batch, threads);");
+        writer.Line("long units = (long)batch * layout.Bands;");
+        writer.Line("threads = (int)global::System.Math.Min(threads, units);");
+        writer.Line("layout = new ScratchLayout(width, outputHeight, outputWidth, batch, threads); // the layout every part computes");
+        writer.Line("units = (long)batch * layout.Bands;");
+        writer.Line("double bufferLength = threads * layout.PartLength;");
+        writer.Line("float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));");
+        writer.Open("try");
+        writer.Line($"var scratch = new {Span}(buffer, 0, (int)bufferLength);");
+        writer.Line("// Parts of whole units, four per thread (claimed one by one, so a thread that starts late still takes its share).");
+        writer.Line("var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, (int)global::System.Math.Min(units, 4L * threads), threads);");
+        writer.Open("if (threads == 1)");
+        writer.Line("RunUnits(input, output, scratch, shape, layout, 0, (int)units);");
+        writer.Close();
+        writer.Open("else");
+        writer.Line("global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part, thread) =>");
+        writer.Open();
+        writer.Line("// Part p runs units [p * units / parts, (p + 1) * units / parts) in its thread's slice of the scratch.");
+        writer.Line("var layout = new ScratchLayout(shape.Width, shape.OutputHeight, shape.OutputWidth, shape.Batch, shape.Threads);");
+        writer.Line("long units = (long)shape.Batch * layout.Bands;");
+        writer.Line("int partLength = (int)layout.PartLength;");
+        writer.Line("layer.RunUnits(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,");
+        writer.Line("    (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));");
+        writer.Close(");");
+        writer.Close();
+        writer.Close();
+        writer.Open("finally");
+        writer.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(buffer);");
+        writer.Close();
+        writer.Close();
+    }
+
+    private static void RunUnits(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        int points = WinogradRows.Points;
+        writer.Line("// Runs units firstUnit to endUnit - 1 of a call (a unit is one band of tile rows of one image) in one thread and one part's scratch.");
+        writer.Open($"private void RunUnits({ReadOnlySpan} input, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, in ScratchLayout layout, int firstUnit, int endUnit)");
+        writer.Line("int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
+        writer.Line("int planeWidth = (int)layout.PlaneWidth, planeStride = (int)layout.PlaneStride;");
+        writer.Line($"{Span} points = scratch.Slice(0, (int)layout.PointsLength);");
+        writer.Line($"{Span} products = scratch.Slice((int)layout.PointsLength, (int)layout.ProductsLength);");
+        writer.Line($"{Span} staging = scratch.Slice((int)(layout.PointsLength + layout.ProductsLength), (int)layout.StagingLength);");
+        writer.Line($"{Span} zeroRow = scratch.Slice((int)(layout.PointsLength + layout.ProductsLength + layout.StagingLength), (int)layout.ZeroLength);");
+        writer.Line("zeroRow.Clear();");
+        writer.Line("int inputPerImage = InChannels * height * width, outputPerImage = OutChannels * outputHeight * outputWidth;");
+        writer.Line("int pointInput = InChannels * planeStride;");
+        writer.Open("for (int unit = firstUnit; unit < endUnit; unit++)");
+        writer.Line("int image = unit / layout.Bands;");
+        writer.Line("int firstTileRow = unit % layout.Bands * layout.BandRows;");
+        writer.Line("int tileRows = global::System.Math.Min(layout.BandRows, layout.TileRows - firstTileRow);");
+        writer.Line("TransformInputRows(input.Slice(image * inputPerImage, inputPerImage), points, zeroRow, height, width, firstTileRow, tileRows, planeWidth, planeStride);");
+        writer.Line("int pointOutput = OutChannels * tileRows * outputWidth;");
+        writer.Line($"// Each point: a 1 x {spec.KernelWidth} convolution of its rows with its weights into its products.");
+        writer.Open($"for (int point = 0; point < {points}; point++)");
+        string range = spec.Groups > 1 ? $"{spec.Groups}" : $"0, {plan.Tiles}";
+        writer.Line($"{plan.KernelName}(points.Slice(point * pointInput, pointInput), new {ReadOnlySpan}(_packedWeight, point * PointWeightLength, PointWeightLength), default,");
+        writer.Line($"    products.Slice(point * pointOutput, pointOutput), staging, {range}, tileRows, outputWidth, planeWidth, planeStride);");
+        writer.Close();
+        writer.Line();
+        writer.Line($"TransformOutputRows(products, output.Slice(image * outputPerImage, outputPerImage), {(spec.HasBias ? "_bias" : "default")}, firstTileRow, tileRows, outputHeight, outputWidth);");
+        writer.Close();
+        writer.Close();
+    }
+}

@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using ConvGen.Tests.Infrastructure;
+using Xunit;
+
+namespace ConvGen.Tests.Numeric;
+
+/// <summary>
+/// Layers the planner runs on Winograd-transformed rows (F(4, 3) along the kernel rows): heights that are not a
+/// multiple of the tile's four rows, vertical dilations 2 and 3 (interleaved tiles, one of them wholly below the
+/// output), widths that take every vector type's transform and the float one (a row narrower than every vector),
+/// a remainder channel tile, groups, kernel widths 1, 4 and 5 with uneven and 'same' padding, horizontal dilation,
+/// no padding on a fixed size, no bias, ReLU and SiLU; on one thread, three, and two images on two. Each is checked
+/// to really run the transformed kernel, to write nothing outside its output, then against the float64 reference
+/// within the same float32 bound as the direct kernels.
+/// </summary>
+public class WinogradRowsTests
+{
+    private static readonly (string Attribute, ConvGeometry Geometry, int Height, int Width, Activation Activation)[] Layers =
+    [
+        ("Conv2d(@in: 64, @out: 64, k: 3, p: 1)", new ConvGeometry(64, 64, 3, 3, 1, 1, 1, 1, 1, 1), 20, 23, Activation.None),
+        ("Conv2d(@in: 8, @out: 8, k: 3, p: 1)", new ConvGeometry(8, 8, 3, 3, 1, 1, 1, 1, 1, 1), 13, 5, Activation.None),
+        ("Conv2d(@in: 9, @out: 13, k: 3, p: 1, bias: false)", new ConvGeometry(9, 13, 3, 3, 1, 1, 1, 1, 1, 1), 7, 3, Activation.None),
+        ("Conv2d(@in: 16, @out: 16, k: 3, p: 2, d: 2)", new ConvGeometry(16, 16, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2), 23, 19, Activation.None),
+        ("Conv2d(@in: 8, @out: 12, k: 3, p: 3, d: 3)", new ConvGeometry(8, 12, 3, 3, 1, 1, 3, 3, 3, 3, 3, 3), 13, 17, Activation.None),
+        ("Conv2d(@in: 32, @out: 48, k: 3, p: 1, groups: 2)", new ConvGeometry(32, 48, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 2), 9, 33, Activation.None),
+        ("Conv2d(@in: 8, @out: 8, kh: 3, kw: 5, ph: 1, pw: 2)", new ConvGeometry(8, 8, 3, 5, 1, 1, 1, 1, 2, 2), 6, 40, Activation.None),
+        ("Conv2d(@in: 16, @out: 8, kh: 3, kw: 1, bias: false)", new ConvGeometry(16, 8, 3, 1), 11, 18, Activation.None),
+        ("Conv2d(@in: 8, @out: 16, kh: 3, kw: 4, padding: Padding.Same)", new ConvGeometry(8, 16, 3, 4, 1, 1, 1, 1, 1, 2), 12, 12, Activation.None),
+        ("Conv2d(@in: 8, @out: 8, k: 3, ph: 1, pw: 2, dw: 2)", new ConvGeometry(8, 8, 3, 3, 1, 1, 1, 1, 2, 2, 1, 2), 10, 21, Activation.None),
+        ("Conv2d(@in: 12, @out: 12, k: 3, h: 30, w: 30)", new ConvGeometry(12, 12, 3, 3), 30, 30, Activation.None),
+        ("Conv2d(@in: 16, @out: 16, k: 3, p: 1, activation: Activation.ReLU)", new ConvGeometry(16, 16, 3, 3, 1, 1, 1, 1, 1, 1), 14, 14, Activation.ReLU),
+        ("Conv2d(@in: 8, @out: 8, k: 3, p: 1, activation: Activation.SiLU)", new ConvGeometry(8, 8, 3, 3, 1, 1, 1, 1, 1, 1), 9, 17, Activation.SiLU),
+    ];
+
+    private static readonly Lazy<Func<int, float[], float[], ILayer>> Factory = new(() => LayerCompiler.Compile(Array.ConvertAll(Layers, l => l.Attribute)));
+
+    public static IEnumerable<object[]> Cases()
+    {
+        for (int layer = 0; layer < Layers.Length; layer++)
+        {
+            yield return [layer, 1, 1];
+            yield return [layer, 1, 3];
+            yield return [layer, 2, 2];
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void A_layer_on_transformed_rows_matches_the_float64_reference(int index, int batch, int degree)
+    {
+        var (attribute, geometry, height, width, activation) = Layers[index];
+        var random = new Random(index);
+        float[] weight = TestValues.Uniform(random, geometry.WeightLength);
+        float[] bias = attribute.Contains("bias: false") ? [] : TestValues.Uniform(random, geometry.OutChannels);
+        var layer = Factory.Value(index, weight, bias);
+        Assert.Contains(layer.GetType().GetMethods(BindingFlags.NonPublic | BindingFlags.Static), m => m.Name.Contains("WinogradRows_"));
+
+        float[] input = TestValues.Uniform(random, batch * geometry.InChannels * height * width);
+        int length = batch * geometry.OutChannels * geometry.OutputHeight(height) * geometry.OutputWidth(width);
+        // NaN guards around the output: nothing may be written outside it.
+        var guarded = Enumerable.Repeat(float.NaN, length + 64).ToArray();
+        layer.Forward(input, [batch, geometry.InChannels, height, width], guarded.AsSpan(32, length), degree);
+        Assert.All(guarded.Take(32).Concat(guarded.Skip(32 + length)), v => Assert.True(float.IsNaN(v)));
+        float[] output = guarded.AsSpan(32, length).ToArray();
+
+        double[] magnitude = ReferenceCheck.Magnitude(geometry, input, batch, height, width, weight, bias, out double[] reference);
+        double relative = 2.0 * (geometry.FanIn + 1) * Math.Pow(2, -24);
+        for (int i = 0; i < length; i++)
+        {
+            double expected = ActivationReference.Apply(activation, reference[i]);
+            // SiLU's slope is below 1.1; its float32 evaluation adds up to 1e-6 * (1 + |x|) (as in FusedActivationTests).
+            double bound = activation == Activation.SiLU
+                ? (1.1 * relative * magnitude[i]) + (1e-6 * (1 + Math.Abs(reference[i])))
+                : (relative * magnitude[i]) + 1e-30;
+            if (!(Math.Abs(output[i] - expected) <= bound))
+            {
+                Assert.Fail($"{attribute} on {height}x{width}, batch {batch}, degree {degree}: output {i} is {output[i]}, expected {expected} (bound {bound:E2})");
+            }
+        }
+    }
+}
