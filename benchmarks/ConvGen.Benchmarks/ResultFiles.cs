@@ -201,6 +201,9 @@ public static class ResultFiles
             md.AppendLine(inv, $"Measured peak ({suite.PeakMethod}): {suite.PeakGflops:F1} GFLOP/s. CPU: {suite.Cpu}. " +
                 $"Mode: {suite.Mode}. Measured {Stamp(suite.TimestampUtc)} from {suite.Source?.ToString() ?? "?"}.");
             md.AppendLine();
+            md.AppendLine("GFLOP/s counts the direct convolution's FLOPs for every engine, so a layer ConvGen runs on Winograd-transformed rows " +
+                "(3-row stride-1 layers with 8 or more channels per group: half the multiply-adds) can exceed 100% of the peak.");
+            md.AppendLine();
             bool withTorch = torch is not null;
             md.Append("| layer (Cin,Cout,k,s,p,d,groups,HxW) | ConvGen ms | GFLOP/s | % peak | ONNX Runtime ms | GFLOP/s | ConvGen speed vs ORT |");
             md.AppendLine(withTorch ? " PyTorch ms | GFLOP/s | ConvGen speed vs PyTorch | naive ms | ConvGen allocated |" : " naive ms | ConvGen allocated |");
@@ -360,8 +363,9 @@ public static class ResultFiles
         public override string ConvertName(string name) => SnakeCaseLower.ConvertName(name).Replace("conv_gen", "convgen", StringComparison.Ordinal);
     }
 
-    // A layer faster than the measured peak, or a standard deviation above 10% of the mean, means the run was disturbed.
-    // Every engine's GFLOP/s on every layer (per core on two threads) is checked against the peak: none can exceed it on an undisturbed run.
+    // A layer faster than its bound, or a standard deviation above 10% of the mean, means the run was disturbed.
+    // Every engine's GFLOP/s on every layer (per core on two threads, counting the direct convolution's FLOPs) is checked against the
+    // peak, ConvGen's against twice the peak: its Winograd-transformed rows do half the multiply-adds, no engine can do better here.
     private static void NoiseWarnings(StringBuilder md, SuiteFile suite, SweepFile? sweep, PyTorchFile? torch)
     {
         var inv = CultureInfo.InvariantCulture;
@@ -374,7 +378,7 @@ public static class ResultFiles
             }))
             .Concat((torch?.Layers ?? []).Where(l => flops.ContainsKey(l.Label)).Select(l => ("PyTorch", l.Label, Gflops(flops[l.Label], l.Ms))))
             .Concat((sweep?.Layers ?? []).SelectMany(l => new[] { ("ConvGen", $"{l.Network} {l.Label}", Gflops(l.Flops, l.ConvGenMs)), ("ORT", $"{l.Network} {l.Label}", Gflops(l.Flops, l.OrtMs)) }));
-        var above = rates.Where(r => r.Item3 > suite.PeakGflops).OrderByDescending(r => r.Item3).Select(r => string.Create(inv, $"{r.Item1} {r.Item2} ({r.Item3:F0} GFLOP/s)")).ToList();
+        var above = rates.Where(r => r.Item3 > suite.PeakGflops * (r.Item1.StartsWith("ConvGen", StringComparison.Ordinal) ? 2 : 1)).OrderByDescending(r => r.Item3).Select(r => string.Create(inv, $"{r.Item1} {r.Item2} ({r.Item3:F0} GFLOP/s)")).ToList();
         var abovePeak = above.Count <= 4 ? above : [.. above.Take(3), $"and {above.Count - 3} more"];
         var noisy = suite.Layers.SelectMany(l => new[]
             {
@@ -386,7 +390,7 @@ public static class ResultFiles
             .Where(x => x.Item3 > 0.10).Select(x => string.Create(inv, $"{x.Item1} {x.Item2} ({100 * x.Item3:F0}%)")).ToList();
         if (abovePeak.Count > 0)
         {
-            md.AppendLine(inv, $"**Warning:** {string.Join("; ", abovePeak)} ran faster than the measured peak ({suite.PeakGflops:F1} GFLOP/s): the peak benchmark was disturbed (a busy machine?). Rerun on a quiet machine.");
+            md.AppendLine(inv, $"**Warning:** {string.Join("; ", abovePeak)} ran faster than the measured peak ({suite.PeakGflops:F1} GFLOP/s; twice that for ConvGen, whose Winograd-transformed rows halve the multiply-adds): the peak benchmark was disturbed (a busy machine?). Rerun on a quiet machine.");
             md.AppendLine();
         }
 
