@@ -154,12 +154,20 @@ internal static class RunEmitter
             writer.Close();
         }
 
+        UnitParts(writer, "new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth)", $"(long)shape.Batch{(spec.Groups > 1 ? $" * {spec.Groups}" : "")}");
+    }
+
+    /// <summary>The end of a Run: the call's units split into parts over the threads, each part in its thread's slice of the scratch
+    /// (<paramref name="layout"/> and <paramref name="units"/>: the part's expressions for the layout and the unit count), and the
+    /// scratch returned to the pool.</summary>
+    internal static void UnitParts(SourceWriter writer, string layout, string units)
+    {
         writer.Open("else");
         writer.Line("global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part, thread) =>");
         writer.Open();
         writer.Line("// Part p runs units [p * units / parts, (p + 1) * units / parts) in its thread's slice of the scratch.");
-        writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
-        writer.Line($"long units = (long)shape.Batch{(spec.Groups > 1 ? $" * {spec.Groups}" : "")};");
+        writer.Line($"var layout = {layout};");
+        writer.Line($"long units = {units};");
         writer.Line("int partLength = (int)layout.PartLength;");
         writer.Line("layer.RunUnits(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,");
         writer.Line("    (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));");

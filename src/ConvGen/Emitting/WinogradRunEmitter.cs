@@ -81,22 +81,7 @@ internal static class WinogradRunEmitter
         writer.Open("if (threads == 1)");
         writer.Line("RunUnits(input, output, scratch, shape, layout, 0, (int)units);");
         writer.Close();
-        writer.Open("else");
-        writer.Line("global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part, thread) =>");
-        writer.Open();
-        writer.Line("// Part p runs units [p * units / parts, (p + 1) * units / parts) in its thread's slice of the scratch.");
-        writer.Line("var layout = new ScratchLayout(shape.Width, shape.OutputHeight, shape.OutputWidth, shape.Batch, shape.Threads);");
-        writer.Line("long units = (long)shape.Batch * layout.Bands;");
-        writer.Line("int partLength = (int)layout.PartLength;");
-        writer.Line("layer.RunUnits(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,");
-        writer.Line("    (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));");
-        writer.Close(");");
-        writer.Close();
-        writer.Close();
-        writer.Open("finally");
-        writer.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(buffer);");
-        writer.Close();
-        writer.Close();
+        RunEmitter.UnitParts(writer, "new ScratchLayout(shape.Width, shape.OutputHeight, shape.OutputWidth, shape.Batch, shape.Threads)", "(long)shape.Batch * layout.Bands");
     }
 
     private static void RunUnits(SourceWriter writer, ConvSpec spec, KernelPlan plan)
