@@ -50,6 +50,22 @@ internal static class KernelPlanner
     /// <summary>Extra cost, in multiply-adds, of storing a row narrower than a vector lane by lane.</summary>
     internal const int NarrowStoreCost = 32;
 
+    /// <summary>Floats in the widest vector the planner counts in.</summary>
+    internal const int Lanes = 16;
+
+    /// <summary>Vectors of <see cref="Lanes"/> floats that hold <paramref name="floats"/> floats.</summary>
+    internal static long Vectors(long floats) => (floats + Lanes - 1) / Lanes;
+
+    /// <summary>Multiply-adds (with the extra costs above) the direct kernel spends per output channel on an output of
+    /// <paramref name="outputHeight"/> x <paramref name="outputWidth"/> read from planes of pitch <paramref name="planeWidth"/>: the cheaper
+    /// of a flat and a row sweep, the choice the generated kernel makes at run time with the same costs.</summary>
+    internal static long SweepCost(long outputHeight, long outputWidth, long planeWidth, long fanIn)
+    {
+        long flat = (Vectors(outputHeight * planeWidth) * (fanIn + StagingCost)) + (planeWidth == outputWidth ? 0 : outputHeight * RowCopyCost);
+        long rows = outputHeight * ((Vectors(outputWidth) * fanIn) + (outputWidth < Lanes ? NarrowStoreCost : 0));
+        return Math.Min(flat, rows);
+    }
+
     public static KernelPlan Plan(ConvSpec spec)
     {
         var direct = Direct(spec);

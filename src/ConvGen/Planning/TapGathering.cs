@@ -12,9 +12,6 @@ namespace ConvGen.Generator.Planning;
 /// </summary>
 internal static class TapGathering
 {
-    /// <summary>Floats in the widest vector the planner counts in.</summary>
-    private const int Lanes = 16;
-
     /// <summary>Cost, in multiply-adds, of writing one vector of a gathered row.</summary>
     private const int GatherCost = 2;
 
@@ -34,14 +31,10 @@ internal static class TapGathering
             return false;
         }
 
-        // The direct kernel's choice between a flat and a row sweep (made at run time there, with the same costs).
-        long planeWidth = spec.Horizontal.PlaneSize(spec.InputWidth!.Value);
-        long flat = (Vectors(outputHeight * planeWidth) * (spec.FanIn + KernelPlanner.StagingCost)) + (planeWidth == outputWidth ? 0 : outputHeight * KernelPlanner.RowCopyCost);
-        long rows = outputHeight * ((Vectors(outputWidth) * spec.FanIn) + (outputWidth < Lanes ? KernelPlanner.NarrowStoreCost : 0));
-        long direct = spec.OutChannels * Math.Min(flat, rows);
+        long direct = spec.OutChannels * KernelPlanner.SweepCost(outputHeight, outputWidth, spec.Horizontal.PlaneSize(spec.InputWidth!.Value), spec.FanIn);
         // Each gathered row is copied output row by output row, or (small planes) built one permute per vector.
-        long gathered = (spec.OutChannels * Vectors(positions) * spec.FanIn)
-            + (spec.FanIn * Math.Min(outputHeight * Vectors(outputWidth), Vectors(positions)) * GatherCost);
+        long gathered = (spec.OutChannels * KernelPlanner.Vectors(positions) * spec.FanIn)
+            + (spec.FanIn * Math.Min(outputHeight * KernelPlanner.Vectors(outputWidth), KernelPlanner.Vectors(positions)) * GatherCost);
         return gathered < direct;
     }
 
@@ -74,9 +67,7 @@ internal static class TapGathering
     public static int RowStride(ConvSpec spec) =>
         OutputSize(spec) is (var outputHeight, var outputWidth) ? (int)RowStride(outputHeight * outputWidth) : 0;
 
-    private static long RowStride(long positions) => Vectors(positions) * Lanes;
-
-    private static long Vectors(long floats) => (floats + Lanes - 1) / Lanes;
+    private static long RowStride(long positions) => KernelPlanner.Vectors(positions) * KernelPlanner.Lanes;
 
     /// <summary>The output plane a layer on gathered taps sweeps: its rows and columns (a Conv1d has one row).</summary>
     public static (int Height, int Width) OutputPlane(ConvSpec spec) =>

@@ -1,4 +1,3 @@
-using System;
 using ConvGen.Generator.Model;
 
 namespace ConvGen.Generator.Planning;
@@ -60,8 +59,6 @@ internal static class WinogradRows
     /// <summary>Cost, in multiply-adds, of one vector of a transform (a few adds per point and row, a load and a store).</summary>
     private const int TransformCost = 6;
 
-    private const int Lanes = 16;
-
     /// <summary>Whether the layer runs on transformed rows: a Conv2d with three kernel rows, stride 1, enough channels
     /// per group and, for a fixed input size, fewer multiply-adds (transforms included) than the direct kernel.</summary>
     public static bool Pays(ConvSpec spec)
@@ -77,15 +74,16 @@ internal static class WinogradRows
             return true; // any size: the saving holds once a map has a few tiles, which is what such layers run on
         }
 
+        // The direct kernel's best sweep of the layer against its best sweep of each point's rows (the same kernel, the same
+        // costs), plus the transforms.
         long outputHeight = spec.Vertical.OutputSize(height), outputWidth = spec.Horizontal.OutputSize(width);
         long planeWidth = spec.Horizontal.PlaneSize(width);
         long tileRows = TileRows(outputHeight, spec.DilationHeight);
-        long rows = Vectors(outputWidth), flat = Vectors(outputHeight * planeWidth);
-        long direct = (long)spec.OutChannels * spec.FanIn * Math.Min(flat, outputHeight * rows);
-        long sweep = Math.Min(Vectors(tileRows * planeWidth), tileRows * rows);
-        long transformed = ((long)Points * spec.OutChannels * spec.InChannelsPerGroup * spec.KernelWidth * sweep)
-            + (TransformCost * tileRows * ((Points * spec.InChannels * Vectors(planeWidth)) + (OutputRows * spec.OutChannels * rows)));
-        return transformed < direct;
+        long direct = spec.OutChannels * KernelPlanner.SweepCost(outputHeight, outputWidth, planeWidth, spec.FanIn);
+        long points = Points * spec.OutChannels * KernelPlanner.SweepCost(tileRows, outputWidth, planeWidth, KernelView(spec).FanIn);
+        long transforms = TransformCost * tileRows
+            * ((Points * spec.InChannels * KernelPlanner.Vectors(planeWidth)) + (OutputRows * spec.OutChannels * KernelPlanner.Vectors(outputWidth)));
+        return points + transforms < direct;
     }
 
     /// <summary>Tile rows of an output of <paramref name="outputHeight"/> rows: blocks of 4 x dilation rows, each holding
@@ -110,6 +108,4 @@ internal static class WinogradRows
         InputHeight = null,
         InputWidth = spec.InputWidth + spec.PadLeft + spec.PadRight,
     };
-
-    private static long Vectors(long floats) => (floats + Lanes - 1) / Lanes;
 }
