@@ -78,7 +78,7 @@ internal static class DirectKernelEmitter
     {
         int vectors = vector == VectorType.Vector512 ? plan.OutputVectors : plan.NarrowOutputVectors;
         writer.Line($"// The kernel with {vector.Type}: up to {vectors} output vector(s) per channel of a tile.");
-        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        writer.Line(GeneratedFile.AggressiveOptimization);
         writer.Open($"private static void {plan.KernelName}_{vector.Suffix}({parameters})");
         foreach (string constant in geometry.ConstantsUsed(UsesPlaneStride(spec, plan)))
         {

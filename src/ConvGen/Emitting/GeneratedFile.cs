@@ -6,6 +6,11 @@ namespace ConvGen.Generator.Emitting;
 /// containing types re-declared around its body, closed again at the end.</summary>
 internal static class GeneratedFile
 {
+    /// <summary>The attribute every generated kernel, fill, gather and transform method carries: compiled optimised at once,
+    /// without tiering's slow first versions.</summary>
+    internal const string AggressiveOptimization =
+        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
+
     /// <summary>Writes the header (naming <paramref name="origin"/>, what the file was generated from) and opens the
     /// target's namespace and containing types.</summary>
     public static void Open(SourceWriter writer, TargetType target, string origin)

@@ -75,7 +75,7 @@ internal static class ImageTapGatherEmitter
         writer.Line("/// GatherTaps does from the padded planes: each vector of a gathered row one permute of the image floats it spans,");
         writer.Line("/// the lanes that read padding zeroed.</summary>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The spans are too short for the channels.</exception>");
-        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        writer.Line(GeneratedFile.AggressiveOptimization);
         writer.Open("private static void GatherImageTaps(global::System.ReadOnlySpan<float> image, global::System.Span<float> taps, int firstChannel, int endChannel)");
         writer.Line($"const int imagePlane = {(long)height * spec.InputWidth!.Value}, rowStride = {plan.GatheredRowStride};");
         writer.Open($"if (firstChannel < 0 || endChannel > InChannels || (long)image.Length < (long)endChannel * imagePlane || (long)taps.Length < (long)endChannel * {taps} * rowStride)");

@@ -22,7 +22,7 @@ internal static class NarrowPlanesEmitter
         var columnPhases = spec.Horizontal.PhasesRead();
         writer.Line("/// <summary>FillPaddedInput for image rows that fit two Vector512 and plane rows one (width at most 32, planeWidth at most 16):");
         writer.Line("/// per plane row one permute of the image row, padding lanes zeroed, stored whole; then the guards. Needs AVX-512.</summary>");
-        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        writer.Line(GeneratedFile.AggressiveOptimization);
         writer.Open("private static void FillNarrowPlanes(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)");
         writer.Line("// Per column phase: which image column each lane takes (0 when none), and which lanes are image, not padding.");
         writer.Line($"global::System.Span<int> lanes = stackalloc int[{sw} * WidestVector];");

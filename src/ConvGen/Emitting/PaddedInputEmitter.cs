@@ -14,9 +14,6 @@ internal static class PaddedInputEmitter
 {
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
 
-    private const string AggressiveOptimization =
-        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
-
     /// <summary>Most column phases filled by one call each; beyond it (huge strides) a loop fills them all.</summary>
     private const int MaxListedPlanes = 16;
 
@@ -34,7 +31,7 @@ internal static class PaddedInputEmitter
         writer.Line($"/// <summary>Copies <paramref name=\"channels\"/> channels of one image into <paramref name=\"scratch\"/>: per channel {phases} stride-phase plane(s) " +
             $"(those some tap reads), {spec.PadTop}/{spec.PadBottom} zero rows above/below and {spec.PadLeft}/{spec.PadRight} zero columns left/right " +
             "before the split; each source row is read once and written to every column phase.</summary>");
-        writer.Line(AggressiveOptimization);
+        writer.Line(GeneratedFile.AggressiveOptimization);
         writer.Open("private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)");
         writer.Open("if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported && width <= 2 * WidestVector && planeWidth <= WidestVector)");
         writer.Line("FillNarrowPlanes(image, scratch, channels, height, width, planeHeight, planeWidth, planeStride);");

@@ -30,7 +30,7 @@ internal static class TapGatherEmitter
         writer.Line($"/// <summary>Gathers the taps of input channels [firstChannel, endChannel) from their stride-phase planes: row (channel * {taps} + ky * {spec.KernelWidth} + kx)");
         writer.Line($"/// of <paramref name=\"taps\"/> ({plan.GatheredRowStride} floats apart) holds the {outputHeight} x {outputWidth} inputs tap (ky, kx) reads, output row after output row.</summary>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The spans are too short for the channels.</exception>");
-        writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]");
+        writer.Line(GeneratedFile.AggressiveOptimization);
         writer.Open("private static void GatherTaps(global::System.ReadOnlySpan<float> planes, global::System.Span<float> taps, int firstChannel, int endChannel)");
         writer.Line($"const int outputHeight = {outputHeight}, outputWidth = {outputWidth}, planeWidth = {planeWidth}, planeStride = {planeStride}, rowStride = {plan.GatheredRowStride};");
         writer.Open($"if (firstChannel < 0 || endChannel > InChannels || (long)planes.Length < (long)endChannel * {sh * sw} * planeStride || (long)taps.Length < (long)endChannel * {taps} * rowStride)");

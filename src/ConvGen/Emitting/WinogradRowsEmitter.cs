@@ -15,9 +15,6 @@ internal static class WinogradRowsEmitter
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
 
-    private const string AggressiveOptimization =
-        "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
-
     public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
         WeightTransform(writer, spec, plan);
@@ -85,7 +82,7 @@ internal static class WinogradRowsEmitter
     private static void InputTransformBody(SourceWriter writer, ConvSpec spec, VectorType? vector, string parameters)
     {
         int dilation = spec.DilationHeight;
-        writer.Line(AggressiveOptimization);
+        writer.Line(GeneratedFile.AggressiveOptimization);
         writer.Open($"private static void TransformInputRows_{Suffix(vector)}({parameters})");
         writer.Line("nint pointStride = (nint)InChannels * planeStride;");
         writer.Line($"ref float pointsStart = ref {Marshal}.GetReference(points);");
@@ -170,7 +167,7 @@ internal static class WinogradRowsEmitter
     private static void OutputTransformBody(SourceWriter writer, ConvSpec spec, VectorType? vector, string parameters)
     {
         int dilation = spec.DilationHeight;
-        writer.Line(AggressiveOptimization);
+        writer.Line(GeneratedFile.AggressiveOptimization);
         writer.Open($"private static void TransformOutputRows_{Suffix(vector)}({parameters})");
         writer.Line("nint productPlane = (nint)tileRows * outputWidth, pointStride = OutChannels * productPlane;");
         writer.Line("nint outputPlane = (nint)outputHeight * outputWidth;");
