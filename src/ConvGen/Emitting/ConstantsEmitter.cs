@@ -62,9 +62,10 @@ internal static class ConstantsEmitter
         if (plan.TransformsRows)
         {
             var view = WinogradRows.KernelView(spec);
-            writer.Line($"// Winograd F(4, 3) along the kernel rows: each point's weights are [out][in/groups][{spec.KernelWidth}].");
+            var scheme = RowScheme.For(spec);
+            writer.Line($"// {scheme.Name}: {scheme.Points} points, each with weights [out][in/groups][{spec.KernelWidth}].");
             writer.Line($"private const int PointWeightLength = {(long)view.OutChannels * view.FanIn};");
-            writer.Line($"private const int PackedWeightLength = {WinogradRows.Points} * PointWeightLength;");
+            writer.Line($"private const int PackedWeightLength = {scheme.Points} * PointWeightLength;");
         }
         else
         {

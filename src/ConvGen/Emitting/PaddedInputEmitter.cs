@@ -83,6 +83,13 @@ internal static class PaddedInputEmitter
         writer.Line();
         NarrowPlanesEmitter.Emit(writer, spec);
         writer.Line();
+        EmitFillRow(writer, spec);
+    }
+
+    /// <summary>Writes FillRow: one padded image row's columns of one column phase, vectorised for stride 2.</summary>
+    public static void EmitFillRow(SourceWriter writer, ConvSpec spec)
+    {
+        int sw = spec.StrideWidth;
         writer.Line($"/// <summary>Fills one plane row: column j holds padded column j*{sw} + columnPhase of <paramref name=\"source\"/> (empty: a padding row).</summary>");
         writer.Line("[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]");
         writer.Open("private static void FillRow(global::System.ReadOnlySpan<float> source, global::System.Span<float> target, int columnPhase)");

@@ -6,7 +6,7 @@ namespace ConvGen.Generator.Emitting;
 /// <summary>
 /// Writes how a checked call runs on Winograd-transformed rows (<see cref="WinogradRows"/>): the scratch layout
 /// (<c>ScratchLayout</c>), the split of the call over threads (<c>Run</c>) and a thread's share (<c>RunUnits</c>).
-/// A unit is one band of tile rows of one image: transform its input rows, run the points' kernel six times,
+/// A unit is one band of tile rows of one image: transform its input rows, run the points' kernel once per point,
 /// transform the products into its output rows. Bands are sized so their rows and products stay in L2, and an
 /// image has at least as many bands as the call has threads per image, so one image still splits over threads.
 /// </summary>
@@ -26,38 +26,62 @@ internal static class WinogradRunEmitter
 
     private static void Layout(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
-        int points = WinogradRows.Points, rows = WinogradRows.OutputRows, dilation = spec.DilationHeight;
-        writer.Line($"// Scratch of one part of a call: the points' rows ({points} x InChannels planes of BandRows rows at pitch PlaneWidth, each followed by a guard");
-        writer.Line($"// of the widest tap shift plus one vector), their products ({points} x OutChannels planes of BandRows x outputWidth), the kernel's staging");
-        writer.Line("// for one channel tile, and one row of zeros (the input rows above and below the image).");
+        var scheme = RowScheme.For(spec);
+        int rows = WinogradRows.OutputRows, dilation = spec.DilationHeight, sw = spec.StrideWidth;
+        int transformed = scheme.TransformedPoints;
+        bool plain = scheme.PlainKernelRow is not null;
+        string planes = sw == 1 ? "InChannels planes" : $"InChannels x {sw} column-phase planes";
+        writer.Line($"// Scratch of one part of a call: the {(plain ? "transformed " : "")}points' rows ({transformed} x {planes} of BandRows rows at pitch PlaneWidth,");
+        writer.Line($"// each followed by a guard of the widest tap shift plus one vector){(plain ? $", the untransformed point's ({planes} of {rows} x BandRows rows)" : "")},");
+        writer.Line($"// their products ({transformed} x OutChannels planes of BandRows x outputWidth{(plain ? $", then OutChannels of {rows} x BandRows x outputWidth" : "")}),");
+        writer.Line(plain
+            ? "// the kernel's staging for one channel tile, and one tile's even input rows split into column phases."
+            : "// the kernel's staging for one channel tile, and one row of zeros (the input rows above and below the image).");
         writer.Open("private readonly struct ScratchLayout");
         writer.Line("public readonly int TileRows, BandRows, Bands;");
-        writer.Line("public readonly long PlaneWidth, PlaneStride;");
-        writer.Line("public readonly double PointsLength, ProductsLength, StagingLength, ZeroLength; // floats, each a multiple of a cache line (16 floats)");
+        writer.Line($"public readonly long PlaneWidth, PlaneStride{(plain ? ", PlainStride" : "")};");
+        writer.Line($"public readonly double PointsLength, ProductsLength, StagingLength, {RowsName(plain)}; // floats, each a multiple of a cache line (16 floats)");
         writer.Line();
         writer.Open("public ScratchLayout(int width, int outputHeight, int outputWidth, int batch, int threads)");
         writer.Line($"TileRows = {dilation} * ((outputHeight + {(rows * dilation) - 1}) / {rows * dilation});");
-        writer.Line($"PlaneWidth = (long)width + {spec.PadLeft + spec.PadRight};");
+        writer.Line(sw == 1
+            ? $"PlaneWidth = (long)width + {spec.PadLeft + spec.PadRight};"
+            : $"PlaneWidth = ((long)width + {spec.PadLeft + spec.PadRight + sw - 1}) / {sw}; // a column phase of the padded row");
         writer.Line("// Bands of tile rows whose points' rows and products fit twice the L2 budget of a band, in bands of equal height;");
         writer.Line("// at least as many bands per image as the call has threads per image.");
-        writer.Line($"long floatsPerTileRow = {points}L * ((InChannels * PlaneWidth) + ((long)OutChannels * outputWidth));");
+        writer.Line($"long floatsPerTileRow = {scheme.RowsPerTile}L * ((InChannels * {(sw == 1 ? "" : $"{sw} * ")}PlaneWidth) + ((long)OutChannels * outputWidth));");
         writer.Line("int limit = (int)global::System.Math.Clamp(2 * BandInputFloats / floatsPerTileRow, 1, TileRows);");
         writer.Line("int bands = global::System.Math.Max((TileRows + limit - 1) / limit, global::System.Math.Min(TileRows, (threads + batch - 1) / batch));");
         writer.Line("BandRows = (TileRows + bands - 1) / bands;");
         writer.Line("Bands = (TileRows + BandRows - 1) / BandRows;");
         writer.Line("PlaneStride = (BandRows * PlaneWidth) + MaxTapShift + WidestVector;");
-        writer.Line($"PointsLength = CacheLines({points}d * InChannels * PlaneStride);");
-        writer.Line($"ProductsLength = CacheLines({points}d * OutChannels * BandRows * outputWidth);");
-        writer.Line($"StagingLength = CacheLines({plan.ChannelTile}d * BandRows * PlaneWidth);");
-        writer.Line("ZeroLength = CacheLines(width);");
+        if (plain)
+        {
+            writer.Line($"PlainStride = ({rows} * BandRows * PlaneWidth) + MaxTapShift + WidestVector;");
+            writer.Line($"PointsLength = CacheLines(InChannels * {sw}d * (({transformed} * PlaneStride) + PlainStride));");
+            writer.Line($"ProductsLength = CacheLines({scheme.RowsPerTile}d * OutChannels * BandRows * outputWidth);");
+            writer.Line($"StagingLength = CacheLines({plan.ChannelTile}d * {rows} * BandRows * PlaneWidth);");
+            writer.Line($"EvenRowsLength = CacheLines({scheme.TransformedRows * sw}d * PlaneWidth);");
+        }
+        else
+        {
+            writer.Line($"PointsLength = CacheLines({transformed}d * InChannels * PlaneStride);");
+            writer.Line($"ProductsLength = CacheLines({transformed}d * OutChannels * BandRows * outputWidth);");
+            writer.Line($"StagingLength = CacheLines({plan.ChannelTile}d * BandRows * PlaneWidth);");
+            writer.Line("ZeroLength = CacheLines(width);");
+        }
+
         writer.Close();
         writer.Line();
         writer.Line("/// <summary>Floats of the scratch of one part.</summary>");
-        writer.Line("public double PartLength => PointsLength + ProductsLength + StagingLength + ZeroLength;");
+        writer.Line($"public double PartLength => PointsLength + ProductsLength + StagingLength + {RowsName(plain)};");
         writer.Line();
         writer.Line("private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;");
         writer.Close();
     }
+
+    /// <summary>The scratch's last part: a zero row (stride 1) or the buffer of a tile's even rows (stride 2).</summary>
+    private static string RowsName(bool plain) => plain ? "EvenRowsLength" : "ZeroLength";
 
     private static void Run(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
@@ -86,30 +110,50 @@ internal static class WinogradRunEmitter
 
     private static void RunUnits(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
-        int points = WinogradRows.Points;
+        var scheme = RowScheme.For(spec);
+        int transformed = scheme.TransformedPoints, rows = WinogradRows.OutputRows, sw = spec.StrideWidth;
+        bool plain = scheme.PlainKernelRow is not null;
         writer.Line("// Runs units firstUnit to endUnit - 1 of a call (a unit is one band of tile rows of one image) in one thread and one part's scratch.");
         writer.Open($"private void RunUnits({ReadOnlySpan} input, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, in ScratchLayout layout, int firstUnit, int endUnit)");
         writer.Line("int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
-        writer.Line("int planeWidth = (int)layout.PlaneWidth, planeStride = (int)layout.PlaneStride;");
+        writer.Line($"int planeWidth = (int)layout.PlaneWidth, planeStride = (int)layout.PlaneStride{(plain ? ", plainStride = (int)layout.PlainStride" : "")};");
         writer.Line($"{Span} points = scratch.Slice(0, (int)layout.PointsLength);");
         writer.Line($"{Span} products = scratch.Slice((int)layout.PointsLength, (int)layout.ProductsLength);");
         writer.Line($"{Span} staging = scratch.Slice((int)(layout.PointsLength + layout.ProductsLength), (int)layout.StagingLength);");
-        writer.Line($"{Span} zeroRow = scratch.Slice((int)(layout.PointsLength + layout.ProductsLength + layout.StagingLength), (int)layout.ZeroLength);");
-        writer.Line("zeroRow.Clear();");
+        if (plain)
+        {
+            writer.Line($"{Span} evenRows = scratch.Slice((int)(layout.PointsLength + layout.ProductsLength + layout.StagingLength), (int)layout.EvenRowsLength);");
+        }
+        else
+        {
+            writer.Line($"{Span} zeroRow = scratch.Slice((int)(layout.PointsLength + layout.ProductsLength + layout.StagingLength), (int)layout.ZeroLength);");
+            writer.Line("zeroRow.Clear();");
+        }
+
         writer.Line("int inputPerImage = InChannels * height * width, outputPerImage = OutChannels * outputHeight * outputWidth;");
-        writer.Line("int pointInput = InChannels * planeStride;");
+        writer.Line($"int pointInput = InChannels * {(sw == 1 ? "" : $"{sw} * ")}planeStride;");
         writer.Open("for (int unit = firstUnit; unit < endUnit; unit++)");
         writer.Line("int image = unit / layout.Bands;");
         writer.Line("int firstTileRow = unit % layout.Bands * layout.BandRows;");
         writer.Line("int tileRows = global::System.Math.Min(layout.BandRows, layout.TileRows - firstTileRow);");
-        writer.Line("TransformInputRows(input.Slice(image * inputPerImage, inputPerImage), points, zeroRow, height, width, firstTileRow, tileRows, planeWidth, planeStride);");
+        writer.Line(plain
+            ? "TransformInputRows(input.Slice(image * inputPerImage, inputPerImage), points, evenRows, height, width, firstTileRow, tileRows, planeWidth, planeStride, plainStride);"
+            : "TransformInputRows(input.Slice(image * inputPerImage, inputPerImage), points, zeroRow, height, width, firstTileRow, tileRows, planeWidth, planeStride);");
         writer.Line("int pointOutput = OutChannels * tileRows * outputWidth;");
-        writer.Line($"// Each point: a 1 x {spec.KernelWidth} convolution of its rows with its weights into its products.");
-        writer.Open($"for (int point = 0; point < {points}; point++)");
         string range = spec.Groups > 1 ? $"{spec.Groups}" : $"0, {plan.Tiles}";
+        writer.Line($"// Each transformed point: a 1 x {spec.KernelWidth} convolution of its rows with its weights into its products.");
+        writer.Open($"for (int point = 0; point < {transformed}; point++)");
         writer.Line($"{plan.KernelName}(points.Slice(point * pointInput, pointInput), new {ReadOnlySpan}(_packedWeight, point * PointWeightLength, PointWeightLength), default,");
         writer.Line($"    products.Slice(point * pointOutput, pointOutput), staging, {range}, tileRows, outputWidth, planeWidth, planeStride);");
         writer.Close();
+        if (plain)
+        {
+            writer.Line();
+            writer.Line($"// Kernel row {scheme.PlainKernelRow} as it is, on the band's odd rows ({rows} per tile row).");
+            writer.Line($"{plan.KernelName}(points.Slice({transformed} * pointInput, InChannels * {sw} * plainStride), new {ReadOnlySpan}(_packedWeight, {transformed} * PointWeightLength, PointWeightLength), default,");
+            writer.Line($"    products.Slice({transformed} * pointOutput, {rows} * pointOutput), staging, {range}, {rows} * tileRows, outputWidth, planeWidth, plainStride);");
+        }
+
         writer.Line();
         writer.Line($"TransformOutputRows(products, output.Slice(image * outputPerImage, outputPerImage), {(spec.HasBias ? "_bias" : "default")}, firstTileRow, tileRows, outputHeight, outputWidth);");
         writer.Close();

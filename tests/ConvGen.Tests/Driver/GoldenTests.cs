@@ -18,6 +18,8 @@ public class GoldenTests
     [InlineData("SmallMap", "namespace Demo;\n[Conv2d(@in: 32, @out: 32, k: 3, p: 1, h: 4, w: 4, activation: Activation.ReLU)] public partial class SmallMap;")]
     // Winograd-transformed rows: ResNet's 3x3 block layer, vertically dilated (interleaved tiles), no bias.
     [InlineData("WinogradRows", "namespace Demo;\n[Conv2d(@in: 64, @out: 64, k: 3, p: 2, d: 2, bias: false)] public partial class WinogradRows;")]
+    // Winograd-transformed rows of stride 2: F(4, 2) on the even rows, the middle kernel row on the odd rows; fused ReLU.
+    [InlineData("WinogradStrideTwo", "namespace Demo;\n[Conv2d(@in: 64, @out: 128, k: 3, s: 2, p: 1, activation: Activation.ReLU)] public partial class WinogradStrideTwo;")]
     // 1-D, dilated, 'same' padding with an even kernel, grouped, global namespace.
     [InlineData("Signal", "[Conv1d(@in: 4, @out: 6, k: 4, d: 2, groups: 2, padding: Padding.Same)] public partial class Signal;")]
     // A kernel too wide to unroll: looped rows and columns.

@@ -51,7 +51,7 @@ namespace Demo
         private const int FanIn = 576;
         private const int MinimumInputHeight = 1;
         private const int MinimumInputWidth = 1;
-        // Winograd F(4, 3) along the kernel rows: each point's weights are [out][in/groups][3].
+        // Winograd F(4, 3) along the kernel rows: 6 points, each with weights [out][in/groups][3].
         private const int PointWeightLength = 12288;
         private const int PackedWeightLength = 6 * PointWeightLength;
         private const int MaxTapShift = 4;
@@ -176,9 +176,10 @@ namespace Demo
 
         int global::ConvGen.ILayer.ParameterCount => ParameterCount;
 
-        // Scratch of one part of a call: the points' rows (6 x InChannels planes of BandRows rows at pitch PlaneWidth, each followed by a guard
-        // of the widest tap shift plus one vector), their products (6 x OutChannels planes of BandRows x outputWidth), the kernel's staging
-        // for one channel tile, and one row of zeros (the input rows above and below the image).
+        // Scratch of one part of a call: the points' rows (6 x InChannels planes of BandRows rows at pitch PlaneWidth,
+        // each followed by a guard of the widest tap shift plus one vector),
+        // their products (6 x OutChannels planes of BandRows x outputWidth),
+        // the kernel's staging for one channel tile, and one row of zeros (the input rows above and below the image).
         private readonly struct ScratchLayout
         {
             public readonly int TileRows, BandRows, Bands;
@@ -270,7 +271,7 @@ namespace Demo
                 int tileRows = global::System.Math.Min(layout.BandRows, layout.TileRows - firstTileRow);
                 TransformInputRows(input.Slice(image * inputPerImage, inputPerImage), points, zeroRow, height, width, firstTileRow, tileRows, planeWidth, planeStride);
                 int pointOutput = OutChannels * tileRows * outputWidth;
-                // Each point: a 1 x 3 convolution of its rows with its weights into its products.
+                // Each transformed point: a 1 x 3 convolution of its rows with its weights into its products.
                 for (int point = 0; point < 6; point++)
                 {
                     Conv2dWinogradRows_64x64_k3x3_s1x1_d2x2_g1__8cx3v(points.Slice(point * pointInput, pointInput), new global::System.ReadOnlySpan<float>(_packedWeight, point * PointWeightLength, PointWeightLength), default,
@@ -281,7 +282,7 @@ namespace Demo
             }
         }
 
-        // G of Winograd F(4, 3), row by row: point p's weight row is the kernel's three rows weighted by G[p].
+        // G, row by row: point p's weight row is the kernel's three rows weighted by G[p].
         private static readonly double[] FilterTransform = new double[] { 1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1 };
 
         /// <summary>

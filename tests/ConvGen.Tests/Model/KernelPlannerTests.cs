@@ -149,18 +149,21 @@ public class KernelPlannerTests
         Assert.False(plan.ReadsInputInPlace);
     }
 
-    /// <summary>Three-row stride-1 layers with at least 8 channels per group on both sides run on Winograd-transformed rows
-    /// (any size when the size is not fixed; a fixed size only when the cost model finds fewer multiply-adds); others do not.</summary>
+    /// <summary>Three-row layers of stride 1, or of vertical stride 2, with at least 8 channels per group on both sides run on
+    /// Winograd-transformed rows (any size when the size is not fixed; a fixed size only when the cost model finds fewer
+    /// multiply-adds); others do not.</summary>
     [Theory]
     [InlineData(64, 64, 3, 1, 1, 1, 0, true)]       // ResNet's block layer, any size
     [InlineData(128, 128, 3, 1, 4, 1, 0, true)]     // grouped: 32 channels per group
     [InlineData(64, 64, 3, 1, 1, 1, 56, true)]      // fixed 56x56: 6 x 3 row taps instead of 4 x 9 per four rows
     [InlineData(512, 512, 3, 1, 1, 1, 7, false)]    // fixed 7x7: two tile rows fill vectors no better than the direct sweep
-    [InlineData(64, 128, 3, 2, 1, 1, 0, false)]     // stride 2
+    [InlineData(64, 128, 3, 2, 1, 1, 0, true)]      // stride 2, any size: F(4, 2) on the even rows
+    [InlineData(64, 128, 3, 2, 1, 1, 56, true)]     // stride 2, fixed 56x56: 5 x 3 + 4 x 3 row taps instead of 4 x 9 per four rows
+    [InlineData(64, 128, 3, 2, 1, 1, 4, false)]     // stride 2, fixed 4x4: one tile row of two output rows
     [InlineData(32, 32, 3, 1, 32, 1, 0, false)]     // depthwise: one channel per group
     [InlineData(4, 64, 3, 1, 1, 1, 0, false)]       // 4 input channels: the transforms cost more than they save
     [InlineData(64, 64, 5, 1, 1, 1, 0, false)]      // five kernel rows
-    public void Three_row_stride_one_layers_run_on_transformed_rows(int inChannels, int outChannels, int k, int s, int groups, int pad, int size, bool transformed)
+    public void Three_row_layers_of_stride_one_or_two_run_on_transformed_rows(int inChannels, int outChannels, int k, int s, int groups, int pad, int size, bool transformed)
     {
         var spec = Spec(inChannels, outChannels, k, k, groups: groups, pad: pad) with
         {

@@ -33,6 +33,15 @@ public class WinogradRowsTests
         ("Conv2d(@in: 12, @out: 12, k: 3, h: 30, w: 30)", new ConvGeometry(12, 12, 3, 3), 30, 30, Activation.None),
         ("Conv2d(@in: 16, @out: 16, k: 3, p: 1, activation: Activation.ReLU)", new ConvGeometry(16, 16, 3, 3, 1, 1, 1, 1, 1, 1), 14, 14, Activation.ReLU),
         ("Conv2d(@in: 8, @out: 8, k: 3, p: 1, activation: Activation.SiLU)", new ConvGeometry(8, 8, 3, 3, 1, 1, 1, 1, 1, 1), 9, 17, Activation.SiLU),
+        // Stride 2: F(4, 2) on the even rows, kernel row 1 untransformed on the odd rows.
+        ("Conv2d(@in: 64, @out: 128, k: 3, s: 2, p: 1)", new ConvGeometry(64, 128, 3, 3, 2, 2, 1, 1, 1, 1), 21, 41, Activation.None),
+        ("Conv2d(@in: 8, @out: 8, k: 3, s: 2, p: 1)", new ConvGeometry(8, 8, 3, 3, 2, 2, 1, 1, 1, 1), 9, 5, Activation.None),
+        ("Conv2d(@in: 12, @out: 20, k: 3, s: 2, p: 1, bias: false, activation: Activation.ReLU6)", new ConvGeometry(12, 20, 3, 3, 2, 2, 1, 1, 1, 1), 16, 20, Activation.ReLU6),
+        ("Conv2d(@in: 32, @out: 32, k: 3, s: 2, p: 1, groups: 2)", new ConvGeometry(32, 32, 3, 3, 2, 2, 1, 1, 1, 1, Groups: 2), 8, 10, Activation.None),
+        ("Conv2d(@in: 8, @out: 16, k: 3, sh: 2, sw: 1, p: 1)", new ConvGeometry(8, 16, 3, 3, 2, 1, 1, 1, 1, 1), 11, 7, Activation.None),
+        ("Conv2d(@in: 8, @out: 8, k: 3, sh: 2, sw: 3, p: 1)", new ConvGeometry(8, 8, 3, 3, 2, 3, 1, 1, 1, 1), 13, 50, Activation.None),
+        ("Conv2d(@in: 8, @out: 8, kh: 3, kw: 5, s: 2, ph: 2, pw: 4, dw: 2)", new ConvGeometry(8, 8, 3, 5, 2, 2, 2, 2, 4, 4, 1, 2), 10, 19, Activation.None),
+        ("Conv2d(@in: 16, @out: 8, k: 3, s: 2, activation: Activation.SiLU)", new ConvGeometry(16, 8, 3, 3, 2, 2), 18, 35, Activation.SiLU),
     ];
 
     private static readonly Lazy<Func<int, float[], float[], ILayer>> Factory = new(() => LayerCompiler.Compile(Array.ConvertAll(Layers, l => l.Attribute)));
