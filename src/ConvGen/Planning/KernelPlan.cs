@@ -7,7 +7,7 @@ namespace ConvGen.Generator.Planning;
 /// of every output vector is one contiguous vector load, whatever the stride and dilation. Each call
 /// then sweeps the output either row by row or, when rows fill vectors badly, as one flat run over
 /// the plane (rows back to back, the pitch's extra columns computed and dropped). Small fixed-size layers
-/// may instead gather their taps from the planes first (<see cref="TapGathering"/>), and 3-row stride-1 layers run the
+/// may instead gather their taps from the planes first (<see cref="TapGathering"/>), and 3-row layers of stride 1 or 2 run the
 /// kernel on Winograd-transformed rows (<see cref="WinogradRows"/>).
 /// </summary>
 /// <param name="KernelName">Method name that carries the plan (XNNPACK style).</param>
