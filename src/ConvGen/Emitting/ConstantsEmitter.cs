@@ -65,14 +65,17 @@ internal static class ConstantsEmitter
             var scheme = RowScheme.For(spec);
             writer.Line($"// {scheme.Name}: {scheme.Points} points, each with weights [out][in/groups][{spec.KernelWidth}].");
             writer.Line($"private const int PointWeightLength = {(long)view.OutChannels * view.FanIn};");
-            writer.Line($"private const int PackedWeightLength = {scheme.Points} * PointWeightLength;");
+            writer.Line($"private const int TransformedWeightLength = {scheme.Points} * PointWeightLength;");
         }
-        else
+
+        if (!plan.TransformsRows || plan.ChoosesPerCall)
         {
             writer.Line("private const int PackedWeightLength = WeightLength;");
         }
 
         writer.Line($"private const int MaxTapShift = {plan.MaxTapShift};");
+        writer.Line("// Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).");
+        writer.Line($"private const double MinimumWorkPerThread = {plan.MinimumWorkPerThread};");
         writer.Line($"private const int WidestVector = {VectorType.WidestLanes}; // floats in a Vector512: scratch rows hold at least one");
         writer.Line($"private const long BandInputFloats = {KernelPlanner.BandInputFloats}; // input a band of output rows reads, kept in L2 across channel tiles");
         if (spec.Groups > 1)

@@ -56,7 +56,11 @@ internal static class DirectKernelEmitter
             writer.Line();
             Kernel(writer, spec, plan, geometry, vector, parameters);
         }
+    }
 
+    /// <summary>Writes StoreNarrow, which every kernel of the layer uses, once per vector type.</summary>
+    public static void EmitStoreNarrow(SourceWriter writer)
+    {
         foreach (var vector in VectorType.All)
         {
             writer.Line();

@@ -24,18 +24,58 @@ internal static class ForwardEmitter
         writer.Line();
         FixedSizeCheck(writer, spec);
         writer.Line();
-        PublicForward(writer, spec);
+        PublicForward(writer, spec, plan);
         writer.Line();
         LayerInterface(writer, is2d);
         writer.Line();
         if (plan.TransformsRows)
         {
             WinogradRunEmitter.Emit(writer, spec, plan);
+            writer.Line();
         }
-        else
+
+        if ((plan.TransformsRows ? plan.Direct : plan) is { } direct)
         {
-            RunEmitter.Emit(writer, spec, plan);
+            RunEmitter.Emit(writer, spec, direct);
+            writer.Line();
         }
+
+        if (plan.ChoosesPerCall)
+        {
+            TransformedRowsPay(writer, spec);
+        }
+    }
+
+    /// <summary>
+    /// TransformedRowsPay: <see cref="WinogradRows.CostsLess"/> written out for the layer, so that a layer without a fixed
+    /// size takes, per call, the path the planner would have chosen for a fixed size (the cost of the direct kernel's
+    /// cheaper sweep, flat or row by row, as in <see cref="KernelPlanner.SweepCost"/>).
+    /// </summary>
+    private static void TransformedRowsPay(SourceWriter writer, ConvSpec spec)
+    {
+        var scheme = RowScheme.For(spec);
+        int rows = WinogradRows.OutputRows, dilation = spec.DilationHeight, sw = spec.StrideWidth;
+        long viewFanIn = WinogradRows.KernelView(spec).FanIn;
+        writer.Line("// Whether a call of this size costs fewer multiply-adds (with the transforms) on transformed rows than on the direct kernel:");
+        writer.Line("// the planner's choice for a fixed size, made per call because the layer has none.");
+        writer.Open("private static bool TransformedRowsPay(long outputHeight, long outputWidth, long width)");
+        writer.Line($"long planeWidth = (width + {spec.PadLeft + spec.PadRight + sw - 1}) / {sw};");
+        writer.Line($"long tileRows = {dilation} * ((outputHeight + {(rows * dilation) - 1}) / {rows * dilation});");
+        writer.Line("long direct = OutChannels * SweepCost(outputHeight, outputWidth, planeWidth, FanIn);");
+        writer.Line($"long points = {scheme.TransformedPoints} * OutChannels * SweepCost(tileRows, outputWidth, planeWidth, {viewFanIn})" +
+            (scheme.PlainKernelRow is null ? ";" : $" + (OutChannels * SweepCost({rows} * tileRows, outputWidth, planeWidth, {viewFanIn}));"));
+        writer.Line($"long transforms = {WinogradRows.TransformCost} * tileRows * (({(long)scheme.RowsPerTile * spec.InChannels * sw} * Vectors(planeWidth)) + ({rows * spec.OutChannels} * Vectors(outputWidth)));");
+        writer.Line("return points + transforms < direct;");
+        writer.Close();
+        writer.Line();
+        writer.Line("// Multiply-adds per output channel of the direct kernel's cheaper sweep (flat with staging, or row by row) of an output read from planes of pitch planeWidth.");
+        writer.Open("private static long SweepCost(long outputHeight, long outputWidth, long planeWidth, long fanIn)");
+        writer.Line($"long flat = (Vectors(outputHeight * planeWidth) * (fanIn + {KernelPlanner.StagingCost})) + (planeWidth == outputWidth ? 0 : outputHeight * {KernelPlanner.RowCopyCost});");
+        writer.Line($"long rows = outputHeight * ((Vectors(outputWidth) * fanIn) + (outputWidth < {KernelPlanner.Lanes} ? {KernelPlanner.NarrowStoreCost} : 0));");
+        writer.Line("return global::System.Math.Min(flat, rows);");
+        writer.Close();
+        writer.Line();
+        writer.Line($"private static long Vectors(long floats) => (floats + {KernelPlanner.Lanes - 1}) / {KernelPlanner.Lanes};");
     }
 
     private static void OutputSizeMethod(SourceWriter writer, string name, string input, string unit, ConvAxis axis, string minimum)
@@ -84,7 +124,7 @@ internal static class ForwardEmitter
         writer.Close();
     }
 
-    private static void PublicForward(SourceWriter writer, ConvSpec spec)
+    private static void PublicForward(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
         if (spec.Kind == LayerKind.Conv2d)
         {
@@ -101,9 +141,9 @@ internal static class ForwardEmitter
                     global::ConvGen.LayerChecks.Batch(batch);
                     ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);
                     global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);
-                    Run(input, output, batch, height, width, outputHeight, outputWidth, degreeOfParallelism);
+                RUN
                 }
-                """);
+                """.Replace("RUN\n", RunCall(plan)));
         }
         else
         {
@@ -124,6 +164,16 @@ internal static class ForwardEmitter
                 }
                 """);
         }
+    }
+
+    /// <summary>The checked call's run: the direct kernel, transformed rows, or whichever costs less at the call's size.</summary>
+    private static string RunCall(KernelPlan plan)
+    {
+        const string arguments = "(input, output, batch, height, width, outputHeight, outputWidth, degreeOfParallelism);";
+        return !plan.TransformsRows ? $"    Run{arguments}\n"
+            : !plan.ChoosesPerCall ? $"    RunTransformed{arguments}\n"
+            : "    if (TransformedRowsPay(outputHeight, outputWidth, width))\n    {\n" +
+              $"        RunTransformed{arguments}\n    }}\n    else\n    {{\n        Run{arguments}\n    }}\n";
     }
 
     private static void LayerInterface(SourceWriter writer, bool is2d)

@@ -30,34 +30,44 @@ internal static class LayerEmitter
         writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized");
         ConstantsEmitter.Emit(writer, spec, plan);
         writer.Line();
-        ParametersEmitter.Emit(writer, spec, target.Name);
+        ParametersEmitter.Emit(writer, spec, plan, target.Name);
         writer.Line();
         ForwardEmitter.Emit(writer, spec, plan);
         writer.Line();
         if (plan.TransformsRows)
         {
             WinogradRowsEmitter.Emit(writer, spec, plan);
-        }
-        else
-        {
-            WeightPackingEmitter.Emit(writer, plan, "PackWeight", "FanIn");
             writer.Line();
-            PaddedInputEmitter.Emit(writer, spec, plan);
+            DirectKernelEmitter.Emit(writer, spec, plan);
         }
 
-        writer.Line();
-        if (plan.GathersTaps)
+        // The direct kernel: the layer's only path, or the one a layer without a fixed size takes where transformed rows cost more.
+        if ((plan.TransformsRows ? plan.Direct : plan) is { } direct)
         {
-            TapGatherEmitter.Emit(writer, spec, plan);
-            writer.Line();
-            if (ImageTapGatherEmitter.Windows(spec, plan) is { } windows)
+            if (plan.TransformsRows)
             {
-                ImageTapGatherEmitter.Emit(writer, spec, plan, windows);
                 writer.Line();
             }
+
+            WeightPackingEmitter.Emit(writer, direct, "PackWeight", "FanIn");
+            writer.Line();
+            PaddedInputEmitter.Emit(writer, spec, direct);
+            writer.Line();
+            if (direct.GathersTaps)
+            {
+                TapGatherEmitter.Emit(writer, spec, direct);
+                writer.Line();
+                if (ImageTapGatherEmitter.Windows(spec, direct) is { } windows)
+                {
+                    ImageTapGatherEmitter.Emit(writer, spec, direct, windows);
+                    writer.Line();
+                }
+            }
+
+            DirectKernelEmitter.Emit(writer, spec, direct);
         }
 
-        DirectKernelEmitter.Emit(writer, spec, plan);
+        DirectKernelEmitter.EmitStoreNarrow(writer);
         writer.Close();
 
         GeneratedFile.Close(writer, target);

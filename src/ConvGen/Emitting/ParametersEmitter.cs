@@ -1,4 +1,5 @@
 using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
 
 namespace ConvGen.Generator.Emitting;
 
@@ -6,11 +7,21 @@ namespace ConvGen.Generator.Emitting;
 /// weights (and bias) given in PyTorch's layout, packed once for the kernel.</summary>
 internal static class ParametersEmitter
 {
-    public static void Emit(SourceWriter writer, ConvSpec spec, string className)
+    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan, string className)
     {
         string biasArgument = spec.HasBias ? "_bias" : "global::System.Span<float>.Empty";
-        writer.Line("// Weights packed in the order the kernel reads them (see PackWeight).");
-        writer.Line("private readonly float[] _packedWeight = new float[PackedWeightLength];");
+        if (!plan.TransformsRows || plan.ChoosesPerCall)
+        {
+            writer.Line("// Weights packed in the order the direct kernel reads them (see PackWeight).");
+            writer.Line("private readonly float[] _packedWeight = new float[PackedWeightLength];");
+        }
+
+        if (plan.TransformsRows)
+        {
+            writer.Line("// Each point's transformed weights, packed in the order the points' kernel reads them (see PackTransformedWeight).");
+            writer.Line("private readonly float[] _transformedWeight = new float[TransformedWeightLength];");
+        }
+
         if (spec.HasBias)
         {
             writer.Line("// One bias per output channel.");
@@ -29,7 +40,7 @@ internal static class ParametersEmitter
         writer.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
         writer.Line("float[] weight = new float[WeightLength];");
         writer.Line($"global::ConvGen.ParameterInit.ConvUniform(weight, {biasArgument}, FanIn, random);");
-        writer.Line("PackWeight(weight, _packedWeight);");
+        Pack(writer, plan, "weight");
         writer.Close();
         writer.Line();
         writer.Line("/// <summary>Creates the layer from trained parameters in PyTorch's layout.</summary>");
@@ -40,7 +51,7 @@ internal static class ParametersEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         writer.Open($"public {className}(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias = default)");
         writer.Line($"global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, \"{LayerDescription.WeightShape(spec)}\");");
-        writer.Line("PackWeight(weight, _packedWeight);");
+        Pack(writer, plan, "weight");
         if (spec.HasBias)
         {
             writer.Line("bias.CopyTo(_bias);");
@@ -48,14 +59,28 @@ internal static class ParametersEmitter
 
         writer.Close();
         writer.Line();
-        ParameterAccess(writer, spec, className);
+        ParameterAccess(writer, spec, plan, className);
+    }
+
+    /// <summary>Packs a weight for every path the layer has: the direct kernel's, the transformed rows', or both.</summary>
+    private static void Pack(SourceWriter writer, KernelPlan plan, string weight)
+    {
+        if (!plan.TransformsRows || plan.ChoosesPerCall)
+        {
+            writer.Line($"PackWeight({weight}, _packedWeight);");
+        }
+
+        if (plan.TransformsRows)
+        {
+            writer.Line($"PackTransformedWeight({weight}, _transformedWeight);");
+        }
     }
 
     /// <summary>
     /// <c>IParameterized</c>: PyTorch's names and shapes as one static read-only list, and <c>SetParameter</c>,
     /// which checks the name and length before it writes anything, then repacks a weight or copies a bias.
     /// </summary>
-    private static void ParameterAccess(SourceWriter writer, ConvSpec spec, string className)
+    private static void ParameterAccess(SourceWriter writer, ConvSpec spec, KernelPlan plan, string className)
     {
         string weightShape = LayerDescription.WeightShape(spec);
         string weightDims = weightShape.Substring(1, weightShape.Length - 2);
@@ -91,7 +116,7 @@ internal static class ParametersEmitter
         if (spec.HasBias)
         {
             writer.Open("if (name == \"weight\")");
-            writer.Line("PackWeight(values, _packedWeight);");
+            Pack(writer, plan, "values");
             writer.Close();
             writer.Open("else");
             writer.Line("values.CopyTo(_bias);");
@@ -99,7 +124,7 @@ internal static class ParametersEmitter
         }
         else
         {
-            writer.Line("PackWeight(values, _packedWeight);");
+            Pack(writer, plan, "values");
         }
 
         writer.Close();

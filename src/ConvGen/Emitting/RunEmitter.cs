@@ -104,9 +104,6 @@ internal static class RunEmitter
 
     private static void Run(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
-        writer.Line($"// Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).");
-        writer.Line($"private const double MinimumWorkPerThread = {plan.MinimumWorkPerThread};");
-        writer.Line();
         writer.Line("// Splits a call over threads: whole units (groups of images) per thread, or one image's channel tiles per thread");
         writer.Line("// when an ungrouped layer has fewer images than threads. Scratch comes from the shared array pool.");
         writer.Open($"private void Run({ReadOnlySpan} input, {Span} output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)");
@@ -154,13 +151,13 @@ internal static class RunEmitter
             writer.Close();
         }
 
-        UnitParts(writer, "new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth)", $"(long)shape.Batch{(spec.Groups > 1 ? $" * {spec.Groups}" : "")}");
+        UnitParts(writer, "new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth)", $"(long)shape.Batch{(spec.Groups > 1 ? $" * {spec.Groups}" : "")}", "RunUnits");
     }
 
     /// <summary>The end of a Run: the call's units split into parts over the threads, each part in its thread's slice of the scratch
-    /// (<paramref name="layout"/> and <paramref name="units"/>: the part's expressions for the layout and the unit count), and the
-    /// scratch returned to the pool.</summary>
-    internal static void UnitParts(SourceWriter writer, string layout, string units)
+    /// (<paramref name="layout"/> and <paramref name="units"/>: the part's expressions for the layout and the unit count;
+    /// <paramref name="runUnits"/>: the method that runs them), and the scratch returned to the pool.</summary>
+    internal static void UnitParts(SourceWriter writer, string layout, string units, string runUnits)
     {
         writer.Open("else");
         writer.Line("global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part, thread) =>");
@@ -169,7 +166,7 @@ internal static class RunEmitter
         writer.Line($"var layout = {layout};");
         writer.Line($"long units = {units};");
         writer.Line("int partLength = (int)layout.PartLength;");
-        writer.Line("layer.RunUnits(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,");
+        writer.Line($"layer.{runUnits}(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,");
         writer.Line("    (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));");
         writer.Close(");");
         writer.Close();

@@ -27,8 +27,12 @@ internal static class WinogradRowsEmitter
         else
         {
             PhaseInputTransform(writer, spec, scheme);
-            writer.Line();
-            PaddedInputEmitter.EmitFillRow(writer, spec);
+            // A layer with the direct kernel too gets FillRow with the direct kernel's padded copy.
+            if (!plan.ChoosesPerCall)
+            {
+                writer.Line();
+                PaddedInputEmitter.EmitFillRow(writer, spec);
+            }
         }
 
         writer.Line();
@@ -55,7 +59,7 @@ internal static class WinogradRowsEmitter
         writer.Line($"/// Transforms PyTorch's weights [out][in/groups][3][{kw}] into each point's weights U_p[out][in/groups][{kw}] = Σ_r G[p][r] w[.., r, ..]");
         writer.Line("/// (summed in float64, rounded once), each packed as the points' kernel reads it.");
         writer.Line("/// </summary>");
-        writer.Open("private static void PackWeight(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)");
+        writer.Open("private static void PackTransformedWeight(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)");
         writer.Line("float[] point = new float[PointWeightLength];");
         writer.Open($"for (int p = 0; p < {scheme.Points}; p++)");
         writer.Open("for (int i = 0; i < PointWeightLength; i++)");

@@ -5,7 +5,8 @@ namespace ConvGen.Generator.Emitting;
 
 /// <summary>
 /// Writes how a checked call runs on Winograd-transformed rows (<see cref="WinogradRows"/>): the scratch layout
-/// (<c>ScratchLayout</c>), the split of the call over threads (<c>Run</c>) and a thread's share (<c>RunUnits</c>).
+/// (<c>TransformedScratchLayout</c>), the split of the call over threads (<c>RunTransformed</c>) and a thread's share
+/// (<c>RunTransformedUnits</c>).
 /// A unit is one band of tile rows of one image: transform its input rows, run the points' kernel once per point,
 /// transform the products into its output rows. Bands are sized so their rows and products stay in L2, and an
 /// image has at least as many bands as the call has threads per image, so one image still splits over threads.
@@ -37,12 +38,12 @@ internal static class WinogradRunEmitter
         writer.Line(plain
             ? "// the kernel's staging for one channel tile, and one tile's even input rows split into column phases."
             : "// the kernel's staging for one channel tile, and one row of zeros (the input rows above and below the image).");
-        writer.Open("private readonly struct ScratchLayout");
+        writer.Open("private readonly struct TransformedScratchLayout");
         writer.Line("public readonly int TileRows, BandRows, Bands;");
         writer.Line($"public readonly long PlaneWidth, PlaneStride{(plain ? ", PlainStride" : "")};");
         writer.Line($"public readonly double PointsLength, ProductsLength, StagingLength, {RowsName(plain)}; // floats, each a multiple of a cache line (16 floats)");
         writer.Line();
-        writer.Open("public ScratchLayout(int width, int outputHeight, int outputWidth, int batch, int threads)");
+        writer.Open("public TransformedScratchLayout(int width, int outputHeight, int outputWidth, int batch, int threads)");
         writer.Line($"TileRows = {dilation} * ((outputHeight + {(rows * dilation) - 1}) / {rows * dilation});");
         writer.Line(sw == 1
             ? $"PlaneWidth = (long)width + {spec.PadLeft + spec.PadRight};"
@@ -85,16 +86,13 @@ internal static class WinogradRunEmitter
 
     private static void Run(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
-        writer.Line($"// Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).");
-        writer.Line($"private const double MinimumWorkPerThread = {plan.MinimumWorkPerThread};");
-        writer.Line();
         writer.Line("// Splits a call over threads by units (one band of tile rows of one image each). Scratch comes from the shared array pool.");
-        writer.Open($"private void Run({ReadOnlySpan} input, {Span} output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)");
+        writer.Open($"private void RunTransformed({ReadOnlySpan} input, {Span} output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)");
         writer.Line($"int threads = global::ConvGen.ForwardParts.Threads(degreeOfParallelism, (double)batch * OutChannels * outputHeight * outputWidth * FanIn, MinimumWorkPerThread);");
-        writer.Line("var layout = new ScratchLayout(width, outputHeight, outputWidth, batch, threads);");
+        writer.Line("var layout = new TransformedScratchLayout(width, outputHeight, outputWidth, batch, threads);");
         writer.Line("long units = (long)batch * layout.Bands;");
         writer.Line("threads = (int)global::System.Math.Min(threads, units);");
-        writer.Line("layout = new ScratchLayout(width, outputHeight, outputWidth, batch, threads); // the layout every part computes");
+        writer.Line("layout = new TransformedScratchLayout(width, outputHeight, outputWidth, batch, threads); // the layout every part computes");
         writer.Line("units = (long)batch * layout.Bands;");
         writer.Line("double bufferLength = threads * layout.PartLength;");
         writer.Line("float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));");
@@ -103,9 +101,9 @@ internal static class WinogradRunEmitter
         writer.Line("// Parts of whole units, four per thread (claimed one by one, so a thread that starts late still takes its share).");
         writer.Line("var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, (int)global::System.Math.Min(units, 4L * threads), threads);");
         writer.Open("if (threads == 1)");
-        writer.Line("RunUnits(input, output, scratch, shape, layout, 0, (int)units);");
+        writer.Line("RunTransformedUnits(input, output, scratch, shape, layout, 0, (int)units);");
         writer.Close();
-        RunEmitter.UnitParts(writer, "new ScratchLayout(shape.Width, shape.OutputHeight, shape.OutputWidth, shape.Batch, shape.Threads)", "(long)shape.Batch * layout.Bands");
+        RunEmitter.UnitParts(writer, "new TransformedScratchLayout(shape.Width, shape.OutputHeight, shape.OutputWidth, shape.Batch, shape.Threads)", "(long)shape.Batch * layout.Bands", "RunTransformedUnits");
     }
 
     private static void RunUnits(SourceWriter writer, ConvSpec spec, KernelPlan plan)
@@ -114,7 +112,7 @@ internal static class WinogradRunEmitter
         int transformed = scheme.TransformedPoints, rows = WinogradRows.OutputRows, sw = spec.StrideWidth;
         bool plain = scheme.PlainKernelRow is not null;
         writer.Line("// Runs units firstUnit to endUnit - 1 of a call (a unit is one band of tile rows of one image) in one thread and one part's scratch.");
-        writer.Open($"private void RunUnits({ReadOnlySpan} input, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, in ScratchLayout layout, int firstUnit, int endUnit)");
+        writer.Open($"private void RunTransformedUnits({ReadOnlySpan} input, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, in TransformedScratchLayout layout, int firstUnit, int endUnit)");
         writer.Line("int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
         writer.Line($"int planeWidth = (int)layout.PlaneWidth, planeStride = (int)layout.PlaneStride{(plain ? ", plainStride = (int)layout.PlainStride" : "")};");
         writer.Line($"{Span} points = scratch.Slice(0, (int)layout.PointsLength);");
@@ -143,14 +141,14 @@ internal static class WinogradRunEmitter
         string range = spec.Groups > 1 ? $"{spec.Groups}" : $"0, {plan.Tiles}";
         writer.Line($"// Each transformed point: a 1 x {spec.KernelWidth} convolution of its rows with its weights into its products.");
         writer.Open($"for (int point = 0; point < {transformed}; point++)");
-        writer.Line($"{plan.KernelName}(points.Slice(point * pointInput, pointInput), new {ReadOnlySpan}(_packedWeight, point * PointWeightLength, PointWeightLength), default,");
+        writer.Line($"{plan.KernelName}(points.Slice(point * pointInput, pointInput), new {ReadOnlySpan}(_transformedWeight, point * PointWeightLength, PointWeightLength), default,");
         writer.Line($"    products.Slice(point * pointOutput, pointOutput), staging, {range}, tileRows, outputWidth, planeWidth, planeStride);");
         writer.Close();
         if (plain)
         {
             writer.Line();
             writer.Line($"// Kernel row {scheme.PlainKernelRow} as it is, on the band's odd rows ({rows} per tile row).");
-            writer.Line($"{plan.KernelName}(points.Slice({transformed} * pointInput, InChannels * {sw} * plainStride), new {ReadOnlySpan}(_packedWeight, {transformed} * PointWeightLength, PointWeightLength), default,");
+            writer.Line($"{plan.KernelName}(points.Slice({transformed} * pointInput, InChannels * {sw} * plainStride), new {ReadOnlySpan}(_transformedWeight, {transformed} * PointWeightLength, PointWeightLength), default,");
             writer.Line($"    products.Slice({transformed} * pointOutput, {rows} * pointOutput), staging, {range}, {rows} * tileRows, outputWidth, planeWidth, plainStride);");
         }
 

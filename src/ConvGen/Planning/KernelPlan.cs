@@ -31,6 +31,8 @@ namespace ConvGen.Generator.Planning;
 /// sweep fields then describe the 1 x kw kernel run once per point.</param>
 /// <param name="MinimumWorkPerThread">Multiply-adds a call must give each thread before one more thread pays for
 /// waking it and sharing the work.</param>
+/// <param name="Direct">For a layer on transformed rows without a fixed input size: the direct kernel's plan of the layer,
+/// which the layer also gets, choosing per call the path that costs less at the call's size (<see cref="WinogradRows.CostsLess"/>).</param>
 internal sealed record KernelPlan(
     string KernelName,
     int ChannelTile,
@@ -46,8 +48,12 @@ internal sealed record KernelPlan(
     bool ReadsInputInPlace,
     int GatheredRowStride,
     bool TransformsRows,
-    long MinimumWorkPerThread)
+    long MinimumWorkPerThread,
+    KernelPlan? Direct = null)
 {
+    /// <summary>Whether the layer has both transformed rows and the direct kernel and chooses per call.</summary>
+    public bool ChoosesPerCall => Direct is not null;
+
     /// <summary>Whether the kernel reads gathered taps rather than the stride-phase planes.</summary>
     public bool GathersTaps => GatheredRowStride > 0;
 

@@ -76,13 +76,14 @@ internal static class KernelPlanner
                 return direct;
             }
 
-            // The 1 x kw kernel each point runs, named after the layer.
+            // The 1 x kw kernel each point runs, named after the layer; without a fixed size the direct kernel too.
             var points = Direct(WinogradRows.KernelView(spec));
             return points with
             {
                 KernelName = Name(spec, "WinogradRows", points.ChannelTile, points.OutputVectors, 1, 0),
                 ReadsInputInPlace = false,
                 TransformsRows = true,
+                Direct = spec.InputHeight is null || spec.InputWidth is null ? direct : null,
             };
         }
 

@@ -23,28 +23,27 @@ internal static class WinogradRows
     public const int MinimumChannels = 8;
 
     /// <summary>Cost, in multiply-adds, of one vector of a transform (a few adds per point and row, a load and a store).</summary>
-    private const int TransformCost = 6;
+    public const int TransformCost = 6;
 
-    /// <summary>Whether the layer runs on transformed rows: a Conv2d with three kernel rows, stride 1 (both ways) or a
-    /// vertical stride of 2 without vertical dilation, enough channels per group and, for a fixed input size, fewer
-    /// multiply-adds (transforms included) than the direct kernel.</summary>
-    public static bool Pays(ConvSpec spec)
+    /// <summary>Whether the layer can run on transformed rows: a Conv2d with three kernel rows, stride 1 (both ways) or a
+    /// vertical stride of 2 without vertical dilation, and enough channels per group.</summary>
+    public static bool Applies(ConvSpec spec) =>
+        spec.Kind == LayerKind.Conv2d && spec.KernelHeight == 3
+        && ((spec.StrideHeight == 1 && spec.StrideWidth == 1) || (spec.StrideHeight == 2 && spec.DilationHeight == 1))
+        && spec.InChannelsPerGroup >= MinimumChannels && spec.OutChannelsPerGroup >= MinimumChannels;
+
+    /// <summary>Whether the layer runs on transformed rows: it can and, for a fixed input size, that size
+    /// <see cref="CostsLess"/>. Without a fixed size the layer also gets the direct kernel and chooses per call
+    /// (<see cref="KernelPlan.ChoosesPerCall"/>).</summary>
+    public static bool Pays(ConvSpec spec) =>
+        Applies(spec) && (spec.InputHeight is not { } height || spec.InputWidth is not { } width || CostsLess(spec, height, width));
+
+    /// <summary>Whether an input of <paramref name="height"/> x <paramref name="width"/> costs fewer multiply-adds on
+    /// transformed rows (transforms included) than on the direct kernel: the direct kernel's best sweep of the layer
+    /// against its best sweep of each point's rows (the same kernel, the same costs). Generated layers without a fixed
+    /// size evaluate the same function per call (<c>TransformedRowsPay</c>).</summary>
+    public static bool CostsLess(ConvSpec spec, long height, long width)
     {
-        bool strideOne = spec.StrideHeight == 1 && spec.StrideWidth == 1;
-        bool strideTwo = spec.StrideHeight == 2 && spec.DilationHeight == 1;
-        if (spec.Kind != LayerKind.Conv2d || spec.KernelHeight != 3 || !(strideOne || strideTwo)
-            || spec.InChannelsPerGroup < MinimumChannels || spec.OutChannelsPerGroup < MinimumChannels)
-        {
-            return false;
-        }
-
-        if (spec.InputHeight is not { } height || spec.InputWidth is not { } width)
-        {
-            return true; // any size: the saving holds once a map has a few tiles, which is what such layers run on
-        }
-
-        // The direct kernel's best sweep of the layer against its best sweep of each point's rows (the same kernel, the same
-        // costs), plus the transforms.
         var scheme = RowScheme.For(spec);
         long outputHeight = spec.Vertical.OutputSize(height), outputWidth = spec.Horizontal.OutputSize(width);
         long planeWidth = spec.Horizontal.PlaneSize(width);

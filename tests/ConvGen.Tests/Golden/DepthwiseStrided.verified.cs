@@ -55,11 +55,13 @@ namespace Demo
             private const int MinimumInputWidth = 1;
             private const int PackedWeightLength = WeightLength;
             private const int MaxTapShift = 1;
+            // Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).
+            private const double MinimumWorkPerThread = 262144;
             private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
             private const long BandInputFloats = 98304; // input a band of output rows reads, kept in L2 across channel tiles
             private const int GroupBatchFloats = 65536; // scratch (256 KB) filled per kernel call: groups are batched up to it
 
-            // Weights packed in the order the kernel reads them (see PackWeight).
+            // Weights packed in the order the direct kernel reads them (see PackWeight).
             private readonly float[] _packedWeight = new float[PackedWeightLength];
 
             /// <summary>Creates the layer with parameters drawn as PyTorch's <c>reset_parameters</c> does: uniform in ±1/sqrt(9).</summary>
@@ -206,9 +208,6 @@ namespace Demo
                 private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
             }
 
-            // Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).
-            private const double MinimumWorkPerThread = 262144;
-
             // Splits a call over threads: whole units (groups of images) per thread, or one image's channel tiles per thread
             // when an ungrouped layer has fewer images than threads. Scratch comes from the shared array pool.
             private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)
@@ -272,6 +271,7 @@ namespace Demo
                     Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v(source, new global::System.ReadOnlySpan<float>(_packedWeight, firstGroup * 1 * FanIn, groups * 1 * FanIn), default, unitOutput, staging, groups, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
                 }
             }
+
 
             /// <summary>
             /// Reorders weights from PyTorch's [out][in/groups][kernel row][kernel column] into tiles of

@@ -40,11 +40,13 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
     private const int MinimumInputLength = 1;
     private const int PackedWeightLength = WeightLength;
     private const int MaxTapShift = 6;
+    // Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).
+    private const double MinimumWorkPerThread = 524288;
     private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
     private const long BandInputFloats = 98304; // input a band of output rows reads, kept in L2 across channel tiles
     private const int GroupBatchFloats = 65536; // scratch (256 KB) filled per kernel call: groups are batched up to it
 
-    // Weights packed in the order the kernel reads them (see PackWeight).
+    // Weights packed in the order the direct kernel reads them (see PackWeight).
     private readonly float[] _packedWeight = new float[PackedWeightLength];
     // One bias per output channel.
     private readonly float[] _bias = new float[OutChannels];
@@ -192,9 +194,6 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
         private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
     }
 
-    // Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).
-    private const double MinimumWorkPerThread = 524288;
-
     // Splits a call over threads: whole units (groups of images) per thread, or one image's channel tiles per thread
     // when an ungrouped layer has fewer images than threads. Scratch comes from the shared array pool.
     private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)
@@ -258,6 +257,7 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
             Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v(source, new global::System.ReadOnlySpan<float>(_packedWeight, firstGroup * 3 * FanIn, groups * 3 * FanIn), new global::System.ReadOnlySpan<float>(_bias, firstGroup * 3, groups * 3), unitOutput, staging, groups, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
         }
     }
+
 
     /// <summary>
     /// Reorders weights from PyTorch's [out][in/groups][kernel row][kernel column] into tiles of

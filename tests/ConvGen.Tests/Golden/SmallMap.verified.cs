@@ -58,10 +58,12 @@ namespace Demo
         private const int MinimumInputWidth = 1;
         private const int PackedWeightLength = WeightLength;
         private const int MaxTapShift = 2;
+        // Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).
+        private const double MinimumWorkPerThread = 524288;
         private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
         private const long BandInputFloats = 98304; // input a band of output rows reads, kept in L2 across channel tiles
 
-        // Weights packed in the order the kernel reads them (see PackWeight).
+        // Weights packed in the order the direct kernel reads them (see PackWeight).
         private readonly float[] _packedWeight = new float[PackedWeightLength];
         // One bias per output channel.
         private readonly float[] _bias = new float[OutChannels];
@@ -222,9 +224,6 @@ namespace Demo
             private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
         }
 
-        // Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).
-        private const double MinimumWorkPerThread = 524288;
-
         // Splits a call over threads: whole units (groups of images) per thread, or one image's channel tiles per thread
         // when an ungrouped layer has fewer images than threads. Scratch comes from the shared array pool.
         private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)
@@ -345,6 +344,7 @@ namespace Demo
             global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + layout.TapsLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
             Conv2dGathered_32x32_k3x3_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output, staging, firstTile, endTile);
         }
+
 
         /// <summary>
         /// Reorders weights from PyTorch's [out][in/groups][kernel row][kernel column] into tiles of

@@ -53,13 +53,18 @@ namespace Demo
         private const int MinimumInputWidth = 1;
         // Winograd F(4, 3) along the kernel rows: 6 points, each with weights [out][in/groups][3].
         private const int PointWeightLength = 12288;
-        private const int PackedWeightLength = 6 * PointWeightLength;
+        private const int TransformedWeightLength = 6 * PointWeightLength;
+        private const int PackedWeightLength = WeightLength;
         private const int MaxTapShift = 4;
+        // Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).
+        private const double MinimumWorkPerThread = 524288;
         private const int WidestVector = 16; // floats in a Vector512: scratch rows hold at least one
         private const long BandInputFloats = 98304; // input a band of output rows reads, kept in L2 across channel tiles
 
-        // Weights packed in the order the kernel reads them (see PackWeight).
+        // Weights packed in the order the direct kernel reads them (see PackWeight).
         private readonly float[] _packedWeight = new float[PackedWeightLength];
+        // Each point's transformed weights, packed in the order the points' kernel reads them (see PackTransformedWeight).
+        private readonly float[] _transformedWeight = new float[TransformedWeightLength];
 
         /// <summary>Creates the layer with parameters drawn as PyTorch's <c>reset_parameters</c> does: uniform in ±1/sqrt(576).</summary>
         public WinogradRows()
@@ -74,6 +79,7 @@ namespace Demo
             float[] weight = new float[WeightLength];
             global::ConvGen.ParameterInit.ConvUniform(weight, global::System.Span<float>.Empty, FanIn, random);
             PackWeight(weight, _packedWeight);
+            PackTransformedWeight(weight, _transformedWeight);
         }
 
         /// <summary>Creates the layer from trained parameters in PyTorch's layout.</summary>
@@ -84,6 +90,7 @@ namespace Demo
         {
             global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, "[64, 64, 3, 3]");
             PackWeight(weight, _packedWeight);
+            PackTransformedWeight(weight, _transformedWeight);
         }
 
         // PyTorch's names and shapes of the learnable parameters, in state-dict order; read-only and shared by all instances.
@@ -108,6 +115,7 @@ namespace Demo
             // Name and length are checked before anything is written; then the weight is repacked as the kernel reads it.
             global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof(WinogradRows));
             PackWeight(values, _packedWeight);
+            PackTransformedWeight(values, _transformedWeight);
         }
 
         /// <summary>Output rows for an input of <paramref name="height"/> rows: floor((height + 4 - 2*(3 - 1) - 1) / 1) + 1.</summary>
@@ -145,7 +153,14 @@ namespace Demo
             global::ConvGen.LayerChecks.Batch(batch);
             ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);
             global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);
-            Run(input, output, batch, height, width, outputHeight, outputWidth, degreeOfParallelism);
+            if (TransformedRowsPay(outputHeight, outputWidth, width))
+            {
+                RunTransformed(input, output, batch, height, width, outputHeight, outputWidth, degreeOfParallelism);
+            }
+            else
+            {
+                Run(input, output, batch, height, width, outputHeight, outputWidth, degreeOfParallelism);
+            }
         }
 
         /// <inheritdoc/>
@@ -180,13 +195,13 @@ namespace Demo
         // each followed by a guard of the widest tap shift plus one vector),
         // their products (6 x OutChannels planes of BandRows x outputWidth),
         // the kernel's staging for one channel tile, and one row of zeros (the input rows above and below the image).
-        private readonly struct ScratchLayout
+        private readonly struct TransformedScratchLayout
         {
             public readonly int TileRows, BandRows, Bands;
             public readonly long PlaneWidth, PlaneStride;
             public readonly double PointsLength, ProductsLength, StagingLength, ZeroLength; // floats, each a multiple of a cache line (16 floats)
 
-            public ScratchLayout(int width, int outputHeight, int outputWidth, int batch, int threads)
+            public TransformedScratchLayout(int width, int outputHeight, int outputWidth, int batch, int threads)
             {
                 TileRows = 2 * ((outputHeight + 7) / 8);
                 PlaneWidth = (long)width + 4;
@@ -210,17 +225,14 @@ namespace Demo
             private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
         }
 
-        // Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).
-        private const double MinimumWorkPerThread = 524288;
-
         // Splits a call over threads by units (one band of tile rows of one image each). Scratch comes from the shared array pool.
-        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)
+        private void RunTransformed(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)
         {
             int threads = global::ConvGen.ForwardParts.Threads(degreeOfParallelism, (double)batch * OutChannels * outputHeight * outputWidth * FanIn, MinimumWorkPerThread);
-            var layout = new ScratchLayout(width, outputHeight, outputWidth, batch, threads);
+            var layout = new TransformedScratchLayout(width, outputHeight, outputWidth, batch, threads);
             long units = (long)batch * layout.Bands;
             threads = (int)global::System.Math.Min(threads, units);
-            layout = new ScratchLayout(width, outputHeight, outputWidth, batch, threads); // the layout every part computes
+            layout = new TransformedScratchLayout(width, outputHeight, outputWidth, batch, threads); // the layout every part computes
             units = (long)batch * layout.Bands;
             double bufferLength = threads * layout.PartLength;
             float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
@@ -231,17 +243,17 @@ namespace Demo
                 var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, (int)global::System.Math.Min(units, 4L * threads), threads);
                 if (threads == 1)
                 {
-                    RunUnits(input, output, scratch, shape, layout, 0, (int)units);
+                    RunTransformedUnits(input, output, scratch, shape, layout, 0, (int)units);
                 }
                 else
                 {
                     global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part, thread) =>
                     {
                         // Part p runs units [p * units / parts, (p + 1) * units / parts) in its thread's slice of the scratch.
-                        var layout = new ScratchLayout(shape.Width, shape.OutputHeight, shape.OutputWidth, shape.Batch, shape.Threads);
+                        var layout = new TransformedScratchLayout(shape.Width, shape.OutputHeight, shape.OutputWidth, shape.Batch, shape.Threads);
                         long units = (long)shape.Batch * layout.Bands;
                         int partLength = (int)layout.PartLength;
-                        layer.RunUnits(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,
+                        layer.RunTransformedUnits(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,
                             (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));
                     });
                 }
@@ -253,7 +265,7 @@ namespace Demo
         }
 
         // Runs units firstUnit to endUnit - 1 of a call (a unit is one band of tile rows of one image) in one thread and one part's scratch.
-        private void RunUnits(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, in ScratchLayout layout, int firstUnit, int endUnit)
+        private void RunTransformedUnits(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, in TransformedScratchLayout layout, int firstUnit, int endUnit)
         {
             int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
             int planeWidth = (int)layout.PlaneWidth, planeStride = (int)layout.PlaneStride;
@@ -274,13 +286,168 @@ namespace Demo
                 // Each transformed point: a 1 x 3 convolution of its rows with its weights into its products.
                 for (int point = 0; point < 6; point++)
                 {
-                    Conv2dWinogradRows_64x64_k3x3_s1x1_d2x2_g1__8cx3v(points.Slice(point * pointInput, pointInput), new global::System.ReadOnlySpan<float>(_packedWeight, point * PointWeightLength, PointWeightLength), default,
+                    Conv2dWinogradRows_64x64_k3x3_s1x1_d2x2_g1__8cx3v(points.Slice(point * pointInput, pointInput), new global::System.ReadOnlySpan<float>(_transformedWeight, point * PointWeightLength, PointWeightLength), default,
                         products.Slice(point * pointOutput, pointOutput), staging, 0, 8, tileRows, outputWidth, planeWidth, planeStride);
                 }
 
                 TransformOutputRows(products, output.Slice(image * outputPerImage, outputPerImage), default, firstTileRow, tileRows, outputHeight, outputWidth);
             }
         }
+
+        // Scratch of one part of a call: a batch of groups, each 64 channel(s) x 1 stride-phase plane(s) of planeHeight x planeWidth
+        // (the padded image's rows and columns split by the stride), each followed by a guard of the widest tap shift plus
+        // one vector; then staging for one channel tile when the kernel sweeps a plane flat and drops the pitch's extra columns.
+        private readonly struct ScratchLayout
+        {
+            public readonly long PlaneHeight, PlaneWidth, PlaneStride;
+            public readonly bool InPlace; // the kernel reads the input itself
+            public readonly int BatchGroups; // groups filled and run per kernel call
+            public readonly double InputLength, StagingLength; // floats, each a multiple of a cache line (16 floats)
+
+            public ScratchLayout(int height, int width, int outputHeight, int outputWidth)
+            {
+                PlaneHeight = ((long)height + 4) / 1;
+                PlaneWidth = ((long)width + 4) / 1;
+                InPlace = false;
+                PlaneStride = (PlaneHeight * PlaneWidth) + MaxTapShift + WidestVector;
+                BatchGroups = 1;
+                InputLength = InPlace ? 0 : CacheLines(BatchGroups * 64d * PlaneStride);
+                StagingLength = PlaneWidth == outputWidth ? 0 : CacheLines(8d * outputHeight * PlaneWidth);
+            }
+
+            /// <summary>Floats of the scratch of one part that runs whole units.</summary>
+            public double PartLength => InputLength + StagingLength;
+
+            private static double CacheLines(double floats) => global::System.Math.Ceiling(floats / 16) * 16;
+        }
+
+        // Splits a call over threads: whole units (groups of images) per thread, or one image's channel tiles per thread
+        // when an ungrouped layer has fewer images than threads. Scratch comes from the shared array pool.
+        private void Run(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism)
+        {
+            int threads = global::ConvGen.ForwardParts.Threads(degreeOfParallelism, (double)batch * OutChannels * outputHeight * outputWidth * FanIn, MinimumWorkPerThread);
+            var layout = new ScratchLayout(height, width, outputHeight, outputWidth);
+            bool splitTiles = threads > batch;
+            threads = splitTiles ? global::System.Math.Min(threads, 8) : threads;
+            double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;
+            float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
+            try
+            {
+                var scratch = new global::System.Span<float>(buffer, 0, (int)bufferLength);
+                // Parts of whole units, four per thread (claimed one by one, so a thread that starts late still takes its share).
+                var shape = new global::ConvGen.ForwardShape(batch, height, width, outputHeight, outputWidth, (int)global::System.Math.Min((long)batch, 4L * threads), threads);
+                if (threads == 1)
+                {
+                    RunUnits(input, output, scratch, shape, layout, 0, batch);
+                }
+                else if (splitTiles)
+                {
+                    int imageInput = InChannels * height * width, imageOutput = OutChannels * outputHeight * outputWidth;
+                    // Parts of one or more whole tiles: two per thread, so a thread that starts late still takes its share, or one per
+                    // thread when the input spans several bands (each part re-reads every band: from memory, once the input is that large).
+                    var tileShape = shape with { Parts = layout.InputLength > 4 * BandInputFloats ? threads : global::System.Math.Min(8, 2 * threads) };
+                    var fillShape = shape with { Parts = global::System.Math.Min(InChannels, 2 * threads) };
+                    for (int image = 0; image < batch; image++)
+                    {
+                        // The image's padded copy, made once; then every thread runs its share of the channel tiles on it.
+                        global::System.ReadOnlySpan<float> source = input.Slice(image * imageInput, imageInput);
+                        if (!layout.InPlace)
+                        {
+                            global::ConvGen.ForwardParts.Run(this, source, default, scratch, fillShape,
+                                static (layer, source, _, scratch, in shape, part, _) => FillChannels(source, scratch, shape, part));
+                        }
+
+                        global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, tileShape,
+                            static (layer, source, output, scratch, in shape, part, thread) => layer.RunTiles(source, output, scratch, shape, part, thread));
+                    }
+                }
+                else
+                {
+                    global::ConvGen.ForwardParts.Run(this, input, output, scratch, shape, static (layer, input, output, scratch, in shape, part, thread) =>
+                    {
+                        // Part p runs units [p * units / parts, (p + 1) * units / parts) in its thread's slice of the scratch.
+                        var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
+                        long units = (long)shape.Batch;
+                        int partLength = (int)layout.PartLength;
+                        layer.RunUnits(input, output, scratch.Slice(thread * partLength, partLength), shape, layout,
+                            (int)(part * units / shape.Parts), (int)((part + 1) * units / shape.Parts));
+                    });
+                }
+            }
+            finally
+            {
+                global::System.Buffers.ArrayPool<float>.Shared.Return(buffer);
+            }
+        }
+
+        // Runs units firstUnit to endUnit - 1 of a call (a unit is one image) in one thread and one part's scratch.
+        private void RunUnits(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, in ScratchLayout layout, int firstUnit, int endUnit)
+        {
+            int height = shape.Height, width = shape.Width, outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
+            long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
+            global::System.Span<float> copy = scratch.Slice(0, (int)layout.InputLength);
+            global::System.Span<float> staging = scratch.Slice((int)layout.InputLength, (int)layout.StagingLength);
+            int inputPerUnit = 64 * height * width;
+            int outputPerUnit = 64 * outputHeight * outputWidth;
+            const int groups = 1;
+            for (int unit = firstUnit; unit < endUnit; unit++)
+            {
+                global::System.ReadOnlySpan<float> source = input.Slice(unit * inputPerUnit, groups * inputPerUnit);
+                global::System.Span<float> unitOutput = output.Slice(unit * outputPerUnit, groups * outputPerUnit);
+                if (!layout.InPlace)
+                {
+                    FillPaddedInput(source, copy, groups * 64, height, width, (int)layout.PlaneHeight, (int)planeWidth, (int)planeStride);
+                    source = copy;
+                }
+
+                Conv2dDirect_64x64_k3x3_s1x1_d2x2_g1__8cx3v(source, _packedWeight, default, unitOutput, staging, 0, 8, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+            }
+        }
+
+        // Fills part p of an image's padded copy: input channels [p * InChannels / parts, (p + 1) * InChannels / parts).
+        private static void FillChannels(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, int part)
+        {
+            var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
+            int first = part * InChannels / shape.Parts, end = (part + 1) * InChannels / shape.Parts;
+            int channelInput = shape.Height * shape.Width, channelPlanes = (int)layout.PlaneStride;
+            FillPaddedInput(image.Slice(first * channelInput, (end - first) * channelInput), scratch.Slice(first * channelPlanes, (end - first) * channelPlanes),
+                end - first, shape.Height, shape.Width, (int)layout.PlaneHeight, (int)layout.PlaneWidth, (int)layout.PlaneStride);
+        }
+
+        // Runs part p of one image's 8 channel tile(s), tiles [p * 8 / parts, (p + 1) * 8 / parts), on the padded copy
+        // at the start of the scratch (or the image itself), with the running thread's own staging after it.
+        private void RunTiles(global::System.ReadOnlySpan<float> image, global::System.Span<float> output, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, int part, int thread)
+        {
+            var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
+            int outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
+            long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
+            int firstTile = part * 8 / shape.Parts, endTile = (part + 1) * 8 / shape.Parts;
+            global::System.ReadOnlySpan<float> source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);
+            global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
+            Conv2dDirect_64x64_k3x3_s1x1_d2x2_g1__8cx3v(source, _packedWeight, default, output, staging, firstTile, endTile, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+        }
+
+        // Whether a call of this size costs fewer multiply-adds (with the transforms) on transformed rows than on the direct kernel:
+        // the planner's choice for a fixed size, made per call because the layer has none.
+        private static bool TransformedRowsPay(long outputHeight, long outputWidth, long width)
+        {
+            long planeWidth = (width + 4) / 1;
+            long tileRows = 2 * ((outputHeight + 7) / 8);
+            long direct = OutChannels * SweepCost(outputHeight, outputWidth, planeWidth, FanIn);
+            long points = 6 * OutChannels * SweepCost(tileRows, outputWidth, planeWidth, 192);
+            long transforms = 6 * tileRows * ((384 * Vectors(planeWidth)) + (256 * Vectors(outputWidth)));
+            return points + transforms < direct;
+        }
+
+        // Multiply-adds per output channel of the direct kernel's cheaper sweep (flat with staging, or row by row) of an output read from planes of pitch planeWidth.
+        private static long SweepCost(long outputHeight, long outputWidth, long planeWidth, long fanIn)
+        {
+            long flat = (Vectors(outputHeight * planeWidth) * (fanIn + 2)) + (planeWidth == outputWidth ? 0 : outputHeight * 8);
+            long rows = outputHeight * ((Vectors(outputWidth) * fanIn) + (outputWidth < 16 ? 32 : 0));
+            return global::System.Math.Min(flat, rows);
+        }
+
+        private static long Vectors(long floats) => (floats + 15) / 16;
 
         // G, row by row: point p's weight row is the kernel's three rows weighted by G[p].
         private static readonly double[] FilterTransform = new double[] { 1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1 };
@@ -289,7 +456,7 @@ namespace Demo
         /// Transforms PyTorch's weights [out][in/groups][3][3] into each point's weights U_p[out][in/groups][3] = Σ_r G[p][r] w[.., r, ..]
         /// (summed in float64, rounded once), each packed as the points' kernel reads it.
         /// </summary>
-        private static void PackWeight(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)
+        private static void PackTransformedWeight(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)
         {
             float[] point = new float[PointWeightLength];
             for (int p = 0; p < 6; p++)
@@ -1606,6 +1773,1594 @@ namespace Demo
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                 input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                                 taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24);
+                            }
+                            if (!narrow)
+                            {
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x);
+                            }
+                            else
+                            {
+                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                                StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                                StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), count));
+                                StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), count));
+                                StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), count));
+                                StoreNarrow(sum6_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), count));
+                                StoreNarrow(sum7_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), count));
+                            }
+                        }
+                    }
+                    if (staged)
+                    {
+                        // Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.
+                        for (int t = 0; t < 8; t++)
+                        {
+                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);
+                        }
+                    }
+                }
+            }
+        }
+
+        /// <summary>
+        /// Reorders weights from PyTorch's [out][in/groups][kernel row][kernel column] into tiles of
+        /// 8 output channels (the last tile of a group holds 8), each stored [in][row][column][channel in tile],
+        /// so the kernel reads one tile's weights front to back.
+        /// </summary>
+        private static void PackWeight(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)
+        {
+            for (int channel = 0; channel < OutChannels; channel++)
+            {
+                int inGroup = channel % 64;
+                int lane = inGroup % 8;
+                int tileWidth = inGroup < 64 ? 8 : 8;
+                global::System.ReadOnlySpan<float> taps = weight.Slice(channel * FanIn, FanIn);
+                global::System.Span<float> tileWeights = packed.Slice((channel - lane) * FanIn, tileWidth * FanIn);
+                for (int tap = 0; tap < FanIn; tap++)
+                {
+                    tileWeights[(tap * tileWidth) + lane] = taps[tap];
+                }
+            }
+        }
+
+        /// <summary>Copies <paramref name="channels"/> channels of one image into <paramref name="scratch"/>: per channel 1 stride-phase plane(s) (those some tap reads), 2/2 zero rows above/below and 2/2 zero columns left/right before the split; each source row is read once and written to every column phase.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void FillPaddedInput(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)
+        {
+            if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported && width <= 2 * WidestVector && planeWidth <= WidestVector)
+            {
+                FillNarrowPlanes(image, scratch, channels, height, width, planeHeight, planeWidth, planeStride);
+                return;
+            }
+
+            for (int channel = 0; channel < channels; channel++)
+            {
+                global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);
+                global::System.Span<float> planes = scratch.Slice(channel * 1 * planeStride, 1 * planeStride);
+                for (int row = 0; row < planeHeight * 1; row++)
+                {
+                    const int rowPhase = 0;
+                    int sourceRow = row - 2;
+                    global::System.ReadOnlySpan<float> sourceLine = (uint)sourceRow < (uint)height ? source.Slice(sourceRow * width, width) : default;
+                    int planeRow = row * planeWidth;
+                    FillRow(sourceLine, planes.Slice(((rowPhase) * planeStride) + planeRow, planeWidth), 0);
+                }
+
+                // The guard after each plane: taps of the last vectors read into it.
+                for (int plane = 0; plane < 1; plane++)
+                {
+                    ref float guard = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(planes.Slice((plane * planeStride) + (planeHeight * planeWidth), planeStride - (planeHeight * planeWidth)));
+                    for (int i = 0; i < planeStride - (planeHeight * planeWidth); i++)
+                    {
+                        global::System.Runtime.CompilerServices.Unsafe.Add(ref guard, i) = 0f;
+                    }
+                }
+            }
+        }
+
+        /// <summary>FillPaddedInput for image rows that fit two Vector512 and plane rows one (width at most 32, planeWidth at most 16):
+        /// per plane row one permute of the image row, padding lanes zeroed, stored whole; then the guards. Needs AVX-512.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void FillNarrowPlanes(global::System.ReadOnlySpan<float> image, global::System.Span<float> scratch, int channels, int height, int width, int planeHeight, int planeWidth, int planeStride)
+        {
+            // Per column phase: which image column each lane takes (0 when none), and which lanes are image, not padding.
+            global::System.Span<int> lanes = stackalloc int[1 * WidestVector];
+            global::System.Span<float> keep = stackalloc float[1 * WidestVector];
+            for (int lane = 0; lane < 1 * WidestVector; lane++)
+            {
+                int column = ((lane % WidestVector) * 1) + (lane / WidestVector) - 2;
+                bool inside = (uint)column < (uint)width && lane % WidestVector < planeWidth;
+                lanes[lane] = inside ? column : 0;
+                keep[lane] = inside ? global::System.BitConverter.Int32BitsToSingle(-1) : 0f;
+            }
+
+            global::System.Runtime.Intrinsics.Vector512<int> lanes0 = global::System.Runtime.Intrinsics.Vector512.Create(lanes.Slice(0 * WidestVector, WidestVector));
+            global::System.Runtime.Intrinsics.Vector512<float> keep0 = global::System.Runtime.Intrinsics.Vector512.Create(keep.Slice(0 * WidestVector, WidestVector));
+            global::System.Span<float> lastRow = stackalloc float[2 * WidestVector];
+            int guard = planeStride - (planeHeight * planeWidth);
+            ref float planesStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(scratch);
+            for (int channel = 0; channel < channels; channel++)
+            {
+                ref float channelPlanes = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref planesStart, (nint)channel * 1 * planeStride);
+                for (int planeRow = 0; planeRow < planeHeight; planeRow++)
+                {
+                    // Row phase 0: padded row planeRow*1 + 0.
+                    int row0 = (planeRow * 1) + 0 - 2;
+                    global::System.Runtime.Intrinsics.Vector512<float> line0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, rest0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                    if ((uint)row0 < (uint)height)
+                    {
+                        line0 = ImageRow(image, (channel * height * width) + (row0 * width), width, lastRow, out rest0);
+                    }
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.BitwiseAnd(global::System.Runtime.Intrinsics.X86.Avx512F.PermuteVar16x32x2(line0, lanes0, rest0), keep0), ref channelPlanes, (nuint)((0 * planeStride) + (planeRow * planeWidth)));
+                }
+
+                // The guards after the planes some tap reads (at least one vector long; the last row's zero lanes began them).
+                ref float guard0 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref channelPlanes, (0 * planeStride) + (planeHeight * planeWidth));
+                for (int i = 0; i < guard; i += WidestVector)
+                {
+                    global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512<float>.Zero, ref guard0, (nuint)global::System.Math.Min(i, guard - WidestVector));
+                }
+            }
+        }
+
+        /// <summary>The image row starting at <paramref name="start"/> as a vector, its columns 16 to 31 (if it is wider) in <paramref name="rest"/>;
+        /// lanes past the row hold whatever follows (the permutes ignore them), or zero near the image's end, read through
+        /// <paramref name="buffer"/> so nothing past the image is read.</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static global::System.Runtime.Intrinsics.Vector512<float> ImageRow(global::System.ReadOnlySpan<float> image, int start, int width, global::System.Span<float> buffer, out global::System.Runtime.Intrinsics.Vector512<float> rest)
+        {
+            int vectors = width <= WidestVector ? 1 : 2;
+            ref float row = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(image.Slice(start, width));
+            if (start + (vectors * WidestVector) > image.Length)
+            {
+                buffer.Clear();
+                image.Slice(start, width).CopyTo(buffer);
+                row = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(buffer);
+            }
+
+            rest = vectors == 2 ? global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row, (nuint)WidestVector) : global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+            return global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row);
+        }
+
+        /// <summary>Fills one plane row: column j holds padded column j*1 + columnPhase of <paramref name="source"/> (empty: a padding row).</summary>
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+        private static void FillRow(global::System.ReadOnlySpan<float> source, global::System.Span<float> target, int columnPhase)
+        {
+            // Columns [first, end) come from the image; the rest are padding (a few columns: zeroed in place, no memset call).
+            int first = global::System.Math.Min(target.Length, global::System.Math.Max(0, 2 - columnPhase + 0) / 1);
+            int end = global::System.Math.Clamp((source.Length + 2 - columnPhase + 0) / 1, first, target.Length);
+            ref float from = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+            ref float to = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(target);
+            for (int column = 0; column < first; column++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
+            }
+
+            global::ConvGen.KernelSupport.Copy(source.Slice(first - 2, end - first), target.Slice(first));
+
+            for (int column = end; column < target.Length; column++)
+            {
+                global::System.Runtime.CompilerServices.Unsafe.Add(ref to, column) = 0f;
+            }
+        }
+
+        /// <summary>
+        /// Direct convolution of one group of one image (its output channels, weights and biases), read from the group's stride-phase planes (or in place).
+        /// Layer: Conv2d: in 64, out 64, kernel 3x3, stride 1x1, padding 2/2/2/2 (top/bottom/left/right, Explicit), dilation 2x2, groups 1, no bias.
+        /// Plan: register tile of 8 output channel(s) x 3 vector(s) (1 for Vector256/Vector128), 8 full tile(s) per group; all 9 taps unrolled; row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.
+        /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
+        /// </summary>
+        private static void Conv2dDirect_64x64_k3x3_s1x1_d2x2_g1__8cx3v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+        {
+            if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
+            {
+                Conv2dDirect_64x64_k3x3_s1x1_d2x2_g1__8cx3v_v512(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
+            }
+            else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            {
+                Conv2dDirect_64x64_k3x3_s1x1_d2x2_g1__8cx3v_v256(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
+            }
+            else
+            {
+                Conv2dDirect_64x64_k3x3_s1x1_d2x2_g1__8cx3v_v128(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
+            }
+        }
+
+        // The kernel with global::System.Runtime.Intrinsics.Vector512<float>: up to 3 output vector(s) per channel of a tile.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Conv2dDirect_64x64_k3x3_s1x1_d2x2_g1__8cx3v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+        {
+            // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+            nint channelStride = (nint)planeStride;
+            nint outputPlane = (nint)outputHeight * outputWidth;
+            nint rowOffset1 = 2 * (nint)planeWidth;
+            nint rowOffset2 = 4 * (nint)planeWidth;
+            int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+            // a row narrower than a vector is stored lane by lane.
+            bool flat = planeWidth == outputWidth
+                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            bool staged = flat && planeWidth != outputWidth;
+            nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+            int destinationPitch = staged ? planeWidth : outputWidth;
+            // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
+            // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
+            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (64 * (long)planeWidth)) - 4, 1, outputHeight);
+            int bands = (outputHeight + bandLimit - 1) / bandLimit;
+            int bandRows = (outputHeight + bands - 1) / bands;
+            global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+            ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+            ref float groupInput = ref sourceStart;
+            for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
+            {
+                int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
+                // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
+                int lineEnd = flat ? bandStart + 1 : bandEnd;
+                int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;
+                // Tiles firstTile to endTile - 1 of 8 full tile(s) of 8 output channel(s).
+                int fullTilesEnd = global::System.Math.Min(endTile, 8);
+                for (int tile = firstTile; tile < fullTilesEnd; tile++)
+                {
+                    int firstChannel = tile * 8;
+                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                    int line = bandStart;
+                    for (; line < lineEnd; line++)
+                    {
+                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
+                        int x0 = 0;
+                        // 3 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 3 accumulators.
+                        for (; x0 <= count - (3 * vectorWidth); x0 += 3 * vectorWidth)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum4_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum4_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
+                            for (int ic = 0; ic < 64; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                sum6_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(2 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                sum6_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(2 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                sum6_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(2 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                sum6_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)2);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)2 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)2 + (nuint)(2 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                sum6_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)4);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)4 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)4 + (nuint)(2 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                sum6_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(2 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 49));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 50));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 51));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 52));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 53));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 54));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                sum6_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 55));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)2);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)2 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)2 + (nuint)(2 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 56));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 57));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 58));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 59));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 60));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 61));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 62));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                sum6_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 63));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)4);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)4 + (nuint)(vectorWidth));
+                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)4 + (nuint)(2 * vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 64));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 65));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 66));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 67));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 68));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 69));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 70));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                sum6_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
+                        }
+                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
+                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum4_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
+                            for (int ic = 0; ic < 64; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)2);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)2 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)4);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)4 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 49));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 50));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 51));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 52));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 53));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 54));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 55));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)2);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)2 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 56));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 57));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 58));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 59));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 60));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 61));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 62));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 63));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)4);
+                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)4 + (nuint)(vectorWidth));
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 64));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 65));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 66));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 67));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 68));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 69));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 70));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
+                            }
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x0);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                        }
+                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                        for (; x0 < count; x0 += vectorWidth)
+                        {
+                            int x = global::System.Math.Min(x0, count - vectorWidth);
+                            bool narrow = x < 0;
+                            x = global::System.Math.Max(x, 0);
+                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
+                            for (int ic = 0; ic < 64; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row1, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 49));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 50));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 51));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 52));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 53));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 54));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 55));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 56));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 57));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 58));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 59));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 60));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 61));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 62));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 63));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row2, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 64));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 65));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 66));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 67));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 68));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 69));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 70));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
+                            }
+                            if (!narrow)
+                            {
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x);
+                            }
+                            else
+                            {
+                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                                StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                                StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), count));
+                                StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), count));
+                                StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), count));
+                                StoreNarrow(sum6_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), count));
+                                StoreNarrow(sum7_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), count));
+                            }
+                        }
+                    }
+                    if (staged)
+                    {
+                        // Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.
+                        for (int t = 0; t < 8; t++)
+                        {
+                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);
+                        }
+                    }
+                }
+            }
+        }
+
+        // The kernel with global::System.Runtime.Intrinsics.Vector256<float>: up to 1 output vector(s) per channel of a tile.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Conv2dDirect_64x64_k3x3_s1x1_d2x2_g1__8cx3v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+        {
+            // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+            nint channelStride = (nint)planeStride;
+            nint outputPlane = (nint)outputHeight * outputWidth;
+            nint rowOffset1 = 2 * (nint)planeWidth;
+            nint rowOffset2 = 4 * (nint)planeWidth;
+            int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+            // a row narrower than a vector is stored lane by lane.
+            bool flat = planeWidth == outputWidth
+                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            bool staged = flat && planeWidth != outputWidth;
+            nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+            int destinationPitch = staged ? planeWidth : outputWidth;
+            // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
+            // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
+            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (64 * (long)planeWidth)) - 4, 1, outputHeight);
+            int bands = (outputHeight + bandLimit - 1) / bandLimit;
+            int bandRows = (outputHeight + bands - 1) / bands;
+            global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+            ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+            ref float groupInput = ref sourceStart;
+            for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
+            {
+                int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
+                // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
+                int lineEnd = flat ? bandStart + 1 : bandEnd;
+                int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;
+                // Tiles firstTile to endTile - 1 of 8 full tile(s) of 8 output channel(s).
+                int fullTilesEnd = global::System.Math.Min(endTile, 8);
+                for (int tile = firstTile; tile < fullTilesEnd; tile++)
+                {
+                    int firstChannel = tile * 8;
+                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                    int line = bandStart;
+                    for (; line < lineEnd; line++)
+                    {
+                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
+                        int x0 = 0;
+                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                        for (; x0 < count; x0 += vectorWidth)
+                        {
+                            int x = global::System.Math.Min(x0, count - vectorWidth);
+                            bool narrow = x < 0;
+                            x = global::System.Math.Max(x, 0);
+                            global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum3_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum4_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum5_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum6_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector256<float> sum7_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
+                            for (int ic = 0; ic < 64; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 49));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 50));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 51));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 52));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 53));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 54));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 55));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 56));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 57));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 58));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 59));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 60));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 61));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 62));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 63));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 64));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 65));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 66));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 67));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 68));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 69));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 70));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
+                            }
+                            if (!narrow)
+                            {
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x);
+                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x);
+                            }
+                            else
+                            {
+                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                                StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                                StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), count));
+                                StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), count));
+                                StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), count));
+                                StoreNarrow(sum6_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), count));
+                                StoreNarrow(sum7_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), count));
+                            }
+                        }
+                    }
+                    if (staged)
+                    {
+                        // Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.
+                        for (int t = 0; t < 8; t++)
+                        {
+                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);
+                        }
+                    }
+                }
+            }
+        }
+
+        // The kernel with global::System.Runtime.Intrinsics.Vector128<float>: up to 1 output vector(s) per channel of a tile.
+        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
+        private static void Conv2dDirect_64x64_k3x3_s1x1_d2x2_g1__8cx3v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+        {
+            // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
+            nint channelStride = (nint)planeStride;
+            nint outputPlane = (nint)outputHeight * outputWidth;
+            nint rowOffset1 = 2 * (nint)planeWidth;
+            nint rowOffset2 = 4 * (nint)planeWidth;
+            int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
+            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
+            // a row narrower than a vector is stored lane by lane.
+            bool flat = planeWidth == outputWidth
+                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
+                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            bool staged = flat && planeWidth != outputWidth;
+            nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
+            int destinationPitch = staged ? planeWidth : outputWidth;
+            // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
+            // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
+            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (64 * (long)planeWidth)) - 4, 1, outputHeight);
+            int bands = (outputHeight + bandLimit - 1) / bandLimit;
+            int bandRows = (outputHeight + bands - 1) / bands;
+            global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
+            ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
+            ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
+            ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
+            ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
+            ref float groupInput = ref sourceStart;
+            for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
+            {
+                int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
+                // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
+                int lineEnd = flat ? bandStart + 1 : bandEnd;
+                int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;
+                // Tiles firstTile to endTile - 1 of 8 full tile(s) of 8 output channel(s).
+                int fullTilesEnd = global::System.Math.Min(endTile, 8);
+                for (int tile = firstTile; tile < fullTilesEnd; tile++)
+                {
+                    int firstChannel = tile * 8;
+                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
+                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
+                    int line = bandStart;
+                    for (; line < lineEnd; line++)
+                    {
+                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
+                        int x0 = 0;
+                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                        for (; x0 < count; x0 += vectorWidth)
+                        {
+                            int x = global::System.Math.Min(x0, count - vectorWidth);
+                            bool narrow = x < 0;
+                            x = global::System.Math.Max(x, 0);
+                            global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum3_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum4_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum5_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum6_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            global::System.Runtime.Intrinsics.Vector128<float> sum7_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                            ref float taps = ref tileWeight;
+                            global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
+                            for (int ic = 0; ic < 64; ic++)
+                            {
+                                ref float row0 = ref input;
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 49));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 50));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 51));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 52));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 53));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 54));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 55));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)2);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 56));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 57));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 58));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 59));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 60));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 61));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 62));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 63));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)4);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 64));
+                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 65));
+                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 66));
+                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 67));
+                                sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 68));
+                                sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 69));
+                                sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 70));
+                                sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
+                                sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
                             }
                             if (!narrow)
                             {

@@ -181,6 +181,9 @@ public class KernelPlannerTests
         {
             Assert.Equal(1, KernelPlanner.KernelSpec(spec, plan).KernelHeight); // the points' kernel: one row of the layer's columns
             Assert.False(plan.ReadsInputInPlace);
+            // Without a fixed size the layer also gets the direct kernel, for the calls whose size makes it cheaper.
+            Assert.Equal(size == 0, plan.ChoosesPerCall);
+            Assert.Equal(size == 0, plan.Direct?.KernelName.StartsWith("Conv2dDirect_", System.StringComparison.Ordinal) == true && !plan.Direct.TransformsRows);
         }
     }
 }

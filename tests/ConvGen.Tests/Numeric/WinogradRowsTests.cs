@@ -2,6 +2,8 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Reflection;
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
 using ConvGen.Tests.Infrastructure;
 using Xunit;
 
@@ -12,9 +14,12 @@ namespace ConvGen.Tests.Numeric;
 /// multiple of the tile's four rows, vertical dilations 2 and 3 (interleaved tiles, one of them wholly below the
 /// output), widths that take every vector type's transform and the float one (a row narrower than every vector),
 /// a remainder channel tile, groups, kernel widths 1, 4 and 5 with uneven and 'same' padding, horizontal dilation,
-/// no padding on a fixed size, no bias, ReLU and SiLU; on one thread, three, and two images on two. Each is checked
-/// to really run the transformed kernel, to write nothing outside its output, then against the float64 reference
-/// within the same float32 bound as the direct kernels.
+/// no padding on a fixed size, no bias, ReLU and SiLU; vertical stride 2 (F(4, 2) on the even rows) with horizontal
+/// strides 1 to 3; on one thread, three, and two images on two. Each runs its transformed path (<c>RunTransformed</c>,
+/// past the per-call choice of a layer without a fixed size, which takes the direct kernel at many of these small
+/// sizes), is checked to write nothing outside its output, then against the float64 reference within the same
+/// float32 bound as the direct kernels. Layers without a fixed size are also checked to choose per call exactly as
+/// the planner chooses for that fixed size.
 /// </summary>
 public class WinogradRowsTests
 {
@@ -44,6 +49,9 @@ public class WinogradRowsTests
         ("Conv2d(@in: 16, @out: 8, k: 3, s: 2, activation: Activation.SiLU)", new ConvGeometry(16, 8, 3, 3, 2, 2), 18, 35, Activation.SiLU),
     ];
 
+    /// <summary>A layer's checked call past the argument checks: <c>RunTransformed</c> or <c>Run</c>.</summary>
+    private delegate void RunPath(ReadOnlySpan<float> input, Span<float> output, int batch, int height, int width, int outputHeight, int outputWidth, int degreeOfParallelism);
+
     private static readonly Lazy<Func<int, float[], float[], ILayer>> Factory = new(() => LayerCompiler.Compile(Array.ConvertAll(Layers, l => l.Attribute)));
 
     public static IEnumerable<object[]> Cases()
@@ -66,12 +74,14 @@ public class WinogradRowsTests
         float[] bias = attribute.Contains("bias: false") ? [] : TestValues.Uniform(random, geometry.OutChannels);
         var layer = Factory.Value(index, weight, bias);
         Assert.Contains(layer.GetType().GetMethods(BindingFlags.NonPublic | BindingFlags.Static), m => m.Name.Contains("WinogradRows_"));
+        var runTransformed = Path(layer, "RunTransformed");
 
         float[] input = TestValues.Uniform(random, batch * geometry.InChannels * height * width);
-        int length = batch * geometry.OutChannels * geometry.OutputHeight(height) * geometry.OutputWidth(width);
+        int outputHeight = geometry.OutputHeight(height), outputWidth = geometry.OutputWidth(width);
+        int length = batch * geometry.OutChannels * outputHeight * outputWidth;
         // NaN guards around the output: nothing may be written outside it.
         var guarded = Enumerable.Repeat(float.NaN, length + 64).ToArray();
-        layer.Forward(input, [batch, geometry.InChannels, height, width], guarded.AsSpan(32, length), degree);
+        runTransformed(input, guarded.AsSpan(32, length), batch, height, width, outputHeight, outputWidth, degree);
         Assert.All(guarded.Take(32).Concat(guarded.Skip(32 + length)), v => Assert.True(float.IsNaN(v)));
         float[] output = guarded.AsSpan(32, length).ToArray();
 
@@ -90,4 +100,48 @@ public class WinogradRowsTests
             }
         }
     }
+
+    /// <summary>A layer without a fixed size has both paths and takes, per call, the one the planner takes for that fixed
+    /// size (<see cref="WinogradRows.CostsLess"/>): both outcomes occur on these sizes, and Forward matches the reference
+    /// on either path.</summary>
+    [Theory]
+    [InlineData(0)] // 64 -> 64, stride 1
+    [InlineData(13)] // 64 -> 128, stride 2
+    [InlineData(17)] // 8 -> 16, strides 2 and 1
+    public void A_layer_without_a_fixed_size_chooses_its_path_per_call_as_the_planner_does_for_that_size(int index)
+    {
+        var (attribute, geometry, _, _, _) = Layers[index];
+        var spec = new ConvSpec(LayerKind.Conv2d, geometry.InChannels, geometry.OutChannels, 3, 3, geometry.StrideHeight, geometry.StrideWidth,
+            1, 1, 1, 1, 1, 1, 1, true, PaddingMode.Explicit, null, null);
+        var random = new Random(index);
+        float[] weight = TestValues.Uniform(random, geometry.WeightLength);
+        float[] bias = TestValues.Uniform(random, geometry.OutChannels);
+        var layer = Factory.Value(index, weight, bias);
+        var pays = layer.GetType().GetMethod("TransformedRowsPay", BindingFlags.NonPublic | BindingFlags.Static)!;
+
+        var chosen = new HashSet<bool>();
+        foreach (int height in new[] { 3, 4, 7, 8, 13, 14, 28, 56, 57 })
+        {
+            foreach (int width in new[] { 3, 7, 14, 15, 28, 56, 113 })
+            {
+                int outputHeight = geometry.OutputHeight(height), outputWidth = geometry.OutputWidth(width);
+                bool transformed = (bool)pays.Invoke(null, [(long)outputHeight, (long)outputWidth, (long)width])!;
+                Assert.True(WinogradRows.CostsLess(spec, height, width) == transformed, $"{attribute} on {height}x{width}: the layer chose {(transformed ? "transformed rows" : "the direct kernel")}");
+                chosen.Add(transformed);
+                if (height == width || (height, width) == (57, 113))
+                {
+                    float[] input = TestValues.Uniform(random, geometry.InChannels * height * width);
+                    float[] output = new float[geometry.OutChannels * outputHeight * outputWidth];
+                    layer.Forward(input, [1, geometry.InChannels, height, width], output);
+                    double[] magnitude = ReferenceCheck.Magnitude(geometry, input, 1, height, width, weight, bias, out double[] reference);
+                    ReferenceCheck.AssertClose(output, i => reference[i], magnitude, geometry.FanIn, 1, $"{attribute} on {height}x{width}");
+                }
+            }
+        }
+
+        Assert.Equal(2, chosen.Count);
+    }
+
+    private static RunPath Path(ILayer layer, string name) =>
+        (RunPath)Delegate.CreateDelegate(typeof(RunPath), layer, layer.GetType().GetMethod(name, BindingFlags.NonPublic | BindingFlags.Instance)!);
 }
