@@ -84,15 +84,7 @@ internal static class WinogradRowsEmitter
         writer.Line($"/// six input rows the tile reads ({spec.DilationHeight} apart; zero rows where the padding is), d0..d5, become the points' rows V_p = Σ_r B^T[p][r] d_r,");
         writer.Line($"/// point p's in plane p * InChannels + channel of <paramref name=\"points\"/> at row (tile row - firstTileRow), with {spec.PadLeft}/{spec.PadRight} zero column(s) left/right.");
         writer.Line("/// </summary>");
-        Dispatch(writer, "TransformInputRows", parameters, arguments, "width");
-        foreach (var vector in VectorType.All)
-        {
-            writer.Line();
-            InputTransformBody(writer, spec, scheme, vector, parameters);
-        }
-
-        writer.Line();
-        InputTransformBody(writer, spec, scheme, null, parameters);
+        Transform(writer, "TransformInputRows", parameters, arguments, "width", vector => InputTransformBody(writer, spec, scheme, vector, parameters));
     }
 
     private static void InputTransformBody(SourceWriter writer, ConvSpec spec, RowScheme scheme, VectorType? vector, string parameters)
@@ -177,15 +169,7 @@ internal static class WinogradRowsEmitter
         writer.Line("/// V_p = Σ_r B^T[p][r] e_r, summed phase by phase. Point p's rows are in plane (p * InChannels + channel) * phases + phase of");
         writer.Line("/// <paramref name=\"points\"/> (planes of planeStride floats; the untransformed point's, last, of plainStride).");
         writer.Line("/// </summary>");
-        Dispatch(writer, "TransformInputRows", parameters, arguments, "planeWidth");
-        foreach (var vector in VectorType.All)
-        {
-            writer.Line();
-            PhaseInputTransformBody(writer, spec, scheme, vector, parameters);
-        }
-
-        writer.Line();
-        PhaseInputTransformBody(writer, spec, scheme, null, parameters);
+        Transform(writer, "TransformInputRows", parameters, arguments, "planeWidth", vector => PhaseInputTransformBody(writer, spec, scheme, vector, parameters));
     }
 
     private static void PhaseInputTransformBody(SourceWriter writer, ConvSpec spec, RowScheme scheme, VectorType? vector, string parameters)
@@ -284,15 +268,7 @@ internal static class WinogradRowsEmitter
         }
 
         writer.Line("/// </summary>");
-        Dispatch(writer, "TransformOutputRows", parameters, arguments, "outputWidth");
-        foreach (var vector in VectorType.All)
-        {
-            writer.Line();
-            OutputTransformBody(writer, spec, scheme, vector, parameters);
-        }
-
-        writer.Line();
-        OutputTransformBody(writer, spec, scheme, null, parameters);
+        Transform(writer, "TransformOutputRows", parameters, arguments, "outputWidth", vector => OutputTransformBody(writer, spec, scheme, vector, parameters));
     }
 
     private static void OutputTransformBody(SourceWriter writer, ConvSpec spec, RowScheme scheme, VectorType? vector, string parameters)
@@ -384,6 +360,20 @@ internal static class WinogradRowsEmitter
         writer.Close();
         writer.Close();
         writer.Close();
+    }
+
+    /// <summary>A transform: its dispatcher, then its body once per vector type, widest first, and once with floats.</summary>
+    private static void Transform(SourceWriter writer, string name, string parameters, string arguments, string width, System.Action<VectorType?> body)
+    {
+        Dispatch(writer, name, parameters, arguments, width);
+        foreach (var vector in VectorType.All)
+        {
+            writer.Line();
+            body(vector);
+        }
+
+        writer.Line();
+        body(null);
     }
 
     /// <summary>The dispatcher: the widest vector kernel whose vector fits in <paramref name="width"/>, else the float one.</summary>
