@@ -11,6 +11,7 @@ namespace ConvGen;
 /// must be given as <c>k</c> or as <c>kh</c> and <c>kw</c>. <c>h</c> and <c>w</c> fix the input size,
 /// so the output size is checked at compile time and the spatial loops are folded too.
 /// <c>activation</c> fuses an element-wise activation into the layer (PyTorch's conv followed by the activation).
+/// <c>winograd: false</c> keeps a layer the planner would run on Winograd-transformed rows on the direct kernel.
 /// Invalid arguments are compile-time errors (CG0001...).
 /// </remarks>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
@@ -36,10 +37,13 @@ public sealed class Conv2dAttribute : Attribute
     /// <param name="h">Fixed input height (0: any height).</param>
     /// <param name="w">Fixed input width (0: any width).</param>
     /// <param name="activation">Activation fused into the layer: the output is activation(conv(x) + bias).</param>
+    /// <param name="winograd">Whether the planner may run the layer on Winograd-transformed rows (3-row layers of stride 1 or 2
+    /// with 8 or more channels per group: half or three quarters of the multiply-adds). <c>false</c> keeps the direct kernel,
+    /// whose rounding is that of a plain sum of products (the transforms scale inputs by up to 5 and 8 before summing).</param>
     public Conv2dAttribute(
         int @in, int @out, int k = 0, int s = 1, int p = 0, int d = 1, int groups = 1, bool bias = true,
         int kh = 0, int kw = 0, int sh = 0, int sw = 0, int ph = 0, int pw = 0, int dh = 0, int dw = 0,
-        Padding padding = Padding.Explicit, int h = 0, int w = 0, Activation activation = Activation.None)
+        Padding padding = Padding.Explicit, int h = 0, int w = 0, Activation activation = Activation.None, bool winograd = true)
     {
     }
 }

@@ -3,7 +3,7 @@ namespace ConvGen.Generator.Model;
 /// <summary>
 /// A valid convolution with every default and override resolved. A Conv1d is held as a Conv2d of
 /// height 1 (kernel 1, stride 1, no vertical padding), so planner and emitter serve both.
-/// <see cref="Activation"/> is applied to conv(x) + bias.
+/// <see cref="Activation"/> is applied to conv(x) + bias. <see cref="Winograd"/>: whether the planner may transform rows.
 /// </summary>
 internal sealed record ConvSpec(
     LayerKind Kind,
@@ -24,7 +24,8 @@ internal sealed record ConvSpec(
     PaddingMode Padding,
     int? InputHeight,
     int? InputWidth,
-    ActivationKind Activation = ActivationKind.None)
+    ActivationKind Activation = ActivationKind.None,
+    bool Winograd = true)
 {
     public int InChannelsPerGroup => InChannels / Groups;
 

@@ -26,9 +26,10 @@ internal static class WinogradRows
     public const int TransformCost = 6;
 
     /// <summary>Whether the layer can run on transformed rows: a Conv2d with three kernel rows, stride 1 (both ways) or a
-    /// vertical stride of 2 without vertical dilation, and enough channels per group.</summary>
+    /// vertical stride of 2 without vertical dilation, and enough channels per group, whose attribute does not say
+    /// <c>winograd: false</c>.</summary>
     public static bool Applies(ConvSpec spec) =>
-        spec.Kind == LayerKind.Conv2d && spec.KernelHeight == 3
+        spec.Winograd && spec.Kind == LayerKind.Conv2d && spec.KernelHeight == 3
         && ((spec.StrideHeight == 1 && spec.StrideWidth == 1) || (spec.StrideHeight == 2 && spec.DilationHeight == 1))
         && spec.InChannelsPerGroup >= MinimumChannels && spec.OutChannelsPerGroup >= MinimumChannels;
 

@@ -27,6 +27,7 @@ internal static class ConvValidator
         var bias = Value(request, "bias", 1);
         var padding = Value(request, "padding", (int)PaddingMode.Explicit);
         var activation = Value(request, "activation", (int)ActivationKind.None);
+        var winograd = Value(request, "winograd", 1);
         var kernelH = is2d ? Value(request, "kh", "k", 0) : Fixed(1);
         var kernelW = is2d ? Value(request, "kw", "k", 0) : Value(request, "k", 0);
         var strideH = is2d ? Value(request, "sh", "s", 1) : Fixed(1);
@@ -106,7 +107,8 @@ internal static class ConvValidator
             request.Kind, inChannels.Number, outChannels.Number, kernelH.Number, kernelW.Number,
             strideH.Number, strideW.Number, padTop, padBottom, padLeft, padRight,
             dilationH.Number, dilationW.Number, groups.Number, bias.Number != 0, mode,
-            inputH.Number > 0 ? inputH.Number : null, inputW.Number > 0 ? inputW.Number : null, (ActivationKind)activation.Number);
+            inputH.Number > 0 ? inputH.Number : null, inputW.Number > 0 ? inputW.Number : null, (ActivationKind)activation.Number,
+            winograd.Number != 0);
 
         CheckOutputNotEmpty(diagnostics, spec.Vertical, inputH, "height");
         CheckOutputNotEmpty(diagnostics, spec.Horizontal, inputW, is2d ? "width" : "length");

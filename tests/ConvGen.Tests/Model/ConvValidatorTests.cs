@@ -26,6 +26,13 @@ public class ConvValidatorTests
     }
 
     [Fact]
+    public void Winograd_false_is_carried_into_the_spec_and_true_is_the_default()
+    {
+        Assert.False(Resolve(LayerKind.Conv2d, ("in", 64), ("out", 64), ("k", 3), ("winograd", 0)).Winograd);
+        Assert.True(Resolve(LayerKind.Conv2d, ("in", 64), ("out", 64), ("k", 3)).Winograd);
+    }
+
+    [Fact]
     public void Per_axis_arguments_override_the_shared_ones()
     {
         var spec = Resolve(LayerKind.Conv2d, ("in", 8), ("out", 14), ("k", 3), ("kw", 2), ("s", 1), ("sh", 2), ("p", 1), ("pw", 0), ("d", 2), ("dh", 1));

@@ -186,4 +186,26 @@ public class KernelPlannerTests
             Assert.Equal(size == 0, plan.Direct?.KernelName.StartsWith("Conv2dDirect_", System.StringComparison.Ordinal) == true && !plan.Direct.TransformsRows);
         }
     }
+
+    /// <summary><c>winograd: false</c> keeps a layer that would run on transformed rows on the direct kernel, at any size.</summary>
+    [Theory]
+    [InlineData(1, 0)]
+    [InlineData(1, 56)]
+    [InlineData(2, 0)]
+    public void A_layer_that_opts_out_of_winograd_stays_on_the_direct_kernel(int stride, int size)
+    {
+        var spec = Spec(64, 64, 3, 3, sw: stride, pad: 1) with
+        {
+            StrideHeight = stride,
+            InputHeight = size == 0 ? null : size,
+            InputWidth = size == 0 ? null : size,
+        };
+        Assert.True(KernelPlanner.Plan(spec).TransformsRows);
+
+        var plan = KernelPlanner.Plan(spec with { Winograd = false });
+
+        Assert.False(plan.TransformsRows);
+        Assert.False(plan.ChoosesPerCall);
+        Assert.StartsWith("Conv2dDirect_", plan.KernelName, System.StringComparison.Ordinal);
+    }
 }

@@ -142,6 +142,26 @@ public class WinogradRowsTests
         Assert.Equal(2, chosen.Count);
     }
 
+    /// <summary><c>winograd: false</c> reaches the generated layer: no transformed rows, and the direct kernel's result.</summary>
+    [Fact]
+    public void A_layer_with_winograd_false_runs_the_direct_kernel()
+    {
+        var geometry = new ConvGeometry(64, 64, 3, 3, 1, 1, 1, 1, 1, 1);
+        var random = new Random(99);
+        float[] weight = TestValues.Uniform(random, geometry.WeightLength);
+        float[] bias = TestValues.Uniform(random, geometry.OutChannels);
+        var layer = LayerCompiler.Compile(["Conv2d(@in: 64, @out: 64, k: 3, p: 1, winograd: false)"])(0, weight, bias);
+        var methods = layer.GetType().GetMethods(BindingFlags.NonPublic | BindingFlags.Static | BindingFlags.Instance);
+        Assert.DoesNotContain(methods, m => m.Name.Contains("WinogradRows_") || m.Name == "RunTransformed");
+        Assert.Contains(methods, m => m.Name.StartsWith("Conv2dDirect_", StringComparison.Ordinal));
+
+        float[] input = TestValues.Uniform(random, geometry.InChannels * 20 * 20);
+        float[] output = new float[geometry.OutChannels * 20 * 20];
+        layer.Forward(input, [1, geometry.InChannels, 20, 20], output);
+        double[] magnitude = ReferenceCheck.Magnitude(geometry, input, 1, 20, 20, weight, bias, out double[] reference);
+        ReferenceCheck.AssertClose(output, i => reference[i], magnitude, geometry.FanIn, 1, "winograd: false on 20x20");
+    }
+
     private static RunPath Path(ILayer layer, string name) =>
         (RunPath)Delegate.CreateDelegate(typeof(RunPath), layer, layer.GetType().GetMethod(name, BindingFlags.NonPublic | BindingFlags.Instance)!);
 }
