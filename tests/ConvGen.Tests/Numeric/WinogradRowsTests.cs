@@ -142,6 +142,43 @@ public class WinogradRowsTests
         Assert.Equal(2, chosen.Count);
     }
 
+    /// <summary>Every small size (1 to 12 rows, 1 to 40 columns, two images, one and two threads) on the transformed path,
+    /// which the planner itself would not pick there: one tile row or less, rows narrower than every vector, tiles
+    /// wholly in the padding.</summary>
+    [Theory]
+    [InlineData(1)]  // 8 -> 8, stride 1, padding 1
+    [InlineData(14)] // 8 -> 8, stride 2, padding 1
+    [InlineData(19)] // 8 -> 8, 3x5 kernel, stride 2, padding 2/4, horizontal dilation 2
+    public void Every_small_size_on_transformed_rows_matches_the_float64_reference(int index)
+    {
+        var (attribute, geometry, _, _, activation) = Layers[index];
+        var random = new Random(index);
+        float[] weight = TestValues.Uniform(random, geometry.WeightLength);
+        float[] bias = attribute.Contains("bias: false") ? [] : TestValues.Uniform(random, geometry.OutChannels);
+        var runTransformed = Path(Factory.Value(index, weight, bias), "RunTransformed");
+        for (int height = 1; height <= 12; height++)
+        {
+            for (int width = 1; width <= 40; width++)
+            {
+                int outputHeight = geometry.OutputHeight(height), outputWidth = geometry.OutputWidth(width);
+                if (outputHeight == 0 || outputWidth == 0)
+                {
+                    continue;
+                }
+
+                int degree = 1 + ((height + width) % 2);
+                float[] input = TestValues.Uniform(random, 2 * geometry.InChannels * height * width);
+                int length = 2 * geometry.OutChannels * outputHeight * outputWidth;
+                var guarded = Enumerable.Repeat(float.NaN, length + 64).ToArray();
+                runTransformed(input, guarded.AsSpan(32, length), 2, height, width, outputHeight, outputWidth, degree);
+                Assert.All(guarded.Take(32).Concat(guarded.Skip(32 + length)), v => Assert.True(float.IsNaN(v)));
+                double[] magnitude = ReferenceCheck.Magnitude(geometry, input, 2, height, width, weight, bias, out double[] reference);
+                ReferenceCheck.AssertClose(guarded.AsSpan(32, length), i => ActivationReference.Apply(activation, reference[i]), magnitude, geometry.FanIn, 1,
+                    $"{attribute} on {height}x{width}, degree {degree}");
+            }
+        }
+    }
+
     /// <summary><c>winograd: false</c> reaches the generated layer: no transformed rows, and the direct kernel's result.</summary>
     [Fact]
     public void A_layer_with_winograd_false_runs_the_direct_kernel()
