@@ -9,7 +9,7 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 namespace ConvGen.Generator;
 
 /// <summary>
-/// The incremental pipeline: each [Conv2d]/[Conv1d] class becomes an equatable <see cref="LayerModel"/>
+/// The incremental pipeline: each [Conv2d]/[Conv1d]/[ConvTranspose2d]/[ConvTranspose1d] class becomes an equatable <see cref="LayerModel"/>
 /// (parse + validate); its diagnostics are reported in one step, and valid layers are planned and
 /// emitted in another that never sees a location, so edits elsewhere leave both cached.
 /// [OnnxModel] classes are paired with the .onnx AdditionalFiles items, each read and lowered to an equatable
@@ -20,20 +20,12 @@ public sealed class ConvGenerator : IIncrementalGenerator
 {
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var conv2d = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                LayerParser.Conv2dAttribute,
-                static (node, _) => node is TypeDeclarationSyntax,
-                static (syntax, cancellationToken) => LayerParser.Parse(syntax, LayerKind.Conv2d, cancellationToken))
-            .WithTrackingName(TrackingNames.Conv2dModels);
-        var conv1d = context.SyntaxProvider
-            .ForAttributeWithMetadataName(
-                LayerParser.Conv1dAttribute,
-                static (node, _) => node is TypeDeclarationSyntax,
-                static (syntax, cancellationToken) => LayerParser.Parse(syntax, LayerKind.Conv1d, cancellationToken))
-            .WithTrackingName(TrackingNames.Conv1dModels);
+        var conv2d = Layers(context, LayerParser.Conv2dAttribute, LayerKind.Conv2d, TrackingNames.Conv2dModels);
+        var conv1d = Layers(context, LayerParser.Conv1dAttribute, LayerKind.Conv1d, TrackingNames.Conv1dModels);
+        var convTranspose2d = Layers(context, LayerParser.ConvTranspose2dAttribute, LayerKind.ConvTranspose2d, TrackingNames.ConvTranspose2dModels);
+        var convTranspose1d = Layers(context, LayerParser.ConvTranspose1dAttribute, LayerKind.ConvTranspose1d, TrackingNames.ConvTranspose1dModels);
 
-        foreach (var models in new[] { conv2d, conv1d })
+        foreach (var models in new[] { conv2d, conv1d, convTranspose2d, convTranspose1d })
         {
             var diagnostics = models
                 .Select(static (model, _) => model?.Diagnostics ?? EquatableArray<DiagnosticInfo>.Empty)
@@ -53,13 +45,26 @@ public sealed class ConvGenerator : IIncrementalGenerator
             {
                 if (layer is not null)
                 {
-                    output.AddSource(layer.Target.HintName, LayerEmitter.Emit(layer));
+                    foreach (var (hintName, source) in LayerEmitter.Emit(layer))
+                    {
+                        output.AddSource(hintName, source);
+                    }
                 }
             });
         }
 
         InitializeOnnxModels(context);
     }
+
+    /// <summary>The layer model of every class that carries the attribute <paramref name="attribute"/>.</summary>
+    private static IncrementalValuesProvider<LayerModel?> Layers(
+        IncrementalGeneratorInitializationContext context, string attribute, LayerKind kind, string trackingName) =>
+        context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                attribute,
+                static (node, _) => node is TypeDeclarationSyntax,
+                (syntax, cancellationToken) => LayerParser.Parse(syntax, kind, cancellationToken))
+            .WithTrackingName(trackingName);
 
     private static void InitializeOnnxModels(IncrementalGeneratorInitializationContext context)
     {

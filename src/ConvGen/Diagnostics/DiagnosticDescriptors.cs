@@ -81,7 +81,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MultipleLayerAttributes = Error(
         "CG0019", "One layer attribute per class",
-        "'{0}' has more than one [Conv1d]/[Conv2d] attribute; put each layer on its own class");
+        "'{0}' has more than one layer attribute ([Conv1d], [Conv2d], [ConvTranspose1d], [ConvTranspose2d]); put each layer on its own class");
 
     public static readonly DiagnosticDescriptor UnknownActivation = Error(
         "CG0020", "Unknown activation",
@@ -118,6 +118,14 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor OnnxFileNameMissing = Error(
         "CG0028", "ONNX model file name missing",
         "[OnnxModel] needs the model's file name, e.g. [OnnxModel(\"model.onnx\")]");
+
+    public static readonly DiagnosticDescriptor OutputPaddingTooLarge = Error(
+        "CG0029", "Output padding must be smaller than the stride or the dilation",
+        "output padding {0} ({1}) must be smaller than the stride ({2}) or the dilation ({3}), as in PyTorch; use a value from 0 to {4}");
+
+    public static readonly DiagnosticDescriptor EmptyTransposedOutput = Error(
+        "CG0030", "Fixed input size gives an empty transposed output",
+        "input {0} {1} gives an empty output: ({1} - 1)*{2} - {3} + {4}*({5} - 1) + {6} + 1 = {7}; the input {0} must be at least {8}");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);

@@ -22,7 +22,7 @@ internal static class ForwardEmitter
         }
 
         writer.Line();
-        FixedSizeCheck(writer, spec);
+        FixedSizeCheck(writer, spec.Kind == LayerKind.Conv2d, spec.InputHeight is not null, spec.InputWidth is not null);
         writer.Line();
         PublicForward(writer, spec, plan);
         writer.Line();
@@ -89,19 +89,20 @@ internal static class ForwardEmitter
         writer.Close();
     }
 
-    /// <summary>Resolves the output size of one input size, enforcing a fixed input size where the attribute gave one.</summary>
-    private static void FixedSizeCheck(SourceWriter writer, ConvSpec spec)
+    /// <summary>Resolves the output size of one input size, enforcing a fixed input size where the attribute gave one
+    /// (<c>ResolveOutputSize</c> of a 2-D layer, <c>ResolveOutputLength</c> of a 1-D one).</summary>
+    internal static void FixedSizeCheck(SourceWriter writer, bool is2d, bool fixedHeight, bool fixedWidth)
     {
-        if (spec.Kind == LayerKind.Conv2d)
+        if (is2d)
         {
             writer.Line("// The output size for an input size, after checking any fixed input size.");
             writer.Open("private static void ResolveOutputSize(int height, int width, out int outputHeight, out int outputWidth)");
-            if (spec.InputHeight is not null)
+            if (fixedHeight)
             {
                 writer.Line("global::ConvGen.LayerChecks.FixedSize(height, InputHeight, nameof(height));");
             }
 
-            if (spec.InputWidth is not null)
+            if (fixedWidth)
             {
                 writer.Line("global::ConvGen.LayerChecks.FixedSize(width, InputWidth, nameof(width));");
             }
@@ -113,7 +114,7 @@ internal static class ForwardEmitter
         {
             writer.Line("// The output length for an input length, after checking any fixed input length.");
             writer.Open("private static int ResolveOutputLength(int length)");
-            if (spec.InputWidth is not null)
+            if (fixedWidth)
             {
                 writer.Line("global::ConvGen.LayerChecks.FixedSize(length, InputLength, nameof(length));");
             }
@@ -176,7 +177,8 @@ internal static class ForwardEmitter
               $"        RunTransformed{arguments}\n    }}\n    else\n    {{\n        Run{arguments}\n    }}\n";
     }
 
-    private static void LayerInterface(SourceWriter writer, bool is2d)
+    /// <summary><c>ILayer</c> over the checked <c>Forward</c>, for any layer with InChannels, OutChannels and <see cref="FixedSizeCheck"/>'s method.</summary>
+    internal static void LayerInterface(SourceWriter writer, bool is2d)
     {
         string read = is2d
             ? "global::ConvGen.LayerShapes.ReadImages(inputShape, InChannels, out int batch, out int height, out int width);"

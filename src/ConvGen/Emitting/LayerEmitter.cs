@@ -10,9 +10,17 @@ internal static class LayerEmitter
     internal const string GeneratorName = "ConvGen";
     internal static readonly string GeneratorVersion = typeof(LayerEmitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
-    public static string Emit(LayerSource source)
+    /// <summary>The generated files of one attributed layer: the layer's, and for a transposed convolution its phase convolution's.</summary>
+    public static System.Collections.Generic.IEnumerable<(string HintName, string Source)> Emit(LayerSource source) => source.Spec switch
     {
-        var (target, spec) = (source.Target, source.Spec);
+        ConvSpec spec => [(source.Target.HintName, Emit(source.Target, spec))],
+        TransposedConvSpec spec => TransposedLayerEmitter.Emit(source.Target, spec),
+        _ => [],
+    };
+
+    /// <summary>The file of one convolution layer.</summary>
+    public static string Emit(TargetType target, ConvSpec spec)
+    {
         var plan = KernelPlanner.Plan(spec);
         var writer = new SourceWriter();
         GeneratedFile.Open(writer, target, $"[{spec.Kind}] on {target.FullName}");

@@ -25,7 +25,7 @@ internal sealed record ConvSpec(
     int? InputHeight,
     int? InputWidth,
     ActivationKind Activation = ActivationKind.None,
-    bool Winograd = true)
+    bool Winograd = true) : LayerSpec
 {
     public int InChannelsPerGroup => InChannels / Groups;
 

@@ -5,4 +5,6 @@ internal enum LayerKind
 {
     Conv1d,
     Conv2d,
+    ConvTranspose1d,
+    ConvTranspose2d,
 }

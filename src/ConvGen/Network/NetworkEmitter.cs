@@ -36,7 +36,7 @@ internal static class NetworkEmitter
         foreach (var conv in graph.Steps.OfType<ConvStep>())
         {
             yield return (target.FullName + "." + conv.ClassName + ".g.cs",
-                LayerEmitter.Emit(new LayerSource(new TargetType(target.Namespace, conv.ClassName, "class", nested), conv.Spec)));
+                LayerEmitter.Emit(new TargetType(target.Namespace, conv.ClassName, "class", nested), conv.Spec));
         }
     }
 

@@ -12,6 +12,8 @@ internal static class LayerParser
 {
     internal const string Conv2dAttribute = "ConvGen.Conv2dAttribute";
     internal const string Conv1dAttribute = "ConvGen.Conv1dAttribute";
+    internal const string ConvTranspose2dAttribute = "ConvGen.ConvTranspose2dAttribute";
+    internal const string ConvTranspose1dAttribute = "ConvGen.ConvTranspose1dAttribute";
 
     /// <summary>The model, or null when there is nothing to do (the attribute does not bind, or a
     /// duplicate attribute is reported by its first occurrence).</summary>
@@ -23,7 +25,7 @@ internal static class LayerParser
         }
 
         var attribute = context.Attributes[0];
-        string attributeName = kind == LayerKind.Conv2d ? "Conv2d" : "Conv1d";
+        string attributeName = kind.ToString();
         var diagnostics = new List<DiagnosticInfo>();
 
         // One layer per class: the first layer attribute on the type speaks for all of them.
@@ -46,7 +48,9 @@ internal static class LayerParser
         }
 
         var request = new LayerRequest(kind, arguments, LocationInfo.From(attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken)));
-        var (spec, specDiagnostics) = ConvValidator.Validate(request);
+        var (spec, specDiagnostics) = kind is LayerKind.Conv1d or LayerKind.Conv2d
+            ? ((LayerSpec?, EquatableArray<DiagnosticInfo>))ConvValidator.Validate(request)
+            : TransposedConvValidator.Validate(request);
         diagnostics.AddRange(specDiagnostics);
         return diagnostics.Count > 0
             ? new LayerModel(null, null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()))
@@ -59,7 +63,7 @@ internal static class LayerParser
         foreach (var attribute in symbol.GetAttributes())
         {
             string? name = attribute.AttributeClass?.ToDisplayString();
-            if (name is Conv2dAttribute or Conv1dAttribute)
+            if (name is Conv2dAttribute or Conv1dAttribute or ConvTranspose2dAttribute or ConvTranspose1dAttribute)
             {
                 found.Add(attribute);
             }

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using ConvGen.Generator.Model;
 using Microsoft.CodeAnalysis;
 using static ConvGen.Generator.Diagnostics.DiagnosticDescriptors;
+using static ConvGen.Generator.Validation.ArgumentRules;
 
 namespace ConvGen.Generator.Validation;
 
@@ -11,10 +12,6 @@ namespace ConvGen.Generator.Validation;
 /// </summary>
 internal static class ConvValidator
 {
-    /// <summary>Largest weight tensor, and largest dilated kernel extent, stride, pad or fixed input size, we generate for.</summary>
-    internal const long MaxWeightLength = 1L << 28;
-    internal const long MaxExtent = 1L << 20;
-
     public static (ConvSpec? Spec, EquatableArray<DiagnosticInfo> Diagnostics) Validate(LayerRequest request)
     {
         var diagnostics = new List<DiagnosticInfo>();
@@ -41,22 +38,14 @@ internal static class ConvValidator
 
         CheckPositive(diagnostics, ChannelsMustBePositive, inChannels);
         CheckPositive(diagnostics, ChannelsMustBePositive, outChannels);
-        CheckKernelGiven(diagnostics, request, kernelH, kernelW);
+        CheckKernelGiven(diagnostics, request, is2d, is2d ? "[Conv2d]" : "[Conv1d]", kernelH, kernelW);
         CheckPositive(diagnostics, KernelMustBePositive, kernelH);
         CheckPositive(diagnostics, KernelMustBePositive, kernelW);
         CheckPositive(diagnostics, StrideMustBePositive, strideH);
         CheckPositive(diagnostics, StrideMustBePositive, strideW);
         CheckPositive(diagnostics, DilationMustBePositive, dilationH);
         CheckPositive(diagnostics, DilationMustBePositive, dilationW);
-        if (groups.Number <= 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(GroupsMustBePositive, groups.At, groups.Number));
-        }
-        else if (inChannels.Number > 0 && outChannels.Number > 0
-            && (inChannels.Number % groups.Number != 0 || outChannels.Number % groups.Number != 0))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(GroupsMustDivideChannels, groups.At, groups.Number, inChannels.Number, outChannels.Number));
-        }
+        CheckGroups(diagnostics, inChannels, outChannels, groups);
 
         CheckInputSize(diagnostics, inputH);
         CheckInputSize(diagnostics, inputW);
@@ -68,10 +57,7 @@ internal static class ConvValidator
             mode = PaddingMode.Explicit;
         }
 
-        if (activation.Number is < (int)ActivationKind.None or > (int)ActivationKind.GELU)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(UnknownActivation, activation.At, activation.Number));
-        }
+        CheckActivation(diagnostics, activation);
 
         if (mode == PaddingMode.Explicit)
         {
@@ -95,7 +81,9 @@ internal static class ConvValidator
             }
         }
 
-        CheckTooLarge(diagnostics, request, inChannels, outChannels, groups, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padH, padW, inputH, inputW);
+        CheckTooLarge(
+            diagnostics, request, WeightCount(inChannels, groups, outChannels, kernelH, kernelW),
+            [(kernelH, dilationH, "height"), (kernelW, dilationW, "width")], [padH, padW, inputH, inputW, strideH, strideW]);
         if (diagnostics.Count > 0)
         {
             return (null, new EquatableArray<DiagnosticInfo>(diagnostics.ToArray()));
@@ -130,54 +118,6 @@ internal static class ConvValidator
         };
     }
 
-    private static void CheckKernelGiven(List<DiagnosticInfo> diagnostics, LayerRequest request, ResolvedValue kernelH, ResolvedValue kernelW)
-    {
-        if (request.Kind == LayerKind.Conv1d)
-        {
-            if (!kernelW.Given)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(KernelSizeMissing, request.AttributeLocation, "[Conv1d]", "", "k"));
-            }
-
-            return;
-        }
-
-        if (!kernelH.Given || !kernelW.Given)
-        {
-            string missing = !kernelH.Given && !kernelW.Given ? "" : !kernelH.Given ? "height" : "width";
-            string fix = !kernelH.Given && !kernelW.Given ? "k, or kh and kw" : !kernelH.Given ? "kh (or k)" : "kw (or k)";
-            diagnostics.Add(DiagnosticInfo.Create(KernelSizeMissing, request.AttributeLocation, "[Conv2d]", missing, fix));
-        }
-    }
-
-    private static void CheckPositive(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor rule, ResolvedValue value)
-    {
-        if (value.Given && value.Number <= 0 && !AlreadyReported(diagnostics, rule, value))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(rule, value.At, value.Name, value.Number));
-        }
-    }
-
-    /// <summary>A shared argument (k, s, d, p) feeds both axes; it is reported once.</summary>
-    private static bool AlreadyReported(List<DiagnosticInfo> diagnostics, DiagnosticDescriptor rule, ResolvedValue value) =>
-        diagnostics.Exists(d => d.Descriptor == rule && d.Location == value.At);
-
-    private static void CheckNotNegative(List<DiagnosticInfo> diagnostics, ResolvedValue value)
-    {
-        if (value.Number < 0 && !AlreadyReported(diagnostics, PaddingMustNotBeNegative, value))
-        {
-            diagnostics.Add(DiagnosticInfo.Create(PaddingMustNotBeNegative, value.At, value.Name, value.Number));
-        }
-    }
-
-    private static void CheckInputSize(List<DiagnosticInfo> diagnostics, ResolvedValue value)
-    {
-        if (value.Number < 0)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(InputSizeMustBePositive, value.At, value.Name, value.Number));
-        }
-    }
-
     private static void CheckStrideOneForSame(List<DiagnosticInfo> diagnostics, LayerRequest request, ResolvedValue stride)
     {
         if (stride.Number > 1 && !AlreadyReported(diagnostics, SamePaddingNeedsStrideOne, stride with { At = request.Find("padding")?.Location }))
@@ -194,48 +134,4 @@ internal static class ConvValidator
                 axis.DilatedKernel, axis.PadBefore + axis.PadAfter, axis.MinimumInput));
         }
     }
-
-    private static void CheckTooLarge(
-        List<DiagnosticInfo> diagnostics, LayerRequest request, ResolvedValue inChannels, ResolvedValue outChannels, ResolvedValue groups,
-        ResolvedValue kernelH, ResolvedValue kernelW, ResolvedValue strideH, ResolvedValue strideW, ResolvedValue dilationH, ResolvedValue dilationW,
-        ResolvedValue padH, ResolvedValue padW, ResolvedValue inputH, ResolvedValue inputW)
-    {
-        long perGroup = groups.Number > 0 && inChannels.Number % groups.Number == 0 ? inChannels.Number / groups.Number : inChannels.Number;
-        long weights = (long)outChannels.Number * perGroup * kernelH.Number * kernelW.Number;
-        if (weights > MaxWeightLength)
-        {
-            diagnostics.Add(DiagnosticInfo.Create(LayerTooLarge, request.AttributeLocation, "weight count", weights, $"at most {MaxWeightLength}"));
-        }
-
-        foreach (var (value, dilation, what) in new[] { (kernelH, dilationH, "height"), (kernelW, dilationW, "width") })
-        {
-            long extent = ((long)dilation.Number * (value.Number - 1)) + 1;
-            var at = dilation.Number > 1 ? dilation.At : value.At;
-            if (extent > MaxExtent && !diagnostics.Exists(d => d.Descriptor == LayerTooLarge && d.Location == at))
-            {
-                diagnostics.Add(DiagnosticInfo.Create(LayerTooLarge, at, $"dilated kernel {what}", extent, $"at most {MaxExtent}"));
-            }
-        }
-
-        foreach (var value in new[] { padH, padW, inputH, inputW, strideH, strideW })
-        {
-            if (value.Number > MaxExtent)
-            {
-                diagnostics.Add(DiagnosticInfo.Create(LayerTooLarge, value.At, value.Name, value.Number, $"at most {MaxExtent}"));
-            }
-        }
-    }
-
-    private static ResolvedValue Value(LayerRequest request, string name, int fallback) =>
-        request.Find(name) is { } argument
-            ? new ResolvedValue(argument.Value, argument.Location, name, Given: true)
-            : new ResolvedValue(fallback, null, name, Given: false);
-
-    private static ResolvedValue Value(LayerRequest request, string axisName, string sharedName, int fallback) =>
-        request.Find(axisName) is not null ? Value(request, axisName, fallback) : Value(request, sharedName, fallback);
-
-    private static ResolvedValue Fixed(int value) => new(value, null, "", Given: true);
-
-    /// <summary>A resolved argument: its value, where it was written (null for defaults) and which name gave it.</summary>
-    private readonly record struct ResolvedValue(int Number, LocationInfo? At, string Name, bool Given);
 }

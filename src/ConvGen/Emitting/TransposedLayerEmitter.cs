@@ -1,0 +1,353 @@
+using System.Collections.Generic;
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Planning;
+
+namespace ConvGen.Generator.Emitting;
+
+/// <summary>
+/// Writes a transposed convolution: its constants, parameters (PyTorch's layout, packed into the phase convolution's),
+/// output-size arithmetic, checked <c>Forward</c> and <c>ILayer</c>; and, as a second file, its phase convolution, a
+/// private nested layer written by <see cref="LayerEmitter"/> like any [Conv2d]/[Conv1d]. Packing and placing the phases'
+/// outputs are the runtime's (<c>ConvGen.Transposed.TransposedConvolution</c>), written once for every layer.
+/// </summary>
+internal static class TransposedLayerEmitter
+{
+    internal const string PhaseClass = "PhaseConvolution";
+    private const string Runtime = "global::ConvGen.Transposed.TransposedConvolution";
+
+    public static IEnumerable<(string HintName, string Source)> Emit(TargetType target, TransposedConvSpec spec)
+    {
+        var plan = TransposedPlanner.Plan(spec);
+        yield return (target.HintName, Layer(target, spec, plan));
+        var nested = new EquatableArray<ContainingType>([.. target.ContainingTypes, new ContainingType(target.Keyword, target.Name)]);
+        yield return (target.FullName + "." + PhaseClass + ".g.cs",
+            LayerEmitter.Emit(new TargetType(target.Namespace, PhaseClass, "class", nested), plan.PhaseConvolution));
+    }
+
+    private static string Layer(TargetType target, TransposedConvSpec spec, TransposedPlan plan)
+    {
+        var writer = new SourceWriter();
+        GeneratedFile.Open(writer, target, $"[{spec.Kind}] on {target.FullName}");
+        var phases = plan.PhaseConvolution;
+        writer.Line("/// <summary>");
+        writer.Line($"/// {Summary(spec)}");
+        writer.Line($"/// Weights are PyTorch's {WeightShape(spec)}; input and output are {(spec.Is2d ? "NCHW" : "NCL")} float32.");
+        writer.Line($"/// Runs as one stride-1 convolution of the input ({PhaseClass}: {plan.Phases} stride phase(s) x {spec.OutChannels} channels, " +
+            $"{(spec.Is2d ? $"{phases.KernelHeight}x{phases.KernelWidth}" : phases.KernelWidth.ToString())} sub-kernels of the flipped weights)" +
+            (plan.SingleConvolution ? ", which writes the output directly." : " whose outputs are placed at their interleaved positions."));
+        if (spec.Activation != ActivationKind.None)
+        {
+            writer.Line($"/// Fused activation: the output is {spec.Activation}(conv_transpose(x) + bias), {spec.Activation}(x) = {ActivationEmitter.Formula(spec.Activation)}.");
+        }
+
+        writer.Line("/// </summary>");
+        writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{LayerEmitter.GeneratorName}\", \"{LayerEmitter.GeneratorVersion}\")]");
+        writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized");
+        Constants(writer, spec, plan);
+        writer.Line();
+        Parameters(writer, spec, plan, target.Name);
+        writer.Line();
+        Forward(writer, spec, plan);
+        writer.Close();
+        GeneratedFile.Close(writer, target);
+        return writer.ToString();
+    }
+
+    private static void Constants(SourceWriter writer, TransposedConvSpec spec, TransposedPlan plan)
+    {
+        writer.Line("// The layer's hyper-parameters, fixed at compile time.");
+        Constant(writer, "Input channels.", "InChannels", spec.InChannels);
+        Constant(writer, "Output channels.", "OutChannels", spec.OutChannels);
+        if (spec.Is2d)
+        {
+            Constant(writer, "Kernel rows.", "KernelHeight", spec.KernelHeight);
+            Constant(writer, "Kernel columns.", "KernelWidth", spec.KernelWidth);
+            Constant(writer, "Vertical stride.", "StrideHeight", spec.StrideHeight);
+            Constant(writer, "Horizontal stride.", "StrideWidth", spec.StrideWidth);
+            Constant(writer, "Output rows dropped at the top and at the bottom (PyTorch's padding).", "PaddingHeight", spec.PadTop);
+            Constant(writer, "Output columns dropped at the left and at the right (PyTorch's padding).", "PaddingWidth", spec.PadLeft);
+            Constant(writer, "Output rows added at the bottom (PyTorch's output_padding).", "OutputPaddingHeight", spec.OutputPadHeight);
+            Constant(writer, "Output columns added at the right (PyTorch's output_padding).", "OutputPaddingWidth", spec.OutputPadWidth);
+            Constant(writer, "Vertical dilation.", "DilationHeight", spec.DilationHeight);
+            Constant(writer, "Horizontal dilation.", "DilationWidth", spec.DilationWidth);
+        }
+        else
+        {
+            Constant(writer, "Kernel size.", "KernelSize", spec.KernelWidth);
+            Constant(writer, "Stride.", "Stride", spec.StrideWidth);
+            Constant(writer, "Outputs dropped at both ends (PyTorch's padding).", "Padding", spec.PadLeft);
+            Constant(writer, "Outputs added at the end (PyTorch's output_padding).", "OutputPadding", spec.OutputPadWidth);
+            Constant(writer, "Dilation.", "Dilation", spec.DilationWidth);
+        }
+
+        Constant(writer, "Groups: each input channel feeds OutChannels / Groups output channels.", "Groups", spec.Groups);
+        writer.Line("/// <summary>Whether the layer adds a bias per output channel.</summary>");
+        writer.Line($"public const bool HasBias = {(spec.HasBias ? "true" : "false")};");
+        writer.Line("/// <summary>The activation fused into the layer: the output is activation(conv_transpose(x) + bias).</summary>");
+        writer.Line($"public const global::ConvGen.Activation FusedActivation = global::ConvGen.Activation.{spec.Activation};");
+        Constant(writer, $"Elements of the PyTorch-layout weight {WeightShape(spec)}.", "WeightLength", spec.WeightLength);
+        Constant(writer, "Learnable parameters: weights plus biases.", "ParameterCount", spec.ParameterCount);
+        if (spec.Is2d)
+        {
+            OptionalConstant(writer, "The only input height this layer accepts.", "InputHeight", spec.InputHeight);
+            OptionalConstant(writer, "The only input width this layer accepts.", "InputWidth", spec.InputWidth);
+        }
+        else
+        {
+            OptionalConstant(writer, "The only input length this layer accepts.", "InputLength", spec.InputWidth);
+        }
+
+        writer.Line();
+        writer.Line("// Derived sizes: PyTorch's fan_in of the weight ((out/groups) * kh * kw) and the smallest inputs with a non-empty output.");
+        writer.Line($"private const int FanIn = {spec.FanIn};");
+        if (spec.Is2d)
+        {
+            writer.Line($"private const int MinimumInputHeight = {spec.Vertical.MinimumInput};");
+        }
+
+        writer.Line($"private const int MinimumInput{(spec.Is2d ? "Width" : "Length")} = {spec.Horizontal.MinimumInput};");
+        writer.Line();
+        writer.Line("// Each axis split into its stride phases (outputs dropped before, and after net of output padding), and how the");
+        writer.Line($"// phases map onto {PhaseClass}'s output channels: ConvGen.Transposed.TransposedAxis and TransposedGeometry.");
+        writer.Line("private static readonly global::ConvGen.Transposed.TransposedGeometry Geometry = new(InChannels, OutChannels, Groups,");
+        writer.Line(spec.Is2d
+            ? "    new(KernelHeight, StrideHeight, PaddingHeight, PaddingHeight - OutputPaddingHeight, DilationHeight),"
+            : "    new(1, 1, 0, 0, 1),");
+        writer.Line(spec.Is2d
+            ? "    new(KernelWidth, StrideWidth, PaddingWidth, PaddingWidth - OutputPaddingWidth, DilationWidth));"
+            : "    new(KernelSize, Stride, Padding, Padding - OutputPadding, Dilation));");
+    }
+
+    private static void Parameters(SourceWriter writer, TransposedConvSpec spec, TransposedPlan plan, string className)
+    {
+        string shape = WeightShape(spec);
+        writer.Line($"// The convolution that computes every stride phase, with the weights packed into its layout (see {PhaseClass}).");
+        writer.Line($"private readonly {PhaseClass} _phases;");
+        if (plan.HasEmptyPhases)
+        {
+            writer.Line("// activation(bias) per output channel: what the outputs of the phases without taps hold.");
+            writer.Line("private readonly float[] _emptyPhaseValues = new float[OutChannels];");
+        }
+
+        writer.Line();
+        writer.Line($"/// <summary>Creates the layer with parameters drawn as PyTorch's <c>reset_parameters</c> does: uniform in ±1/sqrt({spec.FanIn}), fan_in from the weight's dimension 1.</summary>");
+        writer.Line($"public {className}()");
+        writer.Line("    : this(global::System.Random.Shared)");
+        writer.Line("{");
+        writer.Line("}");
+        writer.Line();
+        writer.Line($"/// <summary>Creates the layer with parameters drawn from <paramref name=\"random\"/> as PyTorch's <c>reset_parameters</c> does: uniform in ±1/sqrt({spec.FanIn}).</summary>");
+        writer.Line($"public {className}(global::System.Random random)");
+        writer.Line("    : this(Draw(random, out float[] bias), bias)");
+        writer.Line("{");
+        writer.Line("}");
+        writer.Line();
+        writer.Line("/// <summary>Creates the layer from trained parameters in PyTorch's layout.</summary>");
+        writer.Line($"/// <param name=\"weight\">WeightLength ({spec.WeightLength}) values laid out {shape}.</param>");
+        writer.Line(spec.HasBias
+            ? "/// <param name=\"bias\">OutChannels biases.</param>"
+            : "/// <param name=\"bias\">Must be empty: this layer has no bias.</param>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
+        writer.Open($"public {className}(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias = default)");
+        writer.Line($"global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, \"{shape}\");");
+        writer.Line($"_phases = new {PhaseClass}(PhaseWeight(weight), PhaseBias(bias));");
+        if (plan.HasEmptyPhases)
+        {
+            writer.Line($"{Runtime}.EmptyPhaseValues(bias, FusedActivation, _emptyPhaseValues);");
+        }
+
+        writer.Close();
+        writer.Line();
+        writer.Line("// PyTorch's initialisation of the weight and bias.");
+        writer.Open("private static float[] Draw(global::System.Random random, out float[] bias)");
+        writer.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+        writer.Line("float[] weight = new float[WeightLength];");
+        writer.Line("bias = new float[HasBias ? OutChannels : 0];");
+        writer.Line("global::ConvGen.ParameterInit.ConvUniform(weight, bias, FanIn, random);");
+        writer.Line("return weight;");
+        writer.Close();
+        writer.Line();
+        writer.Line($"// A PyTorch-layout weight as {PhaseClass}'s weight: each phase's taps, flipped, zero where the phase is shorter.");
+        writer.Open("private static float[] PhaseWeight(global::System.ReadOnlySpan<float> weight)");
+        writer.Line($"float[] packed = new float[{PhaseClass}.WeightLength];");
+        writer.Line($"{Runtime}.PackPhaseWeight(Geometry, weight, packed);");
+        writer.Line("return packed;");
+        writer.Close();
+        writer.Line();
+        writer.Line($"// The biases as {PhaseClass}'s: each output channel's for each of its phases.");
+        writer.Open("private static float[] PhaseBias(global::System.ReadOnlySpan<float> bias)");
+        if (spec.HasBias)
+        {
+            writer.Line($"float[] packed = new float[{PhaseClass}.OutChannels];");
+            writer.Line($"{Runtime}.PackPhaseBias(Geometry, bias, packed);");
+            writer.Line("return packed;");
+        }
+        else
+        {
+            writer.Line("return [];");
+        }
+
+        writer.Close();
+        writer.Line();
+        ParameterAccess(writer, spec, plan, className, shape);
+    }
+
+    private static void ParameterAccess(SourceWriter writer, TransposedConvSpec spec, TransposedPlan plan, string className, string shape)
+    {
+        string listType = "global::System.Collections.Generic.IReadOnlyList<global::ConvGen.ParameterInfo>";
+        writer.Line("// PyTorch's names and shapes of the learnable parameters, in state-dict order; read-only and shared by all instances.");
+        writer.Line($"private static readonly {listType} ParameterList = global::System.Array.AsReadOnly(new global::ConvGen.ParameterInfo[]");
+        writer.Line("{");
+        writer.Line($"    new global::ConvGen.ParameterInfo(\"weight\", global::System.Array.AsReadOnly(new int[] {{ {shape.Substring(1, shape.Length - 2)} }})),");
+        if (spec.HasBias)
+        {
+            writer.Line($"    new global::ConvGen.ParameterInfo(\"bias\", global::System.Array.AsReadOnly(new int[] {{ {spec.OutChannels} }})),");
+        }
+
+        writer.Line("});");
+        writer.Line();
+        writer.Line($"/// <summary>The learnable parameters with PyTorch's names and shapes: {(spec.HasBias ? $"weight {shape} and bias [{spec.OutChannels}]" : $"weight {shape} (no bias)")}.</summary>");
+        writer.Line($"public {listType} Parameters => ParameterList;");
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line(spec.HasBias
+            ? $"/// Replaces a parameter, given in PyTorch's layout: <c>\"weight\"</c> ({spec.WeightLength} values {shape}, repacked for the phase convolution) or <c>\"bias\"</c> ({spec.OutChannels} values)."
+            : $"/// Replaces a parameter, given in PyTorch's layout: <c>\"weight\"</c> ({spec.WeightLength} values {shape}, repacked for the phase convolution); this layer has no bias.");
+        writer.Line("/// A call that throws changes nothing.");
+        writer.Line("/// </summary>");
+        writer.Line("/// <remarks>Not thread-safe against <c>Forward</c>: replacing parameters while <c>Forward</c> runs on another thread");
+        writer.Line("/// is not supported (that call may read a mix of old and new values).</remarks>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The layer has no parameter <paramref name=\"name\"/>, or <paramref name=\"values\"/> has the wrong length;");
+        writer.Line("/// the message lists the parameters and their lengths.</exception>");
+        writer.Open("public void SetParameter(string name, global::System.ReadOnlySpan<float> values)");
+        writer.Line($"global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof({className}));");
+        if (spec.HasBias)
+        {
+            writer.Open("if (name == \"weight\")");
+            writer.Line("_phases.SetParameter(\"weight\", PhaseWeight(values));");
+            writer.Close();
+            writer.Open("else");
+            writer.Line("_phases.SetParameter(\"bias\", PhaseBias(values));");
+            if (plan.HasEmptyPhases)
+            {
+                writer.Line($"{Runtime}.EmptyPhaseValues(values, FusedActivation, _emptyPhaseValues);");
+            }
+
+            writer.Close();
+        }
+        else
+        {
+            writer.Line("_phases.SetParameter(\"weight\", PhaseWeight(values));");
+        }
+
+        writer.Close();
+    }
+
+    private static void Forward(SourceWriter writer, TransposedConvSpec spec, TransposedPlan plan)
+    {
+        bool is2d = spec.Is2d;
+        if (is2d)
+        {
+            OutputSizeMethod(writer, "OutputHeight", "height", "rows", spec.Vertical, "MinimumInputHeight", spec.PadTop, spec.OutputPadHeight);
+            writer.Line();
+            OutputSizeMethod(writer, "OutputWidth", "width", "columns", spec.Horizontal, "MinimumInputWidth", spec.PadLeft, spec.OutputPadWidth);
+        }
+        else
+        {
+            OutputSizeMethod(writer, "OutputLength", "length", "elements", spec.Horizontal, "MinimumInputLength", spec.PadLeft, spec.OutputPadWidth);
+        }
+
+        writer.Line();
+        ForwardEmitter.FixedSizeCheck(writer, is2d, spec.Is2d && spec.InputHeight is not null, spec.InputWidth is not null);
+        writer.Line();
+        string sizes = is2d ? "height, width" : "length";
+        string convSize = is2d
+            ? $"{PhaseClass}.OutputHeight(height) * {PhaseClass}.OutputWidth(width)"
+            : $"{PhaseClass}.OutputLength(length)";
+        writer.Line($"/// <summary>Runs the layer on <paramref name=\"batch\"/> {(is2d ? "NCHW images" : "NCL sequences")}; allocates nothing in steady state.</summary>");
+        writer.Line($"/// <param name=\"input\">batch x InChannels x {(is2d ? "height x width" : "length")} values.</param>");
+        writer.Line($"/// <param name=\"output\">batch x OutChannels x {(is2d ? "OutputHeight(height) x OutputWidth(width)" : "OutputLength(length)")} values, overwritten.</param>");
+        writer.Line("/// <param name=\"degreeOfParallelism\">Threads the phase convolution may use: 0 (the default) lets it decide, 1 runs on the calling thread only.</param>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">A size is not positive, the input is smaller than the layer needs,");
+        writer.Line("/// a span has the wrong length, the spans overlap, or <paramref name=\"degreeOfParallelism\"/> is negative.</exception>");
+        writer.Open($"public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, {(is2d ? "int height, int width" : "int length")}, int degreeOfParallelism = 0)");
+        writer.Line("global::ConvGen.LayerChecks.Batch(batch);");
+        if (is2d)
+        {
+            writer.Line("ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);");
+            writer.Line("global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);");
+        }
+        else
+        {
+            writer.Line("int outputLength = ResolveOutputLength(length);");
+            writer.Line("global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [length], OutChannels, [outputLength]);");
+        }
+
+        if (plan.SingleConvolution)
+        {
+            writer.Line("// Stride 1 with nothing cropped: the phase convolution's output is the layer's.");
+            writer.Line($"_phases.Forward(input, output, batch, {sizes}, degreeOfParallelism);");
+        }
+        else
+        {
+            writer.Line($"// The phase convolution's output ({PhaseClass}.OutChannels planes per image), then each phase's outputs at their interleaved positions.");
+            writer.Line($"int phaseLength = global::ConvGen.LayerChecks.ScratchLength((double)batch * {PhaseClass}.OutChannels * {convSize});");
+            writer.Line($"float[] phases = global::System.Buffers.ArrayPool<float>.Shared.Rent(phaseLength);");
+            writer.Open("try");
+            writer.Line($"_phases.Forward(input, new global::System.Span<float>(phases, 0, phaseLength), batch, {sizes}, degreeOfParallelism);");
+            writer.Line($"{Runtime}.Scatter(Geometry, new global::System.Span<float>(phases, 0, phaseLength), output, batch, {(is2d ? "height, width" : "1, length")}, {(plan.HasEmptyPhases ? "_emptyPhaseValues" : "default")});");
+            writer.Close();
+            writer.Open("finally");
+            writer.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(phases);");
+            writer.Close();
+        }
+
+        writer.Close();
+        writer.Line();
+        ForwardEmitter.LayerInterface(writer, is2d);
+    }
+
+    private static void OutputSizeMethod(SourceWriter writer, string name, string input, string unit, Transposed.TransposedAxis axis, string minimum, int pad, int outputPad)
+    {
+        writer.Line($"/// <summary>Output {unit} for an input of <paramref name=\"{input}\"/> {unit}: " +
+            $"({input} - 1)*{axis.Stride} - 2*{pad} + {axis.Dilation}*({axis.Kernel} - 1) + {outputPad} + 1.</summary>");
+        writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"{input}\"/> is not positive or gives an empty output.</exception>");
+        writer.Open($"public static int {name}(int {input})");
+        writer.Line($"global::ConvGen.LayerChecks.InputSize({input}, {minimum}, nameof({input}));");
+        writer.Line($"return global::ConvGen.LayerChecks.OutputSize((((long){input} - 1) * {axis.Stride}){Signed(axis.SizeOffset)}, nameof({input}));");
+        writer.Close();
+    }
+
+    private static string Summary(TransposedConvSpec spec) => spec.Is2d
+        ? $"ConvTranspose2d: in {spec.InChannels}, out {spec.OutChannels}, kernel {spec.KernelHeight}x{spec.KernelWidth}, stride {spec.StrideHeight}x{spec.StrideWidth}, " +
+          $"padding {spec.PadTop}x{spec.PadLeft}, output padding {spec.OutputPadHeight}x{spec.OutputPadWidth}, dilation {spec.DilationHeight}x{spec.DilationWidth}, " +
+          $"groups {spec.Groups}, {(spec.HasBias ? "bias" : "no bias")}{(spec.InputHeight is null && spec.InputWidth is null ? "" : $", input {spec.InputHeight?.ToString() ?? "any"}x{spec.InputWidth?.ToString() ?? "any"}")}."
+        : $"ConvTranspose1d: in {spec.InChannels}, out {spec.OutChannels}, kernel {spec.KernelWidth}, stride {spec.StrideWidth}, padding {spec.PadLeft}, " +
+          $"output padding {spec.OutputPadWidth}, dilation {spec.DilationWidth}, groups {spec.Groups}, {(spec.HasBias ? "bias" : "no bias")}" +
+          $"{(spec.InputWidth is { } length ? $", input length {length}" : "")}.";
+
+    private static string WeightShape(TransposedConvSpec spec) => spec.Is2d
+        ? $"[{spec.InChannels}, {spec.OutChannelsPerGroup}, {spec.KernelHeight}, {spec.KernelWidth}]"
+        : $"[{spec.InChannels}, {spec.OutChannelsPerGroup}, {spec.KernelWidth}]";
+
+    private static void Constant(SourceWriter writer, string summary, string name, int value)
+    {
+        writer.Line($"/// <summary>{summary}</summary>");
+        writer.Line($"public const int {name} = {value};");
+    }
+
+    private static void OptionalConstant(SourceWriter writer, string summary, string name, int? value)
+    {
+        if (value is { } fixedValue)
+        {
+            Constant(writer, summary, name, fixedValue);
+        }
+    }
+
+    private static string Signed(long value) => value switch
+    {
+        0 => "",
+        > 0 => $" + {value}",
+        _ => $" - {-value}",
+    };
+}

@@ -1,0 +1,78 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using ConvGen.Tests.Infrastructure;
+using ConvGen.Transposed;
+using Xunit;
+
+namespace ConvGen.Tests.Runtime;
+
+/// <summary>
+/// The runtime half of a transposed convolution without the generator: the phases' weights and biases packed by
+/// <see cref="TransposedConvolution"/>, their convolution computed by the float64 <see cref="ReferenceConvolution"/>, and
+/// <see cref="TransposedConvolution.Scatter"/> placing its outputs must give the scatter definition of
+/// <see cref="ReferenceTransposedConvolution"/>. Cheap enough to run under every instruction set tests/run disables, so
+/// the placing's Vector512, Vector256 and scalar interleaves (rows of more than 32 outputs at stride 2) are all checked.
+/// </summary>
+public class TransposedDecompositionTests
+{
+    public static IEnumerable<object[]> Shapes =>
+    [
+        // in, out, kh, kw, sh, sw, top, bottom, left, right, oph, opw, dh, dw, groups; batch, height, width
+        [new TransposedShape(3, 4, 2, 2, 2, 2, 0, 0, 0, 0, 0, 0, 1, 1, 1), 2, 5, 29],     // U-Net up-sampling: 29 = 16 + 8 + 5 pairs per row
+        [new TransposedShape(2, 3, 4, 4, 2, 2, 1, 1, 1, 1, 0, 0, 1, 1, 1), 1, 4, 33],     // DCGAN k4 s2 p1
+        [new TransposedShape(2, 2, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1), 1, 6, 20],     // k3 s2 p1 op1
+        [new TransposedShape(2, 2, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, 1, 1), 1, 3, 18],     // phases without taps: bias only
+        [new TransposedShape(4, 4, 16, 16, 8, 8, 4, 4, 4, 4, 0, 0, 1, 1, 4), 1, 3, 4],    // FCN depthwise up-sampling
+        [new TransposedShape(2, 3, 3, 5, 3, 3, 2, 0, 1, 4, 2, 1, 2, 2, 1), 1, 4, 7],      // stride 3, dilation 2, uneven pads
+        [new TransposedShape(2, 2, 3, 3, 1, 1, 4, 4, 5, 5, 0, 0, 1, 1, 1), 1, 9, 11],     // stride 1 cropping past the kernel
+        [new TransposedShape(4, 6, 3, 3, 2, 1, 0, 1, 1, 1, 1, 0, 2, 1, 2), 2, 5, 6],      // groups, stride 2 x 1, dilation 2
+        [new TransposedShape(3, 2, 1, 4, 1, 2, 0, 0, 1, 1, 0, 0, 1, 1, 1), 2, 1, 70],     // a 1-D layer: kernel height 1
+    ];
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Packed_phases_convolved_and_placed_give_the_transposed_convolution(TransposedShape shape, int batch, int height, int width)
+    {
+        var geometry = new TransposedGeometry(shape.InChannels, shape.OutChannels, shape.Groups,
+            new TransposedAxis(shape.KernelHeight, shape.StrideHeight, shape.PadTop, shape.PadBottom - shape.OutputPadHeight, shape.DilationHeight),
+            new TransposedAxis(shape.KernelWidth, shape.StrideWidth, shape.PadLeft, shape.PadRight - shape.OutputPadWidth, shape.DilationWidth));
+        var random = new Random(height * 131 + width);
+        float[] weight = TestValues.Uniform(random, shape.WeightLength);
+        float[] bias = TestValues.Uniform(random, shape.OutChannels);
+        float[] input = TestValues.Uniform(random, batch * shape.InChannels * height * width);
+
+        var phaseWeight = new float[geometry.ConvWeightLength];
+        var phaseBias = new float[geometry.ConvOutChannels];
+        TransposedConvolution.PackPhaseWeight(geometry, weight, phaseWeight);
+        TransposedConvolution.PackPhaseBias(geometry, bias, phaseBias);
+        var (v, h) = (geometry.Vertical, geometry.Horizontal);
+        var convolution = new ConvGeometry(shape.InChannels, geometry.ConvOutChannels, v.SubKernel, h.SubKernel, 1, 1,
+            v.ConvPadBefore, v.ConvPadAfter, h.ConvPadBefore, h.ConvPadAfter, v.SubDilation, h.SubDilation, shape.Groups);
+        var phases = new double[batch * geometry.ConvOutChannels * v.ConvOutputSize(height) * h.ConvOutputSize(width)];
+        ReferenceConvolution.Conv2d(convolution, input, batch, height, width, phaseWeight, phaseBias, phases);
+
+        var empty = new float[shape.OutChannels];
+        TransposedConvolution.EmptyPhaseValues(bias, Activation.None, empty);
+        int length = batch * shape.OutChannels * shape.OutputHeight(height) * shape.OutputWidth(width);
+        var output = new float[length + 2];
+        output.AsSpan().Fill(float.NaN);
+        TransposedConvolution.Scatter(geometry, phases.Select(p => (float)p).ToArray(), output.AsSpan(1, length), batch, height, width, empty);
+
+        Assert.True(float.IsNaN(output[0]) && float.IsNaN(output[^1]), "Scatter wrote outside the output");
+        var reference = ReferenceTransposedConvolution.Run(shape, input, batch, height, width, weight, bias, Activation.None, out var magnitude);
+        ReferenceCheck.AssertClose(output.AsSpan(1, length), i => reference[i], magnitude, shape.Terms, computations: 1, $"{shape} on {batch}x{height}x{width}");
+    }
+
+    [Fact]
+    public void Spans_of_the_wrong_length_are_refused_naming_both_lengths()
+    {
+        var geometry = new TransposedGeometry(2, 2, 1, new TransposedAxis(2, 2, 0, 0, 1), new TransposedAxis(2, 2, 0, 0, 1));
+        var error = Assert.Throws<ArgumentException>(() => TransposedConvolution.PackPhaseWeight(geometry, new float[15], new float[geometry.ConvWeightLength]));
+        Assert.Equal("weight has 15 values, but the transposed convolution's geometry needs 16. (Parameter 'weight')", error.Message);
+        error = Assert.Throws<ArgumentException>(() => TransposedConvolution.Scatter(geometry, new float[71], new float[72], 1, 3, 3, []));
+        Assert.Equal("phases has 71 values, but the transposed convolution's geometry needs 72. (Parameter 'phases')", error.Message);
+        error = Assert.Throws<ArgumentException>(() => TransposedConvolution.Scatter(geometry, new float[72], new float[73], 1, 3, 3, []));
+        Assert.Equal("output has 73 values, but the transposed convolution's geometry needs 72. (Parameter 'output')", error.Message);
+    }
+}
