@@ -53,7 +53,7 @@ public class OnnxRuntimeOracleTests
         Assert.Equal([1L, 4, 9, 9], model.Inputs.Single().Shape.Select(d => d!.Value));
     }
 
-    private static float[] RunOnnxRuntime(byte[] model, float[] input, long[] shape, out long[] outputShape)
+    internal static float[] RunOnnxRuntime(byte[] model, float[] input, long[] shape, out long[] outputShape)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         using var session = new InferenceSession(model, options);
