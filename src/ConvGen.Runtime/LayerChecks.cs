@@ -16,7 +16,14 @@ public static class LayerChecks
     }
 
     /// <summary>Throws unless <paramref name="size"/> is positive and at least <paramref name="minimum"/>.</summary>
-    public static void InputSize(int size, int minimum, string name)
+    public static void InputSize(int size, int minimum, string name) =>
+        InputSize(size, minimum, name, "the dilated kernel must fit inside the padded input");
+
+    /// <summary>Checks an input size of a transposed convolution: positive and at least <paramref name="minimum"/>.</summary>
+    public static void TransposedInputSize(int size, int minimum, string name) =>
+        InputSize(size, minimum, name, "a smaller input's output is cropped away entirely by the padding");
+
+    private static void InputSize(int size, int minimum, string name, string reason)
     {
         if (size <= 0)
         {
@@ -25,8 +32,7 @@ public static class LayerChecks
 
         if (size < minimum)
         {
-            throw new ArgumentOutOfRangeException(name, size,
-                $"{name} is {size}, but this layer needs at least {minimum}: the dilated kernel must fit inside the padded input.");
+            throw new ArgumentOutOfRangeException(name, size, $"{name} is {size}, but this layer needs at least {minimum}: {reason}.");
         }
     }
 

@@ -313,7 +313,7 @@ internal static class TransposedLayerEmitter
             $"({input} - 1)*{axis.Stride} - 2*{pad} + {axis.Dilation}*({axis.Kernel} - 1) + {outputPad} + 1.</summary>");
         writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"{input}\"/> is not positive or gives an empty output.</exception>");
         writer.Open($"public static int {name}(int {input})");
-        writer.Line($"global::ConvGen.LayerChecks.InputSize({input}, {minimum}, nameof({input}));");
+        writer.Line($"global::ConvGen.LayerChecks.TransposedInputSize({input}, {minimum}, nameof({input}));");
         writer.Line($"return global::ConvGen.LayerChecks.OutputSize((((long){input} - 1) * {axis.Stride}){Signed(axis.SizeOffset)}, nameof({input}));");
         writer.Close();
     }

@@ -1,3 +1,4 @@
+using System.Linq;
 using ConvGen.Tests.Infrastructure;
 using Xunit;
 
@@ -31,5 +32,21 @@ public class GoldenTests
         Assert.Empty(result.AllDiagnostics);
         var generated = Assert.Single(result.RunResult.GeneratedTrees);
         GoldenFile.Verify(name, generated.GetText().ToString());
+    }
+
+    // A transposed layer is two files: the layer (packing, placing, the public API) and its phase convolution.
+    [Theory]
+    // DCGAN's up-sampling block: four phases of 2x2 sub-kernels, interleaved at stride 2; fused ReLU.
+    [InlineData("Upsample", "namespace Demo;\n[ConvTranspose2d(@in: 16, @out: 8, k: 4, s: 2, p: 1, activation: Activation.ReLU)] public partial class Upsample;")]
+    // 1-D, stride 3 with a kernel of 2: one phase without taps (bias only), grouped, fixed length.
+    [InlineData("Decoder", "[ConvTranspose1d(@in: 4, @out: 6, k: 2, s: 3, groups: 2, length: 50)] public partial class Decoder;")]
+    public void Generated_transposed_sources_match_the_golden_files(string name, string declaration)
+    {
+        var result = GeneratorRunner.Run("using ConvGen;\n" + declaration);
+
+        Assert.Empty(result.AllDiagnostics);
+        Assert.Equal(2, result.RunResult.GeneratedTrees.Length);
+        GoldenFile.Verify(name, result.RunResult.GeneratedTrees.Single(t => !t.FilePath.EndsWith(".PhaseConvolution.g.cs", System.StringComparison.Ordinal)).GetText().ToString());
+        GoldenFile.Verify(name + ".PhaseConvolution", result.RunResult.GeneratedTrees.Single(t => t.FilePath.EndsWith(".PhaseConvolution.g.cs", System.StringComparison.Ordinal)).GetText().ToString());
     }
 }

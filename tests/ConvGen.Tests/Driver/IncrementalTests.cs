@@ -20,10 +20,16 @@ public class IncrementalTests
         namespace Demo;
         [Conv2d(@in: 3, @out: 64, k: 3, p: 1)] public partial class Stem;
         [Conv1d(@in: 2, @out: 4, k: 5, padding: Padding.Same)] public partial class Signal;
+        [ConvTranspose2d(@in: 8, @out: 4, k: 4, s: 2, p: 1)] public partial class Up;
+        [ConvTranspose1d(@in: 2, @out: 2, k: 4, s: 2, groups: 2)] public partial class Decoder;
         [Conv2d(@in: 4, @out: 64, k: 3, groups: 3)] public partial class Broken;
         """;
 
-    private static readonly string[] TrackedSteps = [TrackingNames.Conv2dModels, TrackingNames.Conv1dModels, TrackingNames.Diagnostics, TrackingNames.Layers];
+    private static readonly string[] TrackedSteps =
+    [
+        TrackingNames.Conv2dModels, TrackingNames.Conv1dModels, TrackingNames.ConvTranspose2dModels, TrackingNames.ConvTranspose1dModels,
+        TrackingNames.Diagnostics, TrackingNames.Layers,
+    ];
 
     [Fact]
     public void Unrelated_edit_leaves_every_step_cached_or_unchanged()
@@ -63,8 +69,8 @@ public class IncrementalTests
 
         var layerOutputs = second.Results[0].TrackedSteps[TrackingNames.Layers].SelectMany(run => run.Outputs).ToList();
         Assert.All(layerOutputs, output => Assert.True(output.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{output.Reason}"));
-        // Broken sits on 0-based line 4; the comment pushes it to line 5.
-        Assert.Equal(5, Assert.Single(second.Diagnostics).Location.GetLineSpan().StartLinePosition.Line);
+        // Broken sits on 0-based line 6; the comment pushes it to line 7.
+        Assert.Equal(7, Assert.Single(second.Diagnostics).Location.GetLineSpan().StartLinePosition.Line);
     }
 
     [Fact]
@@ -81,6 +87,24 @@ public class IncrementalTests
         Assert.Contains(second.Results[0].TrackedSteps[TrackingNames.Layers].SelectMany(run => run.Outputs),
             output => output.Reason == IncrementalStepRunReason.Modified);
         Assert.Contains("public const int OutChannels = 32;", second.GeneratedTrees.Single(t => t.FilePath.EndsWith("Demo.Stem.g.cs")).ToString());
+    }
+
+    [Fact]
+    public void Editing_a_transposed_layer_regenerates_it_and_its_phase_convolution()
+    {
+        var compilation = GeneratorRunner.CreateCompilation(Layers);
+        var driver = GeneratorRunner.CreateDriver().RunGenerators(compilation);
+
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Single(),
+            CSharpSyntaxTree.ParseText(Layers.Replace("@out: 4, k: 4, s: 2, p: 1", "@out: 6, k: 4, s: 2, p: 1"), GeneratorRunner.ParseOptions, path: "Source0.cs"));
+        var second = driver.RunGenerators(edited).GetRunResult();
+
+        Assert.Contains(second.Results[0].TrackedSteps[TrackingNames.Layers].SelectMany(run => run.Outputs),
+            output => output.Reason == IncrementalStepRunReason.Modified);
+        Assert.Contains("public const int OutChannels = 6;", second.GeneratedTrees.Single(t => t.FilePath.EndsWith("Demo.Up.g.cs")).ToString());
+        // Four phases of six channels.
+        Assert.Contains("public const int OutChannels = 24;", second.GeneratedTrees.Single(t => t.FilePath.EndsWith("Demo.Up.PhaseConvolution.g.cs")).ToString());
     }
 
     [Fact]
