@@ -2,10 +2,11 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
+using ConvGen.Tests.Infrastructure;
 
 namespace ConvGen.Tests.Conformance;
 
-/// <summary>Writes a one-node ONNX model (Conv with X input, W and optional B initializers, Y output)
+/// <summary>Writes a one-node ONNX model (Conv or ConvTranspose with X input, W and optional B initializers, Y output)
 /// in protobuf's wire format, so ONNX Runtime can run the same layer as ConvGen.</summary>
 public static class OnnxConvModelWriter
 {
@@ -22,7 +23,27 @@ public static class OnnxConvModelWriter
         long[] weightShape = is1d
             ? [g.OutChannels, g.InChannels / g.Groups, g.KernelWidth]
             : [g.OutChannels, g.InChannels / g.Groups, g.KernelHeight, g.KernelWidth];
+        return Model("Conv", [("kernel_shape", kernel), ("strides", strides), ("dilations", dilations), ("pads", pads)],
+            g.Groups, inputShape, weightShape, weight, bias);
+    }
 
+    /// <summary>The same model with a ConvTranspose node (weights [in, out/groups, kernel...]; pads and output_padding explicit).</summary>
+    public static byte[] WriteTransposed(TransposedShape s, bool is1d, long[] inputShape, float[] weight, float[] bias)
+    {
+        long[] kernel = is1d ? [s.KernelWidth] : [s.KernelHeight, s.KernelWidth];
+        long[] strides = is1d ? [s.StrideWidth] : [s.StrideHeight, s.StrideWidth];
+        long[] dilations = is1d ? [s.DilationWidth] : [s.DilationHeight, s.DilationWidth];
+        long[] pads = is1d ? [s.PadLeft, s.PadRight] : [s.PadTop, s.PadLeft, s.PadBottom, s.PadRight];
+        long[] outputPadding = is1d ? [s.OutputPadWidth] : [s.OutputPadHeight, s.OutputPadWidth];
+        long[] weightShape = is1d
+            ? [s.InChannels, s.OutChannels / s.Groups, s.KernelWidth]
+            : [s.InChannels, s.OutChannels / s.Groups, s.KernelHeight, s.KernelWidth];
+        return Model("ConvTranspose", [("kernel_shape", kernel), ("strides", strides), ("dilations", dilations), ("pads", pads), ("output_padding", outputPadding)],
+            s.Groups, inputShape, weightShape, weight, bias);
+    }
+
+    private static byte[] Model(string op, (string Name, long[] Values)[] attributes, int groups, long[] inputShape, long[] weightShape, float[] weight, float[] bias)
+    {
         var node = new Proto();
         node.String(1, "X").String(1, "W");
         if (bias.Length > 0)
@@ -30,13 +51,13 @@ public static class OnnxConvModelWriter
             node.String(1, "B");
         }
 
-        node.String(2, "Y").String(4, "Conv")
-            .Message(5, IntsAttribute("kernel_shape", kernel))
-            .Message(5, IntsAttribute("strides", strides))
-            .Message(5, IntsAttribute("dilations", dilations))
-            .Message(5, IntsAttribute("pads", pads))
-            .Message(5, new Proto().String(1, "group").Varint(3, g.Groups).Varint(20, AttributeInt));
+        node.String(2, "Y").String(4, op);
+        foreach (var (name, values) in attributes)
+        {
+            node.Message(5, IntsAttribute(name, values));
+        }
 
+        node.Message(5, new Proto().String(1, "group").Varint(3, groups).Varint(20, AttributeInt));
         var graph = new Proto().Message(1, node).String(2, "conv").Message(5, Tensor("W", weightShape, weight));
         if (bias.Length > 0)
         {
