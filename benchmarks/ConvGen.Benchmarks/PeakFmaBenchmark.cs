@@ -1,3 +1,4 @@
+using System;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using BenchmarkDotNet.Attributes;
@@ -13,6 +14,21 @@ public class PeakFmaBenchmark
 
     /// <summary>Floating-point operations per call: 2 per lane per FMA.</summary>
     public static double Flops => 2.0 * Vector512<float>.Count * Chains * (double)Iterations;
+
+    /// <summary>The same kernel timed by the Stopwatch harnesses (<see cref="StopwatchTiming"/>: warm-up, median of
+    /// <paramref name="rounds"/> samples), in GFLOP/s; null when Vector512 is not hardware-accelerated (no AVX-512, or
+    /// DOTNET_EnableAVX512=0): it is then emulated and measures no hardware peak.</summary>
+    public static double? StopwatchGflops(int rounds)
+    {
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            return null;
+        }
+
+        var peak = new PeakFmaBenchmark();
+        Action run = () => peak.Vector512Fma();
+        return Flops / StopwatchTiming.Median(StopwatchTiming.Phase(run, 40, rounds)) / 1e9;
+    }
 
     [Benchmark]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -15,9 +15,11 @@ using ConvGen.Benchmarks;
 //   --rounds N            samples per engine and layer (default 21); --network resnet18|mobilenet_v2: one network only.
 // --scaling: the dense 3x3 layer over batch 1-64 and input 28-448, ConvGen and ORT on 1 and 2 threads -> results/scaling.json.
 //   --rounds N            samples per engine and point (default 21).
+// --transposed: four transposed convolutions vs ONNX Runtime, ConvGen and ORT on 1 and 2 threads, and the peak -> results/transposed.json.
+//   --rounds N            samples per engine and layer (default 21).
 // --report: only re-render results.md from the JSON files.
 // Every mode then renders benchmarks/results.md (or --out PATH) from whatever JSON exists under
-// benchmarks/results/ (or --results DIR): convgen.json, sweep.json, scaling.json and PyTorch's pytorch.json.
+// benchmarks/results/ (or --results DIR): convgen.json, sweep.json, scaling.json, transposed.json and PyTorch's pytorch.json.
 string benchmarks = FindBenchmarksDirectory();
 string repository = Path.GetDirectoryName(benchmarks)!;
 string output = Option("--out") ?? Path.Combine(benchmarks, "results.md");
@@ -46,6 +48,11 @@ else if (args.Contains("--scaling"))
     }
 
     ResultFiles.Write(Path.Combine(resultsDirectory, ResultFiles.ScalingName), scaling);
+}
+else if (args.Contains("--transposed"))
+{
+    int rounds = int.Parse(Option("--rounds") ?? "21", CultureInfo.InvariantCulture);
+    ResultFiles.Write(Path.Combine(resultsDirectory, ResultFiles.TransposedName), TransposedHarness.Run(rounds, SourceInfo.Current(repository)));
 }
 else if (!args.Contains("--report"))
 {

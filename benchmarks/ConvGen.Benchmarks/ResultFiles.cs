@@ -119,12 +119,13 @@ public sealed record PyTorchLayer(string Label, double Ms);
 public sealed record PyTorchSweepLayer(string Network, string Label, int Count, double Ms);
 
 /// <summary>Reads and writes the JSON files under benchmarks/results/ and renders benchmarks/results.md from
-/// whichever of them exist (the eight layers, the sweep, PyTorch).</summary>
+/// whichever of them exist (the eight layers, the sweep, the scaling sweeps, the transposed convolutions, PyTorch).</summary>
 public static class ResultFiles
 {
     public const string SuiteName = "convgen.json";
     public const string SweepName = "sweep.json";
     public const string ScalingName = "scaling.json";
+    public const string TransposedName = "transposed.json";
     public const string PyTorchName = "pytorch.json";
 
     private static readonly JsonSerializerOptions Options = new()
@@ -168,13 +169,14 @@ public static class ResultFiles
         "ConvGen.Benchmarks --sweep", DateTime.UtcNow, CpuInfo.Current(), source, sweep.Harness, sweep.Rounds, sweep.Layers,
         [.. sweep.Layers.GroupBy(l => l.Network).Select(n => NetworkSummary.Of(n.Key, [.. n.Select(l => (l.Count, l.ConvGenMs, l.OrtMs))]))]);
 
-    /// <summary>results.md: the eight layers (with a PyTorch column when pytorch.json exists), then the sweep, then the scaling sweeps.</summary>
+    /// <summary>results.md: the eight layers (with a PyTorch column when pytorch.json exists), then the sweep, the scaling sweeps and the transposed convolutions.</summary>
     public static string Render(string resultsDirectory)
     {
         var suite = Read<SuiteFile>(Path.Combine(resultsDirectory, SuiteName));
         var sweep = Read<SweepFile>(Path.Combine(resultsDirectory, SweepName));
         var torch = Read<PyTorchFile>(Path.Combine(resultsDirectory, PyTorchName));
         var scaling = Read<ScalingFile>(Path.Combine(resultsDirectory, ScalingName));
+        var transposed = Read<TransposedFile>(Path.Combine(resultsDirectory, TransposedName));
         var md = new StringBuilder();
         var inv = CultureInfo.InvariantCulture;
         md.AppendLine("# ConvGen benchmark results");
@@ -236,7 +238,12 @@ public static class ResultFiles
             RenderScaling(md, scaling);
         }
 
-        if (suite is null && sweep is null && scaling is null)
+        if (transposed is not null)
+        {
+            RenderTransposed(md, transposed);
+        }
+
+        if (suite is null && sweep is null && scaling is null && transposed is null)
         {
             md.AppendLine("No ConvGen results yet: run `bash benchmarks/run`.");
         }
@@ -353,6 +360,44 @@ public static class ResultFiles
 
             md.AppendLine();
             md.AppendLine("Exponent of time vs work: " + string.Join("; ", sweep.Fits.Select(f => string.Create(inv, $"{f.Engine} {f.Threads}T {f.Exponent:F3} (R² {f.RSquared:F4})"))) + ".");
+            md.AppendLine();
+        }
+    }
+
+    private static void RenderTransposed(StringBuilder md, TransposedFile transposed)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        double? peak = transposed.PeakGflops;
+        md.AppendLine("## Transposed convolutions, one and two threads (Stopwatch harness)");
+        md.AppendLine();
+        string peakText = peak is { } p ? string.Create(inv, $"Measured peak ({transposed.PeakMethod}): {p:F1} GFLOP/s.") : "Peak not measured (no Vector512 hardware).";
+        md.AppendLine(inv, $"Harness: {transposed.Harness}. CPU: {transposed.Cpu}. Measured {Stamp(transposed.TimestampUtc)} from {transposed.Source?.ToString() ?? "?"}. {peakText} " +
+            $"Batch 1, with bias, fixed input sizes. ConvGen 2T: `degreeOfParallelism: 2`; ORT 2T: `IntraOpNumThreads = 2`. " +
+            $"FLOPs are the definition's multiply-adds, 2·N·Cin·(Cout/groups)·kh·kw·H·W (every input value through every tap, cropped outputs included). " +
+            $"Errors: relative to the largest expected output; vs the float64 definition on each engine's first single-thread call.");
+        md.AppendLine();
+        md.AppendLine("| layer | Cin,Cout,k,s,p,groups,input | MFLOP | ConvGen 1T ms | GFLOP/s | % peak | ORT 1T ms | ConvGen speed vs ORT 1T " +
+            "| ConvGen 2T ms | ORT 2T ms | ConvGen 2T speed vs ORT 2T | max rel. error vs ORT 1T | error vs definition (ConvGen, ORT) |");
+        md.AppendLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        foreach (var l in transposed.Layers)
+        {
+            double gflops = Gflops(l.Flops, l.ConvGenMs);
+            bool mismatch = Math.Max(l.MaxRelativeError, Math.Max(l.ConvGenDefinitionError, l.OrtDefinitionError)) > MismatchThreshold;
+            string ofPeak = peak is { } pk ? string.Create(inv, $"{100 * gflops / pk:F0}%") : "-";
+            md.AppendLine(inv, $"| {l.Name} | {l.Label} | {l.Flops / 1e6:F1} | {l.ConvGenMs:F4} | {gflops:F1} | {ofPeak} " +
+                $"| {l.OrtMs:F4} | {l.OrtMs / l.ConvGenMs:F2}x | {l.ConvGenTwoThreadsMs:F4} | {l.OrtTwoThreadsMs:F4} | {l.OrtTwoThreadsMs / l.ConvGenTwoThreadsMs:F2}x " +
+                $"| {l.MaxRelativeError:0.0E+0} | {l.ConvGenDefinitionError:0.0E+0}, {l.OrtDefinitionError:0.0E+0}{(mismatch ? " **MISMATCH**" : "")} |");
+        }
+
+        static string Slower(IEnumerable<TransposedLayerResult> layers) => layers.Any() ? string.Join(", ", layers.Select(l => l.Name)) : "none";
+        md.AppendLine();
+        md.AppendLine($"ConvGen slower than ORT on one thread on: {Slower(transposed.Layers.Where(l => l.OrtMs < l.ConvGenMs))}; " +
+            $"on two threads on: {Slower(transposed.Layers.Where(l => l.OrtTwoThreadsMs < l.ConvGenTwoThreadsMs))}.");
+        md.AppendLine();
+        var abovePeak = transposed.Layers.Where(l => peak is { } pk && Math.Max(Gflops(l.Flops, l.ConvGenMs), Gflops(l.Flops, l.OrtMs)) > pk).Select(l => l.Name).ToList();
+        if (abovePeak.Count > 0)
+        {
+            md.AppendLine(inv, $"**Warning:** {string.Join(", ", abovePeak)} ran faster than the measured peak on one thread: the peak measurement was disturbed (a busy machine?). Rerun on a quiet machine.");
             md.AppendLine();
         }
     }

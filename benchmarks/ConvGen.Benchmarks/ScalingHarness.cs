@@ -85,7 +85,7 @@ public static class ScalingHarness
         int[] repetitions = new int[actions.Length];
         for (int e = 0; e < actions.Length; e++)
         {
-            repetitions[e] = StopwatchTiming.Repetitions(StopwatchTiming.WarmUp(actions[e], warmUpCalls));
+            repetitions[e] = StopwatchTiming.Calibrate(actions[e], warmUpCalls);
             Settle(e);
         }
 

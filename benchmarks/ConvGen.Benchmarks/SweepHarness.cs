@@ -60,24 +60,10 @@ public static class SweepHarness
         Action convGen = () => layer.Forward(input, shape, output, 1);
         Action ort = session.Run;
 
-        int convGenReps = StopwatchTiming.Repetitions(StopwatchTiming.WarmUp(convGen, 40));
-        int ortReps = StopwatchTiming.Repetitions(StopwatchTiming.WarmUp(ort, 40));
+        int convGenReps = StopwatchTiming.Calibrate(convGen, 40);
+        int ortReps = StopwatchTiming.Calibrate(ort, 40);
 
-        var convGenSamples = new double[rounds];
-        var ortSamples = new double[rounds];
-        for (int round = 0; round < rounds; round++)
-        {
-            if (round % 2 == 0)
-            {
-                convGenSamples[round] = StopwatchTiming.Sample(convGen, convGenReps);
-                ortSamples[round] = StopwatchTiming.Sample(ort, ortReps);
-            }
-            else
-            {
-                ortSamples[round] = StopwatchTiming.Sample(ort, ortReps);
-                convGenSamples[round] = StopwatchTiming.Sample(convGen, convGenReps);
-            }
-        }
+        var (convGenSamples, ortSamples) = StopwatchTiming.AlternatingSamples(convGen, convGenReps, ort, ortReps, rounds);
 
         // Both wrote the same layer's output: a wrong kernel would make the speed comparison meaningless.
         return new SweepLayerResult(entry.Network, c.Label, entry.Count, c.Flops,
