@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
@@ -87,87 +88,147 @@ public static class TransposedConvolution
         Activations.Apply(activation, values);
     }
 
+    /// <summary>Fewest output values worth a thread of their own when placing (about 20 us of copying).</summary>
+    private const double MinimumPlacedPerThread = 1 << 16;
+
     /// <summary>
     /// Places the phase convolution's output <paramref name="phases"/> (batch x ConvOutChannels x its output size) into
     /// <paramref name="output"/> (batch x OutChannels x the layer's output size) for an input of
     /// <paramref name="height"/> x <paramref name="width"/>: output (y, x) is phase (y mod sh, x mod sw)'s output
     /// (y / sh, x / sw), shifted by the phase's offsets; phases without taps get <paramref name="emptyPhaseValues"/>.
+    /// Output planes are split over up to <paramref name="degreeOfParallelism"/> threads (0: as many as the copying pays).
     /// </summary>
     /// <exception cref="ArgumentException">A span does not have the length the sizes give.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Scatter(
-        TransposedGeometry geometry, ReadOnlySpan<float> phases, Span<float> output, int batch, int height, int width, ReadOnlySpan<float> emptyPhaseValues)
+        TransposedGeometry geometry, ReadOnlySpan<float> phases, Span<float> output, int batch, int height, int width,
+        float[]? emptyPhaseValues, int degreeOfParallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         var (vertical, horizontal) = (geometry.Vertical, geometry.Horizontal);
         int outputHeight = (int)vertical.OutputSize(height), outputWidth = (int)horizontal.OutputSize(width);
-        int convHeight = (int)vertical.ConvOutputSize(height), convWidth = (int)horizontal.ConvOutputSize(width);
-        CheckLength(phases.Length, (long)batch * geometry.ConvOutChannels * convHeight * convWidth, nameof(phases));
+        CheckLength(phases.Length, (long)batch * geometry.ConvOutChannels * vertical.ConvOutputSize(height) * horizontal.ConvOutputSize(width), nameof(phases));
         CheckLength(output.Length, (long)batch * geometry.OutChannels * outputHeight * outputWidth, nameof(output));
-        CheckLength(emptyPhaseValues.Length, geometry.HasEmptyPhases ? geometry.OutChannels : emptyPhaseValues.Length, nameof(emptyPhaseValues));
-        int sh = vertical.Stride, sw = horizontal.Stride, outPerGroup = geometry.OutChannelsPerGroup;
-        int convPlane = convHeight * convWidth, outputPlane = outputHeight * outputWidth;
-        Span<int> columnStart = stackalloc int[sw];
-        for (int n = 0; n < batch; n++)
+        if (geometry.HasEmptyPhases)
         {
-            for (int channel = 0; channel < geometry.OutChannels; channel++)
+            CheckLength(emptyPhaseValues?.Length ?? 0, geometry.OutChannels, nameof(emptyPhaseValues));
+        }
+
+        int planes = batch * geometry.OutChannels;
+        int threads = Math.Min(ForwardParts.Threads(degreeOfParallelism, output.Length, MinimumPlacedPerThread), planes);
+        if (threads == 1)
+        {
+            PlacePlanes(geometry, phases, output, height, width, emptyPhaseValues, 0, planes);
+            return;
+        }
+
+        // The empty phases' values ride as the call's scratch, which every part reads whole.
+        var shape = new ForwardShape(batch, height, width, outputHeight, outputWidth, Math.Min(planes, 4 * threads), threads);
+        ForwardParts.Run(geometry, phases, output, emptyPhaseValues, shape, static (geometry, phases, output, empty, in shape, part, thread) =>
+        {
+            int planes = shape.Batch * geometry.OutChannels;
+            PlacePlanes(geometry, phases, output, shape.Height, shape.Width, empty, part * planes / shape.Parts, (part + 1) * planes / shape.Parts);
+        });
+    }
+
+    /// <summary>Places output planes <paramref name="first"/> to <paramref name="end"/> - 1 (image * OutChannels + channel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PlacePlanes(
+        TransposedGeometry geometry, ReadOnlySpan<float> phases, Span<float> output, int height, int width, ReadOnlySpan<float> emptyPhaseValues, int first, int end)
+    {
+        var (vertical, horizontal) = (geometry.Vertical, geometry.Horizontal);
+        int outputHeight = (int)vertical.OutputSize(height), outputWidth = (int)horizontal.OutputSize(width);
+        int convHeight = (int)vertical.ConvOutputSize(height), convWidth = (int)horizontal.ConvOutputSize(width);
+        int sh = vertical.Stride, sw = horizontal.Stride, outPerGroup = geometry.OutChannelsPerGroup;
+        int convPlane = convHeight * convWidth, outputPlane = outputHeight * outputWidth, phasePlanes = outPerGroup * convPlane;
+
+        // At a stride of 3 or more with every phase present, each vertical phase's rows read column x from
+        // columns[x]: its horizontal phase's planes, offset and x / sw, relative to the row's start in phase 0.
+        bool gathers = sw > 2 && !geometry.HasEmptyPhases;
+        int[]? rented = gathers ? ArrayPool<int>.Shared.Rent(sh * outputWidth) : null;
+        var columns = rented.AsSpan(0, gathers ? sh * outputWidth : 0);
+        for (int row = 0; gathers && row < sh; row++)
+        {
+            int phase0 = geometry.PhaseIndex(row, 0);
+            for (int x = 0; x < outputWidth; x++)
             {
-                int group = channel / outPerGroup;
-                int first = ((n * geometry.ConvOutChannels) + (group * geometry.Phases * outPerGroup) + (channel % outPerGroup)) * convPlane;
-                var plane = output.Slice(((n * geometry.OutChannels) + channel) * outputPlane, outputPlane);
-                float empty = geometry.HasEmptyPhases ? emptyPhaseValues[channel] : 0f;
-                for (int y = 0; y < outputHeight; y++)
+                int column = x % sw;
+                columns[(row * outputWidth) + x] = ((geometry.PhaseIndex(row, column) - phase0) * phasePlanes) + horizontal.Offset(column) + (x / sw);
+            }
+        }
+
+        Span<int> columnStart = stackalloc int[sw];
+        for (int planeIndex = first; planeIndex < end; planeIndex++)
+        {
+            int n = planeIndex / geometry.OutChannels, channel = planeIndex % geometry.OutChannels;
+            int group = channel / outPerGroup;
+            int start = ((n * geometry.ConvOutChannels) + (group * geometry.Phases * outPerGroup) + (channel % outPerGroup)) * convPlane;
+            var plane = output.Slice(planeIndex * outputPlane, outputPlane);
+            float empty = geometry.HasEmptyPhases ? emptyPhaseValues[channel] : 0f;
+            for (int y = 0; y < outputHeight; y++)
+            {
+                int row = y % sh;
+                int convRow = (y / sh) + vertical.Offset(row);
+                var destination = plane.Slice(y * outputWidth, outputWidth);
+
+                // Where each horizontal phase's row starts in the phases (-1: the phase has no taps).
+                for (int column = 0; column < sw; column++)
                 {
-                    int row = y % sh;
-                    int convRow = (y / sh) + vertical.Offset(row);
-                    var destination = plane.Slice(y * outputWidth, outputWidth);
+                    int phase = geometry.PhaseIndex(row, column);
+                    columnStart[column] = phase < 0 ? -1 : start + (phase * phasePlanes) + (convRow * convWidth) + horizontal.Offset(column);
+                }
 
-                    // Where each horizontal phase's row starts in the phases (-1: the phase has no taps).
-                    for (int column = 0; column < sw; column++)
+                if (sw == 1)
+                {
+                    if (columnStart[0] < 0)
                     {
-                        int phase = geometry.PhaseIndex(row, column);
-                        columnStart[column] = phase < 0 ? -1 : first + (phase * outPerGroup * convPlane) + (convRow * convWidth) + horizontal.Offset(column);
-                    }
-
-                    if (sw == 1)
-                    {
-                        if (columnStart[0] < 0)
-                        {
-                            destination.Fill(empty);
-                        }
-                        else
-                        {
-                            phases.Slice(columnStart[0], outputWidth).CopyTo(destination);
-                        }
-                    }
-                    else if (sw == 2 && columnStart[0] >= 0 && columnStart[1] >= 0)
-                    {
-                        Interleave(phases.Slice(columnStart[0], (outputWidth + 1) / 2), phases.Slice(columnStart[1], outputWidth / 2), destination);
+                        destination.Fill(empty);
                     }
                     else
                     {
-                        for (int column = 0; column < sw; column++)
+                        phases.Slice(columnStart[0], outputWidth).CopyTo(destination);
+                    }
+                }
+                else if (sw == 2 && columnStart[0] >= 0 && columnStart[1] >= 0)
+                {
+                    Interleave(phases.Slice(columnStart[0], (outputWidth + 1) / 2), phases.Slice(columnStart[1], outputWidth / 2), destination);
+                }
+                else if (gathers)
+                {
+                    var source = phases.Slice(columnStart[0] - horizontal.Offset(0));
+                    var rowColumns = columns.Slice(row * outputWidth, outputWidth);
+                    for (int x = 0; x < destination.Length; x++)
+                    {
+                        destination[x] = source[rowColumns[x]];
+                    }
+                }
+                else
+                {
+                    for (int column = 0; column < sw; column++)
+                    {
+                        int count = horizontal.PhaseOutputs(column, outputWidth);
+                        if (columnStart[column] < 0)
                         {
-                            int count = horizontal.PhaseOutputs(column, outputWidth);
-                            if (columnStart[column] < 0)
+                            for (int q = 0; q < count; q++)
                             {
-                                for (int q = 0; q < count; q++)
-                                {
-                                    destination[column + (q * sw)] = empty;
-                                }
+                                destination[column + (q * sw)] = empty;
                             }
-                            else
+                        }
+                        else
+                        {
+                            var source = phases.Slice(columnStart[column], count);
+                            for (int q = 0; q < count; q++)
                             {
-                                var source = phases.Slice(columnStart[column], count);
-                                for (int q = 0; q < count; q++)
-                                {
-                                    destination[column + (q * sw)] = source[q];
-                                }
+                                destination[column + (q * sw)] = source[q];
                             }
                         }
                     }
                 }
             }
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<int>.Shared.Return(rented);
         }
     }
 

@@ -295,7 +295,7 @@ internal static class TransposedLayerEmitter
             writer.Line($"float[] phases = global::System.Buffers.ArrayPool<float>.Shared.Rent(phaseLength);");
             writer.Open("try");
             writer.Line($"_phases.Forward(input, new global::System.Span<float>(phases, 0, phaseLength), batch, {sizes}, degreeOfParallelism);");
-            writer.Line($"{Runtime}.Scatter(Geometry, new global::System.Span<float>(phases, 0, phaseLength), output, batch, {(is2d ? "height, width" : "1, length")}, {(plan.HasEmptyPhases ? "_emptyPhaseValues" : "default")});");
+            writer.Line($"{Runtime}.Scatter(Geometry, new global::System.Span<float>(phases, 0, phaseLength), output, batch, {(is2d ? "height, width" : "1, length")}, {(plan.HasEmptyPhases ? "_emptyPhaseValues" : "null")}, degreeOfParallelism);");
             writer.Close();
             writer.Open("finally");
             writer.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(phases);");

@@ -10,7 +10,7 @@ using Xunit;
 namespace ConvGen.Tests.Conformance;
 
 /// <summary>
-/// ONNX Runtime 1.31.1 as a differential oracle: 200 valid layers drawn with their own seed (every
+/// ONNX Runtime 1.32.0 as a differential oracle: 200 valid layers drawn with their own seed (every
 /// padding mode resolved to explicit ONNX pads, groups, dilation, strides, Conv1d), each built as a
 /// one-node ONNX model in memory and run single-threaded in ORT, must agree with the generated
 /// layer within the float32 bound of <see cref="ReferenceCheck"/> (two float32 computations).

@@ -138,7 +138,7 @@ partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized
     /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="length"/> is not positive or gives an empty output.</exception>
     public static int OutputLength(int length)
     {
-        global::ConvGen.LayerChecks.InputSize(length, MinimumInputLength, nameof(length));
+        global::ConvGen.LayerChecks.TransposedInputSize(length, MinimumInputLength, nameof(length));
         return global::ConvGen.LayerChecks.OutputSize((((long)length - 1) * 3) + 2, nameof(length));
     }
 
@@ -166,7 +166,7 @@ partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized
         try
         {
             _phases.Forward(input, new global::System.Span<float>(phases, 0, phaseLength), batch, length, degreeOfParallelism);
-            global::ConvGen.Transposed.TransposedConvolution.Scatter(Geometry, new global::System.Span<float>(phases, 0, phaseLength), output, batch, 1, length, _emptyPhaseValues);
+            global::ConvGen.Transposed.TransposedConvolution.Scatter(Geometry, new global::System.Span<float>(phases, 0, phaseLength), output, batch, 1, length, _emptyPhaseValues, degreeOfParallelism);
         }
         finally
         {

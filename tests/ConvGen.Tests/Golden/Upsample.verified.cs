@@ -146,7 +146,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="height"/> is not positive or gives an empty output.</exception>
         public static int OutputHeight(int height)
         {
-            global::ConvGen.LayerChecks.InputSize(height, MinimumInputHeight, nameof(height));
+            global::ConvGen.LayerChecks.TransposedInputSize(height, MinimumInputHeight, nameof(height));
             return global::ConvGen.LayerChecks.OutputSize((((long)height - 1) * 2) + 2, nameof(height));
         }
 
@@ -154,7 +154,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="width"/> is not positive or gives an empty output.</exception>
         public static int OutputWidth(int width)
         {
-            global::ConvGen.LayerChecks.InputSize(width, MinimumInputWidth, nameof(width));
+            global::ConvGen.LayerChecks.TransposedInputSize(width, MinimumInputWidth, nameof(width));
             return global::ConvGen.LayerChecks.OutputSize((((long)width - 1) * 2) + 2, nameof(width));
         }
 
@@ -182,7 +182,7 @@ namespace Demo
             try
             {
                 _phases.Forward(input, new global::System.Span<float>(phases, 0, phaseLength), batch, height, width, degreeOfParallelism);
-                global::ConvGen.Transposed.TransposedConvolution.Scatter(Geometry, new global::System.Span<float>(phases, 0, phaseLength), output, batch, height, width, default);
+                global::ConvGen.Transposed.TransposedConvolution.Scatter(Geometry, new global::System.Span<float>(phases, 0, phaseLength), output, batch, height, width, null, degreeOfParallelism);
             }
             finally
             {

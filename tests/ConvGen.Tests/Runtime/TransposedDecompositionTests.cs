@@ -23,7 +23,8 @@ public class TransposedDecompositionTests
         [new TransposedShape(2, 3, 4, 4, 2, 2, 1, 1, 1, 1, 0, 0, 1, 1, 1), 1, 4, 33],     // DCGAN k4 s2 p1
         [new TransposedShape(2, 2, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1), 1, 6, 20],     // k3 s2 p1 op1
         [new TransposedShape(2, 2, 1, 1, 2, 2, 0, 0, 0, 0, 1, 1, 1, 1, 1), 1, 3, 18],     // phases without taps: bias only
-        [new TransposedShape(4, 4, 16, 16, 8, 8, 4, 4, 4, 4, 0, 0, 1, 1, 4), 1, 3, 4],    // FCN depthwise up-sampling
+        [new TransposedShape(4, 4, 16, 16, 8, 8, 4, 4, 4, 4, 0, 0, 1, 1, 4), 1, 3, 4],    // FCN depthwise up-sampling: gathered columns
+        [new TransposedShape(2, 2, 4, 5, 3, 4, 1, 1, 2, 2, 2, 1, 1, 1, 1), 2, 3, 5],      // strides 3 and 4, every phase: gathered columns
         [new TransposedShape(2, 3, 3, 5, 3, 3, 2, 0, 1, 4, 2, 1, 2, 2, 1), 1, 4, 7],      // stride 3, dilation 2, uneven pads
         [new TransposedShape(2, 2, 3, 3, 1, 1, 4, 4, 5, 5, 0, 0, 1, 1, 1), 1, 9, 11],     // stride 1 cropping past the kernel
         [new TransposedShape(4, 6, 3, 3, 2, 1, 0, 1, 1, 1, 1, 0, 2, 1, 2), 2, 5, 6],      // groups, stride 2 x 1, dilation 2
@@ -57,7 +58,11 @@ public class TransposedDecompositionTests
         int length = batch * shape.OutChannels * shape.OutputHeight(height) * shape.OutputWidth(width);
         var output = new float[length + 2];
         output.AsSpan().Fill(float.NaN);
-        TransposedConvolution.Scatter(geometry, phases.Select(p => (float)p).ToArray(), output.AsSpan(1, length), batch, height, width, empty);
+        float[] phaseValues = phases.Select(p => (float)p).ToArray();
+        TransposedConvolution.Scatter(geometry, phaseValues, output.AsSpan(1, length), batch, height, width, empty);
+        var split = new float[length];
+        TransposedConvolution.Scatter(geometry, phaseValues, split, batch, height, width, empty, degreeOfParallelism: 2);
+        Assert.Equal(output.AsSpan(1, length).ToArray(), split);
 
         Assert.True(float.IsNaN(output[0]) && float.IsNaN(output[^1]), "Scatter wrote outside the output");
         var reference = ReferenceTransposedConvolution.Run(shape, input, batch, height, width, weight, bias, Activation.None, out var magnitude);
