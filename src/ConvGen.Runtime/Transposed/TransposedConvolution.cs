@@ -146,6 +146,7 @@ public static class TransposedConvolution
         bool gathers = sw > 2 && !geometry.HasEmptyPhases;
         int[]? rented = gathers ? ArrayPool<int>.Shared.Rent(sh * outputWidth) : null;
         var columns = rented.AsSpan(0, gathers ? sh * outputWidth : 0);
+        int reach = 0; // the largest column any row reads
         for (int row = 0; gathers && row < sh; row++)
         {
             int phase0 = geometry.PhaseIndex(row, 0);
@@ -153,6 +154,7 @@ public static class TransposedConvolution
             {
                 int column = x % sw;
                 columns[(row * outputWidth) + x] = ((geometry.PhaseIndex(row, column) - phase0) * phasePlanes) + horizontal.Offset(column) + (x / sw);
+                reach = Math.Max(reach, columns[(row * outputWidth) + x]);
             }
         }
 
@@ -194,12 +196,9 @@ public static class TransposedConvolution
                 }
                 else if (gathers)
                 {
-                    var source = phases.Slice(columnStart[0] - horizontal.Offset(0));
-                    var rowColumns = columns.Slice(row * outputWidth, outputWidth);
-                    for (int x = 0; x < destination.Length; x++)
-                    {
-                        destination[x] = source[rowColumns[x]];
-                    }
+                    // Bounds-checked once for the whole row: the gathers read unchecked.
+                    var source = phases.Slice(columnStart[0] - horizontal.Offset(0), reach + 1);
+                    Gather(source, columns.Slice(row * outputWidth, outputWidth), destination);
                 }
                 else
                 {
@@ -229,6 +228,30 @@ public static class TransposedConvolution
         if (rented is not null)
         {
             ArrayPool<int>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>row[x] = source[columns[x]]: one gather instruction per Vector256. Every column must be below source.Length.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Gather(ReadOnlySpan<float> source, ReadOnlySpan<int> columns, Span<float> row)
+    {
+        fixed (float* from = source)
+        fixed (int* column = columns)
+        fixed (float* to = row)
+        {
+            int x = 0;
+            if (Avx2.IsSupported) // .NET has no AVX-512 gather
+            {
+                for (; x + Vector256<float>.Count <= row.Length; x += Vector256<float>.Count)
+                {
+                    Avx2.GatherVector256(from, Avx.LoadVector256(column + x), 4).Store(to + x);
+                }
+            }
+
+            for (; x < row.Length; x++)
+            {
+                to[x] = from[column[x]];
+            }
         }
     }
 
