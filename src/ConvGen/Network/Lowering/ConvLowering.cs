@@ -1,0 +1,144 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Onnx;
+using static ConvGen.Generator.Diagnostics.DiagnosticDescriptors;
+
+namespace ConvGen.Generator.Network;
+
+/// <summary>Conv, and the batch norms that fold into it (or run as a per-channel scale and shift).</summary>
+internal sealed partial class OnnxGraphLowering
+{
+    private void Conv(NodeContext at)
+    {
+        int x = at.Input(0);
+        int[] shape = at.Rank(x, 3, "a 4-D input [N, C, H, W] (Conv1d and Conv3d are not supported)");
+        var weight = at.Constant(1, "weight");
+        if (weight.Dims.Count != 4)
+        {
+            throw at.Unsupported($"has a weight of rank {weight.Dims.Count}; only 2-D convolutions (weight [M, C/group, kH, kW]) are supported");
+        }
+
+        int groups = (int)at.Int("group", 1);
+        int outChannels = (int)weight.Dims[0], kh = (int)weight.Dims[2], kw = (int)weight.Dims[3];
+        if (groups < 1 || shape[0] % groups != 0 || outChannels % groups != 0 || weight.Dims[1] * groups != shape[0])
+        {
+            throw at.Unsupported($"has group {groups} and weight [{string.Join(", ", weight.Dims)}] for an input of {shape[0]} channels, which do not match");
+        }
+
+        var kernel = at.Ints("kernel_shape", [kh, kw]);
+        if (kernel.Length != 2 || kernel[0] != kh || kernel[1] != kw)
+        {
+            throw at.Unsupported($"has kernel_shape [{string.Join(", ", kernel)}], which differs from its weight's [{kh}, {kw}]");
+        }
+
+        var strides = at.Ints("strides", [1, 1]);
+        var dilations = at.Ints("dilations", [1, 1]);
+        var (pads, outputHeight, outputWidth) = at.Window(shape[1], shape[2], kh, kw, strides, dilations, ceilMode: false);
+        float[]? bias = null;
+        if (at.Node.Inputs.Count > 2 && at.Node.Inputs[2].Length > 0)
+        {
+            bias = at.Constant(2, "bias").Values;
+            if (bias.Length != outChannels)
+            {
+                throw at.Unsupported($"has {bias.Length} biases for {outChannels} output channels");
+            }
+        }
+
+        var spec = new ConvSpec(
+            LayerKind.Conv2d, shape[0], outChannels, kh, kw, (int)strides[0], (int)strides[1],
+            (int)pads[0], (int)pads[2], (int)pads[1], (int)pads[3], (int)dilations[0], (int)dilations[1], groups,
+            HasBias: bias is not null, PaddingMode.Explicit, InputHeight: shape[1], InputWidth: shape[2]);
+        int y = AddValue(at.Node.Outputs[0], [outChannels, outputHeight, outputWidth], null);
+        string className = "Conv" + _convCount++;
+        AddStep(new ConvStep(at.Name, x, y, className, spec, new FloatBlob(weight.Values), bias is null ? null : new FloatBlob(bias)));
+    }
+
+    /// <summary>The convolution step that writes <paramref name="value"/>, when nothing else reads that value and
+    /// no activation has been fused into it yet, so a batch norm or activation can fold into it.</summary>
+    private ConvStep? FoldableConv(int value, string valueName)
+    {
+        return _producer.TryGetValue(value, out int stepIndex)
+            && _steps[stepIndex] is ConvStep { Spec.Activation: ActivationKind.None } conv
+            && _consumers.TryGetValue(valueName, out int consumers) && consumers == 1
+            && !_graphOutputs.Contains(valueName)
+            ? conv
+            : null;
+    }
+
+    private void BatchNormalization(NodeContext at)
+    {
+        int x = at.Input(0);
+        if (at.Int("training_mode", 0) != 0 || at.Node.Outputs.Count(o => o.Length > 0) > 1)
+        {
+            throw at.Unsupported("runs in training mode (computes batch statistics)");
+        }
+
+        int[] shape = _values[x].Shape.ToArray();
+        if (shape.Length < 1)
+        {
+            throw at.Unsupported("has an input without a channel dimension");
+        }
+
+        int channels = shape[0];
+        float[] gamma = at.Constant(1, "scale").Values, beta = at.Constant(2, "B").Values;
+        float[] mean = at.Constant(3, "mean").Values, variance = at.Constant(4, "var").Values;
+        if (gamma.Length != channels || beta.Length != channels || mean.Length != channels || variance.Length != channels)
+        {
+            throw at.Unsupported($"has parameters whose lengths ({gamma.Length}, {beta.Length}, {mean.Length}, {variance.Length}) are not the input's {channels} channels");
+        }
+
+        double epsilon = at.Float("epsilon", 1e-5f);
+
+        // y = (x - mean) / sqrt(var + eps) * gamma + beta = x * scale + shift, computed in float64.
+        var scale = new double[channels];
+        var shift = new double[channels];
+        for (int c = 0; c < channels; c++)
+        {
+            scale[c] = gamma[c] / Math.Sqrt(variance[c] + epsilon);
+            shift[c] = beta[c] - (mean[c] * scale[c]);
+        }
+
+        string inputName = at.Node.Inputs[0];
+        if (FoldableConv(x, inputName) is { } conv)
+        {
+            // Conv then BatchNormalization: w' = w * scale[m], b' = b * scale[m] + shift[m].
+            float[] weight = conv.Weight.Values;
+            int perChannel = weight.Length / conv.Spec.OutChannels;
+            var folded = new float[weight.Length];
+            var bias = new float[conv.Spec.OutChannels];
+            for (int m = 0; m < conv.Spec.OutChannels; m++)
+            {
+                for (int i = 0; i < perChannel; i++)
+                {
+                    folded[(m * perChannel) + i] = (float)(weight[(m * perChannel) + i] * scale[m]);
+                }
+
+                double b = conv.Bias is null ? 0 : conv.Bias.Values[m];
+                bias[m] = (float)((b * scale[m]) + shift[m]);
+            }
+
+            Replace(conv, conv with
+            {
+                Node = conv.Node + " + " + at.Name,
+                Spec = conv.Spec with { HasBias = true },
+                Weight = new FloatBlob(folded),
+                Bias = new FloatBlob(bias),
+            });
+            _valueByName[at.Node.Outputs[0]] = conv.Output;
+            return;
+        }
+
+        int plane = 1;
+        for (int d = 1; d < shape.Length; d++)
+        {
+            plane *= shape[d];
+        }
+
+        int y = AddValue(at.Node.Outputs[0], shape, null);
+        AddStep(new ScaleShiftStep(at.Name, x, y, channels, plane,
+            new FloatBlob([.. scale.Select(s => (float)s)]), new FloatBlob([.. shift.Select(s => (float)s)])));
+    }
+}

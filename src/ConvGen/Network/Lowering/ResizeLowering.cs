@@ -1,0 +1,145 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using ConvGen.Generator.Model;
+using ConvGen.Generator.Onnx;
+using static ConvGen.Generator.Diagnostics.DiagnosticDescriptors;
+
+namespace ConvGen.Generator.Network;
+
+/// <summary>Resize and Upsample (nearest).</summary>
+internal sealed partial class OnnxGraphLowering
+{
+    private void Resize(NodeContext at)
+    {
+        int x = at.Input(0);
+        int[] shape = at.Rank(x, 3, "a 4-D input [N, C, H, W]");
+        string mode = at.String("mode", "nearest");
+        if (mode != "nearest")
+        {
+            throw at.Unsupported($"has mode '{mode}'; only 'nearest' is supported");
+        }
+
+        bool upsample = at.Node.OpType == "Upsample";
+        int opset = (int)_model.OpsetVersion;
+        string transform = upsample || opset < 11 ? "asymmetric" : at.String("coordinate_transformation_mode", "half_pixel");
+        string rounding = upsample || opset < 11 ? "floor" : at.String("nearest_mode", "round_prefer_floor");
+        if (at.Int("antialias", 0) != 0 || at.String("keep_aspect_ratio_policy", "stretch") != "stretch" || at.Node.Attribute("axes") is not null)
+        {
+            throw at.Unsupported("uses antialias, axes or keep_aspect_ratio_policy");
+        }
+
+        if (transform is not ("half_pixel" or "pytorch_half_pixel" or "align_corners" or "asymmetric" or "tf_half_pixel_for_nn"))
+        {
+            throw at.Unsupported($"has coordinate_transformation_mode '{transform}'");
+        }
+
+        if (rounding is not ("round_prefer_floor" or "round_prefer_ceil" or "floor" or "ceil"))
+        {
+            throw at.Unsupported($"has nearest_mode '{rounding}'");
+        }
+
+        // The scales (or sizes) of all four dimensions: an attribute (Upsample-7), input 1 (Upsample-9, Resize-10),
+        // or input 2 / input 3 (Resize-11 and later).
+        float[]? scales = null;
+        long[]? sizes = null;
+        if (upsample && opset < 9)
+        {
+            scales = [.. at.Floats("scales")];
+        }
+        else if (upsample || opset < 11)
+        {
+            scales = at.Constant(1, "scales").Values;
+        }
+        else
+        {
+            if (at.Node.Inputs.Count > 2 && at.Node.Inputs[2].Length > 0 && at.Constant(2, "scales").Values.Length > 0)
+            {
+                scales = at.Constant(2, "scales").Values;
+            }
+            else if (at.Node.Inputs.Count > 3 && at.Node.Inputs[3].Length > 0)
+            {
+                sizes = at.IntegerConstant(3, "sizes");
+            }
+        }
+
+        int[] input = [0, shape[0], shape[1], shape[2]];
+        var outputSize = new int[4];
+        var scale = new double[4];
+        for (int d = 1; d < 4; d++)
+        {
+            if (scales is not null)
+            {
+                if (scales.Length != 4)
+                {
+                    throw at.Unsupported($"has {scales.Length} scales; 4 (N, C, H, W) are needed");
+                }
+
+                scale[d] = scales[d];
+                outputSize[d] = (int)Math.Floor(input[d] * (double)scales[d]);
+            }
+            else if (sizes is not null)
+            {
+                if (sizes.Length != 4)
+                {
+                    throw at.Unsupported($"has {sizes.Length} sizes; 4 (N, C, H, W) are needed");
+                }
+
+                outputSize[d] = (int)sizes[d];
+                scale[d] = (double)sizes[d] / input[d];
+            }
+            else
+            {
+                throw Shape($"node '{at.Name}' ({at.Node.OpType}) has neither constant scales nor constant sizes");
+            }
+        }
+
+        if ((scales is not null && (scales[0] != 1 || scales[1] != 1)) || (sizes is not null && sizes[1] != shape[0]))
+        {
+            throw at.Unsupported("resizes the batch or channel dimension");
+        }
+
+        if (sizes is not null && DeclaredBatch() != sizes[0])
+        {
+            throw Shape($"node '{at.Name}' ({at.Node.OpType}) resizes to sizes [{string.Join(", ", sizes)}], which fix the batch to {sizes[0]}, but the input's batch is {(DeclaredBatch() is { } b ? b.ToString(CultureInfo.InvariantCulture) : "dynamic")}");
+        }
+
+        if (outputSize[2] < 1 || outputSize[3] < 1)
+        {
+            throw Shape($"node '{at.Name}' ({at.Node.OpType}) gives an empty output");
+        }
+
+        int[] rows = NearestSources(shape[1], outputSize[2], scale[2], transform, rounding);
+        int[] columns = NearestSources(shape[2], outputSize[3], scale[3], transform, rounding);
+        int y = AddValue(at.Node.Outputs[0], [shape[0], outputSize[2], outputSize[3]], null);
+        AddStep(new ResizeStep(at.Name, x, y, shape[0], shape[1], shape[2], new EquatableArray<int>(rows), new EquatableArray<int>(columns)));
+    }
+
+    /// <summary>ONNX Resize's nearest-neighbour source index of each output index (float64, as the spec's formulas).</summary>
+    internal static int[] NearestSources(int inputSize, int outputSize, double scale, string transform, string rounding)
+    {
+        var sources = new int[outputSize];
+        for (int i = 0; i < outputSize; i++)
+        {
+            double original = transform switch
+            {
+                "half_pixel" => ((i + 0.5) / scale) - 0.5,
+                "pytorch_half_pixel" => outputSize > 1 ? ((i + 0.5) / scale) - 0.5 : 0,
+                "align_corners" => outputSize == 1 ? 0 : i * (inputSize - 1) / (double)(outputSize - 1),
+                "tf_half_pixel_for_nn" => (i + 0.5) / scale,
+                _ => i / scale,
+            };
+            double nearest = rounding switch
+            {
+                "floor" => Math.Floor(original),
+                "ceil" => Math.Ceiling(original),
+                "round_prefer_ceil" => Math.Floor(original + 0.5),
+                _ => original == Math.Floor(original) + 0.5 ? Math.Floor(original) : Math.Round(original, MidpointRounding.AwayFromZero),
+            };
+            sources[i] = (int)Math.Max(0, Math.Min(inputSize - 1, nearest));
+        }
+
+        return sources;
+    }
+}
