@@ -23,9 +23,15 @@ public sealed class OnnxTensor
     /// <summary>ONNX's data_type for int64.</summary>
     public const int Int64Type = 7;
 
-    private OnnxTensor(string name, long[] dims, int dataType, float[] values, long[] integers)
+    private readonly float[]? _floats;
+    private readonly byte[]? _raw;
+    private readonly int _rawStart;
+    private float[]? _values;
+
+    private OnnxTensor(string name, long[] dims, int dataType, float[]? floats, byte[]? raw, int rawStart, long count, long[] integers)
     {
-        (Name, Dims, DataType, Values, Integers) = (name, dims, dataType, values, integers);
+        (Name, Dims, DataType, Integers, Count) = (name, dims, dataType, integers, count);
+        (_floats, _raw, _rawStart) = (floats, raw, rawStart);
     }
 
     /// <summary>The tensor's name (an initializer's name in a graph).</summary>
@@ -37,8 +43,12 @@ public sealed class OnnxTensor
     /// <summary>ONNX's TensorProto.DataType code (1 = float).</summary>
     public int DataType { get; }
 
-    /// <summary>The values in row-major order (empty unless <see cref="DataType"/> is float).</summary>
-    public float[] Values { get; }
+    /// <summary>The number of values: the product of <see cref="Dims"/>.</summary>
+    public long Count { get; }
+
+    /// <summary>The values in row-major order (empty unless <see cref="DataType"/> is float). A tensor stored as raw_data
+    /// is decoded on first use, straight from the model's bytes, so reading a model's graph never decodes its weights.</summary>
+    public float[] Values => _values ??= DataType != FloatType ? [] : _floats ?? FromRaw(_raw!, _rawStart, (int)Count);
 
     /// <summary>The values of an int32 or int64 tensor in row-major order (empty for other types).</summary>
     public long[] Integers { get; }
@@ -56,7 +66,7 @@ public sealed class OnnxTensor
         var dims = new List<long>();
         var floats = new List<float>();
         var integers = new List<long>();
-        byte[]? raw = null;
+        (int Start, int Length)? raw = null;
         bool external = false;
         string name = "";
         int dataType = 0;
@@ -70,7 +80,7 @@ public sealed class OnnxTensor
                 case 5: reader.ReadInt64s(integers); break; // int32_data (varints)
                 case 7: reader.ReadInt64s(integers); break; // int64_data
                 case 8: name = reader.ReadString(); break;
-                case 9: raw = reader.ReadBytes(); break;
+                case 9: raw = reader.ReadSegment(); break;
                 case 14: external = reader.ReadInt64() == 1; break; // data_location: EXTERNAL
                 default: reader.Skip(); break;
             }
@@ -81,56 +91,59 @@ public sealed class OnnxTensor
             throw new FormatException($"tensor '{name}' keeps its data in an external file, which ConvGen does not read; save the model with its weights inside.");
         }
 
-        float[] values = dataType != FloatType ? []
-            : raw is not null ? FromRaw(raw)
-            : floats.ToArray();
-        long[] integerValues = dataType is Int32Type or Int64Type
-            ? raw is not null ? IntegersFromRaw(raw, dataType == Int64Type ? 8 : 4) : integers.ToArray()
-            : [];
         long count = 1;
         foreach (long dim in dims)
         {
-            count *= dim;
+            count = dim is < 0 or > int.MaxValue ? -1 : count * dim;
+            if (count is < 0 or > int.MaxValue)
+            {
+                throw new FormatException($"tensor '{name}' has dims [{string.Join(", ", dims)}], which is not a tensor of at most {int.MaxValue} values.");
+            }
         }
 
-        if ((dataType == FloatType && count != values.Length) || (dataType is Int32Type or Int64Type && count != integerValues.Length))
+        if (dataType == FloatType && raw is { Length: var rawLength } && rawLength % 4 != 0)
         {
-            int held = dataType == FloatType ? values.Length : integerValues.Length;
+            throw new FormatException($"float raw_data of {rawLength} bytes is not a whole number of floats.");
+        }
+
+        long[] integerValues = dataType is Int32Type or Int64Type
+            ? raw is { } bytes ? IntegersFromRaw(reader.Data, bytes.Start, bytes.Length, dataType == Int64Type ? 8 : 4) : integers.ToArray()
+            : [];
+        long held = dataType == FloatType ? raw is { } floatBytes ? floatBytes.Length / 4 : floats.Count
+            : integerValues.Length;
+        if (dataType is FloatType or Int32Type or Int64Type && count != held)
+        {
             throw new FormatException($"tensor '{name}' has dims [{string.Join(", ", dims)}] ({count} values) but holds {held}.");
         }
 
-        return new OnnxTensor(name, dims.ToArray(), dataType, values, integerValues);
+        float[]? floatValues = dataType == FloatType && raw is null ? floats.ToArray() : null;
+        return new OnnxTensor(name, dims.ToArray(), dataType, floatValues, raw is null ? null : reader.Data, raw?.Start ?? 0, count, integerValues);
     }
 
-    /// <summary>raw_data holds little-endian float32 values.</summary>
-    private static float[] FromRaw(byte[] raw)
+    /// <summary>raw_data holds <paramref name="count"/> little-endian float32 values from <paramref name="start"/>.</summary>
+    private static float[] FromRaw(byte[] data, int start, int count)
     {
-        if (raw.Length % 4 != 0)
-        {
-            throw new FormatException($"float raw_data of {raw.Length} bytes is not a whole number of floats.");
-        }
-
-        var values = new float[raw.Length / 4];
+        var values = new float[count];
         for (int i = 0; i < values.Length; i++)
         {
-            values[i] = BitConverter.ToSingle(raw, i * 4);
+            values[i] = BitConverter.ToSingle(data, start + (i * 4));
         }
 
         return values;
     }
 
     /// <summary>raw_data holds little-endian int32 (<paramref name="size"/> 4) or int64 (8) values.</summary>
-    private static long[] IntegersFromRaw(byte[] raw, int size)
+    private static long[] IntegersFromRaw(byte[] data, int start, int length, int size)
     {
-        if (raw.Length % size != 0)
+        if (length % size != 0)
         {
-            throw new FormatException($"integer raw_data of {raw.Length} bytes is not a whole number of {size}-byte values.");
+            throw new FormatException($"integer raw_data of {length} bytes is not a whole number of {size}-byte values.");
         }
 
-        var values = new long[raw.Length / size];
+        var values = new long[length / size];
         for (int i = 0; i < values.Length; i++)
         {
-            values[i] = size == 8 ? BitConverter.ToInt64(raw, i * 8) : BitConverter.ToInt32(raw, i * 4);
+            values[i] = size == 8 ? BitConverter.ToInt64(data, start + (i * 8)) : BitConverter.ToInt32(data, start + (i * 4));
         }
 
         return values;

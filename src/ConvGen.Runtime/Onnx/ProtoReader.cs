@@ -105,13 +105,11 @@ internal sealed class ProtoReader
         return new ProtoReader(_data, start, length);
     }
 
-    public byte[] ReadBytes()
-    {
-        var (start, length) = ReadSpan();
-        var bytes = new byte[length];
-        Array.Copy(_data, start, bytes, 0, length);
-        return bytes;
-    }
+    /// <summary>Where a length-delimited field's bytes are in <see cref="Data"/> (not copied).</summary>
+    public (int Start, int Length) ReadSegment() => ReadSpan();
+
+    /// <summary>The whole buffer this reader reads a part of.</summary>
+    public byte[] Data => _data;
 
     public string ReadString()
     {

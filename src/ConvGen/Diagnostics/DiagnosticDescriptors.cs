@@ -107,10 +107,6 @@ internal static class DiagnosticDescriptors
         "CG0025", "ONNX shape cannot be resolved",
         "ONNX model '{0}': {1}");
 
-    public static readonly DiagnosticDescriptor OnnxModelTooLarge = Error(
-        "CG0026", "ONNX model too large to embed",
-        "ONNX model '{0}' has {1} weights, more than the {2} [OnnxModel] embeds in the generated class");
-
     public static readonly DiagnosticDescriptor OnnxFileAmbiguous = Error(
         "CG0027", "ONNX model name matches several AdditionalFiles items",
         "'{0}' matches several AdditionalFiles items ({1}); give a longer relative path");

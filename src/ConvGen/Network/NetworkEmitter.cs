@@ -8,10 +8,10 @@ using ConvGen.Generator.Model;
 namespace ConvGen.Generator.Network;
 
 /// <summary>
-/// Writes the files of one [OnnxModel] class: the network (constants, constructor, the planned <c>Forward</c>,
-/// one specialised method per pooling/resize step, <c>ILayer</c>), its weights as float literals in a file of
-/// their own, and one nested generated convolution per Conv (through <see cref="LayerEmitter"/>, with the input
-/// size fixed so every spatial extent is a constant).
+/// Writes the files of one [OnnxModel] class: the network (constants, the constructors that read its weights from
+/// the model at run time, the planned <c>Forward</c>, one specialised method per pooling/resize step, <c>ILayer</c>),
+/// and one nested generated convolution per Conv (through <see cref="LayerEmitter"/>, with the input size fixed so
+/// every spatial extent is a constant). No weight value is written into the source.
 /// </summary>
 internal static class NetworkEmitter
 {
@@ -30,8 +30,7 @@ internal static class NetworkEmitter
     {
         var (target, graph) = (source.Target, source.Graph);
         var plan = BufferPlanner.Plan(graph);
-        yield return (target.HintName, Network(target, graph, plan));
-        yield return (target.FullName + ".Weights.g.cs", Weights(target, graph));
+        yield return (target.HintName, Network(target, source.ModelPath, graph, plan));
         var nested = new EquatableArray<ContainingType>([.. target.ContainingTypes, new ContainingType(target.Keyword, target.Name)]);
         foreach (var conv in graph.Steps.OfType<ConvStep>())
         {
@@ -40,7 +39,7 @@ internal static class NetworkEmitter
         }
     }
 
-    private static string Network(TargetType target, NetworkGraph graph, BufferPlan plan)
+    private static string Network(TargetType target, string modelPath, NetworkGraph graph, BufferPlan plan)
     {
         var writer = new SourceWriter();
         GeneratedFile.Open(writer, target, $"[OnnxModel(\"{graph.FileName}\")] on {target.FullName}: the network");
@@ -52,10 +51,10 @@ internal static class NetworkEmitter
         writer.Line($"/// Input <c>{Xml(graph.InputName)}</c> is {input.ShapeText} float32, output <c>{Xml(graph.OutputName)}</c> is {output.ShapeText}; N, the batch, is any positive number.");
         writer.Line($"/// </summary>");
         writer.Line("/// <remarks>");
-        writer.Line($"/// The {graph.ParameterCount:N0} weights ({weightBytes / 1024.0:0.#} KB, batch norms already folded into the convolutions) are embedded in the assembly's");
-        writer.Line("/// data section (base64, decoded once per type), so the network needs no file at run time (NativeAOT and single-file");
-        writer.Line("/// included); the price is that the assembly grows by 4/3 of the weights' size and holds them decoded in memory too.");
-        writer.Line("/// Intermediate results live in buffers planned at");
+        writer.Line($"/// The {graph.ParameterCount:N0} weights ({weightBytes / 1024.0:0.#} KB after batch norms fold into the convolutions) are read at");
+        writer.Line($"/// construction from the model: <c>new {target.Name}()</c> reads the <c>{Xml(graph.FileName)}</c> embedded in this assembly (the");
+        writer.Line("/// ConvGen package embeds every .onnx AdditionalFiles item), <c>new(stream)</c> and <c>Load(path)</c> another export of the");
+        writer.Line("/// same architecture, every tensor checked by name and shape first. Intermediate results live in buffers planned at");
         writer.Line("/// compile time, allocated on the first call and again only when a larger batch comes: Forward allocates nothing in");
         writer.Line("/// steady state. An instance is not thread-safe (the buffers are per instance): use one instance per thread.");
         writer.Line("/// </remarks>");
@@ -63,7 +62,7 @@ internal static class NetworkEmitter
         writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer");
         Constants(writer, graph, plan);
         writer.Line();
-        Fields(writer, graph, plan);
+        Fields(writer, modelPath, graph, plan);
         writer.Line();
         Constructor(writer, target, graph);
         writer.Line();
@@ -116,12 +115,44 @@ internal static class NetworkEmitter
         }
     }
 
-    private static void Fields(SourceWriter writer, NetworkGraph graph, BufferPlan plan)
+    private static void Fields(SourceWriter writer, string modelPath, NetworkGraph graph, BufferPlan plan)
     {
-        foreach (var conv in graph.Steps.OfType<ConvStep>())
+        writer.Line("// The model as [OnnxModel] names it: its weights are the embedded resource ConvGen/<path> whose path ends with this.");
+        writer.Line($"private const string ModelPath = {Quote(modelPath)};");
+        writer.Line();
+        writer.Line("// Every tensor the network reads from the model, with the shape it was compiled for.");
+        writer.Line("private static readonly (string Name, long[] Shape)[] WeightShapes =");
+        writer.Line("{");
+        foreach (var tensor in graph.Tensors)
         {
-            writer.Line($"// {conv.ClassName}: {Xml(conv.Node)}.");
-            writer.Line($"private readonly {conv.ClassName} _{Camel(conv.ClassName)};");
+            writer.Line($"    ({Quote(tensor.Name)}, new long[] {{ {string.Join(", ", tensor.Shape)} }}),");
+        }
+
+        writer.Line("};");
+        writer.Line();
+        foreach (var step in graph.Steps)
+        {
+            switch (step)
+            {
+                case ConvStep conv:
+                    writer.Line($"// {conv.ClassName}: {Xml(conv.Node)}.");
+                    writer.Line($"private readonly {conv.ClassName} _{Camel(conv.ClassName)};");
+                    break;
+                case DenseStep dense:
+                    writer.Line($"// {Xml(dense.Node)}: the dense weight as [{dense.OutFeatures}, {dense.InFeatures}] (out, in){(dense.Bias is null ? "" : " and its bias")}.");
+                    writer.Line($"private readonly float[] {Field(dense, "Weight")};");
+                    if (dense.Bias is not null)
+                    {
+                        writer.Line($"private readonly float[] {Field(dense, "Bias")};");
+                    }
+
+                    break;
+                case ScaleShiftStep scale:
+                    writer.Line($"// {Xml(scale.Node)}: the batch norm's scale and shift per channel.");
+                    writer.Line($"private readonly float[] {Field(scale, "Scale")};");
+                    writer.Line($"private readonly float[] {Field(scale, "Shift")};");
+                    break;
+            }
         }
 
         writer.Line("// The batch size the buffers hold now (0 until the first call).");
@@ -134,16 +165,68 @@ internal static class NetworkEmitter
 
     private static void Constructor(SourceWriter writer, TargetType target, NetworkGraph graph)
     {
-        writer.Line("/// <summary>Creates the network with its embedded trained weights (the convolutions pack theirs once, here).</summary>");
-        writer.Open($"public {target.Name}()");
-        foreach (var conv in graph.Steps.OfType<ConvStep>())
+        const string Weights = "global::ConvGen.NetworkWeights";
+        writer.Line($"/// <summary>Creates the network with the trained weights of <c>{Xml(graph.FileName)}</c>, the model it was compiled from, embedded in this assembly.</summary>");
+        writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The assembly does not embed the model (see <see cref=\"global::ConvGen.NetworkWeights\"/>).</exception>");
+        writer.Line($"public {target.Name}()");
+        writer.Line($"    : this({Weights}.FromResource(typeof({target.Name}).Assembly, ModelPath, WeightShapes))");
+        writer.Open();
+        writer.Close();
+        writer.Line();
+        writer.Line("/// <summary>Creates the network with the weights of an ONNX model read from <paramref name=\"onnx\"/>: another export of the");
+        writer.Line("/// same architecture (a fine-tuned one), whose every tensor is checked by name and shape before anything is built.</summary>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The bytes are not an ONNX model, or they lack a tensor the network reads or");
+        writer.Line("/// hold it with another shape (the message names the first such tensor, expected and actual).</exception>");
+        writer.Line($"public {target.Name}(global::System.IO.Stream onnx)");
+        writer.Line($"    : this({Weights}.Read(onnx, WeightShapes))");
+        writer.Open();
+        writer.Close();
+        writer.Line();
+        writer.Line("/// <summary>Creates the network with the weights of the ONNX model in <paramref name=\"path\"/> (see the stream constructor).</summary>");
+        writer.Line($"public static {target.Name} Load(string path) => new {target.Name}({Weights}.Read(path, WeightShapes));");
+        writer.Line();
+        writer.Line("// Builds every step that holds weights from the checked tensors: batch norms fold into convolutions here (float64).");
+        writer.Open($"private {target.Name}({Weights} weights)");
+        foreach (var step in graph.Steps)
         {
-            string bias = conv.Bias is null ? "" : $", {conv.ClassName}Bias";
-            writer.Line($"_{Camel(conv.ClassName)} = new {conv.ClassName}({conv.ClassName}Weight{bias});");
+            switch (step)
+            {
+                case ConvStep conv:
+                    string field = "_" + Camel(conv.ClassName);
+                    if (conv.BatchNorm is { } bn)
+                    {
+                        writer.Line($"// {Xml(conv.Node)}: weight {Quote(conv.Weight)}{(conv.Bias is null ? "" : $", bias {Quote(conv.Bias)}")}, batch norm folded in.");
+                        writer.Line($"var {Camel(conv.ClassName)} = weights.FoldBatchNorm({Quote(conv.Weight)}, {(conv.Bias is null ? "null" : Quote(conv.Bias))}, {BatchNormArguments(bn)});");
+                        writer.Line($"{field} = new {conv.ClassName}({Camel(conv.ClassName)}.Weight, {Camel(conv.ClassName)}.Bias);");
+                    }
+                    else
+                    {
+                        string bias = conv.Bias is null ? "" : $", weights.Tensor({Quote(conv.Bias)})";
+                        writer.Line($"{field} = new {conv.ClassName}(weights.Tensor({Quote(conv.Weight)}){bias});");
+                    }
+
+                    break;
+                case DenseStep dense:
+                    writer.Line($"// {Xml(dense.Node)}: {(dense.WeightIsOutByIn ? "weight" : "weight transposed")} {Quote(dense.Weight)}{(dense.Bias is null ? "" : $", bias {Quote(dense.Bias)}")}.");
+                    writer.Line($"{Field(dense, "Weight")} = weights.DenseWeight({Quote(dense.Weight)}, outerIsOutput: {(dense.WeightIsOutByIn ? "true" : "false")}, {dense.OutFeatures}, {dense.InFeatures}, alpha: {Literal(dense.Alpha)});");
+                    if (dense.Bias is not null)
+                    {
+                        writer.Line($"{Field(dense, "Bias")} = weights.DenseBias({Quote(dense.Bias)}, {dense.OutFeatures}, beta: {Literal(dense.Beta)});");
+                    }
+
+                    break;
+                case ScaleShiftStep scale:
+                    writer.Line($"// {Xml(scale.Node)}: a batch norm on its own, as a scale and shift per channel.");
+                    writer.Line($"({Field(scale, "Scale")}, {Field(scale, "Shift")}) = weights.ScaleShift({BatchNormArguments(scale.Tensors)});");
+                    break;
+            }
         }
 
         writer.Close();
     }
+
+    private static string BatchNormArguments(BatchNormTensors bn) =>
+        $"{Quote(bn.Scale)}, {Quote(bn.Shift)}, {Quote(bn.Mean)}, {Quote(bn.Variance)}, epsilon: {Literal(bn.Epsilon)}";
 
     private static void Forward(SourceWriter writer, NetworkGraph graph, BufferPlan plan)
     {
@@ -247,8 +330,8 @@ internal static class NetworkEmitter
                 writer.Open("for (int plane = 0; plane < batch * " + scale.Channels + "; plane++)");
                 writer.Line($"int c = plane % {scale.Channels};");
                 writer.Line($"{Span} planeOutput = v{y}.Slice(plane * {scale.PlaneSize}, {scale.PlaneSize});");
-                writer.Line($"{Primitives}.Multiply(v{x}.Slice(plane * {scale.PlaneSize}, {scale.PlaneSize}), {BlobName(scale, "Scale")}[c], planeOutput);");
-                writer.Line($"{Primitives}.Add(planeOutput, {BlobName(scale, "Shift")}[c], planeOutput);");
+                writer.Line($"{Primitives}.Multiply(v{x}.Slice(plane * {scale.PlaneSize}, {scale.PlaneSize}), {Field(scale, "Scale")}[c], planeOutput);");
+                writer.Line($"{Primitives}.Add(planeOutput, {Field(scale, "Shift")}[c], planeOutput);");
                 writer.Close();
                 break;
             case PoolStep pool:
@@ -265,17 +348,17 @@ internal static class NetworkEmitter
                 break;
             case DenseStep dense:
                 writer.Line($"// {Xml(dense.Node)}: dense {dense.InFeatures}->{dense.OutFeatures}, y = x W^T{(dense.Bias is null ? "" : " + b")}, {inShape} -> {outShape}.");
-                writer.Line($"{ReadOnlySpan} {Camel(BlobName(dense, "Weight"))} = {BlobName(dense, "Weight")};");
+                writer.Line($"{ReadOnlySpan} {Local(dense, "Weight")} = {Field(dense, "Weight")};");
                 if (dense.Bias is not null)
                 {
-                    writer.Line($"{ReadOnlySpan} {Camel(BlobName(dense, "Bias"))} = {BlobName(dense, "Bias")};");
+                    writer.Line($"{ReadOnlySpan} {Local(dense, "Bias")} = {Field(dense, "Bias")};");
                 }
 
                 writer.Open("for (int n = 0; n < batch; n++)");
                 writer.Line($"{ReadOnlySpan} row = v{x}.Slice(n * {dense.InFeatures}, {dense.InFeatures});");
                 writer.Open($"for (int m = 0; m < {dense.OutFeatures}; m++)");
-                string biasTerm = dense.Bias is null ? "" : $" + {Camel(BlobName(dense, "Bias"))}[m]";
-                writer.Line($"v{y}[(n * {dense.OutFeatures}) + m] = {Primitives}.Dot(row, {Camel(BlobName(dense, "Weight"))}.Slice(m * {dense.InFeatures}, {dense.InFeatures})){biasTerm};");
+                string biasTerm = dense.Bias is null ? "" : $" + {Local(dense, "Bias")}[m]";
+                writer.Line($"v{y}[(n * {dense.OutFeatures}) + m] = {Primitives}.Dot(row, {Local(dense, "Weight")}.Slice(m * {dense.InFeatures}, {dense.InFeatures})){biasTerm};");
                 writer.Close();
                 writer.Close();
                 break;
@@ -545,75 +628,6 @@ internal static class NetworkEmitter
         writer.Close();
     }
 
-    private static string Weights(TargetType target, NetworkGraph graph)
-    {
-        var writer = new SourceWriter();
-        GeneratedFile.Open(writer, target, $"[OnnxModel(\"{graph.FileName}\")] on {target.FullName}: the weights");
-        writer.Open($"partial {target.Keyword} {target.Name}");
-        writer.Line("// The trained weights (batch norms folded in), one tensor per field: little-endian float32 values as base64 in a");
-        writer.Line("// UTF-8 literal, which the compiler stores in the assembly's data section. Decoded once per type, on first use.");
-        writer.Line("// Base64 rather than float literals: the compiler binds one literal token per tensor instead of one per value,");
-        writer.Line("// which makes a model's weights about 5 times faster to compile and 3 times smaller as source.");
-        foreach (var step in graph.Steps)
-        {
-            var blobs = step switch
-            {
-                ConvStep conv => new (string, FloatBlob?, string)[]
-                {
-                    ("Weight", conv.Weight, $"[{conv.Spec.OutChannels}, {conv.Spec.InChannelsPerGroup}, {conv.Spec.KernelHeight}, {conv.Spec.KernelWidth}], PyTorch's layout"),
-                    ("Bias", conv.Bias, $"[{conv.Spec.OutChannels}]"),
-                },
-                DenseStep dense => [("Weight", dense.Weight, $"[{dense.OutFeatures}, {dense.InFeatures}] (out, in)"), ("Bias", dense.Bias, $"[{dense.OutFeatures}]")],
-                ScaleShiftStep scale => [("Scale", scale.Scale, $"[{scale.Channels}]"), ("Shift", scale.Shift, $"[{scale.Channels}]")],
-                _ => [],
-            };
-            foreach (var (part, blob, shape) in blobs)
-            {
-                if (blob is null)
-                {
-                    continue;
-                }
-
-                var bytes = new byte[blob.Length * 4];
-                for (int i = 0; i < blob.Length; i++)
-                {
-                    int bits = FloatBlob.Bits(blob.Values[i]);
-                    bytes[(i * 4) + 0] = (byte)bits;
-                    bytes[(i * 4) + 1] = (byte)(bits >> 8);
-                    bytes[(i * 4) + 2] = (byte)(bits >> 16);
-                    bytes[(i * 4) + 3] = (byte)(bits >> 24);
-                }
-
-                writer.Line();
-                writer.Line($"// {step.Node}: {part.ToLowerInvariant()} {shape}, {blob.Length} values.");
-                writer.Line($"private static readonly float[] {BlobName(step, part)} = DecodeWeights(\"{System.Convert.ToBase64String(bytes)}\"u8, {blob.Length});");
-            }
-        }
-
-        writer.Line();
-        writer.Line("// Decodes one tensor: base64 of little-endian float32 values, straight into the array.");
-        writer.Open("private static float[] DecodeWeights(global::System.ReadOnlySpan<byte> base64, int count)");
-        writer.Line("float[] values = new float[count];");
-        writer.Line("global::System.Span<byte> bytes = global::System.Runtime.InteropServices.MemoryMarshal.AsBytes(new global::System.Span<float>(values));");
-        writer.Line("var status = global::System.Buffers.Text.Base64.DecodeFromUtf8(base64, bytes, out _, out int written);");
-        writer.Open("if (status != global::System.Buffers.OperationStatus.Done || written != bytes.Length)");
-        writer.Line("throw new global::System.InvalidOperationException(\"the embedded weights are corrupt.\");");
-        writer.Close();
-        writer.Line();
-        writer.Open("if (!global::System.BitConverter.IsLittleEndian)");
-        writer.Line("global::System.Span<int> bits = global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(new global::System.Span<float>(values));");
-        writer.Open("for (int i = 0; i < bits.Length; i++)");
-        writer.Line("bits[i] = global::System.Buffers.Binary.BinaryPrimitives.ReverseEndianness(bits[i]);");
-        writer.Close();
-        writer.Close();
-        writer.Line();
-        writer.Line("return values;");
-        writer.Close();
-        writer.Close();
-        GeneratedFile.Close(writer, target);
-        return writer.ToString();
-    }
-
     private static string Describe(NetworkGraph graph)
     {
         var parts = new List<string>();
@@ -652,13 +666,29 @@ internal static class NetworkEmitter
         return -1;
     }
 
-    /// <summary>The name of a step's embedded tensor: <c>Conv0Weight</c>, <c>Dense7Bias</c>, <c>BatchNorm3Scale</c>, ...</summary>
-    private static string BlobName(NetworkStep step, string part) => step switch
+    /// <summary>The field of a step's prepared weights: <c>_dense7Weight</c>, <c>_batchNorm3Scale</c>, ...</summary>
+    private static string Field(NetworkStep step, string part) => "_" + Local(step, part);
+
+    /// <summary>A local copy of a step's weights field (a span): <c>dense7Weight</c>, ...</summary>
+    private static string Local(NetworkStep step, string part) => (step is DenseStep ? "dense" : "batchNorm") + step.Output + part;
+
+    /// <summary>A C# string literal of <paramref name="text"/> (tensor names may hold any character).</summary>
+    private static string Quote(string text)
     {
-        ConvStep conv => conv.ClassName + part,
-        DenseStep => "Dense" + step.Output + part,
-        _ => "BatchNorm" + step.Output + part,
-    };
+        var quoted = new StringBuilder("\"");
+        foreach (char c in text)
+        {
+            quoted.Append(c switch
+            {
+                '"' => "\\\"",
+                '\\' => "\\\\",
+                < ' ' or > '~' => $"\\u{(int)c:x4}",
+                _ => c.ToString(),
+            });
+        }
+
+        return quoted.Append('"').ToString();
+    }
 
     /// <summary>A balanced expression tree over <paramref name="items"/> (shorter dependency chains than a fold).</summary>
     private static string Tree(List<string> items, System.Func<string, string, string> combine)

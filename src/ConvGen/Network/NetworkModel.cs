@@ -21,12 +21,15 @@ internal sealed record OnnxFile(string Path, NetworkGraph? Graph, EquatableArray
 /// wrong) and the diagnostics to report.</summary>
 internal sealed record NetworkModel(NetworkSource? Source, EquatableArray<DiagnosticInfo> Diagnostics);
 
-/// <summary>Everything the emitter needs (no locations): the class and the network.</summary>
-internal sealed record NetworkSource(TargetType Target, NetworkGraph Graph);
+/// <summary>Everything the emitter needs (no locations): the class, the model's name as the attribute gives it (the
+/// network finds its embedded weights by it at run time) and the network.</summary>
+internal sealed record NetworkSource(TargetType Target, string ModelPath, NetworkGraph Graph);
 
 /// <summary>
 /// A whole ONNX graph lowered to the steps ConvGen runs: batch norms and activations folded into the convolutions
-/// they follow, every shape resolved (the batch, dimension 0, stays a run-time value), weights as float32 blobs.
+/// they follow, every shape resolved (the batch, dimension 0, stays a run-time value). Weights are referred to by
+/// the names of the model's tensors (<see cref="Tensors"/>), read from the model at run time: the graph holds no
+/// weight values, so another export of the same architecture compiles to the same network.
 /// Values are numbered; value 0 is the graph input.
 /// </summary>
 internal sealed record NetworkGraph(
@@ -37,7 +40,8 @@ internal sealed record NetworkGraph(
     EquatableArray<NetworkValue> Values,
     EquatableArray<NetworkStep> Steps,
     int OutputValue,
-    long ParameterCount)
+    long ParameterCount,
+    EquatableArray<WeightTensor> Tensors)
 {
     public NetworkValue Input => Values[0];
 
@@ -64,6 +68,13 @@ internal sealed record NetworkValue(string Name, EquatableArray<int> Shape, int?
 
     public string ShapeText => "[N, " + string.Join(", ", Shape) + "]";
 }
+
+/// <summary>A float32 tensor of the model that the network reads at construction (an initializer, a Constant node's
+/// value or an Identity of one), with the shape it was compiled for.</summary>
+internal sealed record WeightTensor(string Name, EquatableArray<long> Shape);
+
+/// <summary>The batch norm tensors (scale, B, mean, var) and epsilon of a BatchNormalization node.</summary>
+internal sealed record BatchNormTensors(string Scale, string Shift, string Mean, string Variance, float Epsilon);
 
 /// <summary>Float32 values (weights) compared by content: length and a hash first, so equal models compare cheaply
 /// and a changed weight is noticed.</summary>
@@ -132,8 +143,9 @@ internal abstract record NetworkStep(string Node, EquatableArray<int> Inputs, in
     public virtual bool IsElementwise => false;
 }
 
-/// <summary>A convolution (with any batch norm folded in and a fused activation) run by a nested generated layer.</summary>
-internal sealed record ConvStep(string Node, int Input, int Output, string ClassName, ConvSpec Spec, FloatBlob Weight, FloatBlob? Bias)
+/// <summary>A convolution (with any batch norm folded in and a fused activation) run by a nested generated layer:
+/// its weight and optional bias tensors, and the batch norm folded into them at construction, if any.</summary>
+internal sealed record ConvStep(string Node, int Input, int Output, string ClassName, ConvSpec Spec, string Weight, string? Bias, BatchNormTensors? BatchNorm)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 
 /// <summary>The element-wise functions a step can apply on its own.</summary>
@@ -168,8 +180,9 @@ internal sealed record BinaryStep(string Node, int Left, int Right, int Output, 
     public override bool IsElementwise => true;
 }
 
-/// <summary>A batch normalization not folded into a convolution: y = x * scale[c] + shift[c] over each plane.</summary>
-internal sealed record ScaleShiftStep(string Node, int Input, int Output, int Channels, int PlaneSize, FloatBlob Scale, FloatBlob Shift)
+/// <summary>A batch normalization not folded into a convolution: y = x * scale[c] + shift[c] over each plane, the scale
+/// and shift computed from its tensors at construction.</summary>
+internal sealed record ScaleShiftStep(string Node, int Input, int Output, int Channels, int PlaneSize, BatchNormTensors Tensors)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output)
 {
     public override bool IsElementwise => true;
@@ -187,8 +200,10 @@ internal sealed record PoolStep(
 internal sealed record GlobalPoolStep(string Node, int Input, int Output, bool IsMax, int Channels, int PlaneSize)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 
-/// <summary>Gemm / MatMul with constant weights: y[n, m] = dot(x[n, :], weight[m, :]) + bias[m], alpha and beta folded in.</summary>
-internal sealed record DenseStep(string Node, int Input, int Output, int InFeatures, int OutFeatures, FloatBlob Weight, FloatBlob? Bias)
+/// <summary>Gemm / MatMul with constant weights: y[n, m] = dot(x[n, :], weight[m, :]) + bias[m]. The weight tensor is
+/// [out, in] when <see cref="WeightIsOutByIn"/> (Gemm's transB) and [in, out] otherwise; <see cref="Alpha"/> and
+/// <see cref="Beta"/> scale weight and bias (a bias tensor of one value is broadcast), folded in at construction.</summary>
+internal sealed record DenseStep(string Node, int Input, int Output, int InFeatures, int OutFeatures, string Weight, bool WeightIsOutByIn, float Alpha, string? Bias, float Beta)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 
 /// <summary>Nearest-neighbour Resize/Upsample: the source row and column of every output row and column,

@@ -17,10 +17,6 @@ namespace ConvGen.Generator.Network;
 /// </summary>
 internal sealed partial class OnnxGraphLowering
 {
-    /// <summary>The most weights a model may have: they are embedded as float literals, about 13 characters of
-    /// generated source each, so 4M weights (16 MB) already make a ~50 MB source file.</summary>
-    internal const long MaxWeights = 4L << 20;
-
     internal static readonly string[] SupportedOperators =
     [
         "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "HardSigmoid", "HardSwish",
@@ -38,6 +34,8 @@ internal sealed partial class OnnxGraphLowering
     private readonly List<NetworkStep> _steps = [];
     private readonly Dictionary<int, int> _producer = [];
     private readonly HashSet<string> _graphOutputs = new(StringComparer.Ordinal);
+    private readonly List<WeightTensor> _tensors = [];
+    private readonly HashSet<string> _tensorNames = new(StringComparer.Ordinal);
     private int _convCount;
 
     private OnnxGraphLowering(string file, OnnxModel model) => (_file, _model) = (file, model);
@@ -139,20 +137,16 @@ internal sealed partial class OnnxGraphLowering
         {
             parameters += step switch
             {
-                ConvStep conv => conv.Weight.Length + (conv.Bias?.Length ?? 0),
-                DenseStep dense => dense.Weight.Length + (dense.Bias?.Length ?? 0),
-                ScaleShiftStep scale => scale.Scale.Length + scale.Shift.Length,
+                ConvStep conv => conv.Spec.ParameterCount,
+                DenseStep dense => ((long)dense.InFeatures * dense.OutFeatures) + (dense.Bias is null ? 0 : dense.OutFeatures),
+                ScaleShiftStep scale => 2L * scale.Channels,
                 _ => 0,
             };
         }
 
-        if (parameters > MaxWeights)
-        {
-            throw new NetworkError(DiagnosticInfo.Create(OnnxModelTooLarge, null, _file, parameters.ToString("N0", CultureInfo.InvariantCulture), MaxWeights.ToString("N0", CultureInfo.InvariantCulture)));
-        }
-
         return new NetworkGraph(_file, _model.OpsetVersion, input.Name, outputName,
-            new EquatableArray<NetworkValue>([.. _values]), new EquatableArray<NetworkStep>([.. _steps]), output, parameters);
+            new EquatableArray<NetworkValue>([.. _values]), new EquatableArray<NetworkStep>([.. _steps]), output, parameters,
+            new EquatableArray<WeightTensor>([.. _tensors]));
     }
 
     private void LowerNode(OnnxNode node, int index)
@@ -236,6 +230,15 @@ internal sealed partial class OnnxGraphLowering
         _values.Add(new NetworkValue(name, new EquatableArray<int>(shape), aliasOf));
         _valueByName[name] = _values.Count - 1;
         return _values.Count - 1;
+    }
+
+    /// <summary>Records <paramref name="name"/> as a tensor the network reads at construction, with its shape.</summary>
+    private void UseTensor(string name, OnnxTensor tensor)
+    {
+        if (_tensorNames.Add(name))
+        {
+            _tensors.Add(new WeightTensor(name, new EquatableArray<long>([.. tensor.Dims])));
+        }
     }
 
     private void AddStep(NetworkStep step)

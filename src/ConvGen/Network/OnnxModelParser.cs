@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Linq;
 using System.Threading;
 using ConvGen.Generator.Model;
+using ConvGen.Generator.Onnx;
 using ConvGen.Generator.Parsing;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
@@ -61,8 +62,7 @@ internal static class OnnxModelParser
             return new NetworkModel(null, request.Diagnostics);
         }
 
-        string wanted = Normalise(request.FileName).TrimStart('/');
-        var matches = files.Where(f => string.Equals(Normalise(f.Path), wanted, StringComparison.OrdinalIgnoreCase) || Normalise(f.Path).EndsWith("/" + wanted, StringComparison.OrdinalIgnoreCase)).ToList();
+        var matches = files.Where(f => OnnxModelPath.Matches(f.Path, request.FileName)).ToList();
         if (matches.Count == 0)
         {
             return Fail(DiagnosticInfo.Create(OnnxFileNotFound, request.ArgumentLocation, request.FileName));
@@ -79,10 +79,8 @@ internal static class OnnxModelParser
             return new NetworkModel(null, new EquatableArray<DiagnosticInfo>([.. file.Problems.Select(p => p with { Location = request.ArgumentLocation })]));
         }
 
-        return new NetworkModel(new NetworkSource(request.Target, file.Graph), EquatableArray<DiagnosticInfo>.Empty);
+        return new NetworkModel(new NetworkSource(request.Target, request.FileName, file.Graph), EquatableArray<DiagnosticInfo>.Empty);
 
         NetworkModel Fail(DiagnosticInfo info) => new(null, new EquatableArray<DiagnosticInfo>([info]));
     }
-
-    private static string Normalise(string path) => path.Replace('\\', '/');
 }

@@ -9,10 +9,10 @@ namespace Demo
     /// Input <c>image</c> is [N, 1, 6, 6] float32, output <c>probabilities</c> is [N, 3]; N, the batch, is any positive number.
     /// </summary>
     /// <remarks>
-    /// The 77 weights (0.3 KB, batch norms already folded into the convolutions) are embedded in the assembly's
-    /// data section (base64, decoded once per type), so the network needs no file at run time (NativeAOT and single-file
-    /// included); the price is that the assembly grows by 4/3 of the weights' size and holds them decoded in memory too.
-    /// Intermediate results live in buffers planned at
+    /// The 77 weights (0.3 KB after batch norms fold into the convolutions) are read at
+    /// construction from the model: <c>new TinyNet()</c> reads the <c>tiny.onnx</c> embedded in this assembly (the
+    /// ConvGen package embeds every .onnx AdditionalFiles item), <c>new(stream)</c> and <c>Load(path)</c> another export of the
+    /// same architecture, every tensor checked by name and shape first. Intermediate results live in buffers planned at
     /// compile time, allocated on the first call and again only when a larger batch comes: Forward allocates nothing in
     /// steady state. An instance is not thread-safe (the buffers are per instance): use one instance per thread.
     /// </remarks>
@@ -38,17 +38,60 @@ namespace Demo
         private const int Buffer0Size = 72;
         private const int Buffer1Size = 18;
 
+        // The model as [OnnxModel] names it: its weights are the embedded resource ConvGen/<path> whose path ends with this.
+        private const string ModelPath = "tiny.onnx";
+
+        // Every tensor the network reads from the model, with the shape it was compiled for.
+        private static readonly (string Name, long[] Shape)[] WeightShapes =
+        {
+            ("conv.weight", new long[] { 2, 1, 3, 3 }),
+            ("conv.bias", new long[] { 2 }),
+            ("bn.weight", new long[] { 2 }),
+            ("bn.bias", new long[] { 2 }),
+            ("bn.running_mean", new long[] { 2 }),
+            ("bn.running_var", new long[] { 2 }),
+            ("fc.weight", new long[] { 3, 18 }),
+            ("fc.bias", new long[] { 3 }),
+        };
+
         // Conv0: /conv/Conv + /bn/BatchNormalization + /relu/Relu.
         private readonly Conv0 _conv0;
+        // /fc/Gemm: the dense weight as [3, 18] (out, in) and its bias.
+        private readonly float[] _dense4Weight;
+        private readonly float[] _dense4Bias;
         // The batch size the buffers hold now (0 until the first call).
         private int _capacity;
         private float[] _buffer0 = global::System.Array.Empty<float>();
         private float[] _buffer1 = global::System.Array.Empty<float>();
 
-        /// <summary>Creates the network with its embedded trained weights (the convolutions pack theirs once, here).</summary>
+        /// <summary>Creates the network with the trained weights of <c>tiny.onnx</c>, the model it was compiled from, embedded in this assembly.</summary>
+        /// <exception cref="global::System.InvalidOperationException">The assembly does not embed the model (see <see cref="global::ConvGen.NetworkWeights"/>).</exception>
         public TinyNet()
+            : this(global::ConvGen.NetworkWeights.FromResource(typeof(TinyNet).Assembly, ModelPath, WeightShapes))
         {
-            _conv0 = new Conv0(Conv0Weight, Conv0Bias);
+        }
+
+        /// <summary>Creates the network with the weights of an ONNX model read from <paramref name="onnx"/>: another export of the
+        /// same architecture (a fine-tuned one), whose every tensor is checked by name and shape before anything is built.</summary>
+        /// <exception cref="global::System.ArgumentException">The bytes are not an ONNX model, or they lack a tensor the network reads or
+        /// hold it with another shape (the message names the first such tensor, expected and actual).</exception>
+        public TinyNet(global::System.IO.Stream onnx)
+            : this(global::ConvGen.NetworkWeights.Read(onnx, WeightShapes))
+        {
+        }
+
+        /// <summary>Creates the network with the weights of the ONNX model in <paramref name="path"/> (see the stream constructor).</summary>
+        public static TinyNet Load(string path) => new TinyNet(global::ConvGen.NetworkWeights.Read(path, WeightShapes));
+
+        // Builds every step that holds weights from the checked tensors: batch norms fold into convolutions here (float64).
+        private TinyNet(global::ConvGen.NetworkWeights weights)
+        {
+            // /conv/Conv + /bn/BatchNormalization + /relu/Relu: weight "conv.weight", bias "conv.bias", batch norm folded in.
+            var conv0 = weights.FoldBatchNorm("conv.weight", "conv.bias", "bn.weight", "bn.bias", "bn.running_mean", "bn.running_var", epsilon: 1f);
+            _conv0 = new Conv0(conv0.Weight, conv0.Bias);
+            // /fc/Gemm: weight "fc.weight", bias "fc.bias".
+            _dense4Weight = weights.DenseWeight("fc.weight", outerIsOutput: true, 3, 18, alpha: 1f);
+            _dense4Bias = weights.DenseBias("fc.bias", 3, beta: 1f);
         }
 
         /// <summary>Runs the whole network on <paramref name="batch"/> samples; allocates nothing once the buffers hold that batch.</summary>
@@ -97,8 +140,8 @@ namespace Demo
             // logits: [N, 3] in buffer 0.
             global::System.Span<float> v4 = new global::System.Span<float>(_buffer0, 0, batch * 3);
             // /fc/Gemm: dense 18->3, y = x W^T + b, [N, 18] -> [N, 3].
-            global::System.ReadOnlySpan<float> dense4Weight = Dense4Weight;
-            global::System.ReadOnlySpan<float> dense4Bias = Dense4Bias;
+            global::System.ReadOnlySpan<float> dense4Weight = _dense4Weight;
+            global::System.ReadOnlySpan<float> dense4Bias = _dense4Bias;
             for (int n = 0; n < batch; n++)
             {
                 global::System.ReadOnlySpan<float> row = v3.Slice(n * 18, 18);

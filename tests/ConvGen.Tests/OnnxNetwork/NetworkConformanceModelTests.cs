@@ -77,7 +77,7 @@ public class NetworkConformanceModelTests(ITestOutputHelper output)
 
         var result = OnnxModelHarness.Run(source.ToString(), [.. supported.Select(m => m.Path)]);
         Assert.Empty(result.AllDiagnostics);
-        var assembly = InMemoryAssembly.Load(result.Output);
+        var assembly = OnnxModelHarness.Load(result.Output, [.. supported.Select(m => m.Path)]);
 
         var failures = new List<string>();
         var ortMissing = new List<string>();

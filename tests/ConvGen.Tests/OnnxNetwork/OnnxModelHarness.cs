@@ -4,6 +4,7 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using ConvGen.Generator;
+using ConvGen.Onnx;
 using ConvGen.Tests.Infrastructure;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -54,9 +55,14 @@ internal static class OnnxModelHarness
         string file = Path.GetFileName(modelPath);
         var result = Run($"using ConvGen;\nnamespace Nets;\n[OnnxModel(\"{file}\")] public partial class Net;\n", modelPath);
         Assert.Empty(result.AllDiagnostics);
-        var type = InMemoryAssembly.Load(result.Output).GetType("Nets.Net")!;
+        var type = Load(result.Output, modelPath).GetType("Nets.Net")!;
         return (ILayer)Activator.CreateInstance(type)!;
     }
+
+    /// <summary>Loads the compilation with each model embedded as build/ConvGen.targets embeds an .onnx item: the
+    /// resource ConvGen/&lt;path&gt; (here the whole path, which ends with what the attribute names).</summary>
+    public static System.Reflection.Assembly Load(Compilation compilation, params string[] modelPaths) =>
+        InMemoryAssembly.Load(compilation, [.. modelPaths.Select(path => (OnnxModelPath.ResourcePrefix + path.Replace('\\', '/').TrimStart('/'), path))]);
 
     /// <summary>Runs the network through ILayer (which checks the shape and calls Forward(input, output, batch)).</summary>
     public static float[] Forward(ILayer net, float[] input, long[] shape, out nint[] outputShape)

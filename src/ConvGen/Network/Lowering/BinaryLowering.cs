@@ -21,12 +21,12 @@ internal sealed partial class OnnxGraphLowering
             int valueIndex = at.Input(leftConstant ? 1 : 0);
             var constant = _constants[leftConstant ? leftName : rightName];
             if (_producer.TryGetValue(valueIndex, out int stepIndex) && _steps[stepIndex] is DenseStep { Bias: null } dense
-                && constant.DataType == OnnxTensor.FloatType && constant.Values.Length == dense.OutFeatures
+                && constant.DataType == OnnxTensor.FloatType && constant.Count == dense.OutFeatures
                 && constant.Dims.Take(constant.Dims.Count - 1).All(d => d == 1)
                 && _consumers.TryGetValue(leftConstant ? rightName : leftName, out int consumers) && consumers == 1
                 && !_graphOutputs.Contains(leftConstant ? rightName : leftName))
             {
-                Replace(dense, dense with { Node = dense.Node + " + " + at.Name, Bias = new FloatBlob(constant.Values) });
+                Replace(dense, dense with { Node = dense.Node + " + " + at.Name, Bias = at.Weight(leftConstant ? 0 : 1, "bias") });
                 _valueByName[at.Node.Outputs[0]] = dense.Output;
                 return;
             }

@@ -37,14 +37,17 @@ internal sealed partial class OnnxGraphLowering
         var strides = at.Ints("strides", [1, 1]);
         var dilations = at.Ints("dilations", [1, 1]);
         var (pads, outputHeight, outputWidth) = at.Window(shape[1], shape[2], kh, kw, strides, dilations, ceilMode: false);
-        float[]? bias = null;
+        string weightName = at.Weight(1, "weight");
+        string? bias = null;
         if (at.Node.Inputs.Count > 2 && at.Node.Inputs[2].Length > 0)
         {
-            bias = at.Constant(2, "bias").Values;
-            if (bias.Length != outChannels)
+            var biasTensor = at.Constant(2, "bias");
+            if (biasTensor.Count != outChannels || biasTensor.Dims.Count != 1)
             {
-                throw at.Unsupported($"has {bias.Length} biases for {outChannels} output channels");
+                throw at.Unsupported($"has a bias of shape [{string.Join(", ", biasTensor.Dims)}] for {outChannels} output channels");
             }
+
+            bias = at.Weight(2, "bias");
         }
 
         var spec = new ConvSpec(
@@ -53,11 +56,12 @@ internal sealed partial class OnnxGraphLowering
             HasBias: bias is not null, PaddingMode.Explicit, InputHeight: shape[1], InputWidth: shape[2]);
         int y = AddValue(at.Node.Outputs[0], [outChannels, outputHeight, outputWidth], null);
         string className = "Conv" + _convCount++;
-        AddStep(new ConvStep(at.Name, x, y, className, spec, new FloatBlob(weight.Values), bias is null ? null : new FloatBlob(bias)));
+        AddStep(new ConvStep(at.Name, x, y, className, spec, weightName, bias, null));
     }
 
     /// <summary>The convolution step that writes <paramref name="value"/>, when nothing else reads that value and
-    /// no activation has been fused into it yet, so a batch norm or activation can fold into it.</summary>
+    /// no activation has been fused into it yet, so a batch norm or activation can fold into it. (An activation may
+    /// fold into a conv that already has a batch norm; a second batch norm may not.)</summary>
     private ConvStep? FoldableConv(int value, string valueName)
     {
         return _producer.TryGetValue(value, out int stepIndex)
@@ -83,49 +87,29 @@ internal sealed partial class OnnxGraphLowering
         }
 
         int channels = shape[0];
-        float[] gamma = at.Constant(1, "scale").Values, beta = at.Constant(2, "B").Values;
-        float[] mean = at.Constant(3, "mean").Values, variance = at.Constant(4, "var").Values;
-        if (gamma.Length != channels || beta.Length != channels || mean.Length != channels || variance.Length != channels)
+        string[] names = new string[4];
+        string[] what = ["scale", "B", "mean", "var"];
+        for (int i = 0; i < 4; i++)
         {
-            throw at.Unsupported($"has parameters whose lengths ({gamma.Length}, {beta.Length}, {mean.Length}, {variance.Length}) are not the input's {channels} channels");
-        }
-
-        double epsilon = at.Float("epsilon", 1e-5f);
-
-        // y = (x - mean) / sqrt(var + eps) * gamma + beta = x * scale + shift, computed in float64.
-        var scale = new double[channels];
-        var shift = new double[channels];
-        for (int c = 0; c < channels; c++)
-        {
-            scale[c] = gamma[c] / Math.Sqrt(variance[c] + epsilon);
-            shift[c] = beta[c] - (mean[c] * scale[c]);
-        }
-
-        string inputName = at.Node.Inputs[0];
-        if (FoldableConv(x, inputName) is { } conv)
-        {
-            // Conv then BatchNormalization: w' = w * scale[m], b' = b * scale[m] + shift[m].
-            float[] weight = conv.Weight.Values;
-            int perChannel = weight.Length / conv.Spec.OutChannels;
-            var folded = new float[weight.Length];
-            var bias = new float[conv.Spec.OutChannels];
-            for (int m = 0; m < conv.Spec.OutChannels; m++)
+            var tensor = at.Constant(i + 1, what[i]);
+            if (tensor.Count != channels || tensor.Dims.Count != 1)
             {
-                for (int i = 0; i < perChannel; i++)
-                {
-                    folded[(m * perChannel) + i] = (float)(weight[(m * perChannel) + i] * scale[m]);
-                }
-
-                double b = conv.Bias is null ? 0 : conv.Bias.Values[m];
-                bias[m] = (float)((b * scale[m]) + shift[m]);
+                throw at.Unsupported($"has a {what[i]} of shape [{string.Join(", ", tensor.Dims)}], not the input's {channels} channels");
             }
 
+            names[i] = at.Weight(i + 1, what[i]);
+        }
+
+        var tensors = new BatchNormTensors(names[0], names[1], names[2], names[3], at.Float("epsilon", 1e-5f));
+        string inputName = at.Node.Inputs[0];
+        if (FoldableConv(x, inputName) is { BatchNorm: null } conv)
+        {
+            // Conv then BatchNormalization: w' = w * scale[m], b' = b * scale[m] + shift[m], computed at construction.
             Replace(conv, conv with
             {
                 Node = conv.Node + " + " + at.Name,
                 Spec = conv.Spec with { HasBias = true },
-                Weight = new FloatBlob(folded),
-                Bias = new FloatBlob(bias),
+                BatchNorm = tensors,
             });
             _valueByName[at.Node.Outputs[0]] = conv.Output;
             return;
@@ -138,7 +122,6 @@ internal sealed partial class OnnxGraphLowering
         }
 
         int y = AddValue(at.Node.Outputs[0], shape, null);
-        AddStep(new ScaleShiftStep(at.Name, x, y, channels, plane,
-            new FloatBlob([.. scale.Select(s => (float)s)]), new FloatBlob([.. shift.Select(s => (float)s)])));
+        AddStep(new ScaleShiftStep(at.Name, x, y, channels, plane, tensors));
     }
 }

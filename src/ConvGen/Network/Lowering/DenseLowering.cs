@@ -28,36 +28,21 @@ internal sealed partial class OnnxGraphLowering
         }
 
         int k = shape[0], m = (int)b.Dims[transB ? 0 : 1];
-        double alpha = at.Float("alpha", 1f), beta = at.Float("beta", 1f);
-        var weight = new float[m * k];
-        for (int o = 0; o < m; o++)
-        {
-            for (int i = 0; i < k; i++)
-            {
-                float value = transB ? b.Values[(o * k) + i] : b.Values[(i * m) + o];
-                weight[(o * k) + i] = alpha == 1 ? value : (float)(alpha * value);
-            }
-        }
-
-        float[]? bias = null;
+        string weight = at.Weight(1, "B");
+        string? bias = null;
         if (at.Node.Inputs.Count > 2 && at.Node.Inputs[2].Length > 0)
         {
             var c = at.Constant(2, "C");
-            if (c.Values.Length != m && c.Values.Length != 1)
+            if (c.Count != m && c.Count != 1)
             {
                 throw at.Unsupported($"has C [{string.Join(", ", c.Dims)}]; only a bias of {m} values (or one) is supported");
             }
 
-            bias = new float[m];
-            for (int o = 0; o < m; o++)
-            {
-                float value = c.Values[c.Values.Length == 1 ? 0 : o];
-                bias[o] = beta == 1 ? value : (float)(beta * value);
-            }
+            bias = at.Weight(2, "C");
         }
 
         int y = AddValue(at.Node.Outputs[0], [m], null);
-        AddStep(new DenseStep(at.Name, x, y, k, m, new FloatBlob(weight), bias is null ? null : new FloatBlob(bias)));
+        AddStep(new DenseStep(at.Name, x, y, k, m, weight, transB, at.Float("alpha", 1f), bias, at.Float("beta", 1f)));
     }
 
     private void MatMul(NodeContext at)
@@ -71,16 +56,7 @@ internal sealed partial class OnnxGraphLowering
         }
 
         int k = shape[0], m = (int)b.Dims[1];
-        var weight = new float[m * k];
-        for (int o = 0; o < m; o++)
-        {
-            for (int i = 0; i < k; i++)
-            {
-                weight[(o * k) + i] = b.Values[(i * m) + o];
-            }
-        }
-
         int y = AddValue(at.Node.Outputs[0], [m], null);
-        AddStep(new DenseStep(at.Name, x, y, k, m, new FloatBlob(weight), null));
+        AddStep(new DenseStep(at.Name, x, y, k, m, at.Weight(1, "B"), WeightIsOutByIn: false, Alpha: 1f, Bias: null, Beta: 1f));
     }
 }

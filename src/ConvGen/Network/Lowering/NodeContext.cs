@@ -71,6 +71,16 @@ internal sealed partial class OnnxGraphLowering
             return tensor;
         }
 
+        /// <summary>The name of the float32 constant at input <paramref name="index"/>, recorded as a tensor the network
+        /// reads at construction (its values are not read here).</summary>
+        public string Weight(int index, string what)
+        {
+            var tensor = Constant(index, what);
+            string input = Node.Inputs[index];
+            graph.UseTensor(input, tensor);
+            return input;
+        }
+
         /// <summary>The int64/int32 constant at input <paramref name="index"/> (shapes, sizes, axes).</summary>
         public long[] IntegerConstant(int index, string what)
         {

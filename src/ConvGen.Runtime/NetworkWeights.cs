@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using ConvGen.Onnx;
+
+namespace ConvGen;
+
+/// <summary>
+/// The trained tensors a generated <c>[OnnxModel]</c> network reads when it is constructed, taken from an ONNX file:
+/// the one embedded in the assembly (the manifest resource <c>ConvGen/&lt;path in the project&gt;</c> that the package's
+/// <c>build/ConvGen.targets</c> makes of every <c>.onnx</c> AdditionalFiles item), or another export of the same
+/// architecture (a fine-tuned one). Every tensor the network was compiled for is checked first, by name, element type
+/// and shape, so a file of another architecture fails before anything is built. Called by generated networks.
+/// </summary>
+public sealed class NetworkWeights
+{
+    private readonly Dictionary<string, OnnxTensor> _tensors;
+
+    private NetworkWeights(Dictionary<string, OnnxTensor> tensors) => _tensors = tensors;
+
+    /// <summary>Reads the model embedded in <paramref name="assembly"/> as the resource <c>ConvGen/&lt;path&gt;</c> whose
+    /// path ends with <paramref name="modelPath"/>, by the rule [OnnxModel] found the file with at compile time
+    /// (<see cref="OnnxModelPath.Matches"/>).</summary>
+    /// <param name="assembly">The assembly of the generated network.</param>
+    /// <param name="modelPath">The model's name as the [OnnxModel] attribute gives it.</param>
+    /// <param name="expected">Every tensor the network reads, with the shape it was compiled for.</param>
+    /// <exception cref="InvalidOperationException">The assembly embeds no such model, several, or one that is not the model
+    /// the network was compiled from.</exception>
+    public static NetworkWeights FromResource(Assembly assembly, string modelPath, ReadOnlySpan<(string Name, long[] Shape)> expected)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        ArgumentNullException.ThrowIfNull(modelPath);
+        var found = new List<string>();
+        foreach (string name in assembly.GetManifestResourceNames())
+        {
+            if (name.StartsWith(OnnxModelPath.ResourcePrefix, StringComparison.Ordinal) && OnnxModelPath.Matches(name[OnnxModelPath.ResourcePrefix.Length..], modelPath))
+            {
+                found.Add(name);
+            }
+        }
+
+        if (found.Count != 1)
+        {
+            throw new InvalidOperationException(found.Count == 0
+                ? $"the assembly {assembly.GetName().Name} embeds no model '{modelPath}'. [OnnxModel] networks read their weights from the .onnx file "
+                    + "embedded as the resource ConvGen/<path>: reference the ConvGen package (its build/ConvGen.targets embeds every .onnx AdditionalFiles "
+                    + $"item), or add <EmbeddedResource Include=\"{modelPath}\" LogicalName=\"{OnnxModelPath.ResourcePrefix}{modelPath.Replace('\\', '/')}\" /> to the project; "
+                    + "or construct the network from a stream or a file."
+                : $"the assembly {assembly.GetName().Name} embeds several models that '{modelPath}' names: {string.Join(", ", found)}.");
+        }
+
+        using Stream stream = assembly.GetManifestResourceStream(found[0])!;
+        try
+        {
+            return Read(stream, expected);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidOperationException($"the embedded model '{found[0]}' is not the one the network was compiled from: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Reads the ONNX model in <paramref name="path"/>.</summary>
+    /// <inheritdoc cref="Read(Stream, ReadOnlySpan{ValueTuple{string, long[]}})"/>
+    public static NetworkWeights Read(string path, ReadOnlySpan<(string Name, long[] Shape)> expected)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        using var stream = File.OpenRead(path);
+        return Read(stream, expected);
+    }
+
+    /// <summary>Reads an ONNX model from <paramref name="onnx"/> (to its end) and checks it holds every tensor in
+    /// <paramref name="expected"/>: as an initializer, a <c>Constant</c> node's value, or an <c>Identity</c> of one.</summary>
+    /// <param name="onnx">The model's bytes.</param>
+    /// <param name="expected">Every tensor the network reads, with the shape it was compiled for.</param>
+    /// <exception cref="ArgumentException">The bytes are not an ONNX model, or the first tensor that is missing, not float32
+    /// or of another shape, named with the shape expected and the one found.</exception>
+    public static NetworkWeights Read(Stream onnx, ReadOnlySpan<(string Name, long[] Shape)> expected)
+    {
+        ArgumentNullException.ThrowIfNull(onnx);
+        OnnxModel model;
+        try
+        {
+            model = OnnxModel.Parse(ReadAll(onnx));
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or IndexOutOfRangeException)
+        {
+            throw new ArgumentException($"not a valid ONNX model ({e.Message})", nameof(onnx), e);
+        }
+
+        var tensors = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
+        foreach (OnnxTensor tensor in model.Initializers)
+        {
+            tensors.TryAdd(tensor.Name, tensor);
+        }
+
+        foreach (OnnxNode node in model.Nodes)
+        {
+            if (node.Outputs.Count == 0)
+            {
+                continue;
+            }
+
+            if (node.OpType == "Constant" && node.Attribute("value")?.Tensor is { } value)
+            {
+                tensors.TryAdd(node.Outputs[0], value);
+            }
+            else if (node.OpType is "Identity" or "Dropout" && node.Inputs.Count > 0 && tensors.TryGetValue(node.Inputs[0], out OnnxTensor? source))
+            {
+                tensors.TryAdd(node.Outputs[0], source);
+            }
+        }
+
+        foreach ((string name, long[] shape) in expected)
+        {
+            if (!tensors.TryGetValue(name, out OnnxTensor? tensor))
+            {
+                throw new ArgumentException($"the model has no tensor '{name}' (expected shape [{string.Join(", ", shape)}]); it is not an export of the architecture this network was compiled from.", nameof(onnx));
+            }
+
+            if (tensor.DataType != OnnxTensor.FloatType)
+            {
+                throw new ArgumentException($"tensor '{name}' has ONNX data type {tensor.DataType}, expected float32 (1).", nameof(onnx));
+            }
+
+            if (!tensor.Dims.SequenceEqual(shape))
+            {
+                throw new ArgumentException($"tensor '{name}' has shape [{string.Join(", ", tensor.Dims)}], expected [{string.Join(", ", shape)}].", nameof(onnx));
+            }
+        }
+
+        return new NetworkWeights(tensors);
+    }
+
+    /// <summary>The float32 values of the tensor <paramref name="name"/>, in row-major order.</summary>
+    /// <exception cref="KeyNotFoundException">The network did not declare it (a generator bug, never a user's).</exception>
+    public float[] Tensor(string name) => _tensors[name].Values;
+
+    /// <summary>A convolution's weight and bias with the batch norm that follows it folded in (in float64, as
+    /// <see cref="BatchNormFolding.Fold"/>): the tensors are the conv's weight and optional bias, and the batch norm's
+    /// scale, B, mean and var with its epsilon.</summary>
+    public (float[] Weight, float[] Bias) FoldBatchNorm(string weight, string? bias, string scale, string shift, string mean, string variance, double epsilon)
+    {
+        var batchNorm = new BatchNorm2d(Tensor(scale), Tensor(shift), Tensor(mean), Tensor(variance), epsilon);
+        return BatchNormFolding.Fold(Tensor(weight), bias is null ? default : Tensor(bias), batchNorm);
+    }
+
+    /// <summary>A batch norm that folds into nothing, as y = x * scale[c] + shift[c] (computed in float64, rounded once).</summary>
+    public (float[] Scale, float[] Shift) ScaleShift(string scale, string shift, string mean, string variance, double epsilon)
+    {
+        var batchNorm = new BatchNorm2d(Tensor(scale), Tensor(shift), Tensor(mean), Tensor(variance), epsilon);
+        var scales = new float[batchNorm.NumFeatures];
+        var shifts = new float[batchNorm.NumFeatures];
+        for (int c = 0; c < scales.Length; c++)
+        {
+            (double s, double b) = batchNorm.Affinity(c);
+            (scales[c], shifts[c]) = ((float)s, (float)b);
+        }
+
+        return (scales, shifts);
+    }
+
+    /// <summary>A dense layer's weight as [out, in]: Gemm's B with transB (already [out, in]) or MatMul's/Gemm's
+    /// [in, out] transposed, times <paramref name="alpha"/> (in float64 unless it is 1).</summary>
+    public float[] DenseWeight(string name, bool outerIsOutput, int outFeatures, int inFeatures, double alpha)
+    {
+        float[] b = Tensor(name);
+        var weight = new float[outFeatures * inFeatures];
+        for (int o = 0; o < outFeatures; o++)
+        {
+            for (int i = 0; i < inFeatures; i++)
+            {
+                float value = outerIsOutput ? b[(o * inFeatures) + i] : b[(i * outFeatures) + o];
+                weight[(o * inFeatures) + i] = alpha == 1 ? value : (float)(alpha * value);
+            }
+        }
+
+        return weight;
+    }
+
+    /// <summary>A dense layer's bias of <paramref name="count"/> values from a tensor of that many or of one value
+    /// (broadcast), times <paramref name="beta"/> (in float64 unless it is 1).</summary>
+    public float[] DenseBias(string name, int count, double beta)
+    {
+        float[] c = Tensor(name);
+        var bias = new float[count];
+        for (int o = 0; o < count; o++)
+        {
+            float value = c[c.Length == 1 ? 0 : o];
+            bias[o] = beta == 1 ? value : (float)(beta * value);
+        }
+
+        return bias;
+    }
+
+    private static byte[] ReadAll(Stream stream)
+    {
+        if (stream.CanSeek)
+        {
+            var bytes = new byte[checked((int)(stream.Length - stream.Position))];
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        return copy.ToArray();
+    }
+}
