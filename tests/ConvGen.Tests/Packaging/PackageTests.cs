@@ -16,7 +16,9 @@ namespace ConvGen.Tests.Packaging;
 /// project outside this repository that references only that package, declares layers, builds
 /// (warnings as errors) and runs them on data this test wrote. The outputs are checked here against
 /// the float64 reference, so a package without the generator, without the attributes, or with a
-/// broken runtime fails.
+/// broken runtime fails. The consumer also compiles the digits model with [OnnxModel] from an
+/// AdditionalFiles item alone: the package's build/ConvGen.targets must embed it for the network's
+/// weights (checked against ONNX Runtime here).
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
@@ -75,6 +77,13 @@ public sealed class PackageTests : IDisposable
             data[name] = (input, weight, biasValues);
         }
 
+        // The digits network: its model as an AdditionalFiles item, its input written here.
+        string digitsModel = Path.Combine(repo, "samples", "Digits", "data", "model.onnx");
+        Directory.CreateDirectory(Path.Combine(consumer, "models"));
+        File.Copy(digitsModel, Path.Combine(consumer, "models", "digits.onnx"));
+        var digitsInput = TestValues.Uniform(random, 2 * 16 * 16);
+        WriteFloats(Path.Combine(consumer, "digits.input.f32"), digitsInput);
+
         Dotnet(consumer, "build", "-c", "Release");
         Dotnet(consumer, "run", "-c", "Release", "--no-build", "--", consumer);
 
@@ -87,6 +96,14 @@ public sealed class PackageTests : IDisposable
             var magnitude = ReferenceCheck.Magnitude(g, input, 2, height, width, weight, bias, out var reference);
             ReferenceCheck.AssertClose(actual, i => reference[i], magnitude, g.FanIn, computations: 1, $"packaged {name} layer");
         }
+
+        float[] digits = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(consumer, "digits.output.f32"))).ToArray();
+        float[] expected = OnnxNetwork.OnnxModelHarness.RunOnnxRuntime(File.ReadAllBytes(digitsModel), digitsInput, [2, 1, 16, 16], out _);
+        Assert.Equal(expected.Length, digits.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            Assert.True(Math.Abs(expected[i] - digits[i]) <= 1e-4 * Math.Max(1, Math.Abs(expected[i])), $"packaged digits network, logit {i}: {digits[i]}, ONNX Runtime {expected[i]}");
+        }
     }
 
     // The one package: the runtime under lib/net10.0, the generator under analyzers/dotnet/cs, no
@@ -97,6 +114,7 @@ public sealed class PackageTests : IDisposable
         var entries = zip.Entries.Select(e => e.FullName).ToList();
         Assert.Contains("lib/net10.0/ConvGen.Runtime.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/ConvGen.dll", entries);
+        Assert.Contains("build/ConvGen.targets", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("/ConvGen.dll", StringComparison.Ordinal));
 
         var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
@@ -143,6 +161,7 @@ public sealed class PackageTests : IDisposable
               </PropertyGroup>
               <ItemGroup>
                 <PackageReference Include="ConvGen" Version="[{version}]" />
+                <AdditionalFiles Include="models/digits.onnx" />
               </ItemGroup>
             </Project>
             """);
@@ -156,6 +175,12 @@ public sealed class PackageTests : IDisposable
             Run("strided", (w, b) => new Strided(w, b), 3, 17, 23);
             Run("depthwise", (w, b) => new Depthwise(w), 4, 9, 40);
             Console.WriteLine($"ran {Strided.ParameterCount} + {Depthwise.ParameterCount} parameters");
+
+            // The whole digits network, its weights read from the model the package's targets embedded.
+            var digits = new Digits();
+            var logits = new float[2 * Digits.OutputSize];
+            digits.Forward(Read("digits.input.f32"), logits, batch: 2);
+            File.WriteAllBytes(Path.Combine(dir, "digits.output.f32"), MemoryMarshal.AsBytes(logits.AsSpan()).ToArray());
 
             void Run(string name, Func<float[], float[], ILayer> create, int channels, int height, int width)
             {
@@ -180,6 +205,9 @@ public sealed class PackageTests : IDisposable
 
             [Conv2d(@in: 4, @out: 8, k: 3, padding: Padding.Same, groups: 4, bias: false)]
             partial class Depthwise;
+
+            [OnnxModel("digits.onnx")]
+            partial class Digits;
             """);
     }
 
