@@ -2,8 +2,9 @@
 """Exports the ConvGen model zoo (issue 17) to ONNX, for the [OnnxModel] tests in ZooTests.cs.
 
 Every model gets random but seeded weights (torch.manual_seed, then torchvision's own initialisation) and
-randomised batch-norm statistics (running mean ~ N(0, 0.1), running var ~ U(0.5, 1.5), gamma ~ U(0.8, 1.2),
-beta ~ N(0, 0.1)), so folding batch norm into the convolutions is really exercised. Export is in eval mode at
+randomised batch norms (gamma ~ U(0.8, 1.2), beta ~ N(0, 0.1), running statistics measured on random images
+then perturbed, see randomise_batch_norm), so folding batch norm into the convolutions is really exercised
+and the outputs still depend on the input. Export is in eval mode at
 opset 13 with the defaults a user would take (constant folding on), one input `input` and one output `output`,
 and a dynamic batch axis.
 
@@ -107,22 +108,33 @@ def input_shape(name, size):
     return (3, size, size)
 
 
-def randomise_batch_norm(model):
-    """Gives every batch norm statistics and affine parameters far from the identity, so a wrong fold shows."""
-    for m in model.modules():
-        if isinstance(m, nn.modules.batchnorm._BatchNorm):
-            with torch.no_grad():
-                m.running_mean.normal_(0.0, 0.1)
-                m.running_var.uniform_(0.5, 1.5)
-                m.weight.uniform_(0.8, 1.2)
-                m.bias.normal_(0.0, 0.1)
+def randomise_batch_norm(model, sample_shape, images=4):
+    """Gives every batch norm random affine parameters and running statistics far from the identity, so a wrong
+    fold shows, while keeping the signal alive. Plain random statistics (mean ~ N(0, 0.1), var ~ U(0.5, 1.5))
+    let the activations of deep nets shrink layer after layer until the batch-norm offsets dominate and the
+    logits no longer depend on the input (mobilenet, shufflenet, efficientnet and googlenet differed by ~1e-8
+    between two images), which would hide wrong convolutions. So the statistics are measured on a batch of
+    random images in training mode first, then perturbed: mean + N(0, 0.1) std, var * U(0.5, 1.5)."""
+    norms = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    with torch.no_grad():
+        for m in norms:
+            m.weight.uniform_(0.8, 1.2)
+            m.bias.normal_(0.0, 0.1)
+            m.reset_running_stats()
+            m.momentum, m.saved_momentum = None, m.momentum  # None: running stats = this batch's
+        model.train()
+        model(torch.randn(images, *sample_shape))
+        for m in norms:
+            m.momentum = m.saved_momentum
+            m.running_mean.add_(torch.randn_like(m.running_mean) * 0.1 * m.running_var.sqrt())
+            m.running_var.mul_(torch.empty_like(m.running_var).uniform_(0.5, 1.5))
+    model.eval()
 
 
 def export(name, path, size):
     torch.manual_seed(SEED)
     model = MODELS[name]()
-    randomise_batch_norm(model)
-    model.eval()
+    randomise_batch_norm(model, input_shape(name, size))
     x = torch.randn(1, *input_shape(name, size))
     start = time.perf_counter()
     with torch.no_grad():
