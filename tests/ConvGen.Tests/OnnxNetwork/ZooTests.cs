@@ -12,6 +12,10 @@ using Xunit.Sdk;
 
 namespace ConvGen.Tests.OnnxNetwork;
 
+/// <summary>Runs alone: its timings (and its minutes of Roslyn compiling) should not share the cores with other tests.</summary>
+[CollectionDefinition(nameof(ZooCollection), DisableParallelization = true)]
+public sealed class ZooCollection;
+
 /// <summary>
 /// Issue 17: real networks exported by PyTorch (tests/zoo/export.py: torchvision classifiers, a U-Net, an M5 audio
 /// net, seeded weights and randomised batch-norm statistics) generated with [OnnxModel] and compared with ONNX Runtime
@@ -27,6 +31,7 @@ namespace ConvGen.Tests.OnnxNetwork;
 /// per operation); an element-wise relative bound would fail on summation order alone. The element-wise
 /// figure is printed too.
 /// </remarks>
+[Collection(nameof(ZooCollection))]
 public class ZooTests(ITestOutputHelper output)
 {
     /// <summary>Fast and together covering what the zoo uses: depthwise convolutions, Clip, residual Add and Gemm
