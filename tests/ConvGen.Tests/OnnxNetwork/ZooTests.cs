@@ -65,6 +65,18 @@ public class ZooTests(ITestOutputHelper output)
     {
         string path = export.Value.Path(name);
         output.WriteLine($"export: {export.Value.Lines.GetValueOrDefault(name, "?")} (export.py run: {export.Value.Seconds:F1} s for {export.Value.Lines.Count} models)");
+        try
+        {
+            Check(name, path);
+        }
+        finally
+        {
+            File.Delete(path); // each model serves one case; the whole zoo is ~280 MB, and the test host may be killed before ProcessExit
+        }
+    }
+
+    private void Check(string name, string path)
+    {
         byte[] model = File.ReadAllBytes(path);
 
         var clock = Stopwatch.StartNew();
