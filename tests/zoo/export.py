@@ -1,8 +1,8 @@
 #!/usr/bin/python3
 """Exports the ConvGen model zoo (issue 17) to ONNX, for the [OnnxModel] tests in ZooTests.cs.
 
-Every model gets random but seeded weights (torch.manual_seed, then torchvision's own initialisation) and
-randomised batch norms (gamma ~ U(0.8, 1.2), beta ~ N(0, 0.1), running statistics measured on random images
+Every model gets random but seeded weights (torch.manual_seed, then torchvision's own initialisation, with
+non-zero biases) and randomised batch norms (gamma ~ U(0.8, 1.2), beta ~ N(0, 0.1), running statistics measured on random images
 then perturbed, see randomise_batch_norm), so folding batch norm into the convolutions is really exercised
 and the outputs still depend on the input. Export is in eval mode at
 opset 13 with the defaults a user would take (constant folding on), one input `input` and one output `output`,
@@ -108,6 +108,18 @@ def input_shape(name, size):
     return (3, size, size)
 
 
+def randomise_biases(model):
+    """Gives convolution and linear biases PyTorch's default U(-1/sqrt(fan_in), 1/sqrt(fan_in)) instead of the zeros
+    torchvision initialises them to: zero biases would leave bias handling untested wherever no batch norm is folded
+    (squeezenet, the squeeze-excitation layers), and identical zero biases are deduplicated by the exporter into
+    Identity nodes on one shared initializer, a pattern of untrained models rather than of real ones."""
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, (nn.modules.conv._ConvNd, nn.Linear)) and m.bias is not None:
+                bound = 1 / nn.init._calculate_fan_in_and_fan_out(m.weight)[0] ** 0.5
+                m.bias.uniform_(-bound, bound)
+
+
 def randomise_batch_norm(model, sample_shape, images=4):
     """Gives every batch norm random affine parameters and running statistics far from the identity, so a wrong
     fold shows, while keeping the signal alive. Plain random statistics (mean ~ N(0, 0.1), var ~ U(0.5, 1.5))
@@ -134,6 +146,7 @@ def randomise_batch_norm(model, sample_shape, images=4):
 def export(name, path, size):
     torch.manual_seed(SEED)
     model = MODELS[name]()
+    randomise_biases(model)
     randomise_batch_norm(model, input_shape(name, size))
     x = torch.randn(1, *input_shape(name, size))
     start = time.perf_counter()
