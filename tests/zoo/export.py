@@ -2,11 +2,11 @@
 """Exports the ConvGen model zoo (issue 17) to ONNX, for the [OnnxModel] tests in ZooTests.cs.
 
 Every model gets random but seeded weights (torch.manual_seed, then torchvision's own initialisation, with
-non-zero biases) and randomised batch norms (gamma ~ U(0.8, 1.2), beta ~ N(0, 0.1), running statistics measured on random images
-then perturbed, see randomise_batch_norm), so folding batch norm into the convolutions is really exercised
-and the outputs still depend on the input. Export is in eval mode at
-opset 13 with the defaults a user would take (constant folding on), one input `input` and one output `output`,
-and a dynamic batch axis.
+non-zero biases) and randomised batch norms (gamma ~ U(0.8, 1.2), beta ~ N(0, 0.1), running statistics
+measured on random images then perturbed, see randomise_batch_norm), so folding batch norm into the
+convolutions is really exercised and the outputs still depend on the input. Export is in eval mode at opset 13
+with the defaults a user would take (constant folding on), one input `input`, one output `output` and a
+dynamic batch axis. --size works down to 64 for every torchvision model (checked at 64).
 
 Needs Debian's PyTorch (apt-get install python3-torchvision python3-onnx); run it with /usr/bin/python3:
 
