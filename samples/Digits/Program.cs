@@ -58,8 +58,8 @@ var (correct, agree, maxDifference) = CompareWithPyTorch(logits, labels, torchLo
 Console.WriteLine($"ConvGen accuracy {correct}/{count} = {100.0 * correct / count:F2}%  (PyTorch: {torchCorrect}/{count}), same prediction as PyTorch on {agree}/{count}");
 Console.WriteLine($"max |logit - PyTorch's| = {maxDifference:0.00E+00}");
 
-// The same network generated whole from model.onnx at compile time by [OnnxModel] (DigitsNet.cs): weights embedded,
-// no file read here.
+// The same network generated whole from model.onnx at compile time by [OnnxModel] (DigitsNet.cs): its weights come from
+// the model embedded in this assembly, no file read here.
 var generated = new DigitsNet();
 var generatedLogits = new float[count * 10];
 generated.Forward(input, generatedLogits, count);
