@@ -37,6 +37,14 @@ internal static class NetworkEmitter
             yield return (target.FullName + "." + conv.ClassName + ".g.cs",
                 LayerEmitter.Emit(new TargetType(target.Namespace, conv.ClassName, "class", nested), conv.Spec));
         }
+
+        foreach (var transposed in graph.Steps.OfType<ConvTransposeStep>())
+        {
+            foreach (var file in TransposedLayerEmitter.Emit(new TargetType(target.Namespace, transposed.ClassName, "class", nested), transposed.Spec))
+            {
+                yield return file;
+            }
+        }
     }
 
     private static string Network(TargetType target, string modelPath, NetworkGraph graph, BufferPlan plan)
@@ -138,6 +146,10 @@ internal static class NetworkEmitter
                     writer.Line($"// {conv.ClassName}: {Xml(conv.Node)}.");
                     writer.Line($"private readonly {conv.ClassName} _{Camel(conv.ClassName)};");
                     break;
+                case ConvTransposeStep transposed:
+                    writer.Line($"// {transposed.ClassName}: {Xml(transposed.Node)}.");
+                    writer.Line($"private readonly {transposed.ClassName} _{Camel(transposed.ClassName)};");
+                    break;
                 case DenseStep dense:
                     writer.Line($"// {Xml(dense.Node)}: the dense weight as [{dense.OutFeatures}, {dense.InFeatures}] (out, in){(dense.Bias is null ? "" : " and its bias")}.");
                     writer.Line($"private readonly float[] {Field(dense, "Weight")};");
@@ -205,6 +217,10 @@ internal static class NetworkEmitter
                         writer.Line($"{field} = new {conv.ClassName}(weights.Tensor({Quote(conv.Weight)}){bias});");
                     }
 
+                    break;
+                case ConvTransposeStep transposed:
+                    string transposedBias = transposed.Bias is null ? "" : $", weights.Tensor({Quote(transposed.Bias)})";
+                    writer.Line($"_{Camel(transposed.ClassName)} = new {transposed.ClassName}(weights.Tensor({Quote(transposed.Weight)}){transposedBias});");
                     break;
                 case DenseStep dense:
                     writer.Line($"// {Xml(dense.Node)}: {(dense.WeightIsOutByIn ? "weight" : "weight transposed")} {Quote(dense.Weight)}{(dense.Bias is null ? "" : $", bias {Quote(dense.Bias)}")}.");
@@ -315,6 +331,11 @@ internal static class NetworkEmitter
                 string fused = s.Activation == ActivationKind.None ? "" : $", {s.Activation} fused";
                 writer.Line($"// {Xml(conv.Node)}: conv {s.InChannels}->{s.OutChannels} {s.KernelHeight}x{s.KernelWidth}{(s.StrideHeight * s.StrideWidth > 1 ? $" stride {s.StrideHeight}x{s.StrideWidth}" : "")}{(s.Groups > 1 ? $" groups {s.Groups}" : "")}{fused}, {inShape} -> {outShape}.");
                 writer.Line($"_{Camel(conv.ClassName)}.Forward(v{x}, v{y}, batch, {s.InputHeight}, {s.InputWidth}, degreeOfParallelism);");
+                break;
+            case ConvTransposeStep transposed:
+                var t = transposed.Spec;
+                writer.Line($"// {Xml(transposed.Node)}: transposed conv {t.InChannels}->{t.OutChannels} {t.KernelHeight}x{t.KernelWidth} stride {t.StrideHeight}x{t.StrideWidth}{(t.Groups > 1 ? $" groups {t.Groups}" : "")}, {inShape} -> {outShape}.");
+                writer.Line($"_{Camel(transposed.ClassName)}.Forward(v{x}, v{y}, batch, {t.InputHeight}, {t.InputWidth}, degreeOfParallelism);");
                 break;
             case ActivationStep activation:
                 writer.Line($"// {Xml(activation.Node)}: {activation.Kind}{Parameters(activation)}, element-wise.");
@@ -631,9 +652,9 @@ internal static class NetworkEmitter
     private static string Describe(NetworkGraph graph)
     {
         var parts = new List<string>();
-        int convs = graph.Steps.OfType<ConvStep>().Count();
+        int convs = graph.Steps.Count(step => step is ConvStep or ConvTransposeStep);
         parts.Add($"{convs} convolution{(convs == 1 ? "" : "s")}");
-        foreach (var group in graph.Steps.Where(s => s is not ConvStep).GroupBy(s => s.GetType().Name.Replace("Step", "")))
+        foreach (var group in graph.Steps.Where(s => s is not (ConvStep or ConvTransposeStep)).GroupBy(s => s.GetType().Name.Replace("Step", "")))
         {
             parts.Add($"{group.Count()} {group.Key.ToLowerInvariant()}");
         }

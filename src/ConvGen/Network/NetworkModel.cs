@@ -148,6 +148,11 @@ internal abstract record NetworkStep(string Node, EquatableArray<int> Inputs, in
 internal sealed record ConvStep(string Node, int Input, int Output, string ClassName, ConvSpec Spec, string Weight, string? Bias, BatchNormTensors? BatchNorm)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 
+/// <summary>A transposed convolution run by a nested generated [ConvTranspose2d] layer (a 1-D one with height 1), with
+/// its weight ([in, out/groups, kh, kw]) and optional bias tensors.</summary>
+internal sealed record ConvTransposeStep(string Node, int Input, int Output, string ClassName, TransposedConvSpec Spec, string Weight, string? Bias)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
 /// <summary>The element-wise functions a step can apply on its own.</summary>
 internal enum ElementwiseKind
 {

@@ -22,7 +22,7 @@ internal sealed partial class OnnxGraphLowering
         "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "HardSigmoid", "HardSwish",
         "Softplus", "Neg", "Abs", "Exp", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Add", "Sub",
         "Mul", "Div", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Gemm", "MatMul", "Upsample",
-        "Resize", "Softmax", "LogSoftmax", "Constant",
+        "Resize", "Softmax", "LogSoftmax", "Constant", "ConvTranspose",
     ];
 
     private readonly string _file;
@@ -138,6 +138,7 @@ internal sealed partial class OnnxGraphLowering
             parameters += step switch
             {
                 ConvStep conv => conv.Spec.ParameterCount,
+                ConvTransposeStep transposed => transposed.Spec.ParameterCount,
                 DenseStep dense => ((long)dense.InFeatures * dense.OutFeatures) + (dense.Bias is null ? 0 : dense.OutFeatures),
                 ScaleShiftStep scale => 2L * scale.Channels,
                 _ => 0,
@@ -159,6 +160,9 @@ internal sealed partial class OnnxGraphLowering
                 break;
             case "Conv":
                 Conv(at);
+                break;
+            case "ConvTranspose":
+                ConvTranspose(at);
                 break;
             case "BatchNormalization":
                 BatchNormalization(at);

@@ -195,6 +195,52 @@ public class NetworkConformanceTests
         return model.Output(previous).ToArray();
     }
 
+    /// <summary>A U-Net step: ConvTranspose 2-D (stride 2, asymmetric pads made up by output_padding, then a grouped
+    /// one with output_shape and dilation, no bias), a Relu after each, and their sum with a skip.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void Transposed_convolutions_match_ONNX_Runtime(int batch)
+    {
+        var random = new Random(11);
+        var model = new OnnxGraphWriter(13)
+            .Input("x", [null, 4, 5, 6])
+            .Initializer("w1", [4, 3, 3, 3], Values(random, 4 * 27, 0.4f)).Initializer("b1", [3], Values(random, 3, 0.2f))
+            .Initializer("w2", [3, 2, 2, 3], Values(random, 3 * 2 * 6, 0.4f))
+            .Node("ConvTranspose", ["x", "w1", "b1"], ["t1"], "up1", ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 0, 1 }), ("output_padding", new long[] { 0, 1 }))
+            .Node("Relu", ["t1"], ["r1"], "relu1")
+            .Node("ConvTranspose", ["r1", "w2"], ["t2"], "up2", ("group", 3L), ("strides", new long[] { 1, 2 }), ("dilations", new long[] { 2, 1 }), ("output_shape", new long[] { 12, 25 }))
+            .Node("Relu", ["t2"], ["y"], "relu2")
+            .Output("y");
+        AssertMatchesOnnxRuntime(model.ToArray(), [batch, 4, 5, 6]);
+    }
+
+    /// <summary>An M5-style 1-D net: Conv (stride 4, pads) + BatchNormalization + Relu folded, MaxPool 1-D, a grouped
+    /// Conv with SAME_UPPER, ConvTranspose 1-D, AveragePool 1-D with ceil mode.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void One_dimensional_network_matches_ONNX_Runtime(int batch)
+    {
+        var random = new Random(12);
+        var model = new OnnxGraphWriter(13)
+            .Input("x", [null, 2, 101])
+            .Initializer("w1", [6, 2, 9], Values(random, 6 * 18, 0.4f)).Initializer("b1", [6], Values(random, 6, 0.2f))
+            .Initializer("g", [6], Positive(random, 6)).Initializer("be", [6], Values(random, 6, 0.2f))
+            .Initializer("m", [6], Values(random, 6, 0.2f)).Initializer("v", [6], Positive(random, 6))
+            .Initializer("w2", [8, 3, 3], Values(random, 8 * 9, 0.4f))
+            .Initializer("wt", [8, 4, 4], Values(random, 8 * 16, 0.4f)).Initializer("bt", [4], Values(random, 4, 0.2f))
+            .Node("Conv", ["x", "w1", "b1"], ["c1"], "conv1", ("strides", new long[] { 4 }), ("pads", new long[] { 2, 3 }))
+            .Node("BatchNormalization", ["c1", "g", "be", "m", "v"], ["n1"], "bn1")
+            .Node("Relu", ["n1"], ["r1"], "relu1")
+            .Node("MaxPool", ["r1"], ["p1"], "pool1", ("kernel_shape", new long[] { 2 }), ("strides", new long[] { 2 }))
+            .Node("Conv", ["p1", "w2"], ["c2"], "conv2", ("group", 2L), ("auto_pad", "SAME_UPPER"))
+            .Node("ConvTranspose", ["c2", "wt", "bt"], ["t"], "up", ("strides", new long[] { 2 }), ("pads", new long[] { 1, 1 }))
+            .Node("AveragePool", ["t"], ["y"], "pool2", ("kernel_shape", new long[] { 3 }), ("strides", new long[] { 2 }), ("ceil_mode", 1L))
+            .Output("y");
+        AssertMatchesOnnxRuntime(model.ToArray(), [batch, 2, 101]);
+    }
+
     internal static void AssertMatchesOnnxRuntime(byte[] model, long[] shape)
     {
         var random = new Random(42);

@@ -14,29 +14,34 @@ internal sealed partial class OnnxGraphLowering
     private void Conv(NodeContext at)
     {
         int x = at.Input(0);
-        int[] shape = at.Rank(x, 3, "a 4-D input [N, C, H, W] (Conv1d and Conv3d are not supported)");
+        // A 1-D convolution on [N, C, L] runs as a 2-D one on [N, C, 1, L] (the same memory) with a kernel of height 1.
+        bool oneDimensional = _values[x].Shape.Count == 2;
+        int[] shape = oneDimensional ? [_values[x].Shape[0], 1, _values[x].Shape[1]]
+            : at.Rank(x, 3, "a 3-D input [N, C, L] or a 4-D input [N, C, H, W] (Conv3d is not supported)");
         var weight = at.Constant(1, "weight");
-        if (weight.Dims.Count != 4)
+        if (weight.Dims.Count != (oneDimensional ? 3 : 4))
         {
-            throw at.Unsupported($"has a weight of rank {weight.Dims.Count}; only 2-D convolutions (weight [M, C/group, kH, kW]) are supported");
+            throw at.Unsupported($"has a weight of rank {weight.Dims.Count} for an input of rank {shape.Length + (oneDimensional ? 0 : 1)}; [M, C/group, kH, kW] (2-D) or [M, C/group, k] (1-D) is needed");
         }
 
         int groups = (int)at.Int("group", 1);
-        int outChannels = (int)weight.Dims[0], kh = (int)weight.Dims[2], kw = (int)weight.Dims[3];
+        int outChannels = (int)weight.Dims[0];
+        int kh = oneDimensional ? 1 : (int)weight.Dims[2], kw = (int)weight.Dims[oneDimensional ? 2 : 3];
         if (groups < 1 || shape[0] % groups != 0 || outChannels % groups != 0 || weight.Dims[1] * groups != shape[0])
         {
             throw at.Unsupported($"has group {groups} and weight [{string.Join(", ", weight.Dims)}] for an input of {shape[0]} channels, which do not match");
         }
 
-        var kernel = at.Ints("kernel_shape", [kh, kw]);
-        if (kernel.Length != 2 || kernel[0] != kh || kernel[1] != kw)
+        long[] weightKernel = [.. weight.Dims.Skip(2)];
+        var kernel = at.Ints("kernel_shape", weightKernel);
+        if (!kernel.SequenceEqual(weightKernel))
         {
-            throw at.Unsupported($"has kernel_shape [{string.Join(", ", kernel)}], which differs from its weight's [{kh}, {kw}]");
+            throw at.Unsupported($"has kernel_shape [{string.Join(", ", kernel)}], which differs from its weight's [{string.Join(", ", weightKernel)}]");
         }
 
-        var strides = at.Ints("strides", [1, 1]);
-        var dilations = at.Ints("dilations", [1, 1]);
-        var (pads, outputHeight, outputWidth) = at.Window(shape[1], shape[2], kh, kw, strides, dilations, ceilMode: false);
+        var strides = at.Ints2d("strides", 1, oneDimensional, 1);
+        var dilations = at.Ints2d("dilations", 1, oneDimensional, 1);
+        var (pads, outputHeight, outputWidth) = at.Window(shape[1], shape[2], kh, kw, strides, dilations, ceilMode: false, oneDimensional);
         string weightName = at.Weight(1, "weight");
         string? bias = null;
         if (at.Node.Inputs.Count > 2 && at.Node.Inputs[2].Length > 0)
@@ -54,7 +59,7 @@ internal sealed partial class OnnxGraphLowering
             LayerKind.Conv2d, shape[0], outChannels, kh, kw, (int)strides[0], (int)strides[1],
             (int)pads[0], (int)pads[2], (int)pads[1], (int)pads[3], (int)dilations[0], (int)dilations[1], groups,
             HasBias: bias is not null, PaddingMode.Explicit, InputHeight: shape[1], InputWidth: shape[2]);
-        int y = AddValue(at.Node.Outputs[0], [outChannels, outputHeight, outputWidth], null);
+        int y = AddValue(at.Node.Outputs[0], oneDimensional ? [outChannels, outputWidth] : [outChannels, outputHeight, outputWidth], null);
         string className = "Conv" + _convCount++;
         AddStep(new ConvStep(at.Name, x, y, className, spec, weightName, bias, null));
     }

@@ -133,12 +133,27 @@ internal sealed partial class OnnxGraphLowering
             return fallback ?? throw Unsupported($"has no '{attribute}'");
         }
 
+        /// <summary>The node's per-axis attribute <paramref name="name"/> as two values (height, width): a 1-D node's one value
+        /// is the width's, the height taking <paramref name="heightValue"/>.</summary>
+        public long[] Ints2d(string name, long fallback, bool oneDimensional, long heightValue)
+        {
+            long[] values = Ints(name, oneDimensional ? [fallback] : [fallback, fallback]);
+            return oneDimensional && values.Length == 1 ? [heightValue, values[0]] : values;
+        }
+
         /// <summary>
         /// Resolves a 2-D window's padding (explicit pads or auto_pad) and output size, checking strides and
         /// dilations. Pads are [top, left, bottom, right]. With ceil_mode the output rounds up, as ONNX Runtime
         /// does, dropping a last window that would start in the bottom/right padding.
         /// </summary>
         public (long[] Pads, int OutputHeight, int OutputWidth) Window(int height, int width, int kh, int kw, long[] strides, long[] dilations, bool ceilMode)
+        {
+            return Window(height, width, kh, kw, strides, dilations, ceilMode, oneDimensional: false);
+        }
+
+        /// <summary>A 1-D window (on [C, L], seen as [C, 1, L]) or a 2-D one: the 1-D node's kernel, strides, dilations
+        /// and pads are those of the width, the height being 1 with kernel 1, stride 1 and no padding.</summary>
+        public (long[] Pads, int OutputHeight, int OutputWidth) Window(int height, int width, int kh, int kw, long[] strides, long[] dilations, bool ceilMode, bool oneDimensional)
         {
             if (strides.Length != 2 || dilations.Length != 2 || strides.Any(s => s < 1) || dilations.Any(d => d < 1) || kh < 1 || kw < 1)
             {
@@ -151,10 +166,11 @@ internal sealed partial class OnnxGraphLowering
             int[] kernel = [kh, kw];
             if (autoPad is "NOTSET")
             {
-                pads = Ints("pads", [0, 0, 0, 0]);
+                pads = Ints("pads", oneDimensional ? [0, 0] : [0, 0, 0, 0]);
+                pads = oneDimensional && pads.Length == 2 ? [0, pads[0], 0, pads[1]] : pads;
                 if (pads.Length != 4 || pads.Any(p => p < 0))
                 {
-                    throw Unsupported($"has pads [{string.Join(", ", pads)}]; four non-negative values are needed");
+                    throw Unsupported($"has pads [{string.Join(", ", Ints("pads", null))}]; {(oneDimensional ? "two" : "four")} non-negative values are needed");
                 }
             }
             else if (autoPad is "VALID")
