@@ -14,16 +14,7 @@ internal sealed partial class OnnxGraphLowering
     private void Conv(NodeContext at)
     {
         int x = at.Input(0);
-        // A 1-D convolution on [N, C, L] runs as a 2-D one on [N, C, 1, L] (the same memory) with a kernel of height 1.
-        bool oneDimensional = _values[x].Shape.Count == 2;
-        int[] shape = oneDimensional ? [_values[x].Shape[0], 1, _values[x].Shape[1]]
-            : at.Rank(x, 3, "a 3-D input [N, C, L] or a 4-D input [N, C, H, W] (Conv3d is not supported)");
-        var weight = at.Constant(1, "weight");
-        if (weight.Dims.Count != (oneDimensional ? 3 : 4))
-        {
-            throw at.Unsupported($"has a weight of rank {weight.Dims.Count} for an input of rank {shape.Length + (oneDimensional ? 0 : 1)}; [M, C/group, kH, kW] (2-D) or [M, C/group, k] (1-D) is needed");
-        }
-
+        var (shape, oneDimensional, weight) = ConvInputAndWeight(at, x, "M, C/group", "Conv3d");
         int groups = (int)at.Int("group", 1);
         int outChannels = (int)weight.Dims[0];
         int kh = oneDimensional ? 1 : (int)weight.Dims[2], kw = (int)weight.Dims[oneDimensional ? 2 : 3];
@@ -32,29 +23,11 @@ internal sealed partial class OnnxGraphLowering
             throw at.Unsupported($"has group {groups} and weight [{string.Join(", ", weight.Dims)}] for an input of {shape[0]} channels, which do not match");
         }
 
-        long[] weightKernel = [.. weight.Dims.Skip(2)];
-        var kernel = at.Ints("kernel_shape", weightKernel);
-        if (!kernel.SequenceEqual(weightKernel))
-        {
-            throw at.Unsupported($"has kernel_shape [{string.Join(", ", kernel)}], which differs from its weight's [{string.Join(", ", weightKernel)}]");
-        }
-
         var strides = at.Ints2d("strides", 1, oneDimensional, 1);
         var dilations = at.Ints2d("dilations", 1, oneDimensional, 1);
         var (pads, outputHeight, outputWidth) = at.Window(shape[1], shape[2], kh, kw, strides, dilations, ceilMode: false, oneDimensional);
         string weightName = at.Weight(1, "weight");
-        string? bias = null;
-        if (at.Node.Inputs.Count > 2 && at.Node.Inputs[2].Length > 0)
-        {
-            var biasTensor = at.Constant(2, "bias");
-            if (biasTensor.Count != outChannels || biasTensor.Dims.Count != 1)
-            {
-                throw at.Unsupported($"has a bias of shape [{string.Join(", ", biasTensor.Dims)}] for {outChannels} output channels");
-            }
-
-            bias = at.Weight(2, "bias");
-        }
-
+        string? bias = OptionalBias(at, outChannels);
         var spec = new ConvSpec(
             LayerKind.Conv2d, shape[0], outChannels, kh, kw, (int)strides[0], (int)strides[1],
             (int)pads[0], (int)pads[2], (int)pads[1], (int)pads[3], (int)dilations[0], (int)dilations[1], groups,
@@ -62,6 +35,49 @@ internal sealed partial class OnnxGraphLowering
         int y = AddValue(at.Node.Outputs[0], oneDimensional ? [outChannels, outputWidth] : [outChannels, outputHeight, outputWidth], null);
         string className = "Conv" + _convCount++;
         AddStep(new ConvStep(at.Name, x, y, className, spec, weightName, bias, null));
+    }
+
+    /// <summary>
+    /// A Conv's or ConvTranspose's input as a 2-D sample shape [C, H, W]: a 1-D input [C, L] runs as [C, 1, L] (the same
+    /// memory) with kernels of height 1. Checks the weight's rank (its layout is <paramref name="layout"/>, kernel after)
+    /// and that kernel_shape, when given, is the weight's.
+    /// </summary>
+    private (int[] Shape, bool OneDimensional, OnnxTensor Weight) ConvInputAndWeight(NodeContext at, int x, string layout, string threeD)
+    {
+        bool oneDimensional = _values[x].Shape.Count == 2;
+        int[] shape = oneDimensional ? [_values[x].Shape[0], 1, _values[x].Shape[1]]
+            : at.Rank(x, 3, $"a 3-D input [N, C, L] or a 4-D input [N, C, H, W] ({threeD} is not supported)");
+        var weight = at.Constant(1, "weight");
+        if (weight.Dims.Count != (oneDimensional ? 3 : 4))
+        {
+            throw at.Unsupported($"has a weight of rank {weight.Dims.Count} for an input of rank {shape.Length + (oneDimensional ? 0 : 1)}; [{layout}, kH, kW] (2-D) or [{layout}, k] (1-D) is needed");
+        }
+
+        long[] weightKernel = [.. weight.Dims.Skip(2)];
+        long[] kernel = at.Ints("kernel_shape", weightKernel);
+        if (!kernel.SequenceEqual(weightKernel))
+        {
+            throw at.Unsupported($"has kernel_shape [{string.Join(", ", kernel)}], which differs from its weight's [{string.Join(", ", weightKernel)}]");
+        }
+
+        return (shape, oneDimensional, weight);
+    }
+
+    /// <summary>The name of a Conv's or ConvTranspose's bias (input 2), which must hold one value per output channel, or null.</summary>
+    private static string? OptionalBias(NodeContext at, int outChannels)
+    {
+        if (at.Node.Inputs.Count <= 2 || at.Node.Inputs[2].Length == 0)
+        {
+            return null;
+        }
+
+        var bias = at.Constant(2, "bias");
+        if (bias.Count != outChannels || bias.Dims.Count != 1)
+        {
+            throw at.Unsupported($"has a bias of shape [{string.Join(", ", bias.Dims)}] for {outChannels} output channels");
+        }
+
+        return at.Weight(2, "bias");
     }
 
     /// <summary>The convolution step that writes <paramref name="value"/>, when nothing else reads that value and

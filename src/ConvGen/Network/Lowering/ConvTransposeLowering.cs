@@ -10,15 +10,7 @@ internal sealed partial class OnnxGraphLowering
     private void ConvTranspose(NodeContext at)
     {
         int x = at.Input(0);
-        bool oneDimensional = _values[x].Shape.Count == 2;
-        int[] shape = oneDimensional ? [_values[x].Shape[0], 1, _values[x].Shape[1]]
-            : at.Rank(x, 3, "a 3-D input [N, C, L] or a 4-D input [N, C, H, W] (3-D transposed convolutions are not supported)");
-        var weight = at.Constant(1, "weight");
-        if (weight.Dims.Count != (oneDimensional ? 3 : 4))
-        {
-            throw at.Unsupported($"has a weight of rank {weight.Dims.Count}; [C, M/group, kH, kW] (2-D) or [C, M/group, k] (1-D) is needed");
-        }
-
+        var (shape, oneDimensional, weight) = ConvInputAndWeight(at, x, "C, M/group", "a 3-D transposed convolution");
         int groups = (int)at.Int("group", 1);
         if (groups < 1 || weight.Dims[0] != shape[0] || shape[0] % groups != 0)
         {
@@ -27,13 +19,6 @@ internal sealed partial class OnnxGraphLowering
 
         int outChannels = (int)weight.Dims[1] * groups;
         int[] kernel = [oneDimensional ? 1 : (int)weight.Dims[2], (int)weight.Dims[oneDimensional ? 2 : 3]];
-        long[] weightKernel = [.. weight.Dims.Skip(2)];
-        long[] declared = at.Ints("kernel_shape", weightKernel);
-        if (!declared.SequenceEqual(weightKernel))
-        {
-            throw at.Unsupported($"has kernel_shape [{string.Join(", ", declared)}], which differs from its weight's [{string.Join(", ", weightKernel)}]");
-        }
-
         long[] strides = at.Ints2d("strides", 1, oneDimensional, 1), dilations = at.Ints2d("dilations", 1, oneDimensional, 1);
         long[] outputPadding = at.Ints2d("output_padding", 0, oneDimensional, 0);
         long[] pads = at.Ints("pads", oneDimensional ? [0, 0] : [0, 0, 0, 0]);
@@ -79,17 +64,7 @@ internal sealed partial class OnnxGraphLowering
             (begin[axis], op[axis]) = ((int)before, (int)padding);
         }
 
-        string? bias = null;
-        if (at.Node.Inputs.Count > 2 && at.Node.Inputs[2].Length > 0)
-        {
-            var biasTensor = at.Constant(2, "bias");
-            if (biasTensor.Count != outChannels || biasTensor.Dims.Count != 1)
-            {
-                throw at.Unsupported($"has a bias of shape [{string.Join(", ", biasTensor.Dims)}] for {outChannels} output channels");
-            }
-
-            bias = at.Weight(2, "bias");
-        }
+        string? bias = OptionalBias(at, outChannels);
 
         var spec = new TransposedConvSpec(
             LayerKind.ConvTranspose2d, shape[0], outChannels, kernel[0], kernel[1], (int)strides[0], (int)strides[1],
