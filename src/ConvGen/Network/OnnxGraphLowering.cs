@@ -26,7 +26,8 @@ internal sealed partial class OnnxGraphLowering
         "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "HardSigmoid", "HardSwish",
         "Softplus", "Neg", "Abs", "Exp", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Add", "Sub",
         "Mul", "Div", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Gemm", "MatMul", "Upsample",
-        "Resize", "Softmax", "LogSoftmax", "Constant",
+        "Resize", "Softmax", "LogSoftmax", "Constant", "Concat", "Max", "Min", "Pow", "ReduceMean", "ReduceMax", "ReduceMin",
+        "ReduceSum", "Transpose", "Slice", "Split", "Shape", "Size", "Gather", "Cast", "ConstantOfShape",
     ];
 
     private readonly string _file;
@@ -158,6 +159,11 @@ internal sealed partial class OnnxGraphLowering
     private void LowerNode(OnnxNode node, int index)
     {
         var at = new NodeContext(node, NodeName(node, index), this);
+        if ((node.Domain is "" or "ai.onnx") && TryFold(at))
+        {
+            return;
+        }
+
         switch (node.OpType)
         {
             case "Constant":
@@ -178,9 +184,26 @@ internal sealed partial class OnnxGraphLowering
             case "GlobalAveragePool" or "GlobalMaxPool":
                 GlobalPool(at);
                 break;
-            case "Add" or "Sub" or "Mul" or "Div":
+            case "Add" or "Sub" or "Mul" or "Div" or "Max" or "Min" or "Pow":
                 Binary(at);
                 break;
+            case "Concat":
+                Concat(at);
+                break;
+            case "ReduceMean" or "ReduceMax" or "ReduceMin" or "ReduceSum":
+                Reduce(at);
+                break;
+            case "Transpose":
+                Transpose(at);
+                break;
+            case "Slice":
+                Slice(at);
+                break;
+            case "Split":
+                Split(at);
+                break;
+            case "Gather" or "Cast" or "ConstantOfShape" or "Size":
+                throw at.Unsupported($"reads the computed tensor '{node.Inputs[0]}'; [OnnxModel] folds {node.OpType} of constants and shapes only");
             case "Flatten":
                 Flatten(at);
                 break;

@@ -1,0 +1,124 @@
+using System.Collections.Generic;
+using System.Linq;
+using ConvGen.Generator.Model;
+
+namespace ConvGen.Generator.Network;
+
+/// <summary>Transpose, Slice and Split of computed tensors: strided copies that keep the batch as dimension 0.</summary>
+internal sealed partial class OnnxGraphLowering
+{
+    private void Transpose(NodeContext at)
+    {
+        int x = at.Input(0);
+        int[] shape = [.. _values[x].Shape];
+        int rank = shape.Length + 1;
+        long[] perm = at.Ints("perm", [.. Enumerable.Range(0, rank).Reverse().Select(i => (long)i)]);
+        if (perm.Length != rank || perm[0] != 0 || perm.Distinct().Count() != rank || perm.Any(p => p < 0 || p >= rank))
+        {
+            throw at.Unsupported($"has perm [{string.Join(", ", perm)}]; it must be a permutation that keeps the batch (0) first");
+        }
+
+        var rowStride = RowStrides(shape);
+        int[] dims = [.. perm.Skip(1).Select(p => shape[p - 1])];
+        int[] strides = [.. perm.Skip(1).Select(p => rowStride[p - 1])];
+        StridedCopy(at, x, dims, strides, 0, $"transpose perm [{string.Join(", ", perm)}]");
+    }
+
+    private void Slice(NodeContext at)
+    {
+        int x = at.Input(0);
+        int[] shape = [.. _values[x].Shape];
+
+        // Slice the full shape with a stand-in batch of 1, which the view leaves whole.
+        var (dims, offset, strides) = SliceView(at, [1, .. shape.Select(d => (long)d)], batchFirst: true);
+        StridedCopy(at, x, [.. dims.Skip(1)], [.. strides.Skip(1)], offset, "slice");
+    }
+
+    private void Split(NodeContext at)
+    {
+        int x = at.Input(0);
+        int[] shape = [.. _values[x].Shape];
+        int rank = shape.Length + 1;
+        long axisAttribute = at.Int("axis", 0);
+        int axis = at.SampleAxis(axisAttribute, rank);
+        int outputs = at.Node.Outputs.Count;
+        long[] sizes = at.Node.Inputs.Count > 1 && at.Node.Inputs[1].Length > 0 ? at.IntegerConstant(1, "split") : at.Ints("split", []);
+        if (sizes.Length == 0)
+        {
+            // Equal parts; the last one smaller when the axis does not divide (opset 18's num_outputs).
+            int part = (shape[axis] + outputs - 1) / outputs;
+            sizes = [.. Enumerable.Range(0, outputs).Select(i => (long)System.Math.Min(part, shape[axis] - (i * part)))];
+        }
+
+        if (sizes.Length != outputs || sizes.Any(s => s < 0) || sizes.Sum() != shape[axis])
+        {
+            throw at.Unsupported($"splits a dimension of {shape[axis]} into [{string.Join(", ", sizes)}] for {outputs} outputs");
+        }
+
+        var rowStride = RowStrides(shape);
+        int start = 0;
+        for (int i = 0; i < outputs; i++)
+        {
+            int[] dims = [.. shape];
+            dims[axis] = (int)sizes[i];
+            if (at.Node.Outputs[i].Length > 0)
+            {
+                StridedCopy(at, x, dims, rowStride, start * rowStride[axis], $"part {i} of a split along axis {axis + 1}", at.Node.Outputs[i]);
+            }
+
+            start += (int)sizes[i];
+        }
+    }
+
+    /// <summary>A strided view of <paramref name="x"/> copied to a new value: size-1 dimensions dropped and
+    /// neighbours merged where the view stays contiguous across them.</summary>
+    private void StridedCopy(NodeContext at, int x, int[] dims, int[] strides, int offset, string what, string? name = null)
+    {
+        var mergedDims = new List<int>();
+        var mergedStrides = new List<int>();
+        for (int d = 0; d < dims.Length; d++)
+        {
+            if (dims[d] == 1)
+            {
+                continue;
+            }
+
+            int last = mergedDims.Count - 1;
+            if (last >= 0 && mergedStrides[last] == strides[d] * dims[d])
+            {
+                mergedDims[last] *= dims[d];
+                mergedStrides[last] = strides[d];
+                continue;
+            }
+
+            mergedDims.Add(dims[d]);
+            mergedStrides.Add(strides[d]);
+        }
+
+        if (mergedDims.Count == 0)
+        {
+            mergedDims.Add(1);
+            mergedStrides.Add(1);
+        }
+
+        int y = AddValue(name ?? at.Node.Outputs[0], dims, null);
+        if (dims.Any(d => d == 0))
+        {
+            throw at.Unsupported($"gives an empty tensor {_values[y].ShapeText}");
+        }
+
+        AddStep(new StridedStep(at.Name, x, y, what, _values[x].SampleSize, offset,
+            new EquatableArray<int>([.. mergedDims]), new EquatableArray<int>([.. mergedStrides])));
+    }
+
+    private static int[] RowStrides(int[] shape)
+    {
+        var strides = new int[shape.Length];
+        for (int d = shape.Length - 1, s = 1; d >= 0; s *= shape[d], d--)
+        {
+            strides[d] = s;
+        }
+
+        return strides;
+    }
+}
