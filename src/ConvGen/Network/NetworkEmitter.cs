@@ -298,7 +298,8 @@ internal static class NetworkEmitter
                 for (int i = 0, offset = 0; i < concat.Parts.Count; offset += concat.Sizes[i], i++)
                 {
                     int total = concat.Sizes.Sum();
-                    writer.Line($"{Operators}.Concat.Part(v{concat.Parts[i]}, v{y}, batch * {concat.Outer}, {concat.Sizes[i]}, {offset}, {total});");
+                    string blocks = concat.Outer == 1 ? "batch" : $"batch * {concat.Outer}";
+                    writer.Line($"{Operators}.Concat.Part(v{concat.Parts[i]}, v{y}, {blocks}, {concat.Sizes[i]}, {offset}, {total});");
                 }
 
                 break;
