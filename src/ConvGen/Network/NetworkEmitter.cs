@@ -318,6 +318,10 @@ internal static class NetworkEmitter
                 writer.Line($"// {Xml(strided.Node)}: {strided.What}, {inShape} -> {outShape}.");
                 writer.Line($"{Operators}.Strided.Copy(v{x}, v{y}, batch, {strided.BatchStride}, {strided.Offset}, {Ints(strided.Dims)}, {Ints(strided.Strides)});");
                 break;
+            case PadStep pad:
+                writer.Line($"// {Xml(pad.Node)}: {pad.Mode.ToLowerInvariant()} pad{(pad.Mode == "Constant" ? " with " + Literal(pad.Value) : "")}, {inShape} -> {outShape}.");
+                writer.Line($"{Operators}.Pad.Run({Operators}.PadMode.{pad.Mode}, {Literal(pad.Value)}, v{x}, v{y}, batch, {Ints(pad.Dims)}, {Ints(pad.Before)}, {Ints(pad.After)});");
+                break;
             case CopyStep:
                 writer.Line("// The output is the input: copy it.");
                 writer.Line($"v{x}.CopyTo(v{y});");

@@ -237,3 +237,8 @@ internal sealed record ReduceStep(string Node, int Input, int Output, string Kin
 /// <see cref="What"/> says what it computes, for the comment.</summary>
 internal sealed record StridedStep(string Node, int Input, int Output, string What, int BatchStride, int Offset, EquatableArray<int> Dims, EquatableArray<int> Strides)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>Pad of a computed tensor (the runtime's <c>PadMode</c> name in <see cref="Mode"/>): the input's sample
+/// dimensions <see cref="Dims"/> grow by <see cref="Before"/> and <see cref="After"/>; the batch is not padded.</summary>
+internal sealed record PadStep(string Node, int Input, int Output, string Mode, float Value, EquatableArray<int> Dims, EquatableArray<int> Before, EquatableArray<int> After)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);

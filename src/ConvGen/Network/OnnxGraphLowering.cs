@@ -27,7 +27,7 @@ internal sealed partial class OnnxGraphLowering
         "Softplus", "Neg", "Abs", "Exp", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Add", "Sub",
         "Mul", "Div", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Gemm", "MatMul", "Upsample",
         "Resize", "Softmax", "LogSoftmax", "Constant", "Concat", "Max", "Min", "Pow", "ReduceMean", "ReduceMax", "ReduceMin",
-        "ReduceSum", "Transpose", "Slice", "Split", "Shape", "Size", "Gather", "Cast", "ConstantOfShape",
+        "ReduceSum", "Transpose", "Slice", "Split", "Shape", "Size", "Gather", "Cast", "ConstantOfShape", "Pad",
     ];
 
     private readonly string _file;
@@ -201,6 +201,9 @@ internal sealed partial class OnnxGraphLowering
                 break;
             case "Split":
                 Split(at);
+                break;
+            case "Pad":
+                Pad(at);
                 break;
             case "Gather" or "Cast" or "ConstantOfShape" or "Size":
                 throw at.Unsupported($"reads the computed tensor '{node.Inputs[0]}'; [OnnxModel] folds {node.OpType} of constants and shapes only");

@@ -9,7 +9,7 @@ namespace ConvGen.Tests.OnnxNetwork;
 /// The operators torchvision networks need beyond convolutions, each on small graphs built here and compared with
 /// ONNX Runtime (single thread) at batch 1 and 3 from one generated network: Concat, broadcasting binary operators
 /// (computed and constant operands), reductions, constants passed through Identity/Dropout, shape arithmetic folded
-/// at compile time, Transpose, Slice and Split.
+/// at compile time, Transpose, Slice, Split and Pad.
 /// </summary>
 public class NetworkOperatorTests
 {
@@ -352,6 +352,39 @@ public class NetworkOperatorTests
         AssertMatches(model.Output("y").ToArray(), [4, 3, 5]);
     }
 
+    // ---- Pad ----
+
+    [Theory]
+    [InlineData("constant", new long[] { 0, 0, 1, 2, 0, 1, 0, 3 }, 13, false)]
+    [InlineData("constant", new long[] { 0, 1, 0, 0, 0, 0, 0, 2 }, 10, false)]
+    [InlineData("reflect", new long[] { 0, 0, 2, 1, 0, 0, 1, 2 }, 13, false)]
+    [InlineData("reflect", new long[] { 0, 1, 2, 3, 0, 2, 0, 1 }, 11, false)]
+    [InlineData("edge", new long[] { 0, 1, 1, 0, 0, 2, 0, 4 }, 13, false)]
+    [InlineData("edge", new long[] { 1, 2, 3, 0 }, 18, true)]
+    [InlineData("constant", new long[] { 2, 0, 0, 1 }, 18, true)]
+    public void Pad_matches_ONNX_Runtime(string mode, long[] pads, int opset, bool axesInput)
+    {
+        var model = new OnnxGraphWriter(opset).Input("x", [null, 3, 4, 5]).Node("Tanh", ["x"], ["t"], "tanh");
+        if (opset < 11)
+        {
+            model.Node("Pad", ["t"], ["y"], "pad", ("mode", mode), ("pads", pads), ("value", -1.5f));
+        }
+        else
+        {
+            model.Int64Initializer("pads", pads).Initializer("value", [], [0.75f]);
+            string[] inputs = ["t", "pads", mode == "constant" ? "value" : ""];
+            if (axesInput)
+            {
+                model.Int64Initializer("axes", [-2, 3]);
+                inputs = [.. inputs, "axes"];
+            }
+
+            model.Node("Pad", inputs, ["y"], "pad", ("mode", mode));
+        }
+
+        AssertMatches(model.Output("y").ToArray(), [3, 4, 5]);
+    }
+
     // ---- What stays unsupported: one diagnostic naming the node and the value ----
 
     public static TheoryData<string, string, string> Unsupported => new()
@@ -366,6 +399,9 @@ public class NetworkOperatorTests
         { "slice_batch", "CG0024", "slices the batch dimension (0) from 0 to 1" },
         { "incompatible_broadcast", "CG0025", "dimension 3 is 5 against 4" },
         { "concat_constant", "CG0024", "concatenates the constant 'c'" },
+        { "pad_wrap", "CG0024", "mode 'wrap'" },
+        { "pad_batch", "CG0024", "pads the batch dimension by [1, 0]" },
+        { "pad_reflect_too_far", "CG0024", "reflects pads [0, 5] on a dimension of 5" },
     };
 
     [Theory]
@@ -387,6 +423,9 @@ public class NetworkOperatorTests
             "gather_computed" => model.Node("Gather", ["x", "zero"], ["y"], node, ("axis", 1L)),
             "slice_batch" => model.Node("Slice", ["x", "zero", "one", "zero"], ["y"], node),
             "incompatible_broadcast" => model.Node("Add", ["x", "c4"], ["y"], node),
+            "pad_wrap" => model.Int64Initializer("pads", [0, 0, 1, 1, 0, 0, 1, 1]).Node("Pad", ["x", "pads"], ["y"], node, ("mode", "wrap")),
+            "pad_batch" => model.Int64Initializer("pads", [1, 0, 0, 0, 0, 0, 0, 0]).Node("Pad", ["x", "pads"], ["y"], node),
+            "pad_reflect_too_far" => model.Int64Initializer("pads", [0, 0, 0, 0, 0, 0, 0, 5]).Node("Pad", ["x", "pads"], ["y"], node, ("mode", "reflect")),
             _ => model.Node("Concat", ["x", "c"], ["y"], node, ("axis", 1L)),
         };
         var result = OnnxModelHarness.Run("using ConvGen;\nnamespace Nets;\n[OnnxModel(\"model.onnx\")] public partial class Net;\n",
