@@ -313,6 +313,7 @@ public class NetworkOperatorTests
     [InlineData(new long[] { -1 }, new long[] { -100 }, new long[] { -1 }, new long[] { -1 })]
     [InlineData(new long[] { 0, 2 }, new long[] { long.MaxValue, -1 }, new long[] { 0, -2 }, new long[0])]
     [InlineData(new long[] { 4, 0 }, new long[] { 0, 2 }, new long[] { 3, 1 }, new long[] { -2, 1 })]
+    [InlineData(new long[] { 1, 4 }, new long[] { 100, -100 }, new long[] { 2, 3 }, new long[] { long.MaxValue, long.MinValue })]
     public void Slice_of_computed_tensors_matches_ONNX_Runtime(long[] starts, long[] ends, long[] axes, long[] steps)
     {
         var model = new OnnxGraphWriter(13)
@@ -399,6 +400,7 @@ public class NetworkOperatorTests
         { "slice_batch", "CG0024", "slices the batch dimension (0) from 0 to 1" },
         { "incompatible_broadcast", "CG0025", "dimension 3 is 5 against 4" },
         { "concat_constant", "CG0024", "concatenates the constant 'c'" },
+        { "gather_without_indices", "CG0024", "has no indices (input 1)" },
         { "pad_wrap", "CG0024", "mode 'wrap'" },
         { "pad_batch", "CG0024", "pads the batch dimension by [1, 0]" },
         { "pad_reflect_too_far", "CG0024", "reflects pads [0, 5] on a dimension of 5" },
@@ -423,6 +425,7 @@ public class NetworkOperatorTests
             "gather_computed" => model.Node("Gather", ["x", "zero"], ["y"], node, ("axis", 1L)),
             "slice_batch" => model.Node("Slice", ["x", "zero", "one", "zero"], ["y"], node),
             "incompatible_broadcast" => model.Node("Add", ["x", "c4"], ["y"], node),
+            "gather_without_indices" => model.Node("Gather", ["zero"], ["k"], node).Node("Reshape", ["x", "k"], ["y"], "reshape"),
             "pad_wrap" => model.Int64Initializer("pads", [0, 0, 1, 1, 0, 0, 1, 1]).Node("Pad", ["x", "pads"], ["y"], node, ("mode", "wrap")),
             "pad_batch" => model.Int64Initializer("pads", [1, 0, 0, 0, 0, 0, 0, 0]).Node("Pad", ["x", "pads"], ["y"], node),
             "pad_reflect_too_far" => model.Int64Initializer("pads", [0, 0, 0, 0, 0, 0, 0, 5]).Node("Pad", ["x", "pads"], ["y"], node, ("mode", "reflect")),

@@ -170,6 +170,11 @@ internal sealed partial class OnnxGraphLowering
             strides[1].Add(operands[1] >= 0 ? 1 : 0);
         }
 
+        if (output.Any(d => d == 0) || dims.Count > MaxOperatorRank)
+        {
+            throw at.Unsupported($"gives {(output.Any(d => d == 0) ? "an empty tensor" : "a broadcast of more than " + MaxOperatorRank + " alternating dimensions")} [N, {string.Join(", ", output)}]");
+        }
+
         int sampleSize = output.Aggregate(1, (a, b) => a * b);
         bool elementwise = operands.All(v => v < 0 || _values[v].SampleSize == sampleSize);
         int y = AddValue(at.Node.Outputs[0], output, null);

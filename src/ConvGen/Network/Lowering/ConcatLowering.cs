@@ -17,6 +17,11 @@ internal sealed partial class OnnxGraphLowering
             }
         }
 
+        if (inputs.Count == 0)
+        {
+            throw at.Unsupported("has no inputs");
+        }
+
         var parts = inputs.Select(p => at.Input(p.i)).ToList();
         var first = _values[parts[0]].Shape;
         int rank = first.Count + 1;

@@ -14,8 +14,9 @@ namespace ConvGen.Generator.Network;
 /// </summary>
 internal sealed partial class OnnxGraphLowering
 {
-    /// <summary>The run-time batch size in a folded shape tensor.</summary>
-    internal const long UnknownBatch = long.MinValue;
+    /// <summary>The run-time batch size in a folded shape tensor: an arbitrary value no model uses on purpose (the
+    /// ASCII of "BATCHSIZ", negated). Not long.MinValue or -long.MaxValue: exporters write those as Slice ends.</summary>
+    internal const long UnknownBatch = -0x4241_5443_4853_495A;
 
     private static readonly HashSet<string> Foldable = new(StringComparer.Ordinal)
     {
@@ -29,6 +30,12 @@ internal sealed partial class OnnxGraphLowering
         var node = at.Node;
         if (!Foldable.Contains(node.OpType) || node.Outputs.Count == 0)
         {
+            return false;
+        }
+
+        if (node.Inputs.Count == 0 || node.Inputs[0].Length == 0)
+        {
+            // Nothing to fold from; the operator's own lowering reports the missing input.
             return false;
         }
 
@@ -92,7 +99,7 @@ internal sealed partial class OnnxGraphLowering
     private OnnxTensor FoldGather(NodeContext at)
     {
         var data = _constants[at.Node.Inputs[0]];
-        var indices = _constants[at.Node.Inputs[1]];
+        var indices = FoldInput(at, 1, "indices");
         if (indices.DataType is not (OnnxTensor.Int64Type or OnnxTensor.Int32Type))
         {
             throw at.Unsupported($"has indices of ONNX data type {indices.DataType}; int64 or int32 is needed");
@@ -173,6 +180,11 @@ internal sealed partial class OnnxGraphLowering
     private OnnxTensor FoldConcat(NodeContext at)
     {
         var parts = at.Node.Inputs.Where(i => i.Length > 0).Select(i => _constants[i]).ToList();
+        if (parts.Count == 0)
+        {
+            throw at.Unsupported("has no inputs");
+        }
+
         int type = parts[0].DataType;
         long[] dims = [.. parts[0].Dims];
         long axisAttribute = at.Int("axis", 0);
@@ -314,8 +326,8 @@ internal sealed partial class OnnxGraphLowering
             throw at.Unsupported($"has {at.Node.Inputs.Count} inputs; two are supported");
         }
 
-        var a = _constants[at.Node.Inputs[0]];
-        var b = _constants[at.Node.Inputs[1]];
+        var a = FoldInput(at, 0, "operand");
+        var b = FoldInput(at, 1, "operand");
         bool floats = a.DataType == OnnxTensor.FloatType;
         if (floats != (b.DataType == OnnxTensor.FloatType))
         {
@@ -372,6 +384,10 @@ internal sealed partial class OnnxGraphLowering
 
         return OnnxTensor.FromIntegers(name, dims, integers, a.DataType);
     }
+
+    /// <summary>The constant at input <paramref name="index"/> of a node being folded.</summary>
+    private OnnxTensor FoldInput(NodeContext at, int index, string what) =>
+        index < at.Node.Inputs.Count && _constants.TryGetValue(at.Node.Inputs[index], out var tensor) ? tensor : throw at.Unsupported($"has no {what} (input {index})");
 
     /// <summary>Numpy broadcasting of two shapes.</summary>
     private static long[] BroadcastShape(NodeContext at, long[] a, long[] b)
@@ -506,7 +522,10 @@ internal sealed partial class OnnxGraphLowering
                 continue;
             }
 
-            long dim = shape[axis], step = steps[i];
+            long dim = shape[axis];
+
+            // A step longer than the dimension takes one element at most, as the dimension itself does (and keeps strides in int range).
+            long step = Math.Max(Math.Min(steps[i], Math.Max(dim, 1)), -Math.Max(dim, 1));
             long start = starts[i] < 0 ? starts[i] + dim : starts[i];
             long end = ends[i] < 0 ? ends[i] + dim : ends[i];
             (start, end) = step > 0

@@ -11,6 +11,11 @@ internal sealed partial class OnnxGraphLowering
         int x = at.Input(0);
         int[] shape = [.. _values[x].Shape];
         int rank = shape.Length + 1;
+        if (shape.Length > MaxOperatorRank)
+        {
+            throw at.Unsupported($"pads a tensor of more than {MaxOperatorRank} sample dimensions");
+        }
+
         string mode = at.String("mode", "constant");
         string kind = mode switch
         {

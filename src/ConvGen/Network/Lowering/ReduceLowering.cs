@@ -58,6 +58,11 @@ internal sealed partial class OnnxGraphLowering
             flags.Add(false);
         }
 
+        if (dims.Count > MaxOperatorRank)
+        {
+            throw at.Unsupported($"reduces more than {MaxOperatorRank} alternating runs of dimensions");
+        }
+
         int mask = 0;
         for (int d = 0; d < flags.Count; d++)
         {

@@ -7,6 +7,9 @@ namespace ConvGen.Generator.Network;
 /// <summary>Transpose, Slice and Split of computed tensors: strided copies that keep the batch as dimension 0.</summary>
 internal sealed partial class OnnxGraphLowering
 {
+    /// <summary>Most (merged) dimensions the runtime's operator cores take (their MaxRank).</summary>
+    internal const int MaxOperatorRank = 16;
+
     private void Transpose(NodeContext at)
     {
         int x = at.Input(0);
@@ -101,11 +104,12 @@ internal sealed partial class OnnxGraphLowering
             mergedStrides.Add(1);
         }
 
-        int y = AddValue(name ?? at.Node.Outputs[0], dims, null);
-        if (dims.Any(d => d == 0))
+        if (dims.Any(d => d == 0) || mergedDims.Count > MaxOperatorRank)
         {
-            throw at.Unsupported($"gives an empty tensor {_values[y].ShapeText}");
+            throw at.Unsupported(dims.Any(d => d == 0) ? $"gives an empty tensor [N, {string.Join(", ", dims)}]" : $"copies a view of more than {MaxOperatorRank} dimensions");
         }
+
+        int y = AddValue(name ?? at.Node.Outputs[0], dims, null);
 
         AddStep(new StridedStep(at.Name, x, y, what, _values[x].SampleSize, offset,
             new EquatableArray<int>([.. mergedDims]), new EquatableArray<int>([.. mergedStrides])));
