@@ -205,7 +205,10 @@ internal sealed partial class OnnxGraphLowering
             case "Pad":
                 Pad(at);
                 break;
-            case "Gather" or "Cast" or "ConstantOfShape" or "Size":
+            case "Gather":
+                GatherComputed(at);
+                break;
+            case "Cast" or "ConstantOfShape" or "Size":
                 throw at.Unsupported($"reads the computed tensor '{node.Inputs[0]}'; [OnnxModel] folds {node.OpType} of constants and shapes only");
             case "Flatten":
                 Flatten(at);

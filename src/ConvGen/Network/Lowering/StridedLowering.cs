@@ -4,7 +4,7 @@ using ConvGen.Generator.Model;
 
 namespace ConvGen.Generator.Network;
 
-/// <summary>Transpose, Slice and Split of computed tensors: strided copies that keep the batch as dimension 0.</summary>
+/// <summary>Transpose, Slice, Split and Gather (constant indices) of computed tensors: strided copies that keep the batch as dimension 0.</summary>
 internal sealed partial class OnnxGraphLowering
 {
     /// <summary>Most (merged) dimensions the runtime's operator cores take (their MaxRank).</summary>
@@ -73,9 +73,44 @@ internal sealed partial class OnnxGraphLowering
         }
     }
 
+    /// <summary>Gather of a computed tensor along a non-batch axis with constant indices that are one index (the axis
+    /// disappears, as in <c>x[:, 0]</c>) or a 1-D evenly spaced run (a strided slice); other index sets stay CG0024.</summary>
+    private void GatherComputed(NodeContext at)
+    {
+        int x = at.Input(0);
+        int[] shape = [.. _values[x].Shape];
+        int axis = at.SampleAxis(at.Int("axis", 0), shape.Length + 1);
+        if (at.Node.Inputs.Count < 2 || !_constants.TryGetValue(at.Node.Inputs[1], out var indices) || indices.DataType is not (Onnx.OnnxTensor.Int64Type or Onnx.OnnxTensor.Int32Type))
+        {
+            throw at.Unsupported("has indices that are not an integer constant");
+        }
+
+        long[] positions = [.. indices.Integers.Select(i => i < 0 ? i + shape[axis] : i)];
+        if (positions.Length == 0 || positions.Any(p => p < 0 || p >= shape[axis]) || indices.Dims.Count > 1)
+        {
+            throw at.Unsupported($"gathers indices [{string.Join(", ", indices.Integers)}] of shape [{string.Join(", ", indices.Dims)}] from a dimension of {shape[axis]}; one index or a 1-D list within the dimension is needed");
+        }
+
+        long step = positions.Length > 1 ? positions[1] - positions[0] : 1;
+        if (Enumerable.Range(1, positions.Length - 1).Any(i => positions[i] - positions[i - 1] != step))
+        {
+            throw at.Unsupported($"gathers indices [{string.Join(", ", indices.Integers)}], which are not evenly spaced; only one index or an evenly spaced run is supported");
+        }
+
+        var rowStride = RowStrides(shape);
+        int[] dims = [.. shape];
+        int[] strides = [.. rowStride];
+        dims[axis] = positions.Length;
+        strides[axis] = (int)step * rowStride[axis];
+        string what = $"gather of indices [{string.Join(", ", indices.Integers)}] along axis {axis + 1}";
+        // A scalar index drops the axis: the same copy (the axis has extent 1), with an output shape lacking it.
+        int[]? outputShape = indices.Dims.Count == 0 ? [.. shape.Where((_, d) => d != axis)] : null;
+        StridedCopy(at, x, dims, strides, (int)positions[0] * rowStride[axis], what, outputShape: outputShape);
+    }
+
     /// <summary>A strided view of <paramref name="x"/> copied to a new value: size-1 dimensions dropped and
     /// neighbours merged where the view stays contiguous across them.</summary>
-    private void StridedCopy(NodeContext at, int x, int[] dims, int[] strides, int offset, string what, string? name = null)
+    private void StridedCopy(NodeContext at, int x, int[] dims, int[] strides, int offset, string what, string? name = null, int[]? outputShape = null)
     {
         var mergedDims = new List<int>();
         var mergedStrides = new List<int>();
@@ -109,7 +144,7 @@ internal sealed partial class OnnxGraphLowering
             throw at.Unsupported(dims.Any(d => d == 0) ? $"gives an empty tensor [N, {string.Join(", ", dims)}]" : $"copies a view of more than {MaxOperatorRank} dimensions");
         }
 
-        int y = AddValue(name ?? at.Node.Outputs[0], dims, null);
+        int y = AddValue(name ?? at.Node.Outputs[0], outputShape ?? dims, null);
 
         AddStep(new StridedStep(at.Name, x, y, what, _values[x].SampleSize, offset,
             new EquatableArray<int>([.. mergedDims]), new EquatableArray<int>([.. mergedStrides])));
