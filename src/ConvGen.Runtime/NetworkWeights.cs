@@ -90,29 +90,7 @@ public sealed class NetworkWeights
             throw new ArgumentException($"not a valid ONNX model ({e.Message})", nameof(onnx), e);
         }
 
-        var tensors = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
-        foreach (OnnxTensor tensor in model.Initializers)
-        {
-            tensors.TryAdd(tensor.Name, tensor);
-        }
-
-        foreach (OnnxNode node in model.Nodes)
-        {
-            if (node.Outputs.Count == 0)
-            {
-                continue;
-            }
-
-            if (node.OpType == "Constant" && node.Attribute("value")?.Tensor is { } value)
-            {
-                tensors.TryAdd(node.Outputs[0], value);
-            }
-            else if (node.OpType is "Identity" or "Dropout" && node.Inputs.Count > 0 && tensors.TryGetValue(node.Inputs[0], out OnnxTensor? source))
-            {
-                tensors.TryAdd(node.Outputs[0], source);
-            }
-        }
-
+        Dictionary<string, OnnxTensor> tensors = model.NamedTensors();
         foreach ((string name, long[] shape) in expected)
         {
             if (!tensors.TryGetValue(name, out OnnxTensor? tensor))

@@ -40,6 +40,42 @@ public sealed class OnnxModel
     /// <summary>The graph's outputs.</summary>
     public IReadOnlyList<OnnxValueInfo> Outputs { get; }
 
+    /// <summary>
+    /// The tensors a reader of this file can name without running the graph: initializers, the values of Constant
+    /// nodes and Identity/Dropout nodes of those, by the name the graph uses for them. A generated network's weights
+    /// are looked up here, both when it is compiled and when it reads them at run time.
+    /// </summary>
+    public Dictionary<string, OnnxTensor> NamedTensors()
+    {
+        var tensors = new Dictionary<string, OnnxTensor>(StringComparer.Ordinal);
+        foreach (OnnxTensor tensor in Initializers)
+        {
+            if (!tensors.ContainsKey(tensor.Name))
+            {
+                tensors.Add(tensor.Name, tensor);
+            }
+        }
+
+        foreach (OnnxNode node in Nodes)
+        {
+            if (node.Outputs.Count == 0 || tensors.ContainsKey(node.Outputs[0]))
+            {
+                continue;
+            }
+
+            if (node.OpType == "Constant" && node.Attribute("value")?.Tensor is { } value)
+            {
+                tensors.Add(node.Outputs[0], value);
+            }
+            else if (node.OpType is "Identity" or "Dropout" && node.Inputs.Count > 0 && tensors.TryGetValue(node.Inputs[0], out OnnxTensor? source))
+            {
+                tensors.Add(node.Outputs[0], source);
+            }
+        }
+
+        return tensors;
+    }
+
     /// <summary>The initializer called <paramref name="name"/>, or null.</summary>
     public OnnxTensor? Initializer(string name) => Initializers.FirstOrDefault(t => t.Name == name);
 

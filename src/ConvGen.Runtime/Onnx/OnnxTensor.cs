@@ -34,6 +34,12 @@ public sealed class OnnxTensor
         (_floats, _raw, _rawStart) = (floats, raw, rawStart);
     }
 
+    /// <summary>A float32 tensor made in memory (a constant the [OnnxModel] generator folds at compile time).</summary>
+    internal static OnnxTensor FromFloats(string name, long[] dims, float[] values) => new(name, dims, FloatType, values, null, 0, values.Length, []);
+
+    /// <summary>An integer tensor (<paramref name="dataType"/> int32 or int64) made in memory, e.g. a folded shape.</summary>
+    internal static OnnxTensor FromIntegers(string name, long[] dims, long[] values, int dataType = Int64Type) => new(name, dims, dataType, null, null, 0, values.Length, values);
+
     /// <summary>The tensor's name (an initializer's name in a graph).</summary>
     public string Name { get; }
 

@@ -20,6 +20,7 @@ internal static class NetworkEmitter
     private const string Primitives = "global::System.Numerics.Tensors.TensorPrimitives";
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+    private const string Operators = "global::ConvGen.Operators";
 
     // Fully optimised from the first call, as the kernels are: a network is called few times in short runs, and
     // tier-0 code for its loops (pooling, dense, softmax) would be several times slower until tiering catches up.
@@ -90,6 +91,12 @@ internal static class NetworkEmitter
                 case ResizeStep resize:
                     writer.Line();
                     Resize(writer, graph, resize);
+                    break;
+                case BroadcastStep { Left: < 0 } or BroadcastStep { Right: < 0 }:
+                    var constant = (BroadcastStep)step;
+                    writer.Line();
+                    writer.Line($"// {Xml(constant.Node)}: the constant operand, {constant.Constant.Count} value{(constant.Constant.Count == 1 ? "" : "s")}.");
+                    writer.Line($"private static global::System.ReadOnlySpan<float> {BroadcastConstantName(graph, constant)} => new float[] {{ {string.Join(", ", constant.Constant.Select(Literal))} }};");
                     break;
             }
         }
@@ -390,6 +397,35 @@ internal static class NetworkEmitter
             case SoftmaxStep softmax:
                 Softmax(writer, softmax, x, y, graph.Values[x].SampleSize);
                 break;
+            case ConcatStep concat:
+                writer.Line($"// {Xml(concat.Node)}: concat of {string.Join(", ", concat.Parts.Select(p => "v" + p))} along axis {concat.Axis}, {outShape}.");
+                for (int i = 0, offset = 0; i < concat.Parts.Count; offset += concat.Sizes[i], i++)
+                {
+                    int total = concat.Sizes.Sum();
+                    string blocks = concat.Outer == 1 ? "batch" : $"batch * {concat.Outer}";
+                    writer.Line($"{Operators}.Concat.Part(v{concat.Parts[i]}, v{y}, {blocks}, {concat.Sizes[i]}, {offset}, {total});");
+                }
+
+                break;
+            case BroadcastStep broadcast:
+                string left = broadcast.Left < 0 ? BroadcastConstantName(graph, broadcast) : "v" + broadcast.Left;
+                string right = broadcast.Right < 0 ? BroadcastConstantName(graph, broadcast) : "v" + broadcast.Right;
+                writer.Line($"// {Xml(broadcast.Node)}: {broadcast.Operator}({left}, {right}) broadcast to {outShape}.");
+                writer.Line($"{Operators}.Broadcast.Run({Operators}.BinaryOperator.{broadcast.Operator}, {left}, {right}, v{y}, batch, {broadcast.BatchStrideLeft}, {broadcast.BatchStrideRight}, "
+                    + $"{Ints(broadcast.Dims)}, {Ints(broadcast.StridesLeft)}, {Ints(broadcast.StridesRight)});");
+                break;
+            case ReduceStep reduce:
+                writer.Line($"// {Xml(reduce.Node)}: {reduce.Kind.ToLowerInvariant()} over merged dims [{string.Join(", ", reduce.Dims)}] with mask {reduce.ReducedMask}, {inShape} -> {outShape}.");
+                writer.Line($"{Operators}.Reduce.Run({Operators}.ReduceKind.{reduce.Kind}, v{x}, v{y}, batch, {Ints(reduce.Dims)}, {reduce.ReducedMask});");
+                break;
+            case StridedStep strided:
+                writer.Line($"// {Xml(strided.Node)}: {strided.What}, {inShape} -> {outShape}.");
+                writer.Line($"{Operators}.Strided.Copy(v{x}, v{y}, batch, {strided.BatchStride}, {strided.Offset}, {Ints(strided.Dims)}, {Ints(strided.Strides)});");
+                break;
+            case PadStep pad:
+                writer.Line($"// {Xml(pad.Node)}: {pad.Mode.ToLowerInvariant()} pad{(pad.Mode == "Constant" ? " with " + Literal(pad.Value) : "")}, {inShape} -> {outShape}.");
+                writer.Line($"{Operators}.Pad.Run({Operators}.PadMode.{pad.Mode}, {Literal(pad.Value)}, v{x}, v{y}, batch, {Ints(pad.Dims)}, {Ints(pad.Before)}, {Ints(pad.After)});");
+                break;
             case CopyStep:
                 writer.Line("// The output is the input: copy it.");
                 writer.Line($"v{x}.CopyTo(v{y});");
@@ -673,6 +709,11 @@ internal static class NetworkEmitter
     private static string PoolName(NetworkGraph graph, PoolStep step) => (step.IsMax ? "MaxPool" : "AveragePool") + IndexOf(graph, step);
 
     private static string ResizeName(NetworkGraph graph, ResizeStep step) => "Resize" + IndexOf(graph, step);
+
+    private static string BroadcastConstantName(NetworkGraph graph, BroadcastStep step) => "Constant" + IndexOf(graph, step);
+
+    /// <summary>An int array literal (a constant span: no allocation).</summary>
+    private static string Ints(EquatableArray<int> values) => "new int[] { " + string.Join(", ", values) + " }";
 
     private static int IndexOf(NetworkGraph graph, NetworkStep step)
     {

@@ -224,3 +224,41 @@ internal sealed record SoftmaxStep(string Node, int Input, int Output, int Group
 /// <summary>A graph output that is the graph input itself (or a reshape of it): copied.</summary>
 internal sealed record CopyStep(string Node, int Input, int Output)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>Concat of computed tensors along a non-batch axis: for each of batch x <see cref="Outer"/> blocks,
+/// input i contributes <see cref="Sizes"/>[i] contiguous values (its extent along the axis times the dimensions
+/// after it), placed one after the other (a copy; the runtime's <c>Concat.Part</c> per input).</summary>
+internal sealed record ConcatStep(string Node, EquatableArray<int> Parts, int Output, int Axis, int Outer, EquatableArray<int> Sizes)
+    : NetworkStep(Node, Parts, Output);
+
+/// <summary>
+/// A binary operator (the runtime's <c>BinaryOperator</c> name) under numpy broadcasting, run by the runtime's
+/// <c>Broadcast.Run</c>: <see cref="Left"/> and <see cref="Right"/> are value numbers, or -1 for the constant operand
+/// <see cref="Constant"/> (emitted as a literal). <see cref="Dims"/> are the output's sample dimensions with
+/// neighbours of the same broadcast pattern merged, the strides each operand's step along them (0 where it repeats).
+/// Element-wise (may write in place) only when every computed operand has the output's shape.
+/// </summary>
+internal sealed record BroadcastStep(
+    string Node, EquatableArray<int> Operands, int Output, string Operator, int Left, int Right, EquatableArray<float> Constant,
+    int BatchStrideLeft, int BatchStrideRight, EquatableArray<int> Dims, EquatableArray<int> StridesLeft, EquatableArray<int> StridesRight,
+    bool Elementwise)
+    : NetworkStep(Node, Operands, Output)
+{
+    public override bool IsElementwise => Elementwise;
+}
+
+/// <summary>ReduceSum/Mean/Max/Min (the runtime's <c>ReduceKind</c> name) over the merged sample dimensions
+/// <see cref="Dims"/> whose bit is set in <see cref="ReducedMask"/>; the batch is kept.</summary>
+internal sealed record ReduceStep(string Node, int Input, int Output, string Kind, EquatableArray<int> Dims, int ReducedMask)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>A strided view of the input copied to contiguous memory (Transpose, Slice, Split): output element
+/// [n, i0, .., ik] is input element Offset + n * BatchStride + Σ i_d * Strides[d] (the runtime's <c>Strided.Copy</c>).
+/// <see cref="What"/> says what it computes, for the comment.</summary>
+internal sealed record StridedStep(string Node, int Input, int Output, string What, int BatchStride, int Offset, EquatableArray<int> Dims, EquatableArray<int> Strides)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>Pad of a computed tensor (the runtime's <c>PadMode</c> name in <see cref="Mode"/>): the input's sample
+/// dimensions <see cref="Dims"/> grow by <see cref="Before"/> and <see cref="After"/>; the batch is not padded.</summary>
+internal sealed record PadStep(string Node, int Input, int Output, string Mode, float Value, EquatableArray<int> Dims, EquatableArray<int> Before, EquatableArray<int> After)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);

@@ -22,7 +22,8 @@ internal sealed partial class OnnxGraphLowering
         "Conv", "BatchNormalization", "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "HardSigmoid", "HardSwish",
         "Softplus", "Neg", "Abs", "Exp", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Add", "Sub",
         "Mul", "Div", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Gemm", "MatMul", "Upsample",
-        "Resize", "Softmax", "LogSoftmax", "Constant", "ConvTranspose",
+        "Resize", "Softmax", "LogSoftmax", "Constant", "ConvTranspose", "Concat", "Max", "Min", "Pow", "ReduceMean", "ReduceMax",
+        "ReduceMin", "ReduceSum", "Transpose", "Slice", "Split", "Shape", "Size", "Gather", "Cast", "ConstantOfShape", "Pad",
     ];
 
     private readonly string _file;
@@ -36,9 +37,10 @@ internal sealed partial class OnnxGraphLowering
     private readonly HashSet<string> _graphOutputs = new(StringComparer.Ordinal);
     private readonly List<WeightTensor> _tensors = [];
     private readonly HashSet<string> _tensorNames = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, OnnxTensor> _namedTensors;
     private int _convCount;
 
-    private OnnxGraphLowering(string file, OnnxModel model) => (_file, _model) = (file, model);
+    private OnnxGraphLowering(string file, OnnxModel model) => (_file, _model, _namedTensors) = (file, model, model.NamedTensors());
 
     /// <summary>Lowers <paramref name="model"/> (read from <paramref name="file"/>, named in messages).</summary>
     /// <exception cref="NetworkError">The graph uses something ConvGen cannot compile.</exception>
@@ -153,6 +155,11 @@ internal sealed partial class OnnxGraphLowering
     private void LowerNode(OnnxNode node, int index)
     {
         var at = new NodeContext(node, NodeName(node, index), this);
+        if ((node.Domain is "" or "ai.onnx") && TryFold(at))
+        {
+            return;
+        }
+
         switch (node.OpType)
         {
             case "Constant":
@@ -176,9 +183,32 @@ internal sealed partial class OnnxGraphLowering
             case "GlobalAveragePool" or "GlobalMaxPool":
                 GlobalPool(at);
                 break;
-            case "Add" or "Sub" or "Mul" or "Div":
+            case "Add" or "Sub" or "Mul" or "Div" or "Max" or "Min" or "Pow":
                 Binary(at);
                 break;
+            case "Concat":
+                Concat(at);
+                break;
+            case "ReduceMean" or "ReduceMax" or "ReduceMin" or "ReduceSum":
+                Reduce(at);
+                break;
+            case "Transpose":
+                Transpose(at);
+                break;
+            case "Slice":
+                Slice(at);
+                break;
+            case "Split":
+                Split(at);
+                break;
+            case "Pad":
+                Pad(at);
+                break;
+            case "Gather":
+                GatherComputed(at);
+                break;
+            case "Cast" or "ConstantOfShape" or "Size":
+                throw at.Unsupported($"reads the computed tensor '{node.Inputs[0]}'; [OnnxModel] folds {node.OpType} of constants and shapes only");
             case "Flatten":
                 Flatten(at);
                 break;

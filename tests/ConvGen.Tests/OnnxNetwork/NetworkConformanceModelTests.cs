@@ -65,8 +65,9 @@ public class NetworkConformanceModelTests(ITestOutputHelper output)
     public void Supported_conformance_models_match_the_reference_outputs_and_ONNX_Runtime()
     {
         var supported = Models.Value.Where(m => m.Lowered).ToList();
-        // Guards against the test passing vacuously when the discovery breaks.
-        Assert.True(supported.Count >= 40, $"only {supported.Count} conformance models lowered");
+        // Guards against the test passing vacuously when the discovery breaks, and against operators silently
+        // dropping out: 101 models lowered before Concat/broadcast/Reduce/Transpose/Slice/Split/Pad and shape folding, 142 with them.
+        Assert.True(supported.Count >= 140, $"only {supported.Count} conformance models lowered");
 
         // One class per model, each naming its file by a path unique among the items, all in one compilation.
         var source = new StringBuilder("using ConvGen;\nnamespace Conformance;\n");

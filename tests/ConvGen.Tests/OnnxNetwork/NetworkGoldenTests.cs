@@ -35,4 +35,39 @@ public class NetworkGoldenTests
         Assert.Empty(result.AllDiagnostics);
         GoldenFile.Verify("TinyNet", result.GeneratedSource("Demo.TinyNet.g.cs"));
     }
+
+    [Fact]
+    public void Operator_network_matches_its_golden_file()
+    {
+        // No convolution: squeeze-excitation (a broadcast Mul), a per-channel constant bias, a split and a concat, a
+        // channel shuffle (Reshape, Transpose, Reshape), a mean over the spatial axes and x.view(x.size(0), -1).
+        var model = new OnnxGraphWriter(13)
+            .Input("x", [null, 4, 3, 4])
+            .Initializer("bias", [4, 1, 1], [0.5f, -0.5f, 0.25f, 0f])
+            .Int64Initializer("halves", [2, 2]).Int64Initializer("grouped", [0, 2, 2, 3, 4]).Int64Initializer("back", [0, 4, 3, 4])
+            .Int64Initializer("axes", [2, 3]).Int64Initializer("zero", [], [0]).Int64Initializer("minus_one", [-1]).Int64Initializer("first", [0])
+            .Node("GlobalAveragePool", ["x"], ["g"], "/se/pool")
+            .Node("Sigmoid", ["g"], ["s"], "/se/gate")
+            .Node("Mul", ["x", "s"], ["e"], "/se/Mul")
+            .Node("Add", ["e", "bias"], ["b"], "/bias/Add")
+            .Node("Split", ["b", "halves"], ["l", "r"], "/Split", ("axis", 1L))
+            .Node("Relu", ["r"], ["rr"], "/Relu")
+            .Node("Concat", ["l", "rr"], ["c"], "/Concat", ("axis", 1L))
+            .Node("Reshape", ["c", "grouped"], ["cg"], "/shuffle/Reshape")
+            .Node("Transpose", ["cg"], ["t"], "/shuffle/Transpose", ("perm", new long[] { 0, 2, 1, 3, 4 }))
+            .Node("Reshape", ["t", "back"], ["u"], "/shuffle/Reshape_1")
+            .Node("ReduceMean", ["u", "axes"], ["m"], "/ReduceMean", ("keepdims", 0L))
+            .Node("Shape", ["m"], ["shape"], "/Shape")
+            .Node("Gather", ["shape", "zero"], ["n"], "/Gather", ("axis", 0L))
+            .Node("Unsqueeze", ["n", "first"], ["n1"], "/Unsqueeze")
+            .Node("Concat", ["n1", "minus_one"], ["target"], "/Concat_1", ("axis", 0L))
+            .Node("Reshape", ["m", "target"], ["y"], "/Reshape")
+            .Output("y");
+        string path = OnnxModelHarness.WriteModel("ops.onnx", model.ToArray());
+
+        var result = OnnxModelHarness.Run("using ConvGen;\nnamespace Demo;\n[OnnxModel(\"ops.onnx\")] public partial class OperatorNet;\n", path);
+
+        Assert.Empty(result.AllDiagnostics);
+        GoldenFile.Verify("OperatorNet", result.GeneratedSource("Demo.OperatorNet.g.cs"));
+    }
 }

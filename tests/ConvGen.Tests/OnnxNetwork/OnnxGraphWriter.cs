@@ -87,9 +87,12 @@ public sealed class OnnxGraphWriter
         return this;
     }
 
-    public OnnxGraphWriter Int64Initializer(string name, long[] values)
+    public OnnxGraphWriter Int64Initializer(string name, long[] values) => Int64Initializer(name, [values.Length], values);
+
+    /// <summary>An int64 initializer of any shape (dims [] for a scalar).</summary>
+    public OnnxGraphWriter Int64Initializer(string name, long[] dims, long[] values)
     {
-        var tensor = Dims([values.Length]).Varint(2, 7).String(8, name);
+        var tensor = Dims(dims).Varint(2, 7).String(8, name);
         foreach (long v in values)
         {
             tensor.Varint(7, v);

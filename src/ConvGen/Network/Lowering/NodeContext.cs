@@ -77,12 +77,17 @@ internal sealed partial class OnnxGraphLowering
         {
             var tensor = Constant(index, what);
             string input = Node.Inputs[index];
+            if (!graph._namedTensors.ContainsKey(input))
+            {
+                throw Unsupported($"takes its {what} (input {index}) from a constant computed in the graph; weights must be initializers or Constant nodes, which the network reads from the model at run time");
+            }
+
             graph.UseTensor(input, tensor);
             return input;
         }
 
         /// <summary>The int64/int32 constant at input <paramref name="index"/> (shapes, sizes, axes).</summary>
-        public long[] IntegerConstant(int index, string what)
+        public long[] IntegerConstant(int index, string what, bool allowBatchFirst = false)
         {
             if (index >= Node.Inputs.Count || !graph._constants.TryGetValue(Node.Inputs[index], out var tensor))
             {
@@ -94,7 +99,27 @@ internal sealed partial class OnnxGraphLowering
                 throw Unsupported($"has a {what} of ONNX data type {tensor.DataType}; int64 is needed");
             }
 
+            if (!allowBatchFirst && tensor.Integers.Any(v => v == UnknownBatch) || tensor.Integers.Skip(1).Any(v => v == UnknownBatch))
+            {
+                throw graph.Shape($"node '{Name}' ({Node.OpType}) takes its {what} from the run-time batch size (a Shape of a computed tensor); [OnnxModel] only lets the batch flow into dimension 0 of a Reshape");
+            }
+
             return tensor.Integers;
+        }
+
+        /// <summary>The sample axis (0 is the first dimension after the batch) of the ONNX axis <paramref name="axis"/>
+        /// of a tensor of <paramref name="rank"/> dimensions counting the batch; the batch itself is refused.</summary>
+        public int SampleAxis(long axis, int rank, string what = "axis")
+        {
+            long normalised = axis < 0 ? axis + rank : axis;
+            if (normalised <= 0 || normalised >= rank)
+            {
+                throw Unsupported(normalised == 0
+                    ? $"has {what} {axis}, the batch dimension; only the other dimensions are supported"
+                    : $"has {what} {axis}, out of range for a tensor of rank {rank}");
+            }
+
+            return (int)(normalised - 1);
         }
 
         /// <summary>An optional scalar float input (Clip's min and max), or <paramref name="fallback"/> when omitted.</summary>

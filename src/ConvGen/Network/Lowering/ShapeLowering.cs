@@ -29,7 +29,7 @@ internal sealed partial class OnnxGraphLowering
     {
         int x = at.Input(0);
         int[] shape = _values[x].Shape.ToArray();
-        long[] target = _model.OpsetVersion < 5 ? at.Ints("shape", null) : at.IntegerConstant(1, "shape");
+        long[] target = _model.OpsetVersion < 5 ? at.Ints("shape", null) : at.IntegerConstant(1, "shape", allowBatchFirst: true);
         bool allowZero = at.Int("allowzero", 0) != 0;
         if (target.Length == 0)
         {
@@ -39,7 +39,8 @@ internal sealed partial class OnnxGraphLowering
         // Dimension 0 is the batch: it must stay where it is (0 copies it, -1 infers it, or the model's fixed batch).
         long batchTarget = target[0];
         long? declaredBatch = DeclaredBatch();
-        bool keepsBatch = (batchTarget == 0 && !allowZero) || batchTarget == -1 || (declaredBatch is { } fixedBatch && batchTarget == fixedBatch);
+        // UnknownBatch: the batch read by a folded Shape (x.view(x.size(0), -1)).
+        bool keepsBatch = (batchTarget == 0 && !allowZero) || batchTarget == -1 || batchTarget == UnknownBatch || (declaredBatch is { } fixedBatch && batchTarget == fixedBatch);
         if (!keepsBatch)
         {
             throw Shape($"node '{at.Name}' (Reshape) reshapes to [{string.Join(", ", target)}], whose first dimension {batchTarget} is not the batch; [OnnxModel] needs the batch to stay dimension 0 (use 0 or -1 there)");
