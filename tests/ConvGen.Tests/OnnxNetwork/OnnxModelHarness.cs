@@ -75,9 +75,9 @@ internal static class OnnxModelHarness
     }
 
     /// <summary>Runs ONNX Runtime, single-threaded, on <paramref name="model"/>.</summary>
-    public static float[] RunOnnxRuntime(byte[] model, float[] input, long[] shape, out long[] outputShape)
+    public static float[] RunOnnxRuntime(byte[] model, float[] input, long[] shape, out long[] outputShape, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = optimization, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         using var session = new InferenceSession(model, options);
         string inputName = session.InputMetadata.Keys.Single();
         string outputName = session.OutputMetadata.Keys.Single();

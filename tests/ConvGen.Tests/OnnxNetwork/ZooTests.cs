@@ -29,7 +29,10 @@ public sealed class ZooCollection;
 /// statistics that do not match their activations, so logits of deep nets reach hundreds or thousands, and an
 /// element near zero among them carries the rounding of the whole sum it came from (about 1e-7 of the scale
 /// per operation); an element-wise relative bound would fail on summation order alone. The element-wise
-/// figure is printed too.
+/// figure is printed too. Where the model itself amplifies rounding more than that (efficientnet_b0's logits reach
+/// ~5,700 on these inputs, and ONNX Runtime with and without its graph optimisations differs by ~9e-4 of them), the
+/// bound is twice ONNX Runtime's own optimised-vs-unoptimised difference on that image: ConvGen must agree with ORT
+/// about as well as ORT agrees with itself.
 /// </remarks>
 [Collection(nameof(ZooCollection))]
 public class ZooTests(ITestOutputHelper output)
@@ -99,6 +102,9 @@ public class ZooTests(ITestOutputHelper output)
             long[] shape = [batch, .. sample];
             float[] input = Zoo.RandomInput(shape, seed: 17 + batch);
             float[] expected = OnnxModelHarness.RunOnnxRuntime(model, input, shape, out long[] expectedShape);
+            // ONNX Runtime without its graph optimisations (no fusions, other kernels): how far the model's own float32
+            // rounding lets two correct engines drift apart on this input.
+            float[] unoptimised = OnnxModelHarness.RunOnnxRuntime(model, input, shape, out _, GraphOptimizationLevel.ORT_DISABLE_ALL);
             float[] actual = OnnxModelHarness.Forward(net, input, shape, out nint[] actualShape);
 
             Assert.Equal(expectedShape.Select(d => (nint)d), actualShape);
@@ -108,8 +114,13 @@ public class ZooTests(ITestOutputHelper output)
                 var e = expected.AsSpan(n * perImage, perImage);
                 var a = actual.AsSpan(n * perImage, perImage);
                 double scale = Math.Max(1, MaxAbs(e));
-                double worst = 0, worstElementwise = 0;
+                double worst = 0, worstElementwise = 0, ortSpread = 0;
                 int worstAt = 0;
+                for (int i = 0; i < perImage; i++)
+                {
+                    ortSpread = Math.Max(ortSpread, Math.Abs(unoptimised[(n * perImage) + i] - e[i]));
+                }
+
                 for (int i = 0; i < perImage; i++)
                 {
                     double error = Math.Abs(a[i] - e[i]);
@@ -120,10 +131,11 @@ public class ZooTests(ITestOutputHelper output)
                     }
                 }
 
-                output.WriteLine($"batch {batch} image {n}: max |ORT| {MaxAbs(e):G4}, max error / scale {worst / scale:E2}, element-wise {worstElementwise:E2}");
+                double bound = Math.Max(Tolerance * scale, 2 * ortSpread);
+                output.WriteLine($"batch {batch} image {n}: max |ORT| {MaxAbs(e):G4}, max error / scale {worst / scale:E2}, element-wise {worstElementwise:E2}, ORT optimised vs not / scale {ortSpread / scale:E2}");
                 Assert.True(
-                    worst <= Tolerance * scale,
-                    $"{name}, batch {batch}, image {n}, output {worstAt}: ConvGen {a[worstAt]}, ONNX Runtime {e[worstAt]}; error {worst:G4} > {Tolerance} * {scale:G4}");
+                    worst <= bound,
+                    $"{name}, batch {batch}, image {n}, output {worstAt}: ConvGen {a[worstAt]}, ONNX Runtime {e[worstAt]}; error {worst:G4} > max({Tolerance} * {scale:G4}, twice ONNX Runtime's own optimised-vs-unoptimised difference {ortSpread:G4})");
             }
         }
 
