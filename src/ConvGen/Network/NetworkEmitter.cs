@@ -149,13 +149,10 @@ internal static class NetworkEmitter
         {
             switch (step)
             {
-                case ConvStep conv:
-                    writer.Line($"// {conv.ClassName}: {Xml(conv.Node)}.");
-                    writer.Line($"private readonly {conv.ClassName} _{Camel(conv.ClassName)};");
-                    break;
-                case ConvTransposeStep transposed:
-                    writer.Line($"// {transposed.ClassName}: {Xml(transposed.Node)}.");
-                    writer.Line($"private readonly {transposed.ClassName} _{Camel(transposed.ClassName)};");
+                case ConvStep or ConvTransposeStep:
+                    string layer = NestedLayer(step);
+                    writer.Line($"// {layer}: {Xml(step.Node)}.");
+                    writer.Line($"private readonly {layer} _{Camel(layer)};");
                     break;
                 case DenseStep dense:
                     writer.Line($"// {Xml(dense.Node)}: the dense weight as [{dense.OutFeatures}, {dense.InFeatures}] (out, in){(dense.Bias is null ? "" : " and its bias")}.");
@@ -247,6 +244,9 @@ internal static class NetworkEmitter
 
         writer.Close();
     }
+
+    /// <summary>The nested generated layer class that runs a convolution or transposed convolution step.</summary>
+    private static string NestedLayer(NetworkStep step) => step is ConvStep conv ? conv.ClassName : ((ConvTransposeStep)step).ClassName;
 
     private static string BatchNormArguments(BatchNormTensors bn) =>
         $"{Quote(bn.Scale)}, {Quote(bn.Shift)}, {Quote(bn.Mean)}, {Quote(bn.Variance)}, epsilon: {Literal(bn.Epsilon)}";

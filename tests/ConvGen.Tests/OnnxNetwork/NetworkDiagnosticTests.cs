@@ -109,6 +109,25 @@ public class NetworkDiagnosticTests
     }
 
     [Fact]
+    public void A_weight_computed_in_the_graph_is_CG0024_since_the_network_reads_weights_from_the_model()
+    {
+        // The conv's weight is a Reshape of an initializer: the generator can fold it, but the network reads its
+        // weights from the file at run time, where only initializers and Constant nodes have names.
+        var model = new OnnxGraphWriter(13)
+            .Input("x", [null, 1, 4, 4])
+            .Initializer("flat", [9], [1, 2, 3, 4, 5, 6, 7, 8, 9]).Int64Initializer("shape", [1, 1, 3, 3])
+            .Node("Reshape", ["flat", "shape"], ["w"], "reshape_weight")
+            .Node("Conv", ["x", "w"], ["y"], "conv")
+            .Output("y");
+
+        var diagnostic = AssertSingle(OnnxModelHarness.Run(Source, OnnxModelHarness.WriteModel("model.onnx", model.ToArray())), "CG0024");
+
+        Assert.Contains("node 'conv' (Conv)", diagnostic.GetMessage());
+        Assert.Contains("takes its weight (input 1) from a constant computed in the graph", diagnostic.GetMessage());
+        Assert.Equal("\"model.onnx\"", Text(diagnostic));
+    }
+
+    [Fact]
     public void Unknown_auto_pad_and_max_pool_indices_are_CG0024()
     {
         var autoPad = new OnnxGraphWriter(13)
