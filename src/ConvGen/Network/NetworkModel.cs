@@ -1,5 +1,3 @@
-using System;
-using System.Runtime.InteropServices;
 using ConvGen.Generator.Model;
 
 namespace ConvGen.Generator.Network;
@@ -75,65 +73,6 @@ internal sealed record WeightTensor(string Name, EquatableArray<long> Shape);
 
 /// <summary>The batch norm tensors (scale, B, mean, var) and epsilon of a BatchNormalization node.</summary>
 internal sealed record BatchNormTensors(string Scale, string Shift, string Mean, string Variance, float Epsilon);
-
-/// <summary>Float32 values (weights) compared by content: length and a hash first, so equal models compare cheaply
-/// and a changed weight is noticed.</summary>
-internal sealed class FloatBlob : IEquatable<FloatBlob>
-{
-    private readonly int _hash;
-
-    public FloatBlob(float[] values)
-    {
-        Values = values;
-        int hash = values.Length;
-        foreach (float value in values)
-        {
-            hash = unchecked((hash * 16777619) ^ Bits(value));
-        }
-
-        _hash = hash;
-    }
-
-    public float[] Values { get; }
-
-    public int Length => Values.Length;
-
-    public bool Equals(FloatBlob? other)
-    {
-        if (other is null || other._hash != _hash || other.Values.Length != Values.Length)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < Values.Length; i++)
-        {
-            // Bitwise, so NaN weights compare equal to themselves and -0 differs from 0.
-            if (Bits(Values[i]) != Bits(other.Values[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
-
-    public override bool Equals(object? obj) => obj is FloatBlob other && Equals(other);
-
-    public override int GetHashCode() => _hash;
-
-    /// <summary>The float's IEEE 754 bits (BitConverter.SingleToInt32Bits is missing from netstandard2.0).</summary>
-    internal static int Bits(float value) => new FloatBits { Float = value }.Int;
-
-    [StructLayout(LayoutKind.Explicit)]
-    private struct FloatBits
-    {
-        [FieldOffset(0)]
-        public float Float;
-
-        [FieldOffset(0)]
-        public int Int;
-    }
-}
 
 /// <summary>One step of the lowered graph: reads <see cref="Inputs"/> (value numbers), writes <see cref="Output"/>.
 /// <see cref="Node"/> names the ONNX node(s) it came from, for comments.</summary>
