@@ -462,15 +462,18 @@ internal static class NetworkEmitter
                 return;
         }
 
-        string call = step.Kind switch
+        string formula = step.Kind switch
         {
-            ElementwiseKind.LeakyRelu => $"LeakyRelu({x}, {y}, {a})",
-            ElementwiseKind.Elu => $"Elu({x}, {y}, {a})",
-            ElementwiseKind.HardSigmoid => $"HardSigmoid({x}, {y}, {a}, {b})",
-            ElementwiseKind.HardSwish => $"HardSwish({x}, {y})",
-            _ => $"Softplus({x}, {y})",
+            ElementwiseKind.LeakyRelu => $"value >= 0f ? value : {a} * value",
+            ElementwiseKind.Elu => $"value >= 0f ? value : {a} * (global::System.MathF.Exp(value) - 1f)",
+            ElementwiseKind.HardSigmoid => $"global::System.Math.Clamp(({a} * value) + {b}, 0f, 1f)",
+            ElementwiseKind.HardSwish => "value * global::System.Math.Clamp((value / 6f) + 0.5f, 0f, 1f)",
+            _ => "global::System.MathF.Max(value, 0f) + global::System.MathF.Log(1f + global::System.MathF.Exp(-global::System.MathF.Abs(value)))",
         };
-        writer.Line($"{Operators}.Pointwise.{call};");
+        writer.Open($"for (int i = 0; i < {y}.Length; i++)");
+        writer.Line($"float value = {x}[i];");
+        writer.Line($"{y}[i] = {formula};");
+        writer.Close();
     }
 
     private static void Softmax(SourceWriter writer, SoftmaxStep step, int x, int y, int sampleSize)
