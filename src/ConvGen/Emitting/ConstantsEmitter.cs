@@ -1,3 +1,4 @@
+using ConvGen.Generator.Kernels;
 using ConvGen.Generator.Model;
 using ConvGen.Generator.Planning;
 
@@ -77,7 +78,7 @@ internal static class ConstantsEmitter
         writer.Line("// Multiply-adds a call must give each thread before one more thread pays (the planner's estimate for this layer).");
         writer.Line($"private const double MinimumWorkPerThread = {plan.MinimumWorkPerThread};");
         writer.Line($"private const int WidestVector = {VectorType.WidestLanes}; // floats in a Vector512: scratch rows hold at least one");
-        writer.Line($"private const long BandInputFloats = {KernelPlanner.BandInputFloats}; // input a band of output rows reads, kept in L2 across channel tiles");
+        writer.Line($"private const long BandInputFloats = {LineSweep.BandInputFloats}; // input a band of output rows reads, kept in L2 across channel tiles");
         if (spec.Groups > 1)
         {
             writer.Line("private const int GroupBatchFloats = 65536; // scratch (256 KB) filled per kernel call: groups are batched up to it");

@@ -1,3 +1,4 @@
+using ConvGen.Generator.Kernels;
 using System.Collections.Generic;
 using ConvGen.Generator.Model;
 using ConvGen.Generator.Planning;
@@ -15,6 +16,7 @@ internal static class DirectKernelEmitter
 {
     private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
     private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
+    private const string Sweep = "global::ConvGen.Kernels.LineSweep";
 
     public static void Emit(SourceWriter writer, ConvSpec layer, KernelPlan plan)
     {
@@ -54,7 +56,7 @@ internal static class DirectKernelEmitter
         foreach (var vector in VectorType.All)
         {
             writer.Line();
-            Kernel(writer, spec, plan, geometry, vector, parameters);
+            Kernel(writer, layer, spec, plan, geometry, vector, parameters);
         }
     }
 
@@ -78,9 +80,13 @@ internal static class DirectKernelEmitter
     private static string ArgumentNames(KernelGeometry geometry) => geometry.Constants.Count == 0 ? ", outputHeight, outputWidth, planeWidth, planeStride" : "";
 
     /// <summary>The kernel written for one vector type.</summary>
-    private static void Kernel(SourceWriter writer, ConvSpec spec, KernelPlan plan, KernelGeometry geometry, VectorType vector, string parameters)
+    private static void Kernel(SourceWriter writer, ConvSpec layer, ConvSpec spec, KernelPlan plan, KernelGeometry geometry, VectorType vector, string parameters)
     {
         int vectors = vector == VectorType.Vector512 ? plan.OutputVectors : plan.NarrowOutputVectors;
+        int rowTile = vector == VectorType.Vector512 ? plan.RowTile : 1;
+        var loops = geometry.Fixed is var (fixedHeight, fixedWidth, fixedPitch)
+            ? SweepLoops.For(spec, plan, plan.TransformsRows ? spec.FanIn : layer.FanIn, fixedHeight, fixedWidth, fixedPitch, vector.Lanes, vectors, rowTile)
+            : null;
         writer.Line($"// The kernel with {vector.Type}: up to {vectors} output vector(s) per channel of a tile.");
         writer.Line(GeneratedFile.AggressiveOptimization);
         writer.Open($"private static void {plan.KernelName}_{vector.Suffix}({parameters})");
@@ -97,8 +103,9 @@ internal static class DirectKernelEmitter
         }
 
         writer.Line("nint outputPlane = (nint)outputHeight * outputWidth;");
-        if (plan.UnrollRows)
+        if (plan.UnrollRows && loops?.LineGroups.Count != 0)
         {
+            // Offsets of the kernel rows, for single lines (row tiles address their input rows themselves).
             for (int ky = 0; ky < spec.KernelHeight; ky++)
             {
                 string offset = RowOffset(spec, ky);
@@ -115,22 +122,27 @@ internal static class DirectKernelEmitter
         }
 
         writer.Line($"int vectorWidth = {vector.Type}.Count;");
-        writer.Line("// Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:");
-        writer.Line("// a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),");
-        writer.Line("// a row narrower than a vector is stored lane by lane.");
-        writer.Line("bool flat = planeWidth == outputWidth");
-        writer.Line($"    || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * ({FanIn(spec, plan)} + {KernelPlanner.StagingCost})) + ((long)outputHeight * {KernelPlanner.RowCopyCost})");
-        writer.Line($"        < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * {FanIn(spec, plan)}) + (outputWidth < vectorWidth ? {KernelPlanner.NarrowStoreCost} : 0));");
+        if (loops is null)
+        {
+            writer.Line("// Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.");
+            writer.Line($"bool flat = {Sweep}.IsFlat(outputHeight, outputWidth, planeWidth, {FanIn(spec, plan)}, vectorWidth);");
+        }
+        else
+        {
+            writer.Line($"// {(loops.Flat ? "The whole plane as one flat line (rows at the plane's pitch)" : "Row by row")}: at this size the cheaper sweep.");
+            writer.Line($"bool flat = {(loops.Flat ? "true" : "false")};");
+        }
+
         writer.Line("bool staged = flat && planeWidth != outputWidth;");
         writer.Line("nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;");
         writer.Line("int destinationPitch = staged ? planeWidth : outputWidth;");
         int planesRead = spec.Vertical.PhasesRead().Count * spec.Horizontal.PhasesRead().Count;
         int rowReach = spec.DilationHeight * (spec.KernelHeight - 1) / spec.StrideHeight;
         writer.Line("// Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay");
-        writer.Line($"// in L2 while all the tiles read them: at most {KernelPlanner.BandInputFloats} floats each, in bands of equal height.");
-        writer.Line($"int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / ({spec.InChannelsPerGroup * planesRead} * (long)planeWidth)) - {rowReach}, 1, outputHeight);");
-        writer.Line("int bands = (outputHeight + bandLimit - 1) / bandLimit;");
-        writer.Line("int bandRows = (outputHeight + bands - 1) / bands;");
+        writer.Line($"// in L2 while all the tiles read them: at most {LineSweep.BandInputFloats} floats each, in bands of equal height.");
+        writer.Line(loops is null
+            ? $"int bandRows = {Sweep}.BandRows(outputHeight, planeWidth, {spec.InChannelsPerGroup * planesRead}, {rowReach});"
+            : $"int bandRows = {loops.BandRows};");
         writer.Line("global::System.Span<float> narrowLine = stackalloc float[vectorWidth];");
         writer.Line($"ref float sourceStart = ref {Marshal}.GetReference(source);");
         writer.Line($"ref float weightStart = ref {Marshal}.GetReference(weight);");
@@ -160,13 +172,13 @@ internal static class DirectKernelEmitter
             writer.Line($"// Tiles firstTile to endTile - 1 of {plan.FullTiles} full tile(s) of {plan.ChannelTile} output channel(s){(plan.RemainderTile > 0 ? $" and one of {plan.RemainderTile}" : "")}.");
             writer.Line($"int fullTilesEnd = global::System.Math.Min(endTile, {plan.FullTiles});");
             writer.Open("for (int tile = firstTile; tile < fullTilesEnd; tile++)");
-            Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, plan.ChannelTile == 1 ? "tile" : $"tile * {plan.ChannelTile}");
+            Tile(writer, spec, plan, vector, vectors, loops, plan.ChannelTile, plan.ChannelTile == 1 ? "tile" : $"tile * {plan.ChannelTile}");
             writer.Close();
             if (plan.RemainderTile > 0)
             {
                 writer.Line($"// The last {plan.RemainderTile} output channel(s).");
                 writer.Open($"if (endTile > {plan.FullTiles})");
-                Tile(writer, spec, plan, vector, vectors, plan.RemainderTile, $"{plan.FullTiles * plan.ChannelTile}");
+                Tile(writer, spec, plan, vector, vectors, loops, plan.RemainderTile, $"{plan.FullTiles * plan.ChannelTile}");
                 writer.Close();
             }
         }
@@ -176,14 +188,14 @@ internal static class DirectKernelEmitter
             {
                 writer.Line($"// {plan.FullTiles} tiles of {plan.ChannelTile} output channels.");
                 writer.Open($"for (int tile = 0; tile < {plan.FullTiles}; tile++)");
-                Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, FirstChannel(groupStart, $"(tile * {plan.ChannelTile})"));
+                Tile(writer, spec, plan, vector, vectors, loops, plan.ChannelTile, FirstChannel(groupStart, $"(tile * {plan.ChannelTile})"));
                 writer.Close();
             }
             else if (plan.FullTiles == 1)
             {
                 writer.Line($"// One tile of {plan.ChannelTile} output channel(s).");
                 writer.Open();
-                Tile(writer, spec, plan, vector, vectors, plan.ChannelTile, FirstChannel(groupStart, "0"));
+                Tile(writer, spec, plan, vector, vectors, loops, plan.ChannelTile, FirstChannel(groupStart, "0"));
                 writer.Close();
             }
 
@@ -191,7 +203,7 @@ internal static class DirectKernelEmitter
             {
                 writer.Line($"// The last {plan.RemainderTile} output channel(s).");
                 writer.Open();
-                Tile(writer, spec, plan, vector, vectors, plan.RemainderTile, FirstChannel(groupStart, $"{plan.FullTiles * plan.ChannelTile}"));
+                Tile(writer, spec, plan, vector, vectors, loops, plan.RemainderTile, FirstChannel(groupStart, $"{plan.FullTiles * plan.ChannelTile}"));
                 writer.Close();
             }
         }
@@ -209,8 +221,9 @@ internal static class DirectKernelEmitter
     private static string FirstChannel(string? groupStart, string inGroup) =>
         groupStart is null ? inGroup : inGroup == "0" ? groupStart : $"{groupStart} + {inGroup}";
 
-    /// <summary>One register tile: <paramref name="tile"/> output channels starting at <paramref name="firstChannel"/>, over the whole output image.</summary>
-    private static void Tile(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int vectors, int tile, string firstChannel)
+    /// <summary>One register tile: <paramref name="tile"/> output channels starting at <paramref name="firstChannel"/>, over the whole output image;
+    /// with a fixed size only the loops that run (<paramref name="loops"/>).</summary>
+    private static void Tile(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int vectors, SweepLoops? loops, int tile, string firstChannel)
     {
         writer.Line($"int firstChannel = {firstChannel};");
         if (spec.HasBias)
@@ -225,17 +238,21 @@ internal static class DirectKernelEmitter
         writer.Line($"ref float tileWeight = ref {Unsafe}.Add(ref weightStart, (nint)firstChannel * {FanIn(spec, plan)});");
         writer.Line($"ref float tileDestination = ref staged ? ref stagingStart : ref {Unsafe}.Add(ref outputStart, firstChannel * outputPlane);");
         writer.Line("int line = bandStart;");
-        if (vector == VectorType.Vector512 && plan.RowTile > 1)
+        if (vector == VectorType.Vector512 && plan.RowTile > 1 && loops?.RowTileGroups.Count != 0)
         {
             writer.Line($"// Row sweeps go {plan.RowTile} output rows at a time: each input row a tap reads is loaded once for all of them.");
             writer.Open($"for (; !flat && line <= lineEnd - {plan.RowTile}; line += {plan.RowTile})");
-            Sweep(writer, spec, plan, vector, plan.RowTileVectors, tile, plan.RowTile);
+            Line(writer, spec, plan, vector, plan.RowTileVectors, loops?.RowTileGroups, tile, plan.RowTile);
             writer.Close();
         }
 
-        writer.Open("for (; line < lineEnd; line++)");
-        Sweep(writer, spec, plan, vector, vectors, tile, 1);
-        writer.Close();
+        if (loops?.LineGroups.Count != 0)
+        {
+            writer.Open("for (; line < lineEnd; line++)");
+            Line(writer, spec, plan, vector, vectors, loops?.LineGroups, tile, 1);
+            writer.Close();
+        }
+
         writer.Open("if (staged)");
         writer.Line("// Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.");
         writer.Open($"for (int t = 0; t < {tile}; t++)");
@@ -245,14 +262,21 @@ internal static class DirectKernelEmitter
         writer.Close();
     }
 
-    /// <summary>One line (or <paramref name="rows"/> lines at once) of the tile: groups of output vectors, then single ones.</summary>
-    private static void Sweep(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int vectors, int tile, int rows)
+    /// <summary>One line (or <paramref name="rows"/> lines at once) of the tile: groups of output vectors (those in <paramref name="groups"/>
+    /// when the size is fixed), then single ones.</summary>
+    private static void Line(SourceWriter writer, ConvSpec spec, KernelPlan plan, VectorType vector, int vectors, SortedSet<int>? groups, int tile, int rows)
     {
         writer.Line($"ref float lineInput = ref {Unsafe}.Add(ref groupInput, (nint)line * planeWidth);");
         writer.Line($"ref float lineDestination = ref {Unsafe}.Add(ref tileDestination, (nint)line * destinationPitch);");
         writer.Line("int x0 = 0;");
-        foreach (int group in VectorGroups(vectors))
+        foreach (int group in SweepLoops.Groups(vectors))
         {
+            if (groups?.Contains(group) == false)
+            {
+                continue;
+            }
+
+
             writer.Line($"// {group} vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds {group} accumulators.");
             writer.Open($"for (; x0 <= count - ({group} * vectorWidth); x0 += {group} * vectorWidth)");
             Accumulate(writer, spec, plan, vector, tile, rows, group, "x0");
@@ -298,20 +322,6 @@ internal static class DirectKernelEmitter
 
         writer.Close();
         writer.Close();
-    }
-
-    /// <summary>Vector groups swept along a line, widest first; single vectors always finish it.</summary>
-    private static IEnumerable<int> VectorGroups(int vectors)
-    {
-        if (vectors > 1)
-        {
-            yield return vectors;
-        }
-
-        if (vectors > 2)
-        {
-            yield return 2;
-        }
     }
 
     /// <summary>Channel <paramref name="t"/>'s position in line <paramref name="r"/> of the current row tile of the destination.</summary>

@@ -7,6 +7,8 @@ namespace ConvGen.Generator.Emitting;
 /// <c>Forward</c> overloads and <c>ILayer</c>; <see cref="RunEmitter"/> writes how a checked call runs.</summary>
 internal static class ForwardEmitter
 {
+    private const string Sweep = "global::ConvGen.Kernels.LineSweep";
+
     public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
         bool is2d = spec.Kind == LayerKind.Conv2d;
@@ -49,7 +51,7 @@ internal static class ForwardEmitter
     /// <summary>
     /// TransformedRowsPay: <see cref="WinogradRows.CostsLess"/> written out for the layer, so that a layer without a fixed
     /// size takes, per call, the path the planner would have chosen for a fixed size (the cost of the direct kernel's
-    /// cheaper sweep, flat or row by row, as in <see cref="KernelPlanner.SweepCost"/>).
+    /// cheaper sweep, flat or row by row: <see cref="KernelPlanner.SweepCost"/>, the shared LineSweep.Cost).
     /// </summary>
     private static void TransformedRowsPay(SourceWriter writer, ConvSpec spec)
     {
@@ -61,21 +63,12 @@ internal static class ForwardEmitter
         writer.Open("private static bool TransformedRowsPay(long outputHeight, long outputWidth, long width)");
         writer.Line($"long planeWidth = (width + {spec.PadLeft + spec.PadRight + sw - 1}) / {sw};");
         writer.Line($"long tileRows = {dilation} * ((outputHeight + {(rows * dilation) - 1}) / {rows * dilation});");
-        writer.Line("long direct = OutChannels * SweepCost(outputHeight, outputWidth, planeWidth, FanIn);");
-        writer.Line($"long points = {scheme.TransformedPoints} * OutChannels * SweepCost(tileRows, outputWidth, planeWidth, {viewFanIn})" +
-            (scheme.PlainKernelRow is null ? ";" : $" + (OutChannels * SweepCost({rows} * tileRows, outputWidth, planeWidth, {viewFanIn}));"));
-        writer.Line($"long transforms = {WinogradRows.TransformCost} * tileRows * (({(long)scheme.RowsPerTile * spec.InChannels * sw} * Vectors(planeWidth)) + ({rows * spec.OutChannels} * Vectors(outputWidth)));");
+        writer.Line($"long direct = OutChannels * {Sweep}.Cost(outputHeight, outputWidth, planeWidth, FanIn, {KernelPlanner.Lanes});");
+        writer.Line($"long points = {scheme.TransformedPoints} * OutChannels * {Sweep}.Cost(tileRows, outputWidth, planeWidth, {viewFanIn}, {KernelPlanner.Lanes})" +
+            (scheme.PlainKernelRow is null ? ";" : $" + (OutChannels * {Sweep}.Cost({rows} * tileRows, outputWidth, planeWidth, {viewFanIn}, {KernelPlanner.Lanes}));"));
+        writer.Line($"long transforms = {WinogradRows.TransformCost} * tileRows * (({(long)scheme.RowsPerTile * spec.InChannels * sw} * {Sweep}.Vectors(planeWidth, {KernelPlanner.Lanes})) + ({rows * spec.OutChannels} * {Sweep}.Vectors(outputWidth, {KernelPlanner.Lanes})));");
         writer.Line("return points + transforms < direct;");
         writer.Close();
-        writer.Line();
-        writer.Line("// Multiply-adds per output channel of the direct kernel's cheaper sweep (flat with staging, or row by row) of an output read from planes of pitch planeWidth.");
-        writer.Open("private static long SweepCost(long outputHeight, long outputWidth, long planeWidth, long fanIn)");
-        writer.Line($"long flat = (Vectors(outputHeight * planeWidth) * (fanIn + {KernelPlanner.StagingCost})) + (planeWidth == outputWidth ? 0 : outputHeight * {KernelPlanner.RowCopyCost});");
-        writer.Line($"long rows = outputHeight * ((Vectors(outputWidth) * fanIn) + (outputWidth < {KernelPlanner.Lanes} ? {KernelPlanner.NarrowStoreCost} : 0));");
-        writer.Line("return global::System.Math.Min(flat, rows);");
-        writer.Close();
-        writer.Line();
-        writer.Line($"private static long Vectors(long floats) => (floats + {KernelPlanner.Lanes - 1}) / {KernelPlanner.Lanes};");
     }
 
     private static void OutputSizeMethod(SourceWriter writer, string name, string input, string unit, ConvAxis axis, string minimum)

@@ -31,6 +31,7 @@ internal sealed class KernelGeometry
             return; // Too large to run anyway (Run reports it): no constant offset may overflow a 32-bit nint.
         }
 
+        Fixed = ((int)outputHeight, (int)outputWidth, (int)planeWidth);
         long[] values = [outputHeight, outputWidth, planeWidth, planeStride];
         for (int i = 0; i < Names.Length; i++)
         {
@@ -53,6 +54,9 @@ internal sealed class KernelGeometry
             : (planeHeight * planeWidth) + plan.MaxTapShift + VectorType.WidestLanes;
         return (planeHeight, planeWidth, planeStride);
     }
+
+    /// <summary>The extents that are constants, if the input size is fixed.</summary>
+    public (int OutputHeight, int OutputWidth, int PlaneWidth)? Fixed { get; }
 
     /// <summary>Extra parameters of the kernel method, each <c>int</c>.</summary>
     public string Parameters => _constants.Count == 0 ? ", int " + string.Join(", int ", Names) : "";

@@ -33,13 +33,13 @@ internal static class NetworkEmitter
         var plan = BufferPlanner.Plan(graph);
         yield return (target.HintName, Network(target, source.ModelPath, graph, plan));
         var nested = new EquatableArray<ContainingType>([.. target.ContainingTypes, new ContainingType(target.Keyword, target.Name)]);
-        foreach (var conv in graph.Steps.OfType<ConvStep>())
+        foreach (var conv in graph.Steps.OfType<ConvStep>().GroupBy(step => step.ClassName).Select(steps => steps.First()))
         {
             yield return (target.FullName + "." + conv.ClassName + ".g.cs",
                 LayerEmitter.Emit(new TargetType(target.Namespace, conv.ClassName, "class", nested), conv.Spec));
         }
 
-        foreach (var transposed in graph.Steps.OfType<ConvTransposeStep>())
+        foreach (var transposed in graph.Steps.OfType<ConvTransposeStep>().GroupBy(step => step.ClassName).Select(steps => steps.First()))
         {
             foreach (var file in TransposedLayerEmitter.Emit(new TargetType(target.Namespace, transposed.ClassName, "class", nested), transposed.Spec))
             {
@@ -149,10 +149,13 @@ internal static class NetworkEmitter
         {
             switch (step)
             {
-                case ConvStep or ConvTransposeStep:
-                    string layer = NestedLayer(step);
-                    writer.Line($"// {layer}: {Xml(step.Node)}.");
-                    writer.Line($"private readonly {layer} _{Camel(layer)};");
+                case ConvStep conv:
+                    writer.Line($"// {Xml(conv.Node)}.");
+                    writer.Line($"private readonly {conv.ClassName} _{conv.Field};");
+                    break;
+                case ConvTransposeStep transposed:
+                    writer.Line($"// {Xml(transposed.Node)}.");
+                    writer.Line($"private readonly {transposed.ClassName} _{transposed.Field};");
                     break;
                 case DenseStep dense:
                     writer.Line($"// {Xml(dense.Node)}: the dense weight as [{dense.OutFeatures}, {dense.InFeatures}] (out, in){(dense.Bias is null ? "" : " and its bias")}.");
@@ -208,23 +211,22 @@ internal static class NetworkEmitter
             switch (step)
             {
                 case ConvStep conv:
-                    string field = "_" + Camel(conv.ClassName);
                     if (conv.BatchNorm is { } bn)
                     {
                         writer.Line($"// {Xml(conv.Node)}: weight {Quote(conv.Weight)}{(conv.Bias is null ? "" : $", bias {Quote(conv.Bias)}")}, batch norm folded in.");
-                        writer.Line($"var {Camel(conv.ClassName)} = weights.FoldBatchNorm({Quote(conv.Weight)}, {(conv.Bias is null ? "null" : Quote(conv.Bias))}, {BatchNormArguments(bn)});");
-                        writer.Line($"{field} = new {conv.ClassName}({Camel(conv.ClassName)}.Weight, {Camel(conv.ClassName)}.Bias);");
+                        writer.Line($"var {conv.Field} = weights.FoldBatchNorm({Quote(conv.Weight)}, {(conv.Bias is null ? "null" : Quote(conv.Bias))}, {BatchNormArguments(bn)});");
+                        writer.Line($"_{conv.Field} = new {conv.ClassName}({conv.Field}.Weight, {conv.Field}.Bias);");
                     }
                     else
                     {
                         string bias = conv.Bias is null ? "" : $", weights.Tensor({Quote(conv.Bias)})";
-                        writer.Line($"{field} = new {conv.ClassName}(weights.Tensor({Quote(conv.Weight)}){bias});");
+                        writer.Line($"_{conv.Field} = new {conv.ClassName}(weights.Tensor({Quote(conv.Weight)}){bias});");
                     }
 
                     break;
                 case ConvTransposeStep transposed:
                     string transposedBias = transposed.Bias is null ? "" : $", weights.Tensor({Quote(transposed.Bias)})";
-                    writer.Line($"_{Camel(transposed.ClassName)} = new {transposed.ClassName}(weights.Tensor({Quote(transposed.Weight)}){transposedBias});");
+                    writer.Line($"_{transposed.Field} = new {transposed.ClassName}(weights.Tensor({Quote(transposed.Weight)}){transposedBias});");
                     break;
                 case DenseStep dense:
                     writer.Line($"// {Xml(dense.Node)}: {(dense.WeightIsOutByIn ? "weight" : "weight transposed")} {Quote(dense.Weight)}{(dense.Bias is null ? "" : $", bias {Quote(dense.Bias)}")}.");
@@ -244,9 +246,6 @@ internal static class NetworkEmitter
 
         writer.Close();
     }
-
-    /// <summary>The nested generated layer class that runs a convolution or transposed convolution step.</summary>
-    private static string NestedLayer(NetworkStep step) => step is ConvStep conv ? conv.ClassName : ((ConvTransposeStep)step).ClassName;
 
     private static string BatchNormArguments(BatchNormTensors bn) =>
         $"{Quote(bn.Scale)}, {Quote(bn.Shift)}, {Quote(bn.Mean)}, {Quote(bn.Variance)}, epsilon: {Literal(bn.Epsilon)}";
@@ -337,12 +336,12 @@ internal static class NetworkEmitter
                 var s = conv.Spec;
                 string fused = s.Activation == ActivationKind.None ? "" : $", {s.Activation} fused";
                 writer.Line($"// {Xml(conv.Node)}: conv {s.InChannels}->{s.OutChannels} {s.KernelHeight}x{s.KernelWidth}{(s.StrideHeight * s.StrideWidth > 1 ? $" stride {s.StrideHeight}x{s.StrideWidth}" : "")}{(s.Groups > 1 ? $" groups {s.Groups}" : "")}{fused}, {inShape} -> {outShape}.");
-                writer.Line($"_{Camel(conv.ClassName)}.Forward(v{x}, v{y}, batch, {s.InputHeight}, {s.InputWidth}, degreeOfParallelism);");
+                writer.Line($"_{conv.Field}.Forward(v{x}, v{y}, batch, {s.InputHeight}, {s.InputWidth}, degreeOfParallelism);");
                 break;
             case ConvTransposeStep transposed:
                 var t = transposed.Spec;
                 writer.Line($"// {Xml(transposed.Node)}: transposed conv {t.InChannels}->{t.OutChannels} {t.KernelHeight}x{t.KernelWidth} stride {t.StrideHeight}x{t.StrideWidth}{(t.Groups > 1 ? $" groups {t.Groups}" : "")}, {inShape} -> {outShape}.");
-                writer.Line($"_{Camel(transposed.ClassName)}.Forward(v{x}, v{y}, batch, {t.InputHeight}, {t.InputWidth}, degreeOfParallelism);");
+                writer.Line($"_{transposed.Field}.Forward(v{x}, v{y}, batch, {t.InputHeight}, {t.InputWidth}, degreeOfParallelism);");
                 break;
             case ActivationStep activation:
                 writer.Line($"// {Xml(activation.Node)}: {activation.Kind}{Parameters(activation)}, element-wise.");
@@ -788,8 +787,6 @@ internal static class NetworkEmitter
 
         return value.ToString("G9", CultureInfo.InvariantCulture) + "f";
     }
-
-    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name.Substring(1);
 
     private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -82,14 +82,15 @@ internal abstract record NetworkStep(string Node, EquatableArray<int> Inputs, in
     public virtual bool IsElementwise => false;
 }
 
-/// <summary>A convolution (with any batch norm folded in and a fused activation) run by a nested generated layer:
-/// its weight and optional bias tensors, and the batch norm folded into them at construction, if any.</summary>
-internal sealed record ConvStep(string Node, int Input, int Output, string ClassName, ConvSpec Spec, string Weight, string? Bias, BatchNormTensors? BatchNorm)
+/// <summary>A convolution (with any batch norm folded in and a fused activation) run by an instance (the network's field
+/// <paramref name="Field"/>) of a nested generated layer (<paramref name="ClassName"/>, shared by every step of the same
+/// spec): its weight and optional bias tensors, and the batch norm folded into them at construction, if any.</summary>
+internal sealed record ConvStep(string Node, int Input, int Output, string Field, string ClassName, ConvSpec Spec, string Weight, string? Bias, BatchNormTensors? BatchNorm)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 
 /// <summary>A transposed convolution run by a nested generated [ConvTranspose2d] layer (a 1-D one with height 1), with
 /// its weight ([in, out/groups, kh, kw]) and optional bias tensors.</summary>
-internal sealed record ConvTransposeStep(string Node, int Input, int Output, string ClassName, TransposedConvSpec Spec, string Weight, string? Bias)
+internal sealed record ConvTransposeStep(string Node, int Input, int Output, string Field, string ClassName, TransposedConvSpec Spec, string Weight, string? Bias)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 
 /// <summary>The element-wise functions a step can apply on its own.</summary>

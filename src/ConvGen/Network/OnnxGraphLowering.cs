@@ -40,6 +40,9 @@ internal sealed partial class OnnxGraphLowering
     private readonly Dictionary<string, OnnxTensor> _namedTensors;
     private int _convCount;
 
+    // A conv step's layer class until NameLayerClasses names it, once fusions have settled every spec.
+    private const string LayerClassName = "";
+
     private OnnxGraphLowering(string file, OnnxModel model) => (_file, _model, _namedTensors) = (file, model, model.NamedTensors());
 
     /// <summary>Lowers <paramref name="model"/> (read from <paramref name="file"/>, named in messages).</summary>
@@ -134,6 +137,7 @@ internal sealed partial class OnnxGraphLowering
             output = copy;
         }
 
+        NameLayerClasses();
         long parameters = 0;
         foreach (var step in _steps)
         {
@@ -150,6 +154,37 @@ internal sealed partial class OnnxGraphLowering
         return new NetworkGraph(_file, _model.OpsetVersion, input.Name, outputName,
             new EquatableArray<NetworkValue>([.. _values]), new EquatableArray<NetworkStep>([.. _steps]), output, parameters,
             new EquatableArray<WeightTensor>([.. _tensors]));
+    }
+
+    /// <summary>
+    /// One nested layer class per distinct spec, named in order of first use (Conv0, Conv1, ..., ConvTranspose0, ...):
+    /// steps of the same spec (MobileNetV2's 52 convolutions have 30) are instances of one class, so its kernels are
+    /// generated and compiled once.
+    /// </summary>
+    private void NameLayerClasses()
+    {
+        var convClasses = new Dictionary<ConvSpec, string>();
+        var transposedClasses = new Dictionary<TransposedConvSpec, string>();
+        for (int i = 0; i < _steps.Count; i++)
+        {
+            _steps[i] = _steps[i] switch
+            {
+                ConvStep conv => conv with { ClassName = ClassFor(convClasses, conv.Spec, "Conv") },
+                ConvTransposeStep transposed => transposed with { ClassName = ClassFor(transposedClasses, transposed.Spec, "ConvTranspose") },
+                var step => step,
+            };
+        }
+
+        static string ClassFor<TSpec>(Dictionary<TSpec, string> classes, TSpec spec, string prefix)
+            where TSpec : notnull
+        {
+            if (!classes.TryGetValue(spec, out string? name))
+            {
+                classes.Add(spec, name = prefix + classes.Count);
+            }
+
+            return name;
+        }
     }
 
     private void LowerNode(OnnxNode node, int index)

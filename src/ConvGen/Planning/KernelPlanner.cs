@@ -1,3 +1,4 @@
+using ConvGen.Generator.Kernels;
 using System;
 using ConvGen.Generator.Model;
 
@@ -37,34 +38,16 @@ internal static class KernelPlanner
     /// at full speed, well above the few microseconds it takes to wake a thread-pool worker and join it.</summary>
     internal const long MinimumWorkPerThread = 1 << 19;
 
-    /// <summary>Most input floats a band of output rows reads (384 KB): with the tile's staging, outputs and weights
-    /// it stays in a 1 MB L2 while every channel tile sweeps the band.</summary>
-    internal const int BandInputFloats = 96 * 1024;
-
-    /// <summary>Extra cost, in multiply-adds per output vector, of staging a flat sweep and copying its rows out.</summary>
-    internal const int StagingCost = 2;
-
-    /// <summary>Extra cost, in multiply-adds, of copying one staged row out.</summary>
-    internal const int RowCopyCost = 8;
-
-    /// <summary>Extra cost, in multiply-adds, of storing a row narrower than a vector lane by lane.</summary>
-    internal const int NarrowStoreCost = 32;
-
     /// <summary>Floats in the widest vector the planner counts in.</summary>
     internal const int Lanes = 16;
 
     /// <summary>Vectors of <see cref="Lanes"/> floats that hold <paramref name="floats"/> floats.</summary>
-    internal static long Vectors(long floats) => (floats + Lanes - 1) / Lanes;
+    internal static long Vectors(long floats) => LineSweep.Vectors(floats, Lanes);
 
-    /// <summary>Multiply-adds (with the extra costs above) the direct kernel spends per output channel on an output of
-    /// <paramref name="outputHeight"/> x <paramref name="outputWidth"/> read from planes of pitch <paramref name="planeWidth"/>: the cheaper
-    /// of a flat and a row sweep, the choice the generated kernel makes at run time with the same costs.</summary>
-    internal static long SweepCost(long outputHeight, long outputWidth, long planeWidth, long fanIn)
-    {
-        long flat = (Vectors(outputHeight * planeWidth) * (fanIn + StagingCost)) + (planeWidth == outputWidth ? 0 : outputHeight * RowCopyCost);
-        long rows = outputHeight * ((Vectors(outputWidth) * fanIn) + (outputWidth < Lanes ? NarrowStoreCost : 0));
-        return Math.Min(flat, rows);
-    }
+    /// <summary>Multiply-adds the direct kernel spends per output channel on an output of <paramref name="outputHeight"/> x
+    /// <paramref name="outputWidth"/> read from planes of pitch <paramref name="planeWidth"/>: its cheaper sweep (<see cref="LineSweep"/>).</summary>
+    internal static long SweepCost(long outputHeight, long outputWidth, long planeWidth, long fanIn) =>
+        LineSweep.Cost(outputHeight, outputWidth, planeWidth, fanIn, Lanes);
 
     public static KernelPlan Plan(ConvSpec spec)
     {

@@ -1,3 +1,4 @@
+using ConvGen.Generator.Kernels;
 using System;
 using ConvGen.Generator.Model;
 
@@ -26,7 +27,7 @@ internal static class TapGathering
         }
 
         long positions = outputHeight * outputWidth;
-        if (positions == 0 || (long)spec.FanIn * RowStride(positions) > KernelPlanner.BandInputFloats)
+        if (positions == 0 || (long)spec.FanIn * RowStride(positions) > LineSweep.BandInputFloats)
         {
             return false;
         }

@@ -442,20 +442,14 @@ partial class Decoder
             nint channelStride = (nint)planeStride;
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // The whole plane as one flat line (rows at the plane's pitch): at this size the cheaper sweep.
+            bool flat = true;
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (2 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = 1;
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -489,83 +483,6 @@ partial class Decoder
                             ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
                             ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
                             int x0 = 0;
-                            // 4 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 4 accumulators.
-                            for (; x0 <= count - (4 * vectorWidth); x0 += 4 * vectorWidth)
-                            {
-                                global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0, sum0_3 = bias0;
-                                global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1, sum1_3 = bias1;
-                                global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2, sum2_3 = bias2;
-                                global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_1 = bias3, sum3_2 = bias3, sum3_3 = bias3;
-                                global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_1 = bias4, sum4_2 = bias4, sum4_3 = bias4;
-                                global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5, sum5_2 = bias5, sum5_3 = bias5;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                                ref float taps = ref tileWeight;
-                                global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, tapWeight;
-                                for (int ic = 0; ic < 2; ic++)
-                                {
-                                    ref float row0 = ref input;
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                                    pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
-                                    pixels3 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(3 * vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
-                                    sum0_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum0_3);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                    sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                    sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                    sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
-                                    sum1_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum1_3);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                    sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                    sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                    sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
-                                    sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                    sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                    sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
-                                    sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
-                                    sum3_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum3_3);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                    sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                    sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
-                                    sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
-                                    sum4_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum4_3);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                    sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
-                                    sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
-                                    sum5_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum5_3);
-                                    input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                    taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6);
-                                }
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_2, ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_3, ref lineDestination, (nuint)(x0 + 3 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x0);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x0);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x0);
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_2, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                                global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_3, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)(x0 + 3 * vectorWidth));
-                            }
                             // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
                             for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                             {
@@ -696,20 +613,14 @@ partial class Decoder
             nint channelStride = (nint)planeStride;
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // The whole plane as one flat line (rows at the plane's pitch): at this size the cheaper sweep.
+            bool flat = true;
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (2 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = 1;
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -822,20 +733,14 @@ partial class Decoder
             nint channelStride = (nint)planeStride;
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // The whole plane as one flat line (rows at the plane's pitch): at this size the cheaper sweep.
+            bool flat = true;
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (2 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = 1;
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);

@@ -606,20 +606,14 @@ namespace Demo
             nint channelStride = (nint)planeStride;
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // The whole plane as one flat line (rows at the plane's pitch): at this size the cheaper sweep.
+            bool flat = true;
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (288 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = 4;
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -654,149 +648,6 @@ namespace Demo
                         ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
                         ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
                         int x0 = 0;
-                        // 3 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 3 accumulators.
-                        for (; x0 <= count - (3 * vectorWidth); x0 += 3 * vectorWidth)
-                        {
-                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_1 = bias3, sum3_2 = bias3;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_1 = bias4, sum4_2 = bias4;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5, sum5_2 = bias5;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6, sum6_1 = bias6, sum6_2 = bias6;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7, sum7_1 = bias7, sum7_2 = bias7;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
-                            for (int ic = 0; ic < 288; ic++)
-                            {
-                                ref float row0 = ref input;
-                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                                pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(2 * vectorWidth));
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                sum0_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_2);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                sum1_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_2);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                sum2_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_2);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
-                                sum3_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_2);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
-                                sum4_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_2);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
-                                sum5_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_2);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
-                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
-                                sum6_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_2);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
-                                sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8);
-                            }
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)(x0 + 2 * vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum1_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum1_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum2_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum2_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum3_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum3_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum4_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum4_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum4_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum5_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum5_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum5_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum6_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum6_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum6_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum7_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum7_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum7_2, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)(x0 + 2 * vectorWidth));
-                        }
-                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
-                        {
-                            global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_1 = bias3;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_1 = bias4;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6, sum6_1 = bias6;
-                            global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7, sum7_1 = bias7;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
-                            for (int ic = 0; ic < 288; ic++)
-                            {
-                                ref float row0 = ref input;
-                                pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
-                                pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                sum3_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                sum4_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
-                                sum6_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8);
-                            }
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum1_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum2_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum3_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum4_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum4_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum5_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum5_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum6_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum6_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum7_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum7_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                        }
                         // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
                         for (; x0 < count; x0 += vectorWidth)
                         {
@@ -885,20 +736,14 @@ namespace Demo
             nint channelStride = (nint)planeStride;
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // The whole plane as one flat line (rows at the plane's pitch): at this size the cheaper sweep.
+            bool flat = true;
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (288 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = 4;
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -1021,20 +866,14 @@ namespace Demo
             nint channelStride = (nint)planeStride;
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // The whole plane as one flat line (rows at the plane's pitch): at this size the cheaper sweep.
+            bool flat = true;
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (288 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = 4;
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);

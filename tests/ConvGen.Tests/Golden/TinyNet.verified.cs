@@ -54,7 +54,7 @@ namespace Demo
             ("fc.bias", new long[] { 3 }),
         };
 
-        // Conv0: /conv/Conv + /bn/BatchNormalization + /relu/Relu.
+        // /conv/Conv + /bn/BatchNormalization + /relu/Relu.
         private readonly Conv0 _conv0;
         // /fc/Gemm: the dense weight as [3, 18] (out, in) and its bias.
         private readonly float[] _dense4Weight;

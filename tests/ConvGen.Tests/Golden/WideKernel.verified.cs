@@ -494,20 +494,14 @@ namespace Demo
             // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (3 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 3, 0);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -701,20 +695,14 @@ namespace Demo
             // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (3 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 3, 0);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -843,20 +831,14 @@ namespace Demo
             // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (3 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 3, 0);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);

@@ -433,21 +433,11 @@ namespace Demo
         {
             long planeWidth = (width + 4) / 1;
             long tileRows = 2 * ((outputHeight + 7) / 8);
-            long direct = OutChannels * SweepCost(outputHeight, outputWidth, planeWidth, FanIn);
-            long points = 6 * OutChannels * SweepCost(tileRows, outputWidth, planeWidth, 192);
-            long transforms = 6 * tileRows * ((384 * Vectors(planeWidth)) + (256 * Vectors(outputWidth)));
+            long direct = OutChannels * global::ConvGen.Kernels.LineSweep.Cost(outputHeight, outputWidth, planeWidth, FanIn, 16);
+            long points = 6 * OutChannels * global::ConvGen.Kernels.LineSweep.Cost(tileRows, outputWidth, planeWidth, 192, 16);
+            long transforms = 6 * tileRows * ((384 * global::ConvGen.Kernels.LineSweep.Vectors(planeWidth, 16)) + (256 * global::ConvGen.Kernels.LineSweep.Vectors(outputWidth, 16)));
             return points + transforms < direct;
         }
-
-        // Multiply-adds per output channel of the direct kernel's cheaper sweep (flat with staging, or row by row) of an output read from planes of pitch planeWidth.
-        private static long SweepCost(long outputHeight, long outputWidth, long planeWidth, long fanIn)
-        {
-            long flat = (Vectors(outputHeight * planeWidth) * (fanIn + 2)) + (planeWidth == outputWidth ? 0 : outputHeight * 8);
-            long rows = outputHeight * ((Vectors(outputWidth) * fanIn) + (outputWidth < 16 ? 32 : 0));
-            return global::System.Math.Min(flat, rows);
-        }
-
-        private static long Vectors(long floats) => (floats + 15) / 16;
 
         // G, row by row: point p's weight row is the kernel's three rows weighted by G[p].
         private static readonly double[] FilterTransform = new double[] { 1.0 / 4, 0, 0, -1.0 / 6, -1.0 / 6, -1.0 / 6, -1.0 / 6, 1.0 / 6, -1.0 / 6, 1.0 / 24, 1.0 / 12, 1.0 / 6, 1.0 / 24, -1.0 / 12, 1.0 / 6, 0, 0, 1 };
@@ -1082,20 +1072,14 @@ namespace Demo
             nint channelStride = (nint)planeStride;
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (192 + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * 192) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, 192, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (64 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 64, 0);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -1504,20 +1488,14 @@ namespace Demo
             nint channelStride = (nint)planeStride;
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (192 + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * 192) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, 192, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (64 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 64, 0);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -1661,20 +1639,14 @@ namespace Demo
             nint channelStride = (nint)planeStride;
             nint outputPlane = (nint)outputHeight * outputWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (192 + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * 192) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, 192, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (64 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 64, 0);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -1984,20 +1956,14 @@ namespace Demo
             nint rowOffset1 = 2 * (nint)planeWidth;
             nint rowOffset2 = 4 * (nint)planeWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (64 * (long)planeWidth)) - 4, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 64, 4);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -2882,20 +2848,14 @@ namespace Demo
             nint rowOffset1 = 2 * (nint)planeWidth;
             nint rowOffset2 = 4 * (nint)planeWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (64 * (long)planeWidth)) - 4, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 64, 4);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -3145,20 +3105,14 @@ namespace Demo
             nint rowOffset1 = 2 * (nint)planeWidth;
             nint rowOffset2 = 4 * (nint)planeWidth;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (64 * (long)planeWidth)) - 4, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 64, 4);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);

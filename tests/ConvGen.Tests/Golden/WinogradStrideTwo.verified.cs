@@ -449,21 +449,11 @@ namespace Demo
         {
             long planeWidth = (width + 3) / 2;
             long tileRows = 1 * ((outputHeight + 3) / 4);
-            long direct = OutChannels * SweepCost(outputHeight, outputWidth, planeWidth, FanIn);
-            long points = 5 * OutChannels * SweepCost(tileRows, outputWidth, planeWidth, 192) + (OutChannels * SweepCost(4 * tileRows, outputWidth, planeWidth, 192));
-            long transforms = 6 * tileRows * ((1152 * Vectors(planeWidth)) + (512 * Vectors(outputWidth)));
+            long direct = OutChannels * global::ConvGen.Kernels.LineSweep.Cost(outputHeight, outputWidth, planeWidth, FanIn, 16);
+            long points = 5 * OutChannels * global::ConvGen.Kernels.LineSweep.Cost(tileRows, outputWidth, planeWidth, 192, 16) + (OutChannels * global::ConvGen.Kernels.LineSweep.Cost(4 * tileRows, outputWidth, planeWidth, 192, 16));
+            long transforms = 6 * tileRows * ((1152 * global::ConvGen.Kernels.LineSweep.Vectors(planeWidth, 16)) + (512 * global::ConvGen.Kernels.LineSweep.Vectors(outputWidth, 16)));
             return points + transforms < direct;
         }
-
-        // Multiply-adds per output channel of the direct kernel's cheaper sweep (flat with staging, or row by row) of an output read from planes of pitch planeWidth.
-        private static long SweepCost(long outputHeight, long outputWidth, long planeWidth, long fanIn)
-        {
-            long flat = (Vectors(outputHeight * planeWidth) * (fanIn + 2)) + (planeWidth == outputWidth ? 0 : outputHeight * 8);
-            long rows = outputHeight * ((Vectors(outputWidth) * fanIn) + (outputWidth < 16 ? 32 : 0));
-            return global::System.Math.Min(flat, rows);
-        }
-
-        private static long Vectors(long floats) => (floats + 15) / 16;
 
         // G, row by row: point p's weight row is the kernel's three rows weighted by G[p] (the last point's: kernel row 1 as it is).
         private static readonly double[] FilterTransform = new double[] { 1.0 / 2, 0, 0, -1.0 / 2, 0, -1.0 / 2, -1.0 / 6, 0, 1.0 / 6, 1.0 / 6, 0, 1.0 / 3, 0, 0, 1, 0, 1, 0 };
@@ -1115,20 +1105,14 @@ namespace Demo
             nint outputPlane = (nint)outputHeight * outputWidth;
             nint phase1 = 1 * (nint)planeStride;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (192 + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * 192) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, 192, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (128 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 128, 0);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -1538,20 +1522,14 @@ namespace Demo
             nint outputPlane = (nint)outputHeight * outputWidth;
             nint phase1 = 1 * (nint)planeStride;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (192 + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * 192) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, 192, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (128 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 128, 0);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -1696,20 +1674,14 @@ namespace Demo
             nint outputPlane = (nint)outputHeight * outputWidth;
             nint phase1 = 1 * (nint)planeStride;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (192 + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * 192) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, 192, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (128 * (long)planeWidth)) - 0, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 128, 0);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -2078,20 +2050,14 @@ namespace Demo
             nint rowOffset2 = (nint)planeWidth;
             nint phase1 = 1 * (nint)planeStride;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector512<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (256 * (long)planeWidth)) - 1, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 256, 1);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -2986,20 +2952,14 @@ namespace Demo
             nint rowOffset2 = (nint)planeWidth;
             nint phase1 = 1 * (nint)planeStride;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (256 * (long)planeWidth)) - 1, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 256, 1);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
@@ -3259,20 +3219,14 @@ namespace Demo
             nint rowOffset2 = (nint)planeWidth;
             nint phase1 = 1 * (nint)planeStride;
             int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds:
-            // a flat sweep copies its rows out when the pitch is wider than a row (per vector and per row; an equal pitch needs none),
-            // a row narrower than a vector is stored lane by lane.
-            bool flat = planeWidth == outputWidth
-                || ((((long)outputHeight * planeWidth) + vectorWidth - 1) / vectorWidth * (FanIn + 2)) + ((long)outputHeight * 8)
-                    < (long)outputHeight * ((((outputWidth + vectorWidth - 1) / vectorWidth) * FanIn) + (outputWidth < vectorWidth ? 32 : 0));
+            // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
+            bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
             bool staged = flat && planeWidth != outputWidth;
             nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
             int destinationPitch = staged ? planeWidth : outputWidth;
             // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
             // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-            int bandLimit = (int)global::System.Math.Clamp((BandInputFloats / (256 * (long)planeWidth)) - 1, 1, outputHeight);
-            int bands = (outputHeight + bandLimit - 1) / bandLimit;
-            int bandRows = (outputHeight + bands - 1) / bands;
+            int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 256, 1);
             global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
             ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
             ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);

@@ -8,7 +8,8 @@ namespace ConvGen.Tests.Numeric;
 /// <summary>
 /// Layers whose input is larger than a band's budget (96K floats), so the kernel runs its output rows in two or
 /// more bands, with every channel tile inside each band: flat sweeps with staging, row sweeps, strides, dilation,
-/// a 1x1 layer read in place and one on odd sizes, against the float64 reference, on one thread and on three.
+/// a 1x1 layer read in place and one on odd sizes, and layers of fixed size whose kernels hold only the loops their
+/// bands run, against the float64 reference, on one thread and on three.
 /// </summary>
 public class RowBandTests
 {
@@ -19,6 +20,11 @@ public class RowBandTests
         ("Conv2d(@in: 4, @out: 9, k: 5, d: 2, p: 4)", new ConvGeometry(4, 9, 5, 5, 1, 1, 4, 4, 4, 4, 2, 2), 4, 130, 300),
         ("Conv2d(@in: 64, @out: 20, k: 1)", new ConvGeometry(64, 20, 1, 1), 64, 40, 41),
         ("Conv2d(@in: 12, @out: 12, k: 3, p: 1, groups: 3)", new ConvGeometry(12, 12, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 3), 12, 97, 180),
+        // Fixed sizes: the kernels hold only the loops their bands run (SweepLoops).
+        ("Conv2d(@in: 24, @out: 10, k: 3, p: 1, h: 75, w: 61)", new ConvGeometry(24, 10, 3, 3, 1, 1, 1, 1, 1, 1), 24, 75, 61),
+        ("Conv2d(@in: 8, @out: 12, k: 3, s: 2, p: 1, h: 150, w: 131)", new ConvGeometry(8, 12, 3, 3, 2, 2, 1, 1, 1, 1), 8, 150, 131),
+        // Depthwise, swept row by row in row tiles of 4: bands of 64, 64 and 62 rows, so only the last band ends in single rows.
+        ("Conv2d(@in: 2, @out: 2, k: 3, p: 1, groups: 2, h: 190, w: 1022)", new ConvGeometry(2, 2, 3, 3, 1, 1, 1, 1, 1, 1, Groups: 2), 2, 190, 1022),
     ];
 
     private static readonly Lazy<Func<int, float[], float[], ILayer>> Factory = new(() => LayerCompiler.Compile(Array.ConvertAll(Layers, l => l.Attribute)));

@@ -33,8 +33,8 @@ internal sealed partial class OnnxGraphLowering
             (int)pads[0], (int)pads[2], (int)pads[1], (int)pads[3], (int)dilations[0], (int)dilations[1], groups,
             HasBias: bias is not null, PaddingMode.Explicit, InputHeight: shape[1], InputWidth: shape[2]);
         int y = AddValue(at.Node.Outputs[0], oneDimensional ? [outChannels, outputWidth] : [outChannels, outputHeight, outputWidth], null);
-        string className = "Conv" + _convCount++;
-        AddStep(new ConvStep(at.Name, x, y, className, spec, weightName, bias, null));
+        string field = "conv" + _convCount++;
+        AddStep(new ConvStep(at.Name, x, y, field, LayerClassName, spec, weightName, bias, null));
     }
 
     /// <summary>

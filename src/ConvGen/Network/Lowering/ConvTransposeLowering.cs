@@ -71,6 +71,6 @@ internal sealed partial class OnnxGraphLowering
             begin[0], begin[0], begin[1], begin[1], op[0], op[1], (int)dilations[0], (int)dilations[1], groups, bias is not null,
             shape[1], shape[2]);
         int y = AddValue(at.Node.Outputs[0], oneDimensional ? [outChannels, output[1]] : [outChannels, output[0], output[1]], null);
-        AddStep(new ConvTransposeStep(at.Name, x, y, "ConvTranspose" + _convCount++, spec, at.Weight(1, "weight"), bias));
+        AddStep(new ConvTransposeStep(at.Name, x, y, "convTranspose" + _convCount++, LayerClassName, spec, at.Weight(1, "weight"), bias));
     }
 }

@@ -1,0 +1,77 @@
+using System.Collections.Generic;
+using ConvGen.Generator.Kernels;
+using ConvGen.Generator.Model;
+
+namespace ConvGen.Generator.Planning;
+
+/// <summary>
+/// For a kernel of fixed size, the sweep it makes with one vector width, and the loops of that sweep that ever run:
+/// whether it is flat, its band height, whether row tiles and single lines run, and which groups of output vectors
+/// each of them takes along a line. The emitter writes only those loops (and the flat choice and band height as
+/// literals, so the kernel runs exactly what this planned). Leaving a loop out is safe even if it would run: single
+/// lines finish what row tiles leave, and single vectors what wider groups leave.
+/// </summary>
+/// <param name="Flat">Whether the kernel sweeps each band as one flat line (<see cref="LineSweep.IsFlat"/>).</param>
+/// <param name="BandRows">Output rows per band (<see cref="LineSweep.BandRows"/>).</param>
+/// <param name="RowTileGroups">Vector groups that row tiles take (empty: no row tile runs).</param>
+/// <param name="LineGroups">Vector groups that single lines take (empty: no single line runs).</param>
+internal sealed record SweepLoops(bool Flat, int BandRows, SortedSet<int> RowTileGroups, SortedSet<int> LineGroups)
+{
+    /// <summary>Output vectors swept at once along a line, widest first: the plan's group, then 2; single vectors always finish a line.</summary>
+    public static IEnumerable<int> Groups(int vectors)
+    {
+        if (vectors > 1)
+        {
+            yield return vectors;
+        }
+
+        if (vectors > 2)
+        {
+            yield return 2;
+        }
+    }
+
+    /// <summary>The loops of a fixed-size kernel (<paramref name="spec"/> is the kernel's view of the layer) with
+    /// <paramref name="lanes"/>-float vectors: each band size the sweep meets, run through the kernel's loop bounds.</summary>
+    public static SweepLoops For(ConvSpec spec, KernelPlan plan, long fanIn, int outputHeight, int outputWidth, int planeWidth, int lanes, int vectors, int rowTile)
+    {
+        bool flat = LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, fanIn, lanes);
+        int planesRead = spec.Vertical.PhasesRead().Count * spec.Horizontal.PhasesRead().Count;
+        int rowReach = spec.DilationHeight * (spec.KernelHeight - 1) / spec.StrideHeight;
+        int bandRows = LineSweep.BandRows(outputHeight, planeWidth, (long)spec.InChannelsPerGroup * planesRead, rowReach);
+        var rowTileGroups = new SortedSet<int>();
+        var lineGroups = new SortedSet<int>();
+        foreach (int rows in new[] { bandRows, outputHeight - ((outputHeight - 1) / bandRows * bandRows) })
+        {
+            int lines = flat ? 1 : rows;
+            int count = flat ? rows * planeWidth : outputWidth;
+            int line = 0;
+            for (; rowTile > 1 && !flat && line <= lines - rowTile; line += rowTile)
+            {
+                Run(rowTileGroups, plan.RowTileVectors, count, lanes);
+            }
+
+            for (; line < lines; line++)
+            {
+                Run(lineGroups, vectors, count, lanes);
+            }
+        }
+
+        return new SweepLoops(flat, bandRows, rowTileGroups, lineGroups);
+    }
+
+    /// <summary>One line of <paramref name="count"/> floats: the vector groups whose loop runs at least once (1: the single vectors).</summary>
+    private static void Run(SortedSet<int> groups, int vectors, int count, int lanes)
+    {
+        int x0 = 0;
+        foreach (int group in Groups(vectors))
+        {
+            for (; x0 <= count - (group * lanes); x0 += group * lanes)
+            {
+                groups.Add(group);
+            }
+        }
+
+        groups.Add(1);
+    }
+}
