@@ -20,8 +20,8 @@ internal static class ActivationEmitter
     /// </summary>
     internal static string InRegister(VectorType vector, ConvSpec spec, string sum) => spec.Activation switch
     {
-        ActivationKind.ReLU => $"{vector.Api}.Max({sum}, {vector.Type}.Zero)",
-        ActivationKind.ReLU6 => $"{vector.Api}.Min({vector.Api}.Max({sum}, {vector.Type}.Zero), {vector.Broadcast("6f")})",
+        ActivationKind.ReLU => $"{vector.Api}.Max({sum}, {vector.Zero})",
+        ActivationKind.ReLU6 => $"{vector.Api}.Min({vector.Api}.Max({sum}, {vector.Zero}), {vector.Broadcast("6f")})",
         _ => sum,
     };
 

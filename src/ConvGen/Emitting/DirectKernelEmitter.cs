@@ -43,36 +43,30 @@ internal static class DirectKernelEmitter
             $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging{(spec.Groups > 1 ? ", int groups" : ", int firstTile, int endTile")}{geometry.Parameters}";
         string arguments = $"source, weight, bias, output, staging{(spec.Groups > 1 ? ", groups" : ", firstTile, endTile")}{ArgumentNames(geometry)}";
         writer.Open($"private static void {plan.KernelName}({parameters})");
-        for (int i = 0; i < VectorType.All.Length; i++)
-        {
-            var vector = VectorType.All[i];
-            bool last = i == VectorType.All.Length - 1;
-            writer.Open(last ? "else" : $"{(i == 0 ? "" : "else ")}if ({vector.Api}.IsHardwareAccelerated)");
-            writer.Line($"{plan.KernelName}_{vector.Suffix}({arguments});");
-            writer.Close();
-        }
-
+        writer.Open($"if ({VectorType.Vector512.Api}.IsHardwareAccelerated)");
+        writer.Line($"{plan.KernelName}_{VectorType.Vector512.Suffix}({arguments});");
         writer.Close();
-        foreach (var vector in VectorType.All)
+        writer.Open($"else if ({VectorType.Vector256.Api}.IsHardwareAccelerated)");
+        writer.Line($"{plan.KernelName}_{VectorType.Narrow.Suffix}<{VectorType.Vector256.Type}, global::ConvGen.Kernels.Vector256Ops>({arguments});");
+        writer.Close();
+        writer.Open("else");
+        writer.Line($"{plan.KernelName}_{VectorType.Narrow.Suffix}<{VectorType.Vector128.Type}, global::ConvGen.Kernels.Vector128Ops>({arguments});");
+        writer.Close();
+        writer.Close();
+        foreach (var vector in new[] { VectorType.Vector512, VectorType.Narrow })
         {
             writer.Line();
             Kernel(writer, layer, spec, plan, geometry, vector, parameters);
         }
     }
 
-    /// <summary>Writes StoreNarrow, which every kernel of the layer uses, once per vector type.</summary>
-    public static void EmitStoreNarrow(SourceWriter writer)
-    {
-        foreach (var vector in VectorType.All)
-        {
-            writer.Line();
-            writer.Line("// Stores the first destination.Length lanes of a vector (lines narrower than one vector).");
-            writer.Open($"private static void StoreNarrow({vector.Type} values, global::System.Span<float> buffer, global::System.Span<float> destination)");
-            writer.Line($"{vector.Api}.CopyTo(values, buffer);");
-            writer.Line("buffer.Slice(0, destination.Length).CopyTo(destination);");
-            writer.Close();
-        }
-    }
+    private static string FlatComment(SweepLoops loops) => loops.FlatLanes.Count == 0 ? "Row by row"
+        : loops.FlatLanes.Count == loops.Lanes.Count ? "The whole plane as one flat line (rows at the plane's pitch)"
+        : $"As one flat line (rows at the plane's pitch) with {loops.FlatLanes[0]}-float vectors, else row by row";
+
+    private static string FlatExpression(SweepLoops loops) => loops.FlatLanes.Count == 0 ? "false"
+        : loops.FlatLanes.Count == loops.Lanes.Count ? "true"
+        : $"vectorWidth == {loops.FlatLanes[0]}";
 
     /// <summary>Weights per output channel: the layer's FanIn constant, or the kernel view's count when it differs (transformed rows).</summary>
     private static string FanIn(ConvSpec spec, KernelPlan plan) => plan.TransformsRows ? $"{spec.FanIn}" : "FanIn";
@@ -87,9 +81,22 @@ internal static class DirectKernelEmitter
         var loops = geometry.Fixed is var (fixedHeight, fixedWidth, fixedPitch)
             ? SweepLoops.For(spec, plan, plan.TransformsRows ? spec.FanIn : layer.FanIn, fixedHeight, fixedWidth, fixedPitch, vector.Lanes, vectors, rowTile)
             : null;
-        writer.Line($"// The kernel with {vector.Type}: up to {vectors} output vector(s) per channel of a tile.");
-        writer.Line(GeneratedFile.AggressiveOptimization);
-        writer.Open($"private static void {plan.KernelName}_{vector.Suffix}({parameters})");
+        if (vector.IsGeneric)
+        {
+            writer.Line($"// The kernel with Vector256 and Vector128 (TVector, its operations TOps): up to {vectors} output vector(s) per channel of a tile.");
+            writer.Line(GeneratedFile.AggressiveOptimization);
+            writer.Line($"private static void {plan.KernelName}_{vector.Suffix}<TVector, TOps>({parameters})");
+            writer.Line("    where TVector : struct");
+            writer.Line("    where TOps : struct, global::ConvGen.Kernels.IVectorOps<TVector>");
+            writer.Open();
+        }
+        else
+        {
+            writer.Line($"// The kernel with {vector.Type}: up to {vectors} output vector(s) per channel of a tile.");
+            writer.Line(GeneratedFile.AggressiveOptimization);
+            writer.Open($"private static void {plan.KernelName}_{vector.Suffix}({parameters})");
+        }
+
         foreach (string constant in geometry.ConstantsUsed(UsesPlaneStride(spec, plan)))
         {
             writer.Line(constant);
@@ -121,7 +128,7 @@ internal static class DirectKernelEmitter
             writer.Line($"nint phase{phase} = {phase} * (nint)planeStride;");
         }
 
-        writer.Line($"int vectorWidth = {vector.Type}.Count;");
+        writer.Line($"int vectorWidth = {vector.Count};");
         if (loops is null)
         {
             writer.Line("// Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.");
@@ -129,8 +136,8 @@ internal static class DirectKernelEmitter
         }
         else
         {
-            writer.Line($"// {(loops.Flat ? "The whole plane as one flat line (rows at the plane's pitch)" : "Row by row")}: at this size the cheaper sweep.");
-            writer.Line($"bool flat = {(loops.Flat ? "true" : "false")};");
+            writer.Line($"// {FlatComment(loops)}: at this size the cheaper sweep.");
+            writer.Line($"bool flat = {FlatExpression(loops)};");
         }
 
         writer.Line("bool staged = flat && planeWidth != outputWidth;");
@@ -316,7 +323,7 @@ internal static class DirectKernelEmitter
         {
             for (int r = 0; r < rows; r++)
             {
-                writer.Line($"StoreNarrow({ActivationEmitter.InRegister(vector, spec, Sum(t, r, 0))}, narrowLine, {Marshal}.CreateSpan(ref {Destination(t, r)}, count));");
+                writer.Line($"{vector.StoreNarrow}({ActivationEmitter.InRegister(vector, spec, Sum(t, r, 0))}, narrowLine, {Marshal}.CreateSpan(ref {Destination(t, r)}, count));");
             }
         }
 
@@ -344,7 +351,7 @@ internal static class DirectKernelEmitter
     {
         for (int t = 0; t < tile; t++)
         {
-            string start = spec.HasBias ? $"bias{t}" : $"{vector.Type}.Zero";
+            string start = spec.HasBias ? $"bias{t}" : $"{vector.Zero}";
             var sums = new List<string>();
             for (int r = 0; r < rows; r++)
             {

@@ -75,7 +75,6 @@ internal static class LayerEmitter
             DirectKernelEmitter.Emit(writer, spec, direct);
         }
 
-        DirectKernelEmitter.EmitStoreNarrow(writer);
         writer.Close();
 
         GeneratedFile.Close(writer, target);

@@ -132,8 +132,8 @@ internal static class WinogradRowsEmitter
         }
         else
         {
-            writer.Open($"for (int x0 = 0; x0 < width; x0 += {vector.Type}.Count)");
-            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, width - {vector.Type}.Count);");
+            writer.Open($"for (int x0 = 0; x0 < width; x0 += {vector.Count})");
+            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, width - {vector.Count});");
             for (int r = 0; r < scheme.TransformedPoints; r++)
             {
                 writer.Line($"var d{r} = {vector.Api}.LoadUnsafe(ref d{r}Row, x);");
@@ -233,8 +233,8 @@ internal static class WinogradRowsEmitter
         }
         else
         {
-            writer.Open($"for (int x0 = 0; x0 < planeWidth; x0 += {vector.Type}.Count)");
-            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, planeWidth - {vector.Type}.Count);");
+            writer.Open($"for (int x0 = 0; x0 < planeWidth; x0 += {vector.Count})");
+            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, planeWidth - {vector.Count});");
             for (int r = 0; r < even; r++)
             {
                 writer.Line($"var e{r} = {vector.Api}.LoadUnsafe(ref e{r}Row, x);");
@@ -281,7 +281,7 @@ internal static class WinogradRowsEmitter
         writer.Line($"ref float productsStart = ref {Marshal}.GetReference(products);");
         writer.Line($"ref float outputStart = ref {Marshal}.GetReference(output);");
         writer.Open("for (int channel = 0; channel < OutChannels; channel++)");
-        string zero = vector is null ? "0f" : $"{vector.Type}.Zero";
+        string zero = vector is null ? "0f" : $"{vector.Zero}";
         writer.Line($"var channelBias = {(spec.HasBias ? (vector is null ? "bias[channel]" : vector.Broadcast("bias[channel]")) : zero)};");
         writer.Open("for (int tile = 0; tile < tileRows; tile++)");
         writer.Line("int tileRow = firstTileRow + tile;");
@@ -333,8 +333,8 @@ internal static class WinogradRowsEmitter
         }
         else
         {
-            writer.Open($"for (int x0 = 0; x0 < outputWidth; x0 += {vector.Type}.Count)");
-            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, outputWidth - {vector.Type}.Count);");
+            writer.Open($"for (int x0 = 0; x0 < outputWidth; x0 += {vector.Count})");
+            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, outputWidth - {vector.Count});");
             for (int p = 0; p < scheme.TransformedPoints; p++)
             {
                 writer.Line($"var m{p} = {vector.Api}.LoadUnsafe(ref m{p}Row, x);");
@@ -384,7 +384,7 @@ internal static class WinogradRowsEmitter
         {
             var vector = VectorType.All[i];
             string accelerated = vector == VectorType.Vector128 ? "" : $"{vector.Api}.IsHardwareAccelerated && ";
-            writer.Open($"{(i == 0 ? "" : "else ")}if ({accelerated}{width} >= {vector.Type}.Count)");
+            writer.Open($"{(i == 0 ? "" : "else ")}if ({accelerated}{width} >= {vector.Count})");
             writer.Line($"{name}_{vector.Suffix}({arguments});");
             writer.Close();
         }

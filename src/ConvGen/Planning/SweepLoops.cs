@@ -5,17 +5,18 @@ using ConvGen.Generator.Model;
 namespace ConvGen.Generator.Planning;
 
 /// <summary>
-/// For a kernel of fixed size, the sweep it makes with one vector width, and the loops of that sweep that ever run:
-/// whether it is flat, its band height, whether row tiles and single lines run, and which groups of output vectors
-/// each of them takes along a line. The emitter writes only those loops (and the flat choice and band height as
-/// literals, so the kernel runs exactly what this planned). Leaving a loop out is safe even if it would run: single
-/// lines finish what row tiles leave, and single vectors what wider groups leave.
+/// For a kernel of fixed size, the sweep it makes with its vector width(s) (a generic body runs with two), and the
+/// loops of that sweep that ever run: whether it is flat, its band height, whether row tiles and single lines run, and
+/// which groups of output vectors each of them takes along a line. The emitter writes only those loops (and the flat
+/// choice and band height as literals, so the kernel runs exactly what this planned). Leaving a loop out is safe even
+/// if it would run: single lines finish what row tiles leave, and single vectors what wider groups leave.
 /// </summary>
-/// <param name="Flat">Whether the kernel sweeps each band as one flat line (<see cref="LineSweep.IsFlat"/>).</param>
+/// <param name="Lanes">The vector widths the kernel runs with.</param>
+/// <param name="FlatLanes">Those of them at which it sweeps each band as one flat line (<see cref="LineSweep.IsFlat"/>).</param>
 /// <param name="BandRows">Output rows per band (<see cref="LineSweep.BandRows"/>).</param>
-/// <param name="RowTileGroups">Vector groups that row tiles take (empty: no row tile runs).</param>
-/// <param name="LineGroups">Vector groups that single lines take (empty: no single line runs).</param>
-internal sealed record SweepLoops(bool Flat, int BandRows, SortedSet<int> RowTileGroups, SortedSet<int> LineGroups)
+/// <param name="RowTileGroups">Vector groups that row tiles take at some width (empty: no row tile runs).</param>
+/// <param name="LineGroups">Vector groups that single lines take at some width (empty: no single line runs).</param>
+internal sealed record SweepLoops(IReadOnlyList<int> Lanes, IReadOnlyList<int> FlatLanes, int BandRows, SortedSet<int> RowTileGroups, SortedSet<int> LineGroups)
 {
     /// <summary>Output vectors swept at once along a line, widest first: the plan's group, then 2; single vectors always finish a line.</summary>
     public static IEnumerable<int> Groups(int vectors)
@@ -31,33 +32,42 @@ internal sealed record SweepLoops(bool Flat, int BandRows, SortedSet<int> RowTil
         }
     }
 
-    /// <summary>The loops of a fixed-size kernel (<paramref name="spec"/> is the kernel's view of the layer) with
-    /// <paramref name="lanes"/>-float vectors: each band size the sweep meets, run through the kernel's loop bounds.</summary>
-    public static SweepLoops For(ConvSpec spec, KernelPlan plan, long fanIn, int outputHeight, int outputWidth, int planeWidth, int lanes, int vectors, int rowTile)
+    /// <summary>The loops of a fixed-size kernel (<paramref name="spec"/> is the kernel's view of the layer) with vectors of
+    /// each of <paramref name="lanes"/> floats: each band size the sweep meets, run through the kernel's loop bounds.</summary>
+    public static SweepLoops For(ConvSpec spec, KernelPlan plan, long fanIn, int outputHeight, int outputWidth, int planeWidth, IReadOnlyList<int> lanes, int vectors, int rowTile)
     {
-        bool flat = LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, fanIn, lanes);
         int planesRead = spec.Vertical.PhasesRead().Count * spec.Horizontal.PhasesRead().Count;
         int rowReach = spec.DilationHeight * (spec.KernelHeight - 1) / spec.StrideHeight;
         int bandRows = LineSweep.BandRows(outputHeight, planeWidth, (long)spec.InChannelsPerGroup * planesRead, rowReach);
+        var flatLanes = new List<int>();
         var rowTileGroups = new SortedSet<int>();
         var lineGroups = new SortedSet<int>();
-        foreach (int rows in new[] { bandRows, outputHeight - ((outputHeight - 1) / bandRows * bandRows) })
+        foreach (int width in lanes)
         {
-            int lines = flat ? 1 : rows;
-            int count = flat ? rows * planeWidth : outputWidth;
-            int line = 0;
-            for (; rowTile > 1 && !flat && line <= lines - rowTile; line += rowTile)
+            bool flat = LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, fanIn, width);
+            if (flat)
             {
-                Run(rowTileGroups, plan.RowTileVectors, count, lanes);
+                flatLanes.Add(width);
             }
 
-            for (; line < lines; line++)
+            foreach (int rows in new[] { bandRows, outputHeight - ((outputHeight - 1) / bandRows * bandRows) })
             {
-                Run(lineGroups, vectors, count, lanes);
+                int lines = flat ? 1 : rows;
+                int count = flat ? rows * planeWidth : outputWidth;
+                int line = 0;
+                for (; rowTile > 1 && !flat && line <= lines - rowTile; line += rowTile)
+                {
+                    Run(rowTileGroups, plan.RowTileVectors, count, width);
+                }
+
+                for (; line < lines; line++)
+                {
+                    Run(lineGroups, vectors, count, width);
+                }
             }
         }
 
-        return new SweepLoops(flat, bandRows, rowTileGroups, lineGroups);
+        return new SweepLoops(lanes, flatLanes, bandRows, rowTileGroups, lineGroups);
     }
 
     /// <summary>One line of <paramref name="count"/> floats: the vector groups whose loop runs at least once (1: the single vectors).</summary>

@@ -487,11 +487,11 @@ namespace Demo
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_v256(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_narrow<global::System.Runtime.Intrinsics.Vector256<float>, global::ConvGen.Kernels.Vector256Ops>(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
                 }
                 else
                 {
-                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_v128(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
+                    Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_narrow<global::System.Runtime.Intrinsics.Vector128<float>, global::ConvGen.Kernels.Vector128Ops>(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
                 }
             }
 
@@ -1337,10 +1337,10 @@ namespace Demo
                                     }
                                     else
                                     {
-                                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                                        StoreNarrow(sum0_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), count));
-                                        StoreNarrow(sum0_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), count));
-                                        StoreNarrow(sum0_r3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), count));
+                                        global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                        global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), count));
+                                        global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), count));
+                                        global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_r3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * (nint)outputWidth)), count));
                                     }
                                 }
                             }
@@ -1587,7 +1587,7 @@ namespace Demo
                                     }
                                     else
                                     {
-                                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                        global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
                                     }
                                 }
                             }
@@ -1604,9 +1604,11 @@ namespace Demo
                 }
             }
 
-            // The kernel with global::System.Runtime.Intrinsics.Vector256<float>: up to 2 output vector(s) per channel of a tile.
+            // The kernel with Vector256 and Vector128 (TVector, its operations TOps): up to 2 output vector(s) per channel of a tile.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_narrow<TVector, TOps>(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+                where TVector : struct
+                where TOps : struct, global::ConvGen.Kernels.IVectorOps<TVector>
             {
                 // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
                 nint channelStride = 4 * (nint)planeStride;
@@ -1614,7 +1616,7 @@ namespace Demo
                 nint rowOffset1 = 2 * (nint)planeStride;
                 nint rowOffset2 = (nint)planeWidth;
                 nint phase1 = 1 * (nint)planeStride;
-                int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
+                int vectorWidth = TOps.Count;
                 // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
                 bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
                 bool staged = flat && planeWidth != outputWidth;
@@ -1652,60 +1654,60 @@ namespace Demo
                                 // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
                                 for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                                 {
-                                    global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                                    TVector sum0_0 = TOps.Zero, sum0_1 = TOps.Zero;
                                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                                     ref float taps = ref tileWeight;
-                                    global::System.Runtime.Intrinsics.Vector256<float> pixels0, pixels1, tapWeight;
+                                    TVector pixels0, pixels1, tapWeight;
                                     ref float row0 = ref input;
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                    pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
+                                    pixels1 = TOps.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                    pixels0 = TOps.LoadUnsafe(ref row0, (nuint)phase1);
+                                    pixels1 = TOps.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                    pixels0 = TOps.LoadUnsafe(ref row0, (nuint)1);
+                                    pixels1 = TOps.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
                                     ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                    pixels0 = TOps.LoadUnsafe(ref row1, (nuint)0);
+                                    pixels1 = TOps.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                    pixels0 = TOps.LoadUnsafe(ref row1, (nuint)phase1);
+                                    pixels1 = TOps.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                    pixels0 = TOps.LoadUnsafe(ref row1, (nuint)1);
+                                    pixels1 = TOps.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
                                     ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                                    pixels0 = TOps.LoadUnsafe(ref row2, (nuint)0);
+                                    pixels1 = TOps.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                    pixels0 = TOps.LoadUnsafe(ref row2, (nuint)phase1);
+                                    pixels1 = TOps.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                    pixels0 = TOps.LoadUnsafe(ref row2, (nuint)1);
+                                    pixels1 = TOps.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                    TOps.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                                    TOps.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
                                 }
                                 // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
                                 for (; x0 < count; x0 += vectorWidth)
@@ -1713,47 +1715,47 @@ namespace Demo
                                     int x = global::System.Math.Min(x0, count - vectorWidth);
                                     bool narrow = x < 0;
                                     x = global::System.Math.Max(x, 0);
-                                    global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = global::System.Runtime.Intrinsics.Vector256<float>.Zero;
+                                    TVector sum0_0 = TOps.Zero;
                                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                                     ref float taps = ref tileWeight;
-                                    global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
+                                    TVector pixels0, tapWeight;
                                     ref float row0 = ref input;
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)phase1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row0, (nuint)phase1);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row0, (nuint)1);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
                                     ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)phase1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row1, (nuint)0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row1, (nuint)phase1);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row1, (nuint)1);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
                                     ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)phase1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row2, (nuint)1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row2, (nuint)0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row2, (nuint)phase1);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row2, (nuint)1);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
                                     if (!narrow)
                                     {
-                                        global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                        TOps.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
                                     }
                                     else
                                     {
-                                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                        TOps.StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
                                     }
                                 }
                             }
@@ -1768,193 +1770,6 @@ namespace Demo
                         }
                     }
                 }
-            }
-
-            // The kernel with global::System.Runtime.Intrinsics.Vector128<float>: up to 2 output vector(s) per channel of a tile.
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_32x32_k3x3_s2x2_d1x1_g32__1cx6v_4rx6v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
-            {
-                // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
-                nint channelStride = 4 * (nint)planeStride;
-                nint outputPlane = (nint)outputHeight * outputWidth;
-                nint rowOffset1 = 2 * (nint)planeStride;
-                nint rowOffset2 = (nint)planeWidth;
-                nint phase1 = 1 * (nint)planeStride;
-                int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
-                bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
-                bool staged = flat && planeWidth != outputWidth;
-                nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
-                int destinationPitch = staged ? planeWidth : outputWidth;
-                // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
-                // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-                int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 4, 1);
-                global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
-                ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
-                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
-                // The batch's groups one after another: each reads its own input channels.
-                for (int group = 0; group < groups; group++)
-                {
-                    ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, (nint)group * channelStride);
-                    for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
-                    {
-                        int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
-                        // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
-                        int lineEnd = flat ? bandStart + 1 : bandEnd;
-                        int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;
-                        // One tile of 1 output channel(s).
-                        {
-                            int firstChannel = group;
-                            ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                            ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                            int line = bandStart;
-                            for (; line < lineEnd; line++)
-                            {
-                                ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
-                                ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
-                                int x0 = 0;
-                                // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                                for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
-                                {
-                                    global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                                    ref float taps = ref tileWeight;
-                                    global::System.Runtime.Intrinsics.Vector128<float> pixels0, pixels1, tapWeight;
-                                    ref float row0 = ref input;
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
-                                    pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1 + (nuint)(vectorWidth));
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                                }
-                                // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                                for (; x0 < count; x0 += vectorWidth)
-                                {
-                                    int x = global::System.Math.Min(x0, count - vectorWidth);
-                                    bool narrow = x < 0;
-                                    x = global::System.Math.Max(x, 0);
-                                    global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = global::System.Runtime.Intrinsics.Vector128<float>.Zero;
-                                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                                    ref float taps = ref tileWeight;
-                                    global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
-                                    ref float row0 = ref input;
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)phase1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)phase1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    ref float row2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset2);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)phase1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row2, (nuint)1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    if (!narrow)
-                                    {
-                                        global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                                    }
-                                    else
-                                    {
-                                        StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                                    }
-                                }
-                            }
-                            if (staged)
-                            {
-                                // Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.
-                                for (int t = 0; t < 1; t++)
-                                {
-                                    global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-
-            // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
-            private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector512<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
-            {
-                global::System.Runtime.Intrinsics.Vector512.CopyTo(values, buffer);
-                buffer.Slice(0, destination.Length).CopyTo(destination);
-            }
-
-            // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
-            private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector256<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
-            {
-                global::System.Runtime.Intrinsics.Vector256.CopyTo(values, buffer);
-                buffer.Slice(0, destination.Length).CopyTo(destination);
-            }
-
-            // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
-            private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector128<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
-            {
-                global::System.Runtime.Intrinsics.Vector128.CopyTo(values, buffer);
-                buffer.Slice(0, destination.Length).CopyTo(destination);
             }
         }
     }

@@ -415,11 +415,11 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v256(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_narrow<global::System.Runtime.Intrinsics.Vector256<float>, global::ConvGen.Kernels.Vector256Ops>(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
         }
         else
         {
-            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v128(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
+            Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_narrow<global::System.Runtime.Intrinsics.Vector128<float>, global::ConvGen.Kernels.Vector128Ops>(source, weight, bias, output, staging, groups, outputHeight, outputWidth, planeWidth, planeStride);
         }
     }
 
@@ -731,9 +731,9 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                             }
                             else
                             {
-                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                                StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
-                                StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                                global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                                global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
                             }
                         }
                     }
@@ -750,14 +750,16 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
         }
     }
 
-    // The kernel with global::System.Runtime.Intrinsics.Vector256<float>: up to 2 output vector(s) per channel of a tile.
+    // The kernel with Vector256 and Vector128 (TVector, its operations TOps): up to 2 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_narrow<TVector, TOps>(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+        where TVector : struct
+        where TOps : struct, global::ConvGen.Kernels.IVectorOps<TVector>
     {
         // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
         nint channelStride = (nint)planeStride;
         nint outputPlane = (nint)outputHeight * outputWidth;
-        int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
+        int vectorWidth = TOps.Count;
         // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
         bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
         bool staged = flat && planeWidth != outputWidth;
@@ -785,9 +787,9 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                 {
                     int firstChannel = (group * 3);
                     // The tile's biases, broadcast once.
-                    var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
-                    var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
-                    var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
+                    var bias0 = TOps.Create(bias[firstChannel + 0]);
+                    var bias1 = TOps.Create(bias[firstChannel + 1]);
+                    var bias2 = TOps.Create(bias[firstChannel + 2]);
                     ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
                     ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
                     int line = bandStart;
@@ -799,68 +801,68 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                         // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
                         for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                         {
-                            global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0, sum0_1 = bias0;
-                            global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1, sum1_1 = bias1;
-                            global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2, sum2_1 = bias2;
+                            TVector sum0_0 = bias0, sum0_1 = bias0;
+                            TVector sum1_0 = bias1, sum1_1 = bias1;
+                            TVector sum2_0 = bias2, sum2_1 = bias2;
                             ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                             ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector256<float> pixels0, pixels1, tapWeight;
+                            TVector pixels0, pixels1, tapWeight;
                             for (int ic = 0; ic < 2; ic++)
                             {
                                 ref float row0 = ref input;
-                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
-                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
-                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
-                                pixels1 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
+                                pixels1 = TOps.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = TOps.LoadUnsafe(ref row0, (nuint)2);
+                                pixels1 = TOps.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = TOps.LoadUnsafe(ref row0, (nuint)4);
+                                pixels1 = TOps.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
+                                pixels0 = TOps.LoadUnsafe(ref row0, (nuint)6);
+                                pixels1 = TOps.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                sum0_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                sum1_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                sum2_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
                                 input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                                 taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                             }
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            TOps.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
+                            TOps.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
+                            TOps.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
+                            TOps.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
+                            TOps.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
+                            TOps.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
                         }
                         // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
                         for (; x0 < count; x0 += vectorWidth)
@@ -868,57 +870,57 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                             int x = global::System.Math.Min(x0, count - vectorWidth);
                             bool narrow = x < 0;
                             x = global::System.Math.Max(x, 0);
-                            global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0;
-                            global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1;
-                            global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2;
+                            TVector sum0_0 = bias0;
+                            TVector sum1_0 = bias1;
+                            TVector sum2_0 = bias2;
                             ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                             ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
+                            TVector pixels0, tapWeight;
                             for (int ic = 0; ic < 2; ic++)
                             {
                                 ref float row0 = ref input;
-                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)2);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)4);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)6);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = TOps.LoadUnsafe(ref row0, (nuint)2);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = TOps.LoadUnsafe(ref row0, (nuint)4);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                pixels0 = TOps.LoadUnsafe(ref row0, (nuint)6);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
                                 input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                                 taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                             }
                             if (!narrow)
                             {
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
-                                global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                                TOps.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                                TOps.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                                TOps.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
                             }
                             else
                             {
-                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                                StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
-                                StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                                TOps.StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                TOps.StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                                TOps.StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
                             }
                         }
                     }
@@ -933,211 +935,5 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                 }
             }
         }
-    }
-
-    // The kernel with global::System.Runtime.Intrinsics.Vector128<float>: up to 2 output vector(s) per channel of a tile.
-    [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv1dDirect_4x6_k4_s1_d2_g2__3cx6v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int groups, int outputHeight, int outputWidth, int planeWidth, int planeStride)
-    {
-        // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
-        nint channelStride = (nint)planeStride;
-        nint outputPlane = (nint)outputHeight * outputWidth;
-        int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-        // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
-        bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
-        bool staged = flat && planeWidth != outputWidth;
-        nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
-        int destinationPitch = staged ? planeWidth : outputWidth;
-        // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
-        // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-        int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 2, 0);
-        global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
-        ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
-        ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-        ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-        ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
-        // The batch's groups one after another: each reads its own input channels.
-        for (int group = 0; group < groups; group++)
-        {
-            ref float groupInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref sourceStart, 2 * (nint)group * channelStride);
-            for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
-            {
-                int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
-                // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
-                int lineEnd = flat ? bandStart + 1 : bandEnd;
-                int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;
-                // One tile of 3 output channel(s).
-                {
-                    int firstChannel = (group * 3);
-                    // The tile's biases, broadcast once.
-                    var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
-                    var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
-                    var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
-                    ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                    ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                    int line = bandStart;
-                    for (; line < lineEnd; line++)
-                    {
-                        ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
-                        ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
-                        int x0 = 0;
-                        // 2 vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds 2 accumulators.
-                        for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
-                        {
-                            global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0, sum0_1 = bias0;
-                            global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1, sum1_1 = bias1;
-                            global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2, sum2_1 = bias2;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector128<float> pixels0, pixels1, tapWeight;
-                            for (int ic = 0; ic < 2; ic++)
-                            {
-                                ref float row0 = ref input;
-                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
-                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2 + (nuint)(vectorWidth));
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
-                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4 + (nuint)(vectorWidth));
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
-                                pixels1 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6 + (nuint)(vectorWidth));
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                sum0_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum0_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                sum1_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum1_1);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                sum2_1 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
-                            }
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x0);
-                            global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_1, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)(x0 + vectorWidth));
-                        }
-                        // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                        for (; x0 < count; x0 += vectorWidth)
-                        {
-                            int x = global::System.Math.Min(x0, count - vectorWidth);
-                            bool narrow = x < 0;
-                            x = global::System.Math.Max(x, 0);
-                            global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0;
-                            global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1;
-                            global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
-                            for (int ic = 0; ic < 2; ic++)
-                            {
-                                ref float row0 = ref input;
-                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)2);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)4);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)6);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                                sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                                sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                                sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
-                            }
-                            if (!narrow)
-                            {
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
-                                global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
-                            }
-                            else
-                            {
-                                StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                                StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
-                                StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
-                            }
-                        }
-                    }
-                    if (staged)
-                    {
-                        // Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.
-                        for (int t = 0; t < 3; t++)
-                        {
-                            global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
-    private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector512<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
-    {
-        global::System.Runtime.Intrinsics.Vector512.CopyTo(values, buffer);
-        buffer.Slice(0, destination.Length).CopyTo(destination);
-    }
-
-    // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
-    private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector256<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
-    {
-        global::System.Runtime.Intrinsics.Vector256.CopyTo(values, buffer);
-        buffer.Slice(0, destination.Length).CopyTo(destination);
-    }
-
-    // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
-    private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector128<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
-    {
-        global::System.Runtime.Intrinsics.Vector128.CopyTo(values, buffer);
-        buffer.Slice(0, destination.Length).CopyTo(destination);
     }
 }

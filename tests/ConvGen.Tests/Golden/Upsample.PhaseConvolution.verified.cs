@@ -480,11 +480,11 @@ namespace Demo
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_v256(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
+                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_narrow<global::System.Runtime.Intrinsics.Vector256<float>, global::ConvGen.Kernels.Vector256Ops>(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
                 }
                 else
                 {
-                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_v128(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
+                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_narrow<global::System.Runtime.Intrinsics.Vector128<float>, global::ConvGen.Kernels.Vector128Ops>(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
                 }
             }
 
@@ -972,14 +972,14 @@ namespace Demo
                                 }
                                 else
                                 {
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum4_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum5_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum6_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum7_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), count));
+                                    global::ConvGen.Kernels.Vector512Ops.StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                    global::ConvGen.Kernels.Vector512Ops.StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum1_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                                    global::ConvGen.Kernels.Vector512Ops.StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum2_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                                    global::ConvGen.Kernels.Vector512Ops.StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum3_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), count));
+                                    global::ConvGen.Kernels.Vector512Ops.StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum4_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), count));
+                                    global::ConvGen.Kernels.Vector512Ops.StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum5_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), count));
+                                    global::ConvGen.Kernels.Vector512Ops.StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum6_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), count));
+                                    global::ConvGen.Kernels.Vector512Ops.StoreNarrow(global::System.Runtime.Intrinsics.Vector512.Max(sum7_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), count));
                                 }
                             }
                         }
@@ -995,15 +995,17 @@ namespace Demo
                 }
             }
 
-            // The kernel with global::System.Runtime.Intrinsics.Vector256<float>: up to 1 output vector(s) per channel of a tile.
+            // The kernel with Vector256 and Vector128 (TVector, its operations TOps): up to 1 output vector(s) per channel of a tile.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_v256(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+            private static void Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_narrow<TVector, TOps>(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+                where TVector : struct
+                where TOps : struct, global::ConvGen.Kernels.IVectorOps<TVector>
             {
                 // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
                 nint channelStride = (nint)planeStride;
                 nint outputPlane = (nint)outputHeight * outputWidth;
                 nint rowOffset1 = (nint)planeWidth;
-                int vectorWidth = global::System.Runtime.Intrinsics.Vector256<float>.Count;
+                int vectorWidth = TOps.Count;
                 // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
                 bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
                 bool staged = flat && planeWidth != outputWidth;
@@ -1030,14 +1032,14 @@ namespace Demo
                     {
                         int firstChannel = tile * 8;
                         // The tile's biases, broadcast once.
-                        var bias0 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 0]);
-                        var bias1 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 1]);
-                        var bias2 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 2]);
-                        var bias3 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 3]);
-                        var bias4 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 4]);
-                        var bias5 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 5]);
-                        var bias6 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 6]);
-                        var bias7 = global::System.Runtime.Intrinsics.Vector256.Create(bias[firstChannel + 7]);
+                        var bias0 = TOps.Create(bias[firstChannel + 0]);
+                        var bias1 = TOps.Create(bias[firstChannel + 1]);
+                        var bias2 = TOps.Create(bias[firstChannel + 2]);
+                        var bias3 = TOps.Create(bias[firstChannel + 3]);
+                        var bias4 = TOps.Create(bias[firstChannel + 4]);
+                        var bias5 = TOps.Create(bias[firstChannel + 5]);
+                        var bias6 = TOps.Create(bias[firstChannel + 6]);
+                        var bias7 = TOps.Create(bias[firstChannel + 7]);
                         ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
                         ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
                         int line = bandStart;
@@ -1052,113 +1054,113 @@ namespace Demo
                                 int x = global::System.Math.Min(x0, count - vectorWidth);
                                 bool narrow = x < 0;
                                 x = global::System.Math.Max(x, 0);
-                                global::System.Runtime.Intrinsics.Vector256<float> sum0_0 = bias0;
-                                global::System.Runtime.Intrinsics.Vector256<float> sum1_0 = bias1;
-                                global::System.Runtime.Intrinsics.Vector256<float> sum2_0 = bias2;
-                                global::System.Runtime.Intrinsics.Vector256<float> sum3_0 = bias3;
-                                global::System.Runtime.Intrinsics.Vector256<float> sum4_0 = bias4;
-                                global::System.Runtime.Intrinsics.Vector256<float> sum5_0 = bias5;
-                                global::System.Runtime.Intrinsics.Vector256<float> sum6_0 = bias6;
-                                global::System.Runtime.Intrinsics.Vector256<float> sum7_0 = bias7;
+                                TVector sum0_0 = bias0;
+                                TVector sum1_0 = bias1;
+                                TVector sum2_0 = bias2;
+                                TVector sum3_0 = bias3;
+                                TVector sum4_0 = bias4;
+                                TVector sum5_0 = bias5;
+                                TVector sum6_0 = bias6;
+                                TVector sum7_0 = bias7;
                                 ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                                 ref float taps = ref tileWeight;
-                                global::System.Runtime.Intrinsics.Vector256<float> pixels0, tapWeight;
+                                TVector pixels0, tapWeight;
                                 for (int ic = 0; ic < 16; ic++)
                                 {
                                     ref float row0 = ref input;
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                    sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                    sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                    sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                    sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                    sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                    sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                    sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row0, (nuint)1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                                    sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                                    sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                                    sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
-                                    sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
-                                    sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
-                                    sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
-                                    sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                                    sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                                    sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                                    sum3_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                                    sum4_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                                    sum5_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                                    sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                                    sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row0, (nuint)1);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                                    sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                                    sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                                    sum3_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                                    sum4_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                                    sum5_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                                    sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                                    sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                     ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
-                                    sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
-                                    sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
-                                    sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
-                                    sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
-                                    sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
-                                    sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
-                                    sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector256.LoadUnsafe(ref row1, (nuint)1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
-                                    sum1_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
-                                    sum2_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
-                                    sum3_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
-                                    sum4_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
-                                    sum5_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
-                                    sum6_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector256.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
-                                    sum7_0 = global::System.Runtime.Intrinsics.Vector256.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row1, (nuint)0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                                    sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                                    sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                                    sum3_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                                    sum4_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                                    sum5_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                                    sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                                    sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                                    pixels0 = TOps.LoadUnsafe(ref row1, (nuint)1);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                                    sum0_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                                    sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                                    sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                                    sum3_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                                    sum4_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                                    sum5_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                                    sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                                    tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                                    sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                     input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
                                     taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32);
                                 }
                                 if (!narrow)
                                 {
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(sum0_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref lineDestination, (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(sum1_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(sum2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(sum3_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(sum4_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(sum5_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(sum6_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector256.StoreUnsafe(global::System.Runtime.Intrinsics.Vector256.Max(sum7_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x);
+                                    TOps.StoreUnsafe(TOps.Max(sum0_0, TOps.Zero), ref lineDestination, (nuint)x);
+                                    TOps.StoreUnsafe(TOps.Max(sum1_0, TOps.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                                    TOps.StoreUnsafe(TOps.Max(sum2_0, TOps.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                                    TOps.StoreUnsafe(TOps.Max(sum3_0, TOps.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x);
+                                    TOps.StoreUnsafe(TOps.Max(sum4_0, TOps.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x);
+                                    TOps.StoreUnsafe(TOps.Max(sum5_0, TOps.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x);
+                                    TOps.StoreUnsafe(TOps.Max(sum6_0, TOps.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x);
+                                    TOps.StoreUnsafe(TOps.Max(sum7_0, TOps.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x);
                                 }
                                 else
                                 {
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector256.Max(sum0_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector256.Max(sum1_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector256.Max(sum2_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector256.Max(sum3_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector256.Max(sum4_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector256.Max(sum5_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector256.Max(sum6_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector256.Max(sum7_0, global::System.Runtime.Intrinsics.Vector256<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), count));
+                                    TOps.StoreNarrow(TOps.Max(sum0_0, TOps.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                                    TOps.StoreNarrow(TOps.Max(sum1_0, TOps.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                                    TOps.StoreNarrow(TOps.Max(sum2_0, TOps.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                                    TOps.StoreNarrow(TOps.Max(sum3_0, TOps.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), count));
+                                    TOps.StoreNarrow(TOps.Max(sum4_0, TOps.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), count));
+                                    TOps.StoreNarrow(TOps.Max(sum5_0, TOps.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), count));
+                                    TOps.StoreNarrow(TOps.Max(sum6_0, TOps.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), count));
+                                    TOps.StoreNarrow(TOps.Max(sum7_0, TOps.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), count));
                                 }
                             }
                         }
@@ -1172,206 +1174,6 @@ namespace Demo
                         }
                     }
                 }
-            }
-
-            // The kernel with global::System.Runtime.Intrinsics.Vector128<float>: up to 1 output vector(s) per channel of a tile.
-            [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_v128(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
-            {
-                // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
-                nint channelStride = (nint)planeStride;
-                nint outputPlane = (nint)outputHeight * outputWidth;
-                nint rowOffset1 = (nint)planeWidth;
-                int vectorWidth = global::System.Runtime.Intrinsics.Vector128<float>.Count;
-                // Row by row, or the whole plane as one flat line (rows at the plane's pitch), whichever costs fewer multiply-adds.
-                bool flat = global::ConvGen.Kernels.LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, FanIn, vectorWidth);
-                bool staged = flat && planeWidth != outputWidth;
-                nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;
-                int destinationPitch = staged ? planeWidth : outputWidth;
-                // Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay
-                // in L2 while all the tiles read them: at most 98304 floats each, in bands of equal height.
-                int bandRows = global::ConvGen.Kernels.LineSweep.BandRows(outputHeight, planeWidth, 16, 1);
-                global::System.Span<float> narrowLine = stackalloc float[vectorWidth];
-                ref float sourceStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(source);
-                ref float weightStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(weight);
-                ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-                ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
-                ref float groupInput = ref sourceStart;
-                for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
-                {
-                    int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
-                    // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
-                    int lineEnd = flat ? bandStart + 1 : bandEnd;
-                    int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;
-                    // Tiles firstTile to endTile - 1 of 4 full tile(s) of 8 output channel(s).
-                    int fullTilesEnd = global::System.Math.Min(endTile, 4);
-                    for (int tile = firstTile; tile < fullTilesEnd; tile++)
-                    {
-                        int firstChannel = tile * 8;
-                        // The tile's biases, broadcast once.
-                        var bias0 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 0]);
-                        var bias1 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 1]);
-                        var bias2 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 2]);
-                        var bias3 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 3]);
-                        var bias4 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 4]);
-                        var bias5 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 5]);
-                        var bias6 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 6]);
-                        var bias7 = global::System.Runtime.Intrinsics.Vector128.Create(bias[firstChannel + 7]);
-                        ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
-                        ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
-                        int line = bandStart;
-                        for (; line < lineEnd; line++)
-                        {
-                            ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
-                            ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
-                            int x0 = 0;
-                            // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
-                            for (; x0 < count; x0 += vectorWidth)
-                            {
-                                int x = global::System.Math.Min(x0, count - vectorWidth);
-                                bool narrow = x < 0;
-                                x = global::System.Math.Max(x, 0);
-                                global::System.Runtime.Intrinsics.Vector128<float> sum0_0 = bias0;
-                                global::System.Runtime.Intrinsics.Vector128<float> sum1_0 = bias1;
-                                global::System.Runtime.Intrinsics.Vector128<float> sum2_0 = bias2;
-                                global::System.Runtime.Intrinsics.Vector128<float> sum3_0 = bias3;
-                                global::System.Runtime.Intrinsics.Vector128<float> sum4_0 = bias4;
-                                global::System.Runtime.Intrinsics.Vector128<float> sum5_0 = bias5;
-                                global::System.Runtime.Intrinsics.Vector128<float> sum6_0 = bias6;
-                                global::System.Runtime.Intrinsics.Vector128<float> sum7_0 = bias7;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                                ref float taps = ref tileWeight;
-                                global::System.Runtime.Intrinsics.Vector128<float> pixels0, tapWeight;
-                                for (int ic = 0; ic < 16; ic++)
-                                {
-                                    ref float row0 = ref input;
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
-                                    sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
-                                    sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
-                                    sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
-                                    sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
-                                    sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
-                                    sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
-                                    sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row0, (nuint)1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
-                                    sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
-                                    sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
-                                    sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
-                                    sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
-                                    sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
-                                    sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
-                                    sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                    ref float row1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, rowOffset1);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
-                                    sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
-                                    sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
-                                    sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
-                                    sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
-                                    sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
-                                    sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
-                                    sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                    pixels0 = global::System.Runtime.Intrinsics.Vector128.LoadUnsafe(ref row1, (nuint)1);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
-                                    sum0_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
-                                    sum1_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
-                                    sum2_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
-                                    sum3_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
-                                    sum4_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
-                                    sum5_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
-                                    sum6_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
-                                    tapWeight = global::System.Runtime.Intrinsics.Vector128.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
-                                    sum7_0 = global::System.Runtime.Intrinsics.Vector128.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                    input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                    taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32);
-                                }
-                                if (!narrow)
-                                {
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(sum0_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref lineDestination, (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(sum1_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(sum2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(sum3_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(sum4_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(sum5_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(sum6_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x);
-                                    global::System.Runtime.Intrinsics.Vector128.StoreUnsafe(global::System.Runtime.Intrinsics.Vector128.Max(sum7_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x);
-                                }
-                                else
-                                {
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector128.Max(sum0_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector128.Max(sum1_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector128.Max(sum2_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector128.Max(sum3_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector128.Max(sum4_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector128.Max(sum5_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector128.Max(sum6_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), count));
-                                    StoreNarrow(global::System.Runtime.Intrinsics.Vector128.Max(sum7_0, global::System.Runtime.Intrinsics.Vector128<float>.Zero), narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), count));
-                                }
-                            }
-                        }
-                        if (staged)
-                        {
-                            // Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.
-                            for (int t = 0; t < 8; t++)
-                            {
-                                global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);
-                            }
-                        }
-                    }
-                }
-            }
-
-            // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
-            private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector512<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
-            {
-                global::System.Runtime.Intrinsics.Vector512.CopyTo(values, buffer);
-                buffer.Slice(0, destination.Length).CopyTo(destination);
-            }
-
-            // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
-            private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector256<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
-            {
-                global::System.Runtime.Intrinsics.Vector256.CopyTo(values, buffer);
-                buffer.Slice(0, destination.Length).CopyTo(destination);
-            }
-
-            // Stores the first destination.Length lanes of a vector (lines narrower than one vector).
-            private static void StoreNarrow(global::System.Runtime.Intrinsics.Vector128<float> values, global::System.Span<float> buffer, global::System.Span<float> destination)
-            {
-                global::System.Runtime.Intrinsics.Vector128.CopyTo(values, buffer);
-                buffer.Slice(0, destination.Length).CopyTo(destination);
             }
         }
     }

@@ -1,0 +1,43 @@
+using System;
+using System.ComponentModel;
+
+namespace ConvGen.Kernels;
+
+/// <summary>
+/// The vector operations of a generated kernel body written once for two vector types (Vector256 and Vector128, which
+/// have the same register tiles): the body is generic over the vector and these operations, and the JIT compiles it
+/// once per vector type with every call inlined, as if it had been written out for each. Not meant for direct use.
+/// </summary>
+/// <typeparam name="TVector">The vector of floats.</typeparam>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public interface IVectorOps<TVector>
+    where TVector : struct
+{
+    /// <summary>Floats per vector.</summary>
+    static abstract int Count { get; }
+
+    /// <summary>All lanes zero.</summary>
+    static abstract TVector Zero { get; }
+
+    /// <summary>Every lane <paramref name="value"/>.</summary>
+    static abstract TVector Create(float value);
+
+    /// <summary>The vector at <paramref name="offset"/> floats past <paramref name="source"/>.</summary>
+    static abstract TVector LoadUnsafe(ref float source, nuint offset);
+
+    /// <summary>Stores <paramref name="value"/> at <paramref name="offset"/> floats past <paramref name="destination"/>.</summary>
+    static abstract void StoreUnsafe(TVector value, ref float destination, nuint offset);
+
+    /// <summary>a * b + c, fused where the hardware has it.</summary>
+    static abstract TVector MultiplyAddEstimate(TVector a, TVector b, TVector c);
+
+    /// <summary>Lane-wise maximum, NaN propagating.</summary>
+    static abstract TVector Max(TVector a, TVector b);
+
+    /// <summary>Lane-wise minimum, NaN propagating.</summary>
+    static abstract TVector Min(TVector a, TVector b);
+
+    /// <summary>Stores the first destination.Length lanes of <paramref name="values"/> (a line narrower than a vector),
+    /// through <paramref name="buffer"/> (at least one vector long).</summary>
+    static abstract void StoreNarrow(TVector values, Span<float> buffer, Span<float> destination);
+}

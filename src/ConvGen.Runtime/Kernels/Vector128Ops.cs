@@ -1,0 +1,48 @@
+using System;
+using System.ComponentModel;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace ConvGen.Kernels;
+
+/// <summary><see cref="IVectorOps{TVector}"/> on <see cref="Vector128{T}"/>.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public readonly struct Vector128Ops : IVectorOps<Vector128<float>>
+{
+    /// <inheritdoc/>
+    public static int Count => Vector128<float>.Count;
+
+    /// <inheritdoc/>
+    public static Vector128<float> Zero => Vector128<float>.Zero;
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Create(float value) => Vector128.Create(value);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> LoadUnsafe(ref float source, nuint offset) => Vector128.LoadUnsafe(ref source, offset);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void StoreUnsafe(Vector128<float> value, ref float destination, nuint offset) => Vector128.StoreUnsafe(value, ref destination, offset);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> MultiplyAddEstimate(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Vector128.MultiplyAddEstimate(a, b, c);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Max(Vector128<float> a, Vector128<float> b) => Vector128.Max(a, b);
+
+    /// <inheritdoc/>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector128<float> Min(Vector128<float> a, Vector128<float> b) => Vector128.Min(a, b);
+
+    /// <inheritdoc/>
+    public static void StoreNarrow(Vector128<float> values, Span<float> buffer, Span<float> destination)
+    {
+        values.CopyTo(buffer);
+        buffer.Slice(0, destination.Length).CopyTo(destination);
+    }
+}
