@@ -9,26 +9,18 @@ internal static class ForwardEmitter
 {
     private const string Sweep = "global::ConvGen.Kernels.LineSweep";
 
-    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan, LayerSurface surface)
     {
         bool is2d = spec.Kind == LayerKind.Conv2d;
-        if (is2d)
+        if (surface == LayerSurface.NetworkStep)
         {
-            OutputSizeMethod(writer, "OutputHeight", "height", "rows", spec.Vertical, "MinimumInputHeight");
-            writer.Line();
-            OutputSizeMethod(writer, "OutputWidth", "width", "columns", spec.Horizontal, "MinimumInputWidth");
+            StepForward(writer, spec, plan);
         }
         else
         {
-            OutputSizeMethod(writer, "OutputLength", "length", "elements", spec.Horizontal, "MinimumInputLength");
+            PublicSurface(writer, spec, plan, is2d);
         }
 
-        writer.Line();
-        FixedSizeCheck(writer, spec.Kind == LayerKind.Conv2d, spec.InputHeight is not null, spec.InputWidth is not null);
-        writer.Line();
-        PublicForward(writer, spec, plan);
-        writer.Line();
-        LayerInterface(writer, is2d);
         writer.Line();
         if (plan.TransformsRows)
         {
@@ -46,6 +38,41 @@ internal static class ForwardEmitter
         {
             TransformedRowsPay(writer, spec);
         }
+    }
+
+    /// <summary>Output-size arithmetic, the checked <c>Forward</c> and <c>ILayer</c>.</summary>
+    private static void PublicSurface(SourceWriter writer, ConvSpec spec, KernelPlan plan, bool is2d)
+    {
+        if (is2d)
+        {
+            OutputSizeMethod(writer, "OutputHeight", "height", "rows", spec.Vertical, "MinimumInputHeight");
+            writer.Line();
+            OutputSizeMethod(writer, "OutputWidth", "width", "columns", spec.Horizontal, "MinimumInputWidth");
+        }
+        else
+        {
+            OutputSizeMethod(writer, "OutputLength", "length", "elements", spec.Horizontal, "MinimumInputLength");
+        }
+
+        writer.Line();
+        FixedSizeCheck(writer, spec.Kind == LayerKind.Conv2d, spec.InputHeight is not null, spec.InputWidth is not null);
+        writer.Line();
+        PublicForward(writer, spec, plan);
+        writer.Line();
+        LayerInterface(writer, is2d);
+    }
+
+    /// <summary>A network step's <c>Forward</c>: its network gives it one input size, so the sizes are constants.</summary>
+    private static void StepForward(SourceWriter writer, ConvSpec spec, KernelPlan plan)
+    {
+        int height = spec.InputHeight!.Value, width = spec.InputWidth!.Value;
+        writer.Line($"/// <summary>Runs the step on <paramref name=\"batch\"/> NCHW images of {height}x{width}, the size its network gives it.</summary>");
+        writer.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int degreeOfParallelism)");
+        writer.Line($"const int height = {height}, width = {width}, outputHeight = {spec.Vertical.OutputSize(height)}, outputWidth = {spec.Horizontal.OutputSize(width)};");
+        writer.Line("global::ConvGen.LayerChecks.Batch(batch);");
+        writer.Line("global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);");
+        writer.Lines(RunCall(plan, ""));
+        writer.Close();
     }
 
     /// <summary>
@@ -137,7 +164,7 @@ internal static class ForwardEmitter
                     global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);
                 RUN
                 }
-                """.Replace("RUN\n", RunCall(plan)));
+                """.Replace("RUN", RunCall(plan, "    ")));
         }
         else
         {
@@ -160,14 +187,15 @@ internal static class ForwardEmitter
         }
     }
 
-    /// <summary>The checked call's run: the direct kernel, transformed rows, or whichever costs less at the call's size.</summary>
-    private static string RunCall(KernelPlan plan)
+    /// <summary>The checked call's run: the direct kernel, transformed rows, or whichever costs less at the call's size
+    /// (lines indented by <paramref name="indent"/>, each ending in a newline but the last).</summary>
+    private static string RunCall(KernelPlan plan, string indent)
     {
         const string arguments = "(input, output, batch, height, width, outputHeight, outputWidth, degreeOfParallelism);";
-        return !plan.TransformsRows ? $"    Run{arguments}\n"
-            : !plan.ChoosesPerCall ? $"    RunTransformed{arguments}\n"
-            : "    if (TransformedRowsPay(outputHeight, outputWidth, width))\n    {\n" +
-              $"        RunTransformed{arguments}\n    }}\n    else\n    {{\n        Run{arguments}\n    }}\n";
+        string[] lines = !plan.TransformsRows ? [$"Run{arguments}"]
+            : !plan.ChoosesPerCall ? [$"RunTransformed{arguments}"]
+            : ["if (TransformedRowsPay(outputHeight, outputWidth, width))", "{", $"    RunTransformed{arguments}", "}", "else", "{", $"    Run{arguments}", "}"];
+        return string.Join("\n", System.Array.ConvertAll(lines, line => indent + line));
     }
 
     /// <summary><c>ILayer</c> over the checked <c>Forward</c>, for any layer with InChannels, OutChannels and <see cref="FixedSizeCheck"/>'s method.</summary>

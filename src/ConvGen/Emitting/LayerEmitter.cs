@@ -18,8 +18,8 @@ internal static class LayerEmitter
         _ => [],
     };
 
-    /// <summary>The file of one convolution layer.</summary>
-    public static string Emit(TargetType target, ConvSpec spec)
+    /// <summary>The file of one convolution layer, with the members <paramref name="surface"/> says.</summary>
+    public static string Emit(TargetType target, ConvSpec spec, LayerSurface surface = LayerSurface.Public)
     {
         var plan = KernelPlanner.Plan(spec);
         var writer = new SourceWriter();
@@ -35,12 +35,14 @@ internal static class LayerEmitter
 
         writer.Line("/// </summary>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
-        writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized");
+        writer.Open(surface == LayerSurface.Public
+            ? $"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized"
+            : $"sealed partial {target.Keyword} {target.Name}");
         ConstantsEmitter.Emit(writer, spec, plan);
         writer.Line();
-        ParametersEmitter.Emit(writer, spec, plan, target.Name);
+        ParametersEmitter.Emit(writer, spec, plan, target.Name, surface);
         writer.Line();
-        ForwardEmitter.Emit(writer, spec, plan);
+        ForwardEmitter.Emit(writer, spec, plan, surface);
         writer.Line();
         if (plan.TransformsRows)
         {

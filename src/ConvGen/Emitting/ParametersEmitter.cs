@@ -7,7 +7,7 @@ namespace ConvGen.Generator.Emitting;
 /// weights (and bias) given in PyTorch's layout, packed once for the kernel.</summary>
 internal static class ParametersEmitter
 {
-    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan, string className)
+    public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan, string className, LayerSurface surface)
     {
         string biasArgument = spec.HasBias ? "_bias" : "global::System.Span<float>.Empty";
         if (!plan.TransformsRows || plan.ChoosesPerCall)
@@ -29,6 +29,12 @@ internal static class ParametersEmitter
         }
 
         writer.Line();
+        if (surface == LayerSurface.NetworkStep)
+        {
+            TrainedConstructor(writer, spec, plan, className);
+            return;
+        }
+
         writer.Line($"/// <summary>Creates the layer with parameters drawn as PyTorch's <c>reset_parameters</c> does: uniform in ±1/sqrt({spec.FanIn}).</summary>");
         writer.Line($"public {className}()");
         writer.Line("    : this(global::System.Random.Shared)");
@@ -43,6 +49,13 @@ internal static class ParametersEmitter
         Pack(writer, plan, "weight");
         writer.Close();
         writer.Line();
+        TrainedConstructor(writer, spec, plan, className);
+        writer.Line();
+        ParameterAccess(writer, spec, plan, className);
+    }
+
+    private static void TrainedConstructor(SourceWriter writer, ConvSpec spec, KernelPlan plan, string className)
+    {
         writer.Line("/// <summary>Creates the layer from trained parameters in PyTorch's layout.</summary>");
         writer.Line($"/// <param name=\"weight\">{WeightLengthDoc(spec)}</param>");
         writer.Line(spec.HasBias
@@ -58,8 +71,6 @@ internal static class ParametersEmitter
         }
 
         writer.Close();
-        writer.Line();
-        ParameterAccess(writer, spec, plan, className);
     }
 
     /// <summary>Packs a weight for every path the layer has: the direct kernel's, the transformed rows', or both.</summary>

@@ -36,7 +36,7 @@ internal static class NetworkEmitter
         foreach (var conv in graph.Steps.OfType<ConvStep>().GroupBy(step => step.ClassName).Select(steps => steps.First()))
         {
             yield return (target.FullName + "." + conv.ClassName + ".g.cs",
-                LayerEmitter.Emit(new TargetType(target.Namespace, conv.ClassName, "class", nested), conv.Spec));
+                LayerEmitter.Emit(new TargetType(target.Namespace, conv.ClassName, "class", nested), conv.Spec, LayerSurface.NetworkStep));
         }
 
         foreach (var transposed in graph.Steps.OfType<ConvTransposeStep>().GroupBy(step => step.ClassName).Select(steps => steps.First()))
@@ -336,7 +336,7 @@ internal static class NetworkEmitter
                 var s = conv.Spec;
                 string fused = s.Activation == ActivationKind.None ? "" : $", {s.Activation} fused";
                 writer.Line($"// {Xml(conv.Node)}: conv {s.InChannels}->{s.OutChannels} {s.KernelHeight}x{s.KernelWidth}{(s.StrideHeight * s.StrideWidth > 1 ? $" stride {s.StrideHeight}x{s.StrideWidth}" : "")}{(s.Groups > 1 ? $" groups {s.Groups}" : "")}{fused}, {inShape} -> {outShape}.");
-                writer.Line($"_{conv.Field}.Forward(v{x}, v{y}, batch, {s.InputHeight}, {s.InputWidth}, degreeOfParallelism);");
+                writer.Line($"_{conv.Field}.Forward(v{x}, v{y}, batch, degreeOfParallelism);");
                 break;
             case ConvTransposeStep transposed:
                 var t = transposed.Spec;

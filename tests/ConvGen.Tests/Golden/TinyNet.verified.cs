@@ -128,7 +128,7 @@ namespace Demo
             // c: [N, 2, 6, 6] in buffer 0.
             global::System.Span<float> v1 = new global::System.Span<float>(_buffer0, 0, batch * 72);
             // /conv/Conv + /bn/BatchNormalization + /relu/Relu: conv 1->2 3x3, ReLU fused, [N, 1, 6, 6] -> [N, 2, 6, 6].
-            _conv0.Forward(v0, v1, batch, 6, 6, degreeOfParallelism);
+            _conv0.Forward(v0, v1, batch, degreeOfParallelism);
 
             // p: [N, 2, 3, 3] in buffer 1.
             global::System.Span<float> v2 = new global::System.Span<float>(_buffer1, 0, batch * 18);
