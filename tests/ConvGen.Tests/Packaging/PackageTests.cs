@@ -5,6 +5,7 @@ using System.IO;
 using System.IO.Compression;
 using System.Linq;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using ConvGen.Tests.Infrastructure;
 using Xunit;
@@ -12,7 +13,8 @@ using Xunit;
 namespace ConvGen.Tests.Packaging;
 
 /// <summary>
-/// The NuGet package as a user gets it: `dotnet pack` of the runtime project, then a fresh console
+/// The NuGet package as a user gets it: README's `dotnet pack` command, word for word, at the root of a fresh copy of
+/// the sources (no build output, as in a new clone), then a fresh console
 /// project outside this repository that references only that package, declares layers, builds
 /// (warnings as errors) and runs them on data this test wrote. The outputs are checked here against
 /// the float64 reference, so a package without the generator, without the attributes, or with a
@@ -42,11 +44,14 @@ public sealed class PackageTests : IDisposable
     public void PackedConvGenBuildsAndRunsGeneratedLayersInAFreshConsumer()
     {
         string repo = RepositoryRoot();
-        string feed = Path.Combine(root, "feed");
 
-        // Pack into a private artifacts folder, so the repository's own bin/obj are never touched.
-        Dotnet(repo, "pack", Path.Combine(repo, "src", "ConvGen.Runtime", "ConvGen.Runtime.csproj"),
-            "-c", "Release", "-o", feed, "--artifacts-path", Path.Combine(root, "artifacts"));
+        // README's pack command exactly as written, run where a user runs it: the root of a fresh clone (a copy of the
+        // repository's sources without any build output, so the repository's own bin/obj are never touched).
+        string clone = Path.Combine(root, "clone");
+        CopySources(repo, clone);
+        string[] command = ReadmePackCommand(repo);
+        Dotnet(clone, command[1..]);
+        string feed = Path.Combine(clone, command[Array.IndexOf(command, "-o") + 1]);
 
         var packages = Directory.GetFiles(feed, "*.nupkg");
         Assert.True(packages.Length == 1, $"expected exactly one package, got: {string.Join(", ", packages.Select(Path.GetFileName))}");
@@ -244,6 +249,38 @@ public sealed class PackageTests : IDisposable
         process.WaitForExit();
         Assert.True(process.ExitCode == 0,
             $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+    }
+
+    /// <summary>The <c>dotnet pack ...</c> command README's quick start gives, split into its words.</summary>
+    private static string[] ReadmePackCommand(string repo)
+    {
+        var match = Regex.Match(File.ReadAllText(Path.Combine(repo, "README.md")), "`(dotnet pack [^`]+)`");
+        Assert.True(match.Success, "README.md gives no `dotnet pack ...` command");
+        string[] words = match.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains("-o", words);
+        return words;
+    }
+
+    /// <summary>What a clone has that packing reads: the root's files and src/, without bin/ or obj/.</summary>
+    private static void CopySources(string repo, string clone)
+    {
+        Directory.CreateDirectory(clone);
+        foreach (string file in Directory.GetFiles(repo))
+        {
+            File.Copy(file, Path.Combine(clone, Path.GetFileName(file)));
+        }
+
+        foreach (string file in Directory.GetFiles(Path.Combine(repo, "src"), "*", SearchOption.AllDirectories))
+        {
+            string relative = Path.GetRelativePath(repo, file);
+            if (relative.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj"))
+            {
+                continue;
+            }
+
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(clone, relative))!);
+            File.Copy(file, Path.Combine(clone, relative));
+        }
     }
 
     private static string RepositoryRoot()
