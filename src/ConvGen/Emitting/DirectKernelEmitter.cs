@@ -1,5 +1,5 @@
-using ConvGen.Generator.Kernels;
 using System.Collections.Generic;
+using ConvGen.Generator.Kernels;
 using ConvGen.Generator.Model;
 using ConvGen.Generator.Planning;
 
@@ -47,10 +47,10 @@ internal static class DirectKernelEmitter
         writer.Line($"{plan.KernelName}_{VectorType.Vector512.Suffix}({arguments});");
         writer.Close();
         writer.Open($"else if ({VectorType.Vector256.Api}.IsHardwareAccelerated)");
-        writer.Line($"{plan.KernelName}_{VectorType.Narrow.Suffix}<{VectorType.Vector256.Type}, global::ConvGen.Kernels.Vector256Ops>({arguments});");
+        writer.Line($"{plan.KernelName}_{VectorType.Narrow.Suffix}<{VectorType.Vector256.Type}, {VectorType.Vector256.Ops}>({arguments});");
         writer.Close();
         writer.Open("else");
-        writer.Line($"{plan.KernelName}_{VectorType.Narrow.Suffix}<{VectorType.Vector128.Type}, global::ConvGen.Kernels.Vector128Ops>({arguments});");
+        writer.Line($"{plan.KernelName}_{VectorType.Narrow.Suffix}<{VectorType.Vector128.Type}, {VectorType.Vector128.Ops}>({arguments});");
         writer.Close();
         writer.Close();
         foreach (var vector in new[] { VectorType.Vector512, VectorType.Narrow })
@@ -143,12 +143,11 @@ internal static class DirectKernelEmitter
         writer.Line("bool staged = flat && planeWidth != outputWidth;");
         writer.Line("nint destinationPlane = staged ? (nint)outputHeight * planeWidth : outputPlane;");
         writer.Line("int destinationPitch = staged ? planeWidth : outputWidth;");
-        int planesRead = spec.Vertical.PhasesRead().Count * spec.Horizontal.PhasesRead().Count;
-        int rowReach = spec.DilationHeight * (spec.KernelHeight - 1) / spec.StrideHeight;
+        var (inputPlanes, rowReach) = SweepLoops.BandInput(spec);
         writer.Line("// Output rows run in bands, tiles inside bands, so that the input rows a band reads (every input channel's) stay");
         writer.Line($"// in L2 while all the tiles read them: at most {LineSweep.BandInputFloats} floats each, in bands of equal height.");
         writer.Line(loops is null
-            ? $"int bandRows = {Sweep}.BandRows(outputHeight, planeWidth, {spec.InChannelsPerGroup * planesRead}, {rowReach});"
+            ? $"int bandRows = {Sweep}.BandRows(outputHeight, planeWidth, {inputPlanes}, {rowReach});"
             : $"int bandRows = {loops.BandRows};");
         writer.Line("global::System.Span<float> narrowLine = stackalloc float[vectorWidth];");
         writer.Line($"ref float sourceStart = ref {Marshal}.GetReference(source);");
@@ -323,7 +322,7 @@ internal static class DirectKernelEmitter
         {
             for (int r = 0; r < rows; r++)
             {
-                writer.Line($"{vector.StoreNarrow}({ActivationEmitter.InRegister(vector, spec, Sum(t, r, 0))}, narrowLine, {Marshal}.CreateSpan(ref {Destination(t, r)}, count));");
+                writer.Line($"{vector.Ops}.StoreNarrow({ActivationEmitter.InRegister(vector, spec, Sum(t, r, 0))}, narrowLine, {Marshal}.CreateSpan(ref {Destination(t, r)}, count));");
             }
         }
 

@@ -13,7 +13,8 @@ namespace ConvGen.Generator.Emitting;
 /// <param name="Api">Where the operations are: the static class of the vector, or the generic operations parameter.</param>
 /// <param name="Type">The vector of floats.</param>
 /// <param name="Lanes">Floats per vector: one count, or each count a generic body runs with.</param>
-internal sealed record VectorType(string Suffix, string Api, string Type, IReadOnlyList<int> Lanes)
+/// <param name="Ops">The runtime's <c>IVectorOps</c> of the type (<c>TOps</c> in a generic body).</param>
+internal sealed record VectorType(string Suffix, string Api, string Type, IReadOnlyList<int> Lanes, string Ops)
 {
     private const string Intrinsics = "global::System.Runtime.Intrinsics.";
 
@@ -22,7 +23,7 @@ internal sealed record VectorType(string Suffix, string Api, string Type, IReadO
     public static readonly VectorType Vector128 = Concrete("v128", "Vector128", 4);
 
     /// <summary>A direct kernel's body for Vector256 and Vector128 at once, generic over <c>TVector</c> and <c>TOps</c>.</summary>
-    public static readonly VectorType Narrow = new("narrow", "TOps", "TVector", [8, 4]);
+    public static readonly VectorType Narrow = new("narrow", "TOps", "TVector", [8, 4], "TOps");
 
     /// <summary>Widest first: the order of the dispatch.</summary>
     public static readonly VectorType[] All = [Vector512, Vector256, Vector128];
@@ -41,8 +42,6 @@ internal sealed record VectorType(string Suffix, string Api, string Type, IReadO
 
     public string Broadcast(string value) => $"{Api}.Create({value})";
 
-    /// <summary>The runtime's narrow store for this vector type (ConvGen.Kernels.Vector512Ops.StoreNarrow, ...).</summary>
-    public string StoreNarrow => IsGeneric ? "TOps.StoreNarrow" : $"global::ConvGen.Kernels.{Suffix switch { "v512" => "Vector512", "v256" => "Vector256", _ => "Vector128" }}Ops.StoreNarrow";
-
-    private static VectorType Concrete(string suffix, string name, int lanes) => new(suffix, Intrinsics + name, Intrinsics + name + "<float>", [lanes]);
+    private static VectorType Concrete(string suffix, string name, int lanes) =>
+        new(suffix, Intrinsics + name, Intrinsics + name + "<float>", [lanes], "global::ConvGen.Kernels." + name + "Ops");
 }

@@ -1,5 +1,5 @@
-using ConvGen.Generator.Kernels;
 using System;
+using ConvGen.Generator.Kernels;
 using ConvGen.Generator.Model;
 
 namespace ConvGen.Generator.Planning;

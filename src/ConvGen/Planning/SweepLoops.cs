@@ -32,13 +32,18 @@ internal sealed record SweepLoops(IReadOnlyList<int> Lanes, IReadOnlyList<int> F
         }
     }
 
+    /// <summary>What a band of output rows reads, for <see cref="LineSweep.BandRows"/>: the planes per input row (each input
+    /// channel's stride phases that taps read) and the rows the kernel reaches below the band.</summary>
+    public static (long InputPlanes, int RowReach) BandInput(ConvSpec spec) =>
+        ((long)spec.InChannelsPerGroup * spec.Vertical.PhasesRead().Count * spec.Horizontal.PhasesRead().Count,
+         spec.DilationHeight * (spec.KernelHeight - 1) / spec.StrideHeight);
+
     /// <summary>The loops of a fixed-size kernel (<paramref name="spec"/> is the kernel's view of the layer) with vectors of
     /// each of <paramref name="lanes"/> floats: each band size the sweep meets, run through the kernel's loop bounds.</summary>
     public static SweepLoops For(ConvSpec spec, KernelPlan plan, long fanIn, int outputHeight, int outputWidth, int planeWidth, IReadOnlyList<int> lanes, int vectors, int rowTile)
     {
-        int planesRead = spec.Vertical.PhasesRead().Count * spec.Horizontal.PhasesRead().Count;
-        int rowReach = spec.DilationHeight * (spec.KernelHeight - 1) / spec.StrideHeight;
-        int bandRows = LineSweep.BandRows(outputHeight, planeWidth, (long)spec.InChannelsPerGroup * planesRead, rowReach);
+        var (inputPlanes, rowReach) = BandInput(spec);
+        int bandRows = LineSweep.BandRows(outputHeight, planeWidth, inputPlanes, rowReach);
         var flatLanes = new List<int>();
         var rowTileGroups = new SortedSet<int>();
         var lineGroups = new SortedSet<int>();
