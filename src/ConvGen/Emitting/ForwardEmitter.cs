@@ -3,8 +3,9 @@ using ConvGen.Generator.Planning;
 
 namespace ConvGen.Generator.Emitting;
 
-/// <summary>Writes the public surface around the kernel: output-size arithmetic, the checked
-/// <c>Forward</c> overloads and <c>ILayer</c>; <see cref="RunEmitter"/> writes how a checked call runs.</summary>
+/// <summary>Writes the surface around the kernel: for an attributed layer output-size arithmetic, the checked
+/// <c>Forward</c> overloads and <c>ILayer</c>, for a network step one <c>Forward</c> of its fixed size; then how a
+/// checked call runs (<see cref="RunEmitter"/>, <see cref="WinogradRunEmitter"/>).</summary>
 internal static class ForwardEmitter
 {
     private const string Sweep = "global::ConvGen.Kernels.LineSweep";
