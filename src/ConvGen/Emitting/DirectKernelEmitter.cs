@@ -56,7 +56,7 @@ internal static class DirectKernelEmitter
         foreach (var vector in new[] { VectorType.Vector512, VectorType.Narrow })
         {
             writer.Line();
-            Kernel(writer, layer, spec, plan, geometry, vector, parameters);
+            Kernel(writer, spec, plan, geometry, vector, parameters);
         }
     }
 
@@ -74,12 +74,12 @@ internal static class DirectKernelEmitter
     private static string ArgumentNames(KernelGeometry geometry) => geometry.Constants.Count == 0 ? ", outputHeight, outputWidth, planeWidth, planeStride" : "";
 
     /// <summary>The kernel written for one vector type.</summary>
-    private static void Kernel(SourceWriter writer, ConvSpec layer, ConvSpec spec, KernelPlan plan, KernelGeometry geometry, VectorType vector, string parameters)
+    private static void Kernel(SourceWriter writer, ConvSpec spec, KernelPlan plan, KernelGeometry geometry, VectorType vector, string parameters)
     {
         int vectors = vector == VectorType.Vector512 ? plan.OutputVectors : plan.NarrowOutputVectors;
         int rowTile = vector == VectorType.Vector512 ? plan.RowTile : 1;
         var loops = geometry.Fixed is var (fixedHeight, fixedWidth, fixedPitch)
-            ? SweepLoops.For(spec, plan, plan.TransformsRows ? spec.FanIn : layer.FanIn, fixedHeight, fixedWidth, fixedPitch, vector.Lanes, vectors, rowTile)
+            ? SweepLoops.For(spec, plan, fixedHeight, fixedWidth, fixedPitch, vector.Lanes, vectors, rowTile)
             : null;
         if (vector.IsGeneric)
         {
@@ -282,7 +282,6 @@ internal static class DirectKernelEmitter
                 continue;
             }
 
-
             writer.Line($"// {group} vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds {group} accumulators.");
             writer.Open($"for (; x0 <= count - ({group} * vectorWidth); x0 += {group} * vectorWidth)");
             Accumulate(writer, spec, plan, vector, tile, rows, group, "x0");
@@ -350,7 +349,7 @@ internal static class DirectKernelEmitter
     {
         for (int t = 0; t < tile; t++)
         {
-            string start = spec.HasBias ? $"bias{t}" : $"{vector.Zero}";
+            string start = spec.HasBias ? $"bias{t}" : vector.Zero;
             var sums = new List<string>();
             for (int r = 0; r < rows; r++)
             {

@@ -56,7 +56,7 @@ internal static class ForwardEmitter
         }
 
         writer.Line();
-        FixedSizeCheck(writer, spec.Kind == LayerKind.Conv2d, spec.InputHeight is not null, spec.InputWidth is not null);
+        FixedSizeCheck(writer, is2d, spec.InputHeight is not null, spec.InputWidth is not null);
         writer.Line();
         PublicForward(writer, spec, plan);
         writer.Line();

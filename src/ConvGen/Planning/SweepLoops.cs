@@ -39,8 +39,10 @@ internal sealed record SweepLoops(IReadOnlyList<int> Lanes, IReadOnlyList<int> F
          spec.DilationHeight * (spec.KernelHeight - 1) / spec.StrideHeight);
 
     /// <summary>The loops of a fixed-size kernel (<paramref name="spec"/> is the kernel's view of the layer) with vectors of
-    /// each of <paramref name="lanes"/> floats: each band size the sweep meets, run through the kernel's loop bounds.</summary>
-    public static SweepLoops For(ConvSpec spec, KernelPlan plan, long fanIn, int outputHeight, int outputWidth, int planeWidth, IReadOnlyList<int> lanes, int vectors, int rowTile)
+    /// each of <paramref name="lanes"/> floats: each band size the sweep meets, run through the kernel's loop bounds. Costs
+    /// count the view's fan-in: the layer's for the direct kernel and gathered taps (a 1x1 view over FanIn rows), a point's
+    /// 1 x kw kernel for transformed rows.</summary>
+    public static SweepLoops For(ConvSpec spec, KernelPlan plan, int outputHeight, int outputWidth, int planeWidth, IReadOnlyList<int> lanes, int vectors, int rowTile)
     {
         var (inputPlanes, rowReach) = BandInput(spec);
         int bandRows = LineSweep.BandRows(outputHeight, planeWidth, inputPlanes, rowReach);
@@ -49,7 +51,7 @@ internal sealed record SweepLoops(IReadOnlyList<int> Lanes, IReadOnlyList<int> F
         var lineGroups = new SortedSet<int>();
         foreach (int width in lanes)
         {
-            bool flat = LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, fanIn, width);
+            bool flat = LineSweep.IsFlat(outputHeight, outputWidth, planeWidth, spec.FanIn, width);
             if (flat)
             {
                 flatLanes.Add(width);

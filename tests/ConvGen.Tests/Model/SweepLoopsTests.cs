@@ -17,7 +17,7 @@ public class SweepLoopsTests
         var spec = new ConvSpec(LayerKind.Conv2d, 144, 144, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 144, true, PaddingMode.Explicit, null, null);
         var plan = KernelPlanner.Plan(spec);
 
-        var loops = SweepLoops.For(spec, plan, spec.FanIn, 28, 28, 29, [16], plan.OutputVectors, plan.RowTile);
+        var loops = SweepLoops.For(spec, plan, 28, 28, 29, [16], plan.OutputVectors, plan.RowTile);
 
         Assert.Equal(4, plan.RowTile);
         Assert.Empty(loops.FlatLanes);
@@ -36,8 +36,8 @@ public class SweepLoopsTests
         var spec = new ConvSpec(LayerKind.Conv2d, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, PaddingMode.Explicit, null, null);
         var plan = KernelPlanner.Plan(spec);
 
-        var wide = SweepLoops.For(spec, plan, spec.FanIn, 4, 4, 6, [16], plan.OutputVectors, plan.RowTile);
-        var narrow = SweepLoops.For(spec, plan, spec.FanIn, 4, 4, 6, [8, 4], plan.NarrowOutputVectors, 1);
+        var wide = SweepLoops.For(spec, plan, 4, 4, 6, [16], plan.OutputVectors, plan.RowTile);
+        var narrow = SweepLoops.For(spec, plan, 4, 4, 6, [8, 4], plan.NarrowOutputVectors, 1);
 
         Assert.Equal([16], wide.FlatLanes);
         Assert.Equal(4, wide.BandRows);
