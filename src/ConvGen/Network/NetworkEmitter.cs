@@ -64,8 +64,8 @@ internal static class NetworkEmitter
         writer.Line($"/// construction from the model: <c>new {target.Name}()</c> reads the <c>{Xml(graph.FileName)}</c> embedded in this assembly (the");
         writer.Line("/// ConvGen package embeds every .onnx AdditionalFiles item), <c>new(stream)</c> and <c>Load(path)</c> another export of the");
         writer.Line("/// same architecture, every tensor checked by name and shape first. Intermediate results live in buffers planned at");
-        writer.Line("/// compile time, allocated on the first call and again only when a larger batch comes: Forward allocates nothing in");
-        writer.Line("/// steady state. An instance is not thread-safe (the buffers are per instance): use one instance per thread.");
+        writer.Line("/// compile time, one set per call in flight: <c>Forward</c> may run on any number of threads at once, and allocates");
+        writer.Line("/// nothing once every concurrent call has had a set that holds its batch.");
         writer.Line("/// </remarks>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{LayerEmitter.GeneratorName}\", \"{LayerEmitter.GeneratorVersion}\")]");
         writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer");
@@ -78,8 +78,6 @@ internal static class NetworkEmitter
         Forward(writer, graph, plan);
         writer.Line();
         LayerInterface(writer, graph);
-        writer.Line();
-        EnsureBuffers(writer, plan);
         foreach (var step in graph.Steps)
         {
             switch (step)
@@ -174,11 +172,11 @@ internal static class NetworkEmitter
             }
         }
 
-        writer.Line("// The batch size the buffers hold now (0 until the first call).");
-        writer.Line("private int _capacity;");
-        for (int b = 0; b < plan.BufferSizes.Length; b++)
+        if (plan.BufferSizes.Length > 0)
         {
-            writer.Line($"private float[] _buffer{b} = global::System.Array.Empty<float>();");
+            writer.Line("// The intermediate buffers, one set per call in flight.");
+            var sizes = Enumerable.Range(0, plan.BufferSizes.Length).Select(b => $"Buffer{b}Size");
+            writer.Line($"private readonly global::ConvGen.NetworkBuffers _buffers = new({string.Join(", ", sizes)});");
         }
     }
 
@@ -275,7 +273,14 @@ internal static class NetworkEmitter
         writer.Line($"throw new global::System.ArgumentException($\"output has {{output.Length}} values, but a batch of {{batch}} needs {{(long)batch * OutputSize}} ({{batch}} x {graph.Output.ShapeText.Substring(4, graph.Output.ShapeText.Length - 5)}).\", nameof(output));");
         writer.Close();
         writer.Line();
-        writer.Line("EnsureBuffers(batch);");
+        bool buffered = plan.BufferSizes.Length > 0;
+        if (buffered)
+        {
+            writer.Line("// This call's set of intermediate buffers, given back when it ends (other threads run with sets of their own).");
+            writer.Line("var buffers = _buffers.Rent(batch);");
+            writer.Open("try");
+        }
+
         var declared = new HashSet<int> { 0 };
         writer.Line($"// {Xml(graph.InputName)}: {graph.Input.ShapeText}");
         writer.Line($"{ReadOnlySpan} v0 = input;");
@@ -289,6 +294,14 @@ internal static class NetworkEmitter
 
             Declare(writer, graph, plan, step.Output, declared);
             Step(writer, graph, step);
+        }
+
+        if (buffered)
+        {
+            writer.Close();
+            writer.Open("finally");
+            writer.Line("_buffers.Return(buffers);");
+            writer.Close();
         }
 
         writer.Close();
@@ -315,7 +328,7 @@ internal static class NetworkEmitter
             {
                 Storage.Output => "output",
                 Storage.Input => "input",
-                _ => $"new {Span}(_buffer{plan.Buffer[value]}, 0, batch * {info.SampleSize})",
+                _ => $"buffers.Buffer({plan.Buffer[value]}, batch * {info.SampleSize})",
             };
             string where = plan.Kind[value] == Storage.Buffer ? $"buffer {plan.Buffer[value]}" : "the caller's " + storage;
             writer.Line($"// {Xml(info.Name)}: {info.ShapeText} in {where}.");
@@ -556,23 +569,6 @@ internal static class NetworkEmitter
         writer.Close();
         writer.Line();
         writer.Line("return (int)inputShape[0];");
-        writer.Close();
-    }
-
-    private static void EnsureBuffers(SourceWriter writer, BufferPlan plan)
-    {
-        writer.Line("// Grows the intermediate buffers to hold batch samples; a no-op once they do.");
-        writer.Open("private void EnsureBuffers(int batch)");
-        writer.Open("if (batch <= _capacity)");
-        writer.Line("return;");
-        writer.Close();
-        writer.Line();
-        for (int b = 0; b < plan.BufferSizes.Length; b++)
-        {
-            writer.Line($"_buffer{b} = global::System.GC.AllocateUninitializedArray<float>(checked(batch * Buffer{b}Size));");
-        }
-
-        writer.Line("_capacity = batch;");
         writer.Close();
     }
 

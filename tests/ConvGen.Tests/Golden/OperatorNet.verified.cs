@@ -13,8 +13,8 @@ namespace Demo
     /// construction from the model: <c>new OperatorNet()</c> reads the <c>ops.onnx</c> embedded in this assembly (the
     /// ConvGen package embeds every .onnx AdditionalFiles item), <c>new(stream)</c> and <c>Load(path)</c> another export of the
     /// same architecture, every tensor checked by name and shape first. Intermediate results live in buffers planned at
-    /// compile time, allocated on the first call and again only when a larger batch comes: Forward allocates nothing in
-    /// steady state. An instance is not thread-safe (the buffers are per instance): use one instance per thread.
+    /// compile time, one set per call in flight: <c>Forward</c> may run on any number of threads at once, and allocates
+    /// nothing once every concurrent call has had a set that holds its batch.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.1.0")]
     partial class OperatorNet : global::ConvGen.ILayer
@@ -47,11 +47,8 @@ namespace Demo
         {
         };
 
-        // The batch size the buffers hold now (0 until the first call).
-        private int _capacity;
-        private float[] _buffer0 = global::System.Array.Empty<float>();
-        private float[] _buffer1 = global::System.Array.Empty<float>();
-        private float[] _buffer2 = global::System.Array.Empty<float>();
+        // The intermediate buffers, one set per call in flight.
+        private readonly global::ConvGen.NetworkBuffers _buffers = new(Buffer0Size, Buffer1Size, Buffer2Size);
 
         /// <summary>Creates the network with the trained weights of <c>ops.onnx</c>, the model it was compiled from, embedded in this assembly.</summary>
         /// <exception cref="global::System.InvalidOperationException">The assembly does not embed the model (see <see cref="global::ConvGen.NetworkWeights"/>).</exception>
@@ -104,67 +101,75 @@ namespace Demo
                 throw new global::System.ArgumentException($"output has {output.Length} values, but a batch of {batch} needs {(long)batch * OutputSize} ({batch} x 4).", nameof(output));
             }
 
-            EnsureBuffers(batch);
-            // x: [N, 4, 3, 4]
-            global::System.ReadOnlySpan<float> v0 = input;
-
-            // g: [N, 4, 1, 1] in buffer 0.
-            global::System.Span<float> v1 = new global::System.Span<float>(_buffer0, 0, batch * 4);
-            // /se/pool: global average pool, [N, 4, 3, 4] -> [N, 4, 1, 1].
-            for (int plane = 0; plane < batch * 4; plane++)
+            // This call's set of intermediate buffers, given back when it ends (other threads run with sets of their own).
+            var buffers = _buffers.Rent(batch);
+            try
             {
-                v1[plane] = global::System.Numerics.Tensors.TensorPrimitives.Sum(v0.Slice(plane * 12, 12)) / 12;
+                // x: [N, 4, 3, 4]
+                global::System.ReadOnlySpan<float> v0 = input;
+
+                // g: [N, 4, 1, 1] in buffer 0.
+                global::System.Span<float> v1 = buffers.Buffer(0, batch * 4);
+                // /se/pool: global average pool, [N, 4, 3, 4] -> [N, 4, 1, 1].
+                for (int plane = 0; plane < batch * 4; plane++)
+                {
+                    v1[plane] = global::System.Numerics.Tensors.TensorPrimitives.Sum(v0.Slice(plane * 12, 12)) / 12;
+                }
+
+                // s: [N, 4, 1, 1] in buffer 0.
+                global::System.Span<float> v2 = buffers.Buffer(0, batch * 4);
+                // /se/gate: Sigmoid, element-wise.
+                global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(v1, v2);
+
+                // e: [N, 4, 3, 4] in buffer 1.
+                global::System.Span<float> v3 = buffers.Buffer(1, batch * 48);
+                // /se/Mul: Multiply(v0, v2) broadcast to [N, 4, 3, 4].
+                global::ConvGen.Operators.Broadcast.Run(global::ConvGen.Operators.BinaryOperator.Multiply, v0, v2, v3, batch, 48, 4, new int[] { 4, 12 }, new int[] { 12, 1 }, new int[] { 1, 0 });
+
+                // b: [N, 4, 3, 4] in buffer 1.
+                global::System.Span<float> v4 = buffers.Buffer(1, batch * 48);
+                // /bias/Add: Add(v3, Constant3) broadcast to [N, 4, 3, 4].
+                global::ConvGen.Operators.Broadcast.Run(global::ConvGen.Operators.BinaryOperator.Add, v3, Constant3, v4, batch, 48, 0, new int[] { 4, 12 }, new int[] { 12, 1 }, new int[] { 1, 0 });
+
+                // l: [N, 2, 3, 4] in buffer 0.
+                global::System.Span<float> v5 = buffers.Buffer(0, batch * 24);
+                // /Split: part 0 of a split along axis 1, [N, 4, 3, 4] -> [N, 2, 3, 4].
+                global::ConvGen.Operators.Strided.Copy(v4, v5, batch, 48, 0, new int[] { 24 }, new int[] { 1 });
+
+                // r: [N, 2, 3, 4] in buffer 2.
+                global::System.Span<float> v6 = buffers.Buffer(2, batch * 24);
+                // /Split: part 1 of a split along axis 1, [N, 4, 3, 4] -> [N, 2, 3, 4].
+                global::ConvGen.Operators.Strided.Copy(v4, v6, batch, 48, 24, new int[] { 24 }, new int[] { 1 });
+
+                // rr: [N, 2, 3, 4] in buffer 2.
+                global::System.Span<float> v7 = buffers.Buffer(2, batch * 24);
+                // /Relu: Relu, element-wise.
+                global::System.Numerics.Tensors.TensorPrimitives.Max(v6, 0f, v7);
+
+                // c: [N, 4, 3, 4] in buffer 1.
+                global::System.Span<float> v8 = buffers.Buffer(1, batch * 48);
+                // /Concat: concat of v5, v7 along axis 1, [N, 4, 3, 4].
+                global::ConvGen.Operators.Concat.Part(v5, v8, batch, 24, 0, 48);
+                global::ConvGen.Operators.Concat.Part(v7, v8, batch, 24, 24, 48);
+
+                // cg: [N, 2, 2, 3, 4], the same memory as v8.
+                var v9 = v8;
+                // t: [N, 2, 2, 3, 4] in buffer 0.
+                global::System.Span<float> v10 = buffers.Buffer(0, batch * 48);
+                // /shuffle/Transpose: transpose perm [0, 2, 1, 3, 4], [N, 2, 2, 3, 4] -> [N, 2, 2, 3, 4].
+                global::ConvGen.Operators.Strided.Copy(v9, v10, batch, 48, 0, new int[] { 2, 2, 12 }, new int[] { 12, 24, 1 });
+
+                // u: [N, 4, 3, 4], the same memory as v10.
+                var v11 = v10;
+                // m: [N, 4] in the caller's output.
+                global::System.Span<float> v12 = output;
+                // /ReduceMean: mean over merged dims [4, 12] with mask 2, [N, 4, 3, 4] -> [N, 4].
+                global::ConvGen.Operators.Reduce.Run(global::ConvGen.Operators.ReduceKind.Mean, v11, v12, batch, new int[] { 4, 12 }, 2);
             }
-
-            // s: [N, 4, 1, 1] in buffer 0.
-            global::System.Span<float> v2 = new global::System.Span<float>(_buffer0, 0, batch * 4);
-            // /se/gate: Sigmoid, element-wise.
-            global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(v1, v2);
-
-            // e: [N, 4, 3, 4] in buffer 1.
-            global::System.Span<float> v3 = new global::System.Span<float>(_buffer1, 0, batch * 48);
-            // /se/Mul: Multiply(v0, v2) broadcast to [N, 4, 3, 4].
-            global::ConvGen.Operators.Broadcast.Run(global::ConvGen.Operators.BinaryOperator.Multiply, v0, v2, v3, batch, 48, 4, new int[] { 4, 12 }, new int[] { 12, 1 }, new int[] { 1, 0 });
-
-            // b: [N, 4, 3, 4] in buffer 1.
-            global::System.Span<float> v4 = new global::System.Span<float>(_buffer1, 0, batch * 48);
-            // /bias/Add: Add(v3, Constant3) broadcast to [N, 4, 3, 4].
-            global::ConvGen.Operators.Broadcast.Run(global::ConvGen.Operators.BinaryOperator.Add, v3, Constant3, v4, batch, 48, 0, new int[] { 4, 12 }, new int[] { 12, 1 }, new int[] { 1, 0 });
-
-            // l: [N, 2, 3, 4] in buffer 0.
-            global::System.Span<float> v5 = new global::System.Span<float>(_buffer0, 0, batch * 24);
-            // /Split: part 0 of a split along axis 1, [N, 4, 3, 4] -> [N, 2, 3, 4].
-            global::ConvGen.Operators.Strided.Copy(v4, v5, batch, 48, 0, new int[] { 24 }, new int[] { 1 });
-
-            // r: [N, 2, 3, 4] in buffer 2.
-            global::System.Span<float> v6 = new global::System.Span<float>(_buffer2, 0, batch * 24);
-            // /Split: part 1 of a split along axis 1, [N, 4, 3, 4] -> [N, 2, 3, 4].
-            global::ConvGen.Operators.Strided.Copy(v4, v6, batch, 48, 24, new int[] { 24 }, new int[] { 1 });
-
-            // rr: [N, 2, 3, 4] in buffer 2.
-            global::System.Span<float> v7 = new global::System.Span<float>(_buffer2, 0, batch * 24);
-            // /Relu: Relu, element-wise.
-            global::System.Numerics.Tensors.TensorPrimitives.Max(v6, 0f, v7);
-
-            // c: [N, 4, 3, 4] in buffer 1.
-            global::System.Span<float> v8 = new global::System.Span<float>(_buffer1, 0, batch * 48);
-            // /Concat: concat of v5, v7 along axis 1, [N, 4, 3, 4].
-            global::ConvGen.Operators.Concat.Part(v5, v8, batch, 24, 0, 48);
-            global::ConvGen.Operators.Concat.Part(v7, v8, batch, 24, 24, 48);
-
-            // cg: [N, 2, 2, 3, 4], the same memory as v8.
-            var v9 = v8;
-            // t: [N, 2, 2, 3, 4] in buffer 0.
-            global::System.Span<float> v10 = new global::System.Span<float>(_buffer0, 0, batch * 48);
-            // /shuffle/Transpose: transpose perm [0, 2, 1, 3, 4], [N, 2, 2, 3, 4] -> [N, 2, 2, 3, 4].
-            global::ConvGen.Operators.Strided.Copy(v9, v10, batch, 48, 0, new int[] { 2, 2, 12 }, new int[] { 12, 24, 1 });
-
-            // u: [N, 4, 3, 4], the same memory as v10.
-            var v11 = v10;
-            // m: [N, 4] in the caller's output.
-            global::System.Span<float> v12 = output;
-            // /ReduceMean: mean over merged dims [4, 12] with mask 2, [N, 4, 3, 4] -> [N, 4].
-            global::ConvGen.Operators.Reduce.Run(global::ConvGen.Operators.ReduceKind.Mean, v11, v12, batch, new int[] { 4, 12 }, 2);
+            finally
+            {
+                _buffers.Return(buffers);
+            }
         }
 
         /// <inheritdoc/>
@@ -201,20 +206,6 @@ namespace Demo
             }
 
             return (int)inputShape[0];
-        }
-
-        // Grows the intermediate buffers to hold batch samples; a no-op once they do.
-        private void EnsureBuffers(int batch)
-        {
-            if (batch <= _capacity)
-            {
-                return;
-            }
-
-            _buffer0 = global::System.GC.AllocateUninitializedArray<float>(checked(batch * Buffer0Size));
-            _buffer1 = global::System.GC.AllocateUninitializedArray<float>(checked(batch * Buffer1Size));
-            _buffer2 = global::System.GC.AllocateUninitializedArray<float>(checked(batch * Buffer2Size));
-            _capacity = batch;
         }
 
         // /bias/Add: the constant operand, 4 values.

@@ -13,8 +13,8 @@ namespace Demo
     /// construction from the model: <c>new TinyNet()</c> reads the <c>tiny.onnx</c> embedded in this assembly (the
     /// ConvGen package embeds every .onnx AdditionalFiles item), <c>new(stream)</c> and <c>Load(path)</c> another export of the
     /// same architecture, every tensor checked by name and shape first. Intermediate results live in buffers planned at
-    /// compile time, allocated on the first call and again only when a larger batch comes: Forward allocates nothing in
-    /// steady state. An instance is not thread-safe (the buffers are per instance): use one instance per thread.
+    /// compile time, one set per call in flight: <c>Forward</c> may run on any number of threads at once, and allocates
+    /// nothing once every concurrent call has had a set that holds its batch.
     /// </remarks>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.1.0")]
     partial class TinyNet : global::ConvGen.ILayer
@@ -59,10 +59,8 @@ namespace Demo
         // /fc/Gemm: the dense weight as [3, 18] (out, in) and its bias.
         private readonly float[] _dense4Weight;
         private readonly float[] _dense4Bias;
-        // The batch size the buffers hold now (0 until the first call).
-        private int _capacity;
-        private float[] _buffer0 = global::System.Array.Empty<float>();
-        private float[] _buffer1 = global::System.Array.Empty<float>();
+        // The intermediate buffers, one set per call in flight.
+        private readonly global::ConvGen.NetworkBuffers _buffers = new(Buffer0Size, Buffer1Size);
 
         /// <summary>Creates the network with the trained weights of <c>tiny.onnx</c>, the model it was compiled from, embedded in this assembly.</summary>
         /// <exception cref="global::System.InvalidOperationException">The assembly does not embed the model (see <see cref="global::ConvGen.NetworkWeights"/>).</exception>
@@ -121,58 +119,66 @@ namespace Demo
                 throw new global::System.ArgumentException($"output has {output.Length} values, but a batch of {batch} needs {(long)batch * OutputSize} ({batch} x 3).", nameof(output));
             }
 
-            EnsureBuffers(batch);
-            // image: [N, 1, 6, 6]
-            global::System.ReadOnlySpan<float> v0 = input;
-
-            // c: [N, 2, 6, 6] in buffer 0.
-            global::System.Span<float> v1 = new global::System.Span<float>(_buffer0, 0, batch * 72);
-            // /conv/Conv + /bn/BatchNormalization + /relu/Relu: conv 1->2 3x3, ReLU fused, [N, 1, 6, 6] -> [N, 2, 6, 6].
-            _conv0.Forward(v0, v1, batch, degreeOfParallelism);
-
-            // p: [N, 2, 3, 3] in buffer 1.
-            global::System.Span<float> v2 = new global::System.Span<float>(_buffer1, 0, batch * 18);
-            // /pool/MaxPool: max pool 2x2 stride 2x2, [N, 2, 6, 6] -> [N, 2, 3, 3].
-            MaxPool1(v1, v2, batch * 2);
-
-            // f: [N, 18], the same memory as v2.
-            var v3 = v2;
-            // logits: [N, 3] in buffer 0.
-            global::System.Span<float> v4 = new global::System.Span<float>(_buffer0, 0, batch * 3);
-            // /fc/Gemm: dense 18->3, y = x W^T + b, [N, 18] -> [N, 3].
-            global::System.ReadOnlySpan<float> dense4Weight = _dense4Weight;
-            global::System.ReadOnlySpan<float> dense4Bias = _dense4Bias;
-            for (int n = 0; n < batch; n++)
+            // This call's set of intermediate buffers, given back when it ends (other threads run with sets of their own).
+            var buffers = _buffers.Rent(batch);
+            try
             {
-                global::System.ReadOnlySpan<float> row = v3.Slice(n * 18, 18);
-                for (int m = 0; m < 3; m++)
+                // image: [N, 1, 6, 6]
+                global::System.ReadOnlySpan<float> v0 = input;
+
+                // c: [N, 2, 6, 6] in buffer 0.
+                global::System.Span<float> v1 = buffers.Buffer(0, batch * 72);
+                // /conv/Conv + /bn/BatchNormalization + /relu/Relu: conv 1->2 3x3, ReLU fused, [N, 1, 6, 6] -> [N, 2, 6, 6].
+                _conv0.Forward(v0, v1, batch, degreeOfParallelism);
+
+                // p: [N, 2, 3, 3] in buffer 1.
+                global::System.Span<float> v2 = buffers.Buffer(1, batch * 18);
+                // /pool/MaxPool: max pool 2x2 stride 2x2, [N, 2, 6, 6] -> [N, 2, 3, 3].
+                MaxPool1(v1, v2, batch * 2);
+
+                // f: [N, 18], the same memory as v2.
+                var v3 = v2;
+                // logits: [N, 3] in buffer 0.
+                global::System.Span<float> v4 = buffers.Buffer(0, batch * 3);
+                // /fc/Gemm: dense 18->3, y = x W^T + b, [N, 18] -> [N, 3].
+                global::System.ReadOnlySpan<float> dense4Weight = _dense4Weight;
+                global::System.ReadOnlySpan<float> dense4Bias = _dense4Bias;
+                for (int n = 0; n < batch; n++)
                 {
-                    v4[(n * 3) + m] = global::System.Numerics.Tensors.TensorPrimitives.Dot(row, dense4Weight.Slice(m * 18, 18)) + dense4Bias[m];
+                    global::System.ReadOnlySpan<float> row = v3.Slice(n * 18, 18);
+                    for (int m = 0; m < 3; m++)
+                    {
+                        v4[(n * 3) + m] = global::System.Numerics.Tensors.TensorPrimitives.Dot(row, dense4Weight.Slice(m * 18, 18)) + dense4Bias[m];
+                    }
+                }
+
+                // probabilities: [N, 3] in the caller's output.
+                global::System.Span<float> v5 = output;
+                // /Softmax: softmax over runs of 3 values, 1 per sample (max subtracted first).
+                for (int run = 0; run < batch * 1; run++)
+                {
+                    int start = run * 3;
+                    float max = float.NegativeInfinity;
+                    for (int i = 0; i < 3; i++)
+                    {
+                        max = global::System.MathF.Max(max, v4[start + i]);
+                    }
+                    float sum = 0f;
+                    for (int i = 0; i < 3; i++)
+                    {
+                        float e = global::System.MathF.Exp(v4[start + i] - max);
+                        v5[start + i] = e;
+                        sum += e;
+                    }
+                    for (int i = 0; i < 3; i++)
+                    {
+                        v5[start + i] /= sum;
+                    }
                 }
             }
-
-            // probabilities: [N, 3] in the caller's output.
-            global::System.Span<float> v5 = output;
-            // /Softmax: softmax over runs of 3 values, 1 per sample (max subtracted first).
-            for (int run = 0; run < batch * 1; run++)
+            finally
             {
-                int start = run * 3;
-                float max = float.NegativeInfinity;
-                for (int i = 0; i < 3; i++)
-                {
-                    max = global::System.MathF.Max(max, v4[start + i]);
-                }
-                float sum = 0f;
-                for (int i = 0; i < 3; i++)
-                {
-                    float e = global::System.MathF.Exp(v4[start + i] - max);
-                    v5[start + i] = e;
-                    sum += e;
-                }
-                for (int i = 0; i < 3; i++)
-                {
-                    v5[start + i] /= sum;
-                }
+                _buffers.Return(buffers);
             }
         }
 
@@ -210,19 +216,6 @@ namespace Demo
             }
 
             return (int)inputShape[0];
-        }
-
-        // Grows the intermediate buffers to hold batch samples; a no-op once they do.
-        private void EnsureBuffers(int batch)
-        {
-            if (batch <= _capacity)
-            {
-                return;
-            }
-
-            _buffer0 = global::System.GC.AllocateUninitializedArray<float>(checked(batch * Buffer0Size));
-            _buffer1 = global::System.GC.AllocateUninitializedArray<float>(checked(batch * Buffer1Size));
-            _capacity = batch;
         }
 
         // /pool/MaxPool: max pool of each 6x6 plane to 3x3, window 2x2,
