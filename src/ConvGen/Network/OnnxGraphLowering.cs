@@ -190,6 +190,7 @@ internal sealed partial class OnnxGraphLowering
     private void LowerNode(OnnxNode node, int index)
     {
         var at = new NodeContext(node, NodeName(node, index), this);
+        CheckArity(at);
         if ((node.Domain is "" or "ai.onnx") && TryFold(at))
         {
             return;
@@ -294,8 +295,19 @@ internal sealed partial class OnnxGraphLowering
     /// <summary>The batch size the model's input declares, or null when it is dynamic.</summary>
     private long? DeclaredBatch() => _model.Inputs.First(i => !_constants.ContainsKey(i.Name)).Shape[0];
 
+    /// <summary>Adds a value of <paramref name="shape"/> per sample, which must hold 1 to int.MaxValue values.</summary>
     private int AddValue(string name, int[] shape, int? aliasOf)
     {
+        long size = 1;
+        foreach (int dim in shape)
+        {
+            size *= dim;
+            if (dim < 1 || size > int.MaxValue)
+            {
+                throw Shape($"the value '{name}' would have the shape [N, {string.Join(", ", shape)}]; every dimension must be positive and a sample at most {int.MaxValue} values");
+            }
+        }
+
         _values.Add(new NetworkValue(name, new EquatableArray<int>(shape), aliasOf));
         _valueByName[name] = _values.Count - 1;
         return _values.Count - 1;

@@ -419,7 +419,7 @@ public class NetworkOperatorTests
         { "slice_batch", "CG0024", "slices the batch dimension (0) from 0 to 1" },
         { "incompatible_broadcast", "CG0025", "dimension 3 is 5 against 4" },
         { "concat_constant", "CG0024", "concatenates the constant 'c'" },
-        { "gather_without_indices", "CG0024", "has no indices (input 1)" },
+        { "gather_without_indices", "CG0024", "has 1 input; Gather takes 2" },
         { "pad_wrap", "CG0024", "mode 'wrap'" },
         { "pad_batch", "CG0024", "pads the batch dimension by [1, 0]" },
         { "pad_reflect_too_far", "CG0024", "reflects pads [0, 5] on a dimension of 5" },

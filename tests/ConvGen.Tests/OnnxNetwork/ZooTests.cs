@@ -42,6 +42,10 @@ public class ZooTests(ITestOutputHelper output)
     /// Concat (unet), Conv1d, ReduceMean and LogSoftmax (m5).</summary>
     public static readonly string[] CiModels = ["mobilenet_v2", "squeezenet1_1", "unet", "m5"];
 
+    /// <summary>Also run from eight threads at once on one instance (see <see cref="SharedInstanceCheck"/>): residual
+    /// adds (mobilenet_v2) and concatenated branches (squeezenet1_1).</summary>
+    public static readonly string[] SharedInstanceModels = ["mobilenet_v2", "squeezenet1_1"];
+
     public static readonly string[] FullModels =
     [
         "resnet18", "resnet50", "mobilenet_v3_small", "mobilenet_v3_large", "shufflenet_v2_x1_0", "efficientnet_b0",
@@ -139,6 +143,13 @@ public class ZooTests(ITestOutputHelper output)
             }
         }
 
+        if (SharedInstanceModels.Contains(name))
+        {
+            clock.Restart();
+            SharedInstanceCheck.Run(net, sample, threads: 8, calls: 500, maxBatch: 2);
+            output.WriteLine($"one instance, 8 threads x 500 calls, batch 1-2: bit-identical to lone calls ({clock.Elapsed.TotalSeconds:F1} s)");
+        }
+
         // Speed on one thread, one image at a time: the best of a few runs after the warm-up above, for both.
         long[] single = [1, .. sample];
         float[] x = Zoo.RandomInput(single, seed: 1);
@@ -208,6 +219,9 @@ public class ZooTests(ITestOutputHelper output)
 
         public static readonly Lazy<Export> Full = new(() => Run(FullModels));
 
+        /// <summary>The small real models the generator's fuzz test corrupts: a 1-D net, a U-Net and SqueezeNet.</summary>
+        public static readonly Lazy<Export> Fuzz = new(() => Run(["m5", "unet", "squeezenet1_1"]));
+
         private const string Install = "apt-get install python3-torchvision python3-onnx";
 
         /// <summary>The shape of one sample, as export.py traces it (its default, full size).</summary>
@@ -231,9 +245,12 @@ public class ZooTests(ITestOutputHelper output)
             return values;
         }
 
+        /// <summary>Debian's Python, where PyTorch and onnx are installed (or CONVGEN_PYTHON).</summary>
+        public static string Python => Environment.GetEnvironmentVariable("CONVGEN_PYTHON") ?? "/usr/bin/python3";
+
         private static Export Run(IEnumerable<string> names)
         {
-            string python = Environment.GetEnvironmentVariable("CONVGEN_PYTHON") ?? "/usr/bin/python3";
+            string python = Python;
             if (!File.Exists(python))
             {
                 throw new XunitException($"The zoo tests need Debian's Python with PyTorch at {python} (or CONVGEN_PYTHON): {Install}");
@@ -260,7 +277,7 @@ public class ZooTests(ITestOutputHelper output)
             return new Export(folder, clock.Elapsed.TotalSeconds, lines);
         }
 
-        private static (int Code, string Output, string Error) Start(string file, TimeSpan timeout, params string[] arguments)
+        public static (int Code, string Output, string Error) Start(string file, TimeSpan timeout, params string[] arguments)
         {
             var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
             foreach (string argument in arguments)

@@ -33,11 +33,6 @@ internal sealed partial class OnnxGraphLowering
             }
         }
 
-        if (at.Node.Inputs.Count != 2)
-        {
-            throw at.Unsupported($"has {at.Node.Inputs.Count} inputs; two are supported");
-        }
-
         string op = at.Node.OpType switch
         {
             "Add" => "Add",

@@ -15,7 +15,8 @@ internal sealed partial class OnnxGraphLowering
     {
         int x = at.Input(0);
         var (shape, oneDimensional, weight) = ConvInputAndWeight(at, x, "M, C/group", "Conv3d");
-        int groups = (int)at.Int("group", 1);
+        int groups = at.Extent("group", at.Int("group", 1));
+        at.Extents("a weight of shape", [.. weight.Dims]);
         int outChannels = (int)weight.Dims[0];
         int kh = oneDimensional ? 1 : (int)weight.Dims[2], kw = (int)weight.Dims[oneDimensional ? 2 : 3];
         if (groups < 1 || shape[0] % groups != 0 || outChannels % groups != 0 || weight.Dims[1] * groups != shape[0])

@@ -11,7 +11,8 @@ internal sealed partial class OnnxGraphLowering
     {
         int x = at.Input(0);
         var (shape, oneDimensional, weight) = ConvInputAndWeight(at, x, "C, M/group", "a 3-D transposed convolution");
-        int groups = (int)at.Int("group", 1);
+        int groups = at.Extent("group", at.Int("group", 1));
+        at.Extents("a weight of shape", [.. weight.Dims]);
         if (groups < 1 || weight.Dims[0] != shape[0] || shape[0] % groups != 0)
         {
             throw at.Unsupported($"has group {groups} and weight [{string.Join(", ", weight.Dims)}] for an input of {shape[0]} channels, which do not match");
@@ -21,10 +22,11 @@ internal sealed partial class OnnxGraphLowering
         int[] kernel = [oneDimensional ? 1 : (int)weight.Dims[2], (int)weight.Dims[oneDimensional ? 2 : 3]];
         long[] strides = at.Ints2d("strides", 1, oneDimensional, 1), dilations = at.Ints2d("dilations", 1, oneDimensional, 1);
         long[] outputPadding = at.Ints2d("output_padding", 0, oneDimensional, 0);
-        long[] pads = at.Ints("pads", oneDimensional ? [0, 0] : [0, 0, 0, 0]);
+        long[] pads = at.Extents("pads", at.Ints("pads", oneDimensional ? [0, 0] : [0, 0, 0, 0]));
         pads = oneDimensional && pads.Length == 2 ? [0, pads[0], 0, pads[1]] : pads;
         long[]? outputShape = at.Node.Attribute("output_shape") is { Ints.Count: > 0 } attribute ? [.. attribute.Ints.Skip(Math.Max(0, attribute.Ints.Count - (oneDimensional ? 1 : 2)))] : null;
         outputShape = oneDimensional && outputShape is { Length: 1 } ? [1, outputShape[0]] : outputShape;
+        outputShape = outputShape is null ? null : at.Extents("output_shape", outputShape);
         string autoPad = at.String("auto_pad", "NOTSET");
         if (strides.Length != 2 || dilations.Length != 2 || outputPadding.Length != 2 || pads.Length != 4 || outputShape is { Length: not 2 }
             || strides.Any(s => s < 1) || dilations.Any(d => d < 1) || pads.Any(p => p < 0) || outputPadding.Any(p => p < 0)
@@ -54,8 +56,13 @@ internal sealed partial class OnnxGraphLowering
                 (before, after) = autoPad == "VALID" ? (0, 0) : (pads[axis], pads[axis + 2]);
             }
 
-            long padding = outputPadding[axis] + before - after;
-            output[axis] = (int)(natural - before - after);
+            long padding = outputPadding[axis] + before - after, length = natural - before - after;
+            if (length > int.MaxValue)
+            {
+                throw at.Unsupported($"gives an output of {length} along axis {axis + (oneDimensional ? 1 : 0)}; at most {int.MaxValue} is supported");
+            }
+
+            output[axis] = (int)length;
             if (padding < 0 || padding >= Math.Max(strides[axis], dilations[axis]) || output[axis] < 1)
             {
                 throw at.Unsupported($"pads {before} and {after} on axis {axis + (oneDimensional ? 1 : 0)} with output_padding {outputPadding[axis]}; ConvGen drops p outputs at the start and p - op at the end with an output padding op from 0 to max(stride, dilation) - 1 = {Math.Max(strides[axis], dilations[axis]) - 1}, as PyTorch does, and needs a non-empty output");

@@ -14,6 +14,9 @@ internal sealed partial class OnnxGraphLowering
     /// <summary>One node being lowered: its attributes and inputs, read with checks that name the node.</summary>
     private sealed class NodeContext(OnnxNode node, string name, OnnxGraphLowering graph)
     {
+        /// <summary>The largest kernel, stride, dilation, pad or weight dimension a node may have (2^24).</summary>
+        public const long MaxExtent = 1 << 24;
+
         public OnnxNode Node { get; } = node;
 
         public string Name { get; } = name;
@@ -159,12 +162,28 @@ internal sealed partial class OnnxGraphLowering
         }
 
         /// <summary>The node's per-axis attribute <paramref name="name"/> as two values (height, width): a 1-D node's one value
-        /// is the width's, the height taking <paramref name="heightValue"/>.</summary>
+        /// is the width's, the height taking <paramref name="heightValue"/>. Every value is within ±<see cref="MaxExtent"/>.</summary>
         public long[] Ints2d(string name, long fallback, bool oneDimensional, long heightValue)
         {
-            long[] values = Ints(name, oneDimensional ? [fallback] : [fallback, fallback]);
+            long[] values = Extents(name, Ints(name, oneDimensional ? [fallback] : [fallback, fallback]));
             return oneDimensional && values.Length == 1 ? [heightValue, values[0]] : values;
         }
+
+        /// <summary><paramref name="values"/>, sizes read from <paramref name="what"/> (kernel, strides, dilations, pads, weight
+        /// dimensions), refused beyond ±<see cref="MaxExtent"/>: no network needs them, and the int arithmetic of shapes and
+        /// kernels must not overflow (a damaged model's 2^32 + 3 must not become 3).</summary>
+        public long[] Extents(string what, long[] values)
+        {
+            if (values.Any(v => v < -MaxExtent || v > MaxExtent))
+            {
+                throw Unsupported($"has {what} [{string.Join(", ", values)}]; sizes beyond {MaxExtent} are not supported");
+            }
+
+            return values;
+        }
+
+        /// <summary>One size (a group count, a weight dimension) as an int, refused beyond ±<see cref="MaxExtent"/>.</summary>
+        public int Extent(string what, long value) => (int)Extents(what, [value])[0];
 
         /// <summary>
         /// Resolves a 2-D window's padding (explicit pads or auto_pad) and output size, checking strides and
@@ -191,7 +210,7 @@ internal sealed partial class OnnxGraphLowering
             int[] kernel = [kh, kw];
             if (autoPad is "NOTSET")
             {
-                pads = Ints("pads", oneDimensional ? [0, 0] : [0, 0, 0, 0]);
+                pads = Extents("pads", Ints("pads", oneDimensional ? [0, 0] : [0, 0, 0, 0]));
                 pads = oneDimensional && pads.Length == 2 ? [0, pads[0], 0, pads[1]] : pads;
                 if (pads.Length != 4 || pads.Any(p => p < 0))
                 {
@@ -237,6 +256,11 @@ internal sealed partial class OnnxGraphLowering
                     {
                         output--;
                     }
+                }
+
+                if (output > int.MaxValue)
+                {
+                    throw graph.Shape($"node '{Name}' ({Node.OpType}) gives an output of {output} along an axis; at most {int.MaxValue} is supported");
                 }
 
                 outputSize[d] = (int)output;

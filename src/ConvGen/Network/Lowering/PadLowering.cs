@@ -31,12 +31,12 @@ internal sealed partial class OnnxGraphLowering
         long[] axes = [.. Enumerable.Range(0, rank).Select(i => (long)i)];
         if (_model.OpsetVersion < 11)
         {
-            pads = at.Ints("pads", null);
+            pads = at.Extents("pads", at.Ints("pads", null));
             value = at.Float("value", 0f);
         }
         else
         {
-            pads = at.IntegerConstant(1, "pads");
+            pads = at.Extents("pads", at.IntegerConstant(1, "pads"));
             value = 0f;
             if (at.Node.Inputs.Count > 2 && at.Node.Inputs[2].Length > 0)
             {
