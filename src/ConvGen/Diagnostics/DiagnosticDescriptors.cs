@@ -53,7 +53,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor KernelSizeMissing = Error(
         "CG0012", "Kernel size missing",
-        "{0} has no kernel size {1}; give {2}");
+        "{0} has no kernel {1}; give {2}");
 
     public static readonly DiagnosticDescriptor UnknownPaddingMode = Error(
         "CG0013", "Unknown padding mode",
