@@ -1,11 +1,20 @@
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace ConvGen.Generator.Diagnostics;
 
-/// <summary>Every diagnostic ConvGen reports. IDs are stable; README.md lists them.</summary>
+/// <summary>Every diagnostic ConvGen reports. IDs are stable; README.md lists them, and each has a page,
+/// docs/diagnostics/&lt;ID&gt;.md, that its help link opens.</summary>
 internal static class DiagnosticDescriptors
 {
     private const string Category = "ConvGen";
+
+    /// <summary>Where the pages are: the repository the build names (RepositoryUrl in src/Directory.Build.props, which the
+    /// SDK stamps into this assembly), so the help links and the package's repository link cannot disagree.</summary>
+    private static readonly string HelpLinkBase = typeof(DiagnosticDescriptors).Assembly
+        .GetCustomAttributes<AssemblyMetadataAttribute>()
+        .Single(metadata => metadata.Key == "RepositoryUrl").Value + "/blob/main/docs/diagnostics/";
 
     public static readonly DiagnosticDescriptor GroupsMustDivideChannels = Error(
         "CG0001", "Groups must divide the channel counts",
@@ -53,7 +62,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor KernelSizeMissing = Error(
         "CG0012", "Kernel size missing",
-        "{0} has no kernel size {1}; give {2}");
+        "{0} has no kernel {1}; give {2}");
 
     public static readonly DiagnosticDescriptor UnknownPaddingMode = Error(
         "CG0013", "Unknown padding mode",
@@ -124,5 +133,5 @@ internal static class DiagnosticDescriptors
         "input {0} {1} gives an empty output: ({1} - 1)*{2} - {3} + {4}*({5} - 1) + {6} + 1 = {7}; the input {0} must be at least {8}");
 
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
-        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
 }

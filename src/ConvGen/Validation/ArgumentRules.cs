@@ -43,7 +43,7 @@ internal static class ArgumentRules
         {
             if (!kernelW.Given)
             {
-                diagnostics.Add(DiagnosticInfo.Create(KernelSizeMissing, request.AttributeLocation, attributeName, "", "k"));
+                diagnostics.Add(DiagnosticInfo.Create(KernelSizeMissing, request.AttributeLocation, attributeName, "size", "k"));
             }
 
             return;
@@ -51,7 +51,7 @@ internal static class ArgumentRules
 
         if (!kernelH.Given || !kernelW.Given)
         {
-            string missing = !kernelH.Given && !kernelW.Given ? "" : !kernelH.Given ? "height" : "width";
+            string missing = !kernelH.Given && !kernelW.Given ? "size" : !kernelH.Given ? "height" : "width";
             string fix = !kernelH.Given && !kernelW.Given ? "k, or kh and kw" : !kernelH.Given ? "kh (or k)" : "kw (or k)";
             diagnostics.Add(DiagnosticInfo.Create(KernelSizeMissing, request.AttributeLocation, attributeName, missing, fix));
         }

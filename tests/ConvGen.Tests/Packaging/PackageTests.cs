@@ -4,6 +4,7 @@ using System.Diagnostics;
 using System.IO;
 using System.IO.Compression;
 using System.Linq;
+using System.Reflection.Metadata;
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
@@ -14,7 +15,9 @@ namespace ConvGen.Tests.Packaging;
 
 /// <summary>
 /// The NuGet package as a user gets it: README's `dotnet pack` command, word for word, at the root of a fresh copy of
-/// the sources (no build output, as in a new clone), then a fresh console
+/// the sources (no build output; a git repository with one commit and the GitHub origin, as in a new clone), which must
+/// not warn; the package's metadata (licence, repository and commit, README, version, release notes) and its symbol
+/// package with SourceLink; then a fresh console
 /// project outside this repository that references only that package, declares layers, builds
 /// (warnings as errors) and runs them on data this test wrote. The outputs are checked here against
 /// the float64 reference, so a package without the generator, without the attributes, or with a
@@ -24,6 +27,9 @@ namespace ConvGen.Tests.Packaging;
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
+    private const string Release = "0.2.0";
+    private const string RepositoryUrl = "https://github.com/convgen/convgen";
+
     private readonly string root = Path.Combine(Path.GetTempPath(), "convgen-package-" + Guid.NewGuid().ToString("N")[..12]);
 
     public void Dispose()
@@ -49,13 +55,17 @@ public sealed class PackageTests : IDisposable
         // repository's sources without any build output, so the repository's own bin/obj are never touched).
         string clone = Path.Combine(root, "clone");
         CopySources(repo, clone);
+        string commit = CommitAsClone(clone);
         string[] command = ReadmePackCommand(repo);
-        Dotnet(clone, command[1..]);
+        string packOutput = Dotnet(clone, command[1..]);
+        var warnings = packOutput.Split('\n').Where(line => line.Contains(": warning ", StringComparison.Ordinal)).ToList();
+        Assert.True(warnings.Count == 0, $"{string.Join(' ', command)} warned:\n{string.Join('\n', warnings)}");
         string feed = Path.Combine(clone, command[Array.IndexOf(command, "-o") + 1]);
 
         var packages = Directory.GetFiles(feed, "*.nupkg");
         Assert.True(packages.Length == 1, $"expected exactly one package, got: {string.Join(", ", packages.Select(Path.GetFileName))}");
-        string version = CheckPackageContents(packages[0]);
+        string version = CheckPackageContents(packages[0], commit);
+        CheckSymbolPackage(Path.ChangeExtension(packages[0], ".snupkg"), commit);
 
         string consumer = Path.Combine(root, "consumer");
         Directory.CreateDirectory(consumer);
@@ -112,8 +122,8 @@ public sealed class PackageTests : IDisposable
     }
 
     // The one package: the runtime under lib/net10.0, the generator under analyzers/dotnet/cs, no
-    // dependency on the generator project; returns its version.
-    private static string CheckPackageContents(string package)
+    // dependency on the generator project, and the metadata a package page shows; returns its version.
+    private static string CheckPackageContents(string package, string commit)
     {
         using var zip = ZipFile.OpenRead(package);
         var entries = zip.Entries.Select(e => e.FullName).ToList();
@@ -122,15 +132,60 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("build/ConvGen.targets", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("/ConvGen.dll", StringComparison.Ordinal));
 
-        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
-        using var stream = nuspecEntry.Open();
-        var nuspec = XDocument.Load(stream);
-        XNamespace ns = nuspec.Root!.Name.Namespace;
-        var metadata = nuspec.Root.Element(ns + "metadata")!;
+        var metadata = NuspecMetadata(zip);
+        XNamespace ns = metadata.Name.Namespace;
         Assert.Equal("ConvGen", metadata.Element(ns + "id")!.Value);
         var dependencies = metadata.Descendants(ns + "dependency").Select(d => (string)d.Attribute("id")!).ToList();
         Assert.Equal(["System.Numerics.Tensors"], dependencies);
-        return metadata.Element(ns + "version")!.Value;
+
+        string version = metadata.Element(ns + "version")!.Value;
+        Assert.Equal(Release, version);
+        var license = metadata.Element(ns + "license");
+        Assert.True(license is not null, "the package states no licence");
+        Assert.Equal(("expression", "MIT"), ((string?)license.Attribute("type"), license.Value));
+        var repository = metadata.Element(ns + "repository");
+        Assert.True(repository is not null, "the package names no repository");
+        Assert.Equal(("git", RepositoryUrl, commit), ((string?)repository.Attribute("type"), (string?)repository.Attribute("url"), (string?)repository.Attribute("commit")));
+        Assert.StartsWith(Release + ":", metadata.Element(ns + "releaseNotes")?.Value ?? "(no release notes)", StringComparison.Ordinal);
+
+        // The README a package page renders: in the package, named by the nuspec, its quick start on this version.
+        string readme = metadata.Element(ns + "readme")?.Value ?? "(no readme)";
+        Assert.Contains(readme, entries);
+        using var reader = new StreamReader(zip.GetEntry(readme)!.Open());
+        Assert.Contains($"<PackageReference Include=\"ConvGen\" Version=\"{version}\" />", reader.ReadToEnd(), StringComparison.Ordinal);
+        return version;
+    }
+
+    // The symbol package beside it: the runtime's PDB, whose SourceLink maps every source to the clone's commit on GitHub.
+    private static void CheckSymbolPackage(string symbols, string commit)
+    {
+        Assert.True(File.Exists(symbols), $"no symbol package {Path.GetFileName(symbols)}");
+        using var zip = ZipFile.OpenRead(symbols);
+        var pdb = zip.GetEntry("lib/net10.0/ConvGen.Runtime.pdb");
+        Assert.True(pdb is not null, "the symbol package has no lib/net10.0/ConvGen.Runtime.pdb");
+        using var pdbBytes = new MemoryStream();
+        using (var stream = pdb.Open())
+        {
+            stream.CopyTo(pdbBytes);
+        }
+
+        pdbBytes.Position = 0;
+        using var provider = MetadataReaderProvider.FromPortablePdbStream(pdbBytes);
+        var reader = provider.GetMetadataReader();
+        var sourceLinkKind = new Guid("CC110556-A091-4D38-9FEC-25AB9A351A6A");
+        string? sourceLink = reader.CustomDebugInformation.Select(reader.GetCustomDebugInformation)
+            .Where(info => reader.GetGuid(info.Kind) == sourceLinkKind)
+            .Select(info => System.Text.Encoding.UTF8.GetString(reader.GetBlobBytes(info.Value)))
+            .SingleOrDefault();
+        Assert.Contains($"https://raw.githubusercontent.com/convgen/convgen/{commit}/", sourceLink ?? "(no SourceLink in the PDB)", StringComparison.Ordinal);
+    }
+
+    private static XElement NuspecMetadata(ZipArchive zip)
+    {
+        var nuspecEntry = zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal));
+        using var stream = nuspecEntry.Open();
+        var nuspec = XDocument.Load(stream);
+        return nuspec.Root!.Element(nuspec.Root.Name.Namespace + "metadata")!;
     }
 
     private void WriteConsumer(string consumer, string feed, string version)
@@ -219,9 +274,13 @@ public sealed class PackageTests : IDisposable
     private static void WriteFloats(string path, float[] values) =>
         File.WriteAllBytes(path, MemoryMarshal.AsBytes(values.AsSpan()).ToArray());
 
-    private static void Dotnet(string workingDirectory, params string[] arguments)
+    private static string Dotnet(string workingDirectory, params string[] arguments) =>
+        Run(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", workingDirectory, arguments);
+
+    /// <summary>Runs a program to completion, asserts it succeeded and returns what it printed.</summary>
+    private static string Run(string program, string workingDirectory, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        var start = new ProcessStartInfo(program)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -248,7 +307,8 @@ public sealed class PackageTests : IDisposable
         string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         Assert.True(process.ExitCode == 0,
-            $"dotnet {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+            $"{program} {string.Join(' ', arguments)} exited with {process.ExitCode}:\n{stdout}\n{stderr.Result}");
+        return stdout + stderr.Result;
     }
 
     /// <summary>The <c>dotnet pack ...</c> command README's quick start gives, split into its words.</summary>
@@ -261,11 +321,12 @@ public sealed class PackageTests : IDisposable
         return words;
     }
 
-    /// <summary>What a clone has that packing reads: the root's files and src/, without bin/ or obj/.</summary>
+    /// <summary>What a clone has that packing reads: the root's files and src/, without bin/ or obj/ (nor the .git
+    /// file of a git worktree: the copy gets its own repository).</summary>
     private static void CopySources(string repo, string clone)
     {
         Directory.CreateDirectory(clone);
-        foreach (string file in Directory.GetFiles(repo))
+        foreach (string file in Directory.GetFiles(repo).Where(f => Path.GetFileName(f) != ".git"))
         {
             File.Copy(file, Path.Combine(clone, Path.GetFileName(file)));
         }
@@ -281,6 +342,17 @@ public sealed class PackageTests : IDisposable
             Directory.CreateDirectory(Path.GetDirectoryName(Path.Combine(clone, relative))!);
             File.Copy(file, Path.Combine(clone, relative));
         }
+    }
+
+    /// <summary>Makes the copy what a clone from GitHub is: a repository whose one commit holds the sources, with the
+    /// project's GitHub origin (which SourceLink maps to); returns the commit.</summary>
+    private static string CommitAsClone(string clone)
+    {
+        Run("git", clone, "init", "--quiet");
+        Run("git", clone, "add", "--all");
+        Run("git", clone, "-c", "user.name=ConvGen tests", "-c", "user.email=tests@convgen.invalid", "commit", "--quiet", "--message", "clone");
+        Run("git", clone, "remote", "add", "origin", RepositoryUrl + ".git");
+        return Run("git", clone, "rev-parse", "HEAD").Trim();
     }
 
     private static string RepositoryRoot()
