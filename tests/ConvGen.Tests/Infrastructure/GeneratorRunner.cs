@@ -15,18 +15,23 @@ internal static class GeneratorRunner
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Latest);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(LoadReferences);
+    public static readonly CSharpCompilationOptions CompilationOptions = new(
+        OutputKind.DynamicallyLinkedLibrary,
+        optimizationLevel: OptimizationLevel.Release,
+        nullableContextOptions: NullableContextOptions.Enable,
+        generalDiagnosticOption: ReportDiagnostic.Error,
+        warningLevel: 9999);
 
+    private static readonly Lazy<ImmutableArray<MetadataReference>> LazyReferences = new(LoadReferences);
+
+    public static ImmutableArray<MetadataReference> References => LazyReferences.Value;
+
+    /// <summary>Source i is the file Source{i}.cs, which is where the generator's diagnostics point.</summary>
     public static CSharpCompilation CreateCompilation(params string[] sources) => CSharpCompilation.Create(
         "Layers" + Guid.NewGuid().ToString("N"),
         sources.Select((text, i) => CSharpSyntaxTree.ParseText(text, ParseOptions, path: $"Source{i}.cs")),
-        References.Value,
-        new CSharpCompilationOptions(
-            OutputKind.DynamicallyLinkedLibrary,
-            optimizationLevel: OptimizationLevel.Release,
-            nullableContextOptions: NullableContextOptions.Enable,
-            generalDiagnosticOption: ReportDiagnostic.Error,
-            warningLevel: 9999));
+        References,
+        CompilationOptions);
 
     public static GeneratorDriver CreateDriver() => CSharpGeneratorDriver.Create(
         [new ConvGenerator().AsSourceGenerator()],

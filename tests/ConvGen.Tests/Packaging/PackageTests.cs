@@ -121,14 +121,15 @@ public sealed class PackageTests : IDisposable
         }
     }
 
-    // The one package: the runtime under lib/net10.0, the generator under analyzers/dotnet/cs, no
-    // dependency on the generator project, and the metadata a package page shows; returns its version.
+    // The one package: the runtime under lib/net10.0, the generator and its code fixes under analyzers/dotnet/cs, no
+    // dependency on either project or on Roslyn's Workspaces, and the metadata a package page shows; returns its version.
     private static string CheckPackageContents(string package, string commit)
     {
         using var zip = ZipFile.OpenRead(package);
         var entries = zip.Entries.Select(e => e.FullName).ToList();
         Assert.Contains("lib/net10.0/ConvGen.Runtime.dll", entries);
         Assert.Contains("analyzers/dotnet/cs/ConvGen.dll", entries);
+        Assert.Contains("analyzers/dotnet/cs/ConvGen.CodeFixes.dll", entries);
         Assert.Contains("build/ConvGen.targets", entries);
         Assert.DoesNotContain(entries, e => e.StartsWith("lib/", StringComparison.Ordinal) && e.EndsWith("/ConvGen.dll", StringComparison.Ordinal));
 
