@@ -90,6 +90,10 @@ internal static class NetworkEmitter
                     writer.Line();
                     Resize(writer, graph, resize);
                     break;
+                case LinearResizeStep linear:
+                    writer.Line();
+                    LinearResizeTables(writer, graph, linear);
+                    break;
                 case BroadcastStep { Left: < 0 } or BroadcastStep { Right: < 0 }:
                     var constant = (BroadcastStep)step;
                     writer.Line();
@@ -406,6 +410,11 @@ internal static class NetworkEmitter
                 writer.Line($"// {Xml(resize.Node)}: nearest resize, {inShape} -> {outShape}.");
                 writer.Line($"{ResizeName(graph, resize)}(v{x}, v{y}, batch * {resize.Channels});");
                 break;
+            case LinearResizeStep linear:
+                string tables = ResizeName(graph, linear);
+                writer.Line($"// {Xml(linear.Node)}: bilinear resize, {inShape} -> {outShape}.");
+                writer.Line($"{Operators}.ResizeLinear.Run(v{x}, v{y}, batch * {linear.Channels}, {linear.Height}, {linear.Width}, {tables}Rows, {tables}RowWeights, {tables}Columns, {tables}ColumnWeights);");
+                break;
             case SoftmaxStep softmax:
                 Softmax(writer, softmax, x, y, graph.Values[x].SampleSize);
                 break;
@@ -680,6 +689,18 @@ internal static class NetworkEmitter
         writer.Close();
     }
 
+    /// <summary>A linear resize step's tables: the two source rows (columns) of each output row (column) and their weights.</summary>
+    private static void LinearResizeTables(SourceWriter writer, NetworkGraph graph, LinearResizeStep r)
+    {
+        string name = ResizeName(graph, r);
+        writer.Line($"// {Xml(r.Node)}: the (top, bottom) source rows of each of the {r.Rows.Count / 2} output rows and their weights, then the");
+        writer.Line($"// (left, right) source columns of each of the {r.Columns.Count / 2} output columns and theirs.");
+        writer.Line($"private static global::System.ReadOnlySpan<int> {name}Rows => new int[] {{ {string.Join(", ", r.Rows)} }};");
+        writer.Line($"private static global::System.ReadOnlySpan<float> {name}RowWeights => new float[] {{ {string.Join(", ", r.RowWeights.Select(Literal))} }};");
+        writer.Line($"private static global::System.ReadOnlySpan<int> {name}Columns => new int[] {{ {string.Join(", ", r.Columns)} }};");
+        writer.Line($"private static global::System.ReadOnlySpan<float> {name}ColumnWeights => new float[] {{ {string.Join(", ", r.ColumnWeights.Select(Literal))} }};");
+    }
+
     private static string Describe(NetworkGraph graph)
     {
         var parts = new List<string>();
@@ -703,7 +724,7 @@ internal static class NetworkEmitter
 
     private static string PoolName(NetworkGraph graph, PoolStep step) => (step.IsMax ? "MaxPool" : "AveragePool") + IndexOf(graph, step);
 
-    private static string ResizeName(NetworkGraph graph, ResizeStep step) => "Resize" + IndexOf(graph, step);
+    private static string ResizeName(NetworkGraph graph, NetworkStep step) => "Resize" + IndexOf(graph, step);
 
     private static string BroadcastConstantName(NetworkGraph graph, BroadcastStep step) => "Constant" + IndexOf(graph, step);
 

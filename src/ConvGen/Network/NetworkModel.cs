@@ -156,6 +156,13 @@ internal sealed record DenseStep(string Node, int Input, int Output, int InFeatu
 internal sealed record ResizeStep(string Node, int Input, int Output, int Channels, int Height, int Width, EquatableArray<int> SourceRows, EquatableArray<int> SourceColumns)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 
+/// <summary>Linear (bilinear) Resize/Upsample: per output row its two source rows and their weights, (top, bottom) pairs,
+/// and per output column its two source columns and weights, computed at generation time as ONNX Runtime does.</summary>
+internal sealed record LinearResizeStep(
+    string Node, int Input, int Output, int Channels, int Height, int Width,
+    EquatableArray<int> Rows, EquatableArray<float> RowWeights, EquatableArray<int> Columns, EquatableArray<float> ColumnWeights)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
 /// <summary>Softmax (or LogSoftmax) over runs of <see cref="Length"/> values <see cref="Stride"/> apart,
 /// <see cref="Groups"/> runs per sample.</summary>
 internal sealed record SoftmaxStep(string Node, int Input, int Output, int Groups, int Length, int Stride, bool Log)

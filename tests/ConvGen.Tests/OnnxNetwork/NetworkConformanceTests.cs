@@ -78,6 +78,45 @@ public class NetworkConformanceTests
         AssertMatchesOnnxRuntime(model.ToArray(), [2, 2, 10, 10]);
     }
 
+    /// <summary>Linear (bilinear) Resize in each coordinate transformation mode, up and down, by scales (integer and
+    /// not) and by sizes, as F.interpolate(mode='bilinear') exports it.</summary>
+    [Theory]
+    [InlineData("half_pixel", new[] { 2f, 2f }, null)]
+    [InlineData("pytorch_half_pixel", new[] { 1.5f, 2.5f }, null)]
+    [InlineData("pytorch_half_pixel", null, new long[] { 1, 3 })]
+    [InlineData("align_corners", null, new long[] { 11, 9 })]
+    [InlineData("align_corners", new[] { 2f, 1f }, null)]
+    [InlineData("asymmetric", new[] { 0.6f, 0.5f }, null)]
+    [InlineData("half_pixel", null, new long[] { 3, 2 })]
+    public void Linear_resize_matches_ONNX_Runtime(string transform, float[]? scales, long[]? sizes)
+    {
+        var random = new Random(6);
+        var model = new OnnxGraphWriter(13)
+            .Input("x", [sizes is null ? null : 2, 2, 5, 4])
+            .Initializer("w", [3, 2, 1, 1], Values(random, 6, 0.5f))
+            .Initializer("roi", [0], []);
+        string[] inputs = sizes is null ? ["c", "roi", "scales"] : ["c", "roi", "", "sizes"];
+        model = sizes is null
+            ? model.Initializer("scales", [4], [1f, 1f, scales![0], scales[1]])
+            : model.Int64Initializer("sizes", [2, 3, sizes[0], sizes[1]]);
+        model.Node("Conv", ["x", "w"], ["c"], "conv")
+            .Node("Resize", inputs, ["y"], "resize", ("mode", "linear"), ("coordinate_transformation_mode", transform))
+            .Output("y");
+        AssertMatchesOnnxRuntime(model.ToArray(), [2, 2, 5, 4]);
+    }
+
+    /// <summary>Upsample (opset 9) in 'linear' mode, which ONNX defines with asymmetric coordinates.</summary>
+    [Fact]
+    public void Linear_upsample_matches_ONNX_Runtime()
+    {
+        var model = new OnnxGraphWriter(9)
+            .Input("x", [null, 2, 5, 4])
+            .Initializer("scales", [4], [1f, 1f, 2f, 3f])
+            .Node("Upsample", ["x", "scales"], ["y"], "up", ("mode", "linear"))
+            .Output("y");
+        AssertMatchesOnnxRuntime(model.ToArray(), [2, 2, 5, 4]);
+    }
+
     /// <summary>Nearest Resize (opset 13, scales and sizes, several coordinate modes) and Upsample (opset 9).</summary>
     [Theory]
     [InlineData("asymmetric", "floor", false)]

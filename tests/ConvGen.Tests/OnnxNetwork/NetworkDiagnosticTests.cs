@@ -94,17 +94,17 @@ public class NetworkDiagnosticTests
     }
 
     [Fact]
-    public void Linear_resize_is_CG0024_naming_the_node_and_value()
+    public void Cubic_resize_is_CG0024_naming_the_node_and_value()
     {
         var model = new OnnxGraphWriter(13)
             .Input("x", [null, 1, 4, 4])
             .Initializer("roi", [0], []).Initializer("scales", [4], [1, 1, 2, 2])
-            .Node("Resize", ["x", "roi", "scales"], ["y"], "upscale", ("mode", "linear"))
+            .Node("Resize", ["x", "roi", "scales"], ["y"], "upscale", ("mode", "cubic"))
             .Output("y");
 
         var diagnostic = AssertSingle(OnnxModelHarness.Run(Source, OnnxModelHarness.WriteModel("model.onnx", model.ToArray())), "CG0024");
         Assert.Contains("node 'upscale' (Resize)", diagnostic.GetMessage());
-        Assert.Contains("'linear'", diagnostic.GetMessage());
+        Assert.Contains("'cubic'", diagnostic.GetMessage());
         Assert.Equal("\"model.onnx\"", Text(diagnostic));
     }
 

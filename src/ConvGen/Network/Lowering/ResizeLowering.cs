@@ -8,7 +8,7 @@ using static ConvGen.Generator.Diagnostics.DiagnosticDescriptors;
 
 namespace ConvGen.Generator.Network;
 
-/// <summary>Resize and Upsample (nearest).</summary>
+/// <summary>Resize and Upsample, nearest and linear (bilinear).</summary>
 internal sealed partial class OnnxGraphLowering
 {
     private void Resize(NodeContext at)
@@ -16,10 +16,12 @@ internal sealed partial class OnnxGraphLowering
         int x = at.Input(0);
         int[] shape = at.Rank(x, 3, "a 4-D input [N, C, H, W]");
         string mode = at.String("mode", "nearest");
-        if (mode != "nearest")
+        if (mode is not ("nearest" or "linear" or "bilinear"))
         {
-            throw at.Unsupported($"has mode '{mode}'; only 'nearest' is supported");
+            throw at.Unsupported($"has mode '{mode}'; 'nearest' and 'linear' are supported");
         }
+
+        bool linear = mode != "nearest";
 
         bool upsample = at.Node.OpType == "Upsample";
         int opset = (int)_model.OpsetVersion;
@@ -30,7 +32,8 @@ internal sealed partial class OnnxGraphLowering
             throw at.Unsupported("uses antialias, axes or keep_aspect_ratio_policy");
         }
 
-        if (transform is not ("half_pixel" or "pytorch_half_pixel" or "align_corners" or "asymmetric" or "tf_half_pixel_for_nn"))
+        if (transform is not ("half_pixel" or "pytorch_half_pixel" or "align_corners" or "asymmetric" or "tf_half_pixel_for_nn")
+            || (linear && transform == "tf_half_pixel_for_nn"))
         {
             throw at.Unsupported($"has coordinate_transformation_mode '{transform}'");
         }
@@ -110,10 +113,50 @@ internal sealed partial class OnnxGraphLowering
             throw Shape($"node '{at.Name}' ({at.Node.OpType}) gives an empty output");
         }
 
-        int[] rows = NearestSources(shape[1], outputSize[2], scale[2], transform, rounding);
-        int[] columns = NearestSources(shape[2], outputSize[3], scale[3], transform, rounding);
         int y = AddValue(at.Node.Outputs[0], [shape[0], outputSize[2], outputSize[3]], null);
-        AddStep(new ResizeStep(at.Name, x, y, shape[0], shape[1], shape[2], new EquatableArray<int>(rows), new EquatableArray<int>(columns)));
+        if (linear)
+        {
+            var (rows, rowWeights) = LinearSources(shape[1], outputSize[2], scale[2], transform);
+            var (columns, columnWeights) = LinearSources(shape[2], outputSize[3], scale[3], transform);
+            AddStep(new LinearResizeStep(at.Name, x, y, shape[0], shape[1], shape[2],
+                new EquatableArray<int>(rows), new EquatableArray<float>(rowWeights), new EquatableArray<int>(columns), new EquatableArray<float>(columnWeights)));
+        }
+        else
+        {
+            int[] rows = NearestSources(shape[1], outputSize[2], scale[2], transform, rounding);
+            int[] columns = NearestSources(shape[2], outputSize[3], scale[3], transform, rounding);
+            AddStep(new ResizeStep(at.Name, x, y, shape[0], shape[1], shape[2], new EquatableArray<int>(rows), new EquatableArray<int>(columns)));
+        }
+    }
+
+    /// <summary>ONNX Resize's source coordinate of output index <paramref name="i"/> (float64, as the spec's formulas).</summary>
+    private static double SourceCoordinate(int i, int inputSize, int outputSize, double scale, string transform) => transform switch
+    {
+        "half_pixel" => ((i + 0.5) / scale) - 0.5,
+        "pytorch_half_pixel" => outputSize > 1 ? ((i + 0.5) / scale) - 0.5 : 0,
+        "align_corners" => outputSize == 1 ? 0 : i * (inputSize - 1) / (double)(outputSize - 1),
+        "tf_half_pixel_for_nn" => (i + 0.5) / scale,
+        _ => i / scale,
+    };
+
+    /// <summary>
+    /// Linear Resize's two source indices of each output index and their weights, as (near, far) pairs, the way ONNX
+    /// Runtime computes them: the coordinate (in float32) clamped to [0, inputSize - 1], the near index its floor, the
+    /// far one the next (clamped to the last), each weighted by the distance to the other; both 0.5 where they are one.
+    /// </summary>
+    internal static (int[] Sources, float[] Weights) LinearSources(int inputSize, int outputSize, double scale, string transform)
+    {
+        var sources = new int[2 * outputSize];
+        var weights = new float[2 * outputSize];
+        for (int i = 0; i < outputSize; i++)
+        {
+            float original = Math.Max(0f, Math.Min((float)SourceCoordinate(i, inputSize, outputSize, scale, transform), inputSize - 1));
+            int near = Math.Min((int)original, inputSize - 1), far = Math.Min(near + 1, inputSize - 1);
+            (sources[2 * i], sources[(2 * i) + 1]) = (near, far);
+            (weights[2 * i], weights[(2 * i) + 1]) = near == far ? (0.5f, 0.5f) : (Math.Abs(original - far), Math.Abs(original - near));
+        }
+
+        return (sources, weights);
     }
 
     /// <summary>ONNX Resize's nearest-neighbour source index of each output index (float64, as the spec's formulas).</summary>
@@ -122,14 +165,7 @@ internal sealed partial class OnnxGraphLowering
         var sources = new int[outputSize];
         for (int i = 0; i < outputSize; i++)
         {
-            double original = transform switch
-            {
-                "half_pixel" => ((i + 0.5) / scale) - 0.5,
-                "pytorch_half_pixel" => outputSize > 1 ? ((i + 0.5) / scale) - 0.5 : 0,
-                "align_corners" => outputSize == 1 ? 0 : i * (inputSize - 1) / (double)(outputSize - 1),
-                "tf_half_pixel_for_nn" => (i + 0.5) / scale,
-                _ => i / scale,
-            };
+            double original = SourceCoordinate(i, inputSize, outputSize, scale, transform);
             double nearest = rounding switch
             {
                 "floor" => Math.Floor(original),
