@@ -62,14 +62,13 @@ internal static class ConstantsEmitter
         writer.Line($"private const int MinimumInput{(spec.Kind == LayerKind.Conv2d ? "Width" : "Length")} = {spec.Horizontal.MinimumInput};");
         if (plan.TransformsRows)
         {
-            var view = WinogradRows.KernelView(spec);
             var scheme = RowScheme.For(spec);
             writer.Line($"// {scheme.Name}: {scheme.Points} points, each with weights [out][in/groups][{spec.KernelWidth}].");
-            writer.Line($"private const int PointWeightLength = {(long)view.OutChannels * view.FanIn};");
+            writer.Line($"private const int PointWeightLength = {WinogradRows.PointWeightLength(spec)};");
             writer.Line($"private const int TransformedWeightLength = {scheme.Points} * PointWeightLength;");
         }
 
-        if (!plan.TransformsRows || plan.ChoosesPerCall)
+        if (plan.KeepsPackedWeights)
         {
             writer.Line("private const int PackedWeightLength = WeightLength;");
         }
@@ -81,7 +80,7 @@ internal static class ConstantsEmitter
         writer.Line($"private const long BandInputFloats = {LineSweep.BandInputFloats}; // input a band of output rows reads, kept in L2 across channel tiles");
         if (spec.Groups > 1)
         {
-            writer.Line("private const int GroupBatchFloats = 65536; // scratch (256 KB) filled per kernel call: groups are batched up to it");
+            writer.Line($"private const int GroupBatchFloats = {ScratchSize.GroupBatchFloats}; // scratch (256 KB) filled per kernel call: groups are batched up to it");
         }
     }
 

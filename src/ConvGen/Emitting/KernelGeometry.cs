@@ -17,7 +17,7 @@ internal sealed class KernelGeometry
     public KernelGeometry(ConvSpec layer, KernelPlan plan)
     {
         var spec = KernelPlanner.KernelSpec(layer, plan);
-        if (Planes(spec, plan) is not (_, var planeWidth, var planeStride))
+        if (ScratchSize.Planes(spec, plan) is not (_, var planeWidth, var planeStride))
         {
             return;
         }
@@ -37,22 +37,6 @@ internal sealed class KernelGeometry
         {
             _constants.Add($"const int {Names[i]} = {values[i]};");
         }
-    }
-
-    /// <summary>For a fixed input size, the stride-phase planes of the scratch: rows, row pitch and distance from one plane
-    /// to the next. The same layout as the generated ScratchLayout computes at run time (see RunEmitter).</summary>
-    public static (long Height, long Width, long Stride)? Planes(ConvSpec spec, KernelPlan plan)
-    {
-        if (spec.FixedInputHeight is not { } h || spec.InputWidth is not { } w)
-        {
-            return null;
-        }
-
-        long planeHeight = spec.Vertical.PlaneSize(h), planeWidth = spec.Horizontal.PlaneSize(w);
-        long planeStride = plan.ReadsInputInPlace && (long)h * w >= VectorType.WidestLanes
-            ? (long)h * w
-            : (planeHeight * planeWidth) + plan.MaxTapShift + VectorType.WidestLanes;
-        return (planeHeight, planeWidth, planeStride);
     }
 
     /// <summary>The extents that are constants, if the input size is fixed.</summary>

@@ -33,6 +33,11 @@ internal static class LayerEmitter
             writer.Line($"/// Fused activation: the output is {spec.Activation}(conv(x) + bias), {spec.Activation}(x) = {ActivationEmitter.Formula(spec.Activation)}.");
         }
 
+        foreach (string fact in LayerFacts.Convolution(spec, plan))
+        {
+            writer.Line($"/// {fact}");
+        }
+
         writer.Line("/// </summary>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
         writer.Open(surface == LayerSurface.Public

@@ -10,7 +10,7 @@ internal static class ParametersEmitter
     public static void Emit(SourceWriter writer, ConvSpec spec, KernelPlan plan, string className, LayerSurface surface)
     {
         string biasArgument = spec.HasBias ? "_bias" : "global::System.Span<float>.Empty";
-        if (!plan.TransformsRows || plan.ChoosesPerCall)
+        if (plan.KeepsPackedWeights)
         {
             writer.Line("// Weights packed in the order the direct kernel reads them (see PackWeight).");
             writer.Line("private readonly float[] _packedWeight = new float[PackedWeightLength];");
@@ -76,7 +76,7 @@ internal static class ParametersEmitter
     /// <summary>Packs a weight for every path the layer has: the direct kernel's, the transformed rows', or both.</summary>
     private static void Pack(SourceWriter writer, KernelPlan plan, string weight)
     {
-        if (!plan.TransformsRows || plan.ChoosesPerCall)
+        if (plan.KeepsPackedWeights)
         {
             writer.Line($"PackWeight({weight}, _packedWeight);");
         }

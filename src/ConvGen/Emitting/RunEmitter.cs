@@ -32,7 +32,8 @@ internal static class RunEmitter
         }
     }
 
-    /// <summary>The scratch layout, computed at run time from the sizes (KernelGeometry folds the same arithmetic into constants for fixed sizes).</summary>
+    /// <summary>The scratch layout, computed at run time from the sizes (<see cref="ScratchSize"/> evaluates the same arithmetic for a
+    /// fixed size: KernelGeometry's constants and the summary's scratch).</summary>
     private static void Layout(SourceWriter writer, ConvSpec spec, KernelPlan plan, bool imageTaps)
     {
         int phases = spec.StrideHeight * spec.StrideWidth;

@@ -23,7 +23,7 @@ internal static class TapGatherEmitter
     {
         var (outputHeight, outputWidth) = TapGathering.OutputPlane(spec);
         int sh = spec.StrideHeight, sw = spec.StrideWidth, dh = spec.DilationHeight, dw = spec.DilationWidth;
-        var (_, planeWidth, planeStride) = KernelGeometry.Planes(spec, plan)!.Value;
+        var (_, planeWidth, planeStride) = ScratchSize.Planes(spec, plan)!.Value;
         int taps = spec.KernelHeight * spec.KernelWidth;
         int positions = outputHeight * outputWidth;
 

@@ -40,6 +40,11 @@ internal static class TransposedLayerEmitter
             writer.Line($"/// Fused activation: the output is {spec.Activation}(conv_transpose(x) + bias), {spec.Activation}(x) = {ActivationEmitter.Formula(spec.Activation)}.");
         }
 
+        foreach (string fact in LayerFacts.Transposed(spec, plan, PhaseClass))
+        {
+            writer.Line($"/// {fact}");
+        }
+
         writer.Line("/// </summary>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{LayerEmitter.GeneratorName}\", \"{LayerEmitter.GeneratorVersion}\")]");
         writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized");

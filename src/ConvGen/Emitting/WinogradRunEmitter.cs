@@ -25,6 +25,8 @@ internal static class WinogradRunEmitter
         RunUnits(writer, spec, plan);
     }
 
+    /// <summary>The scratch layout, computed at run time from the sizes (<see cref="ScratchSize"/> evaluates the same arithmetic
+    /// for a fixed size, one thread and one image: the summary's scratch).</summary>
     private static void Layout(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
         var scheme = RowScheme.For(spec);

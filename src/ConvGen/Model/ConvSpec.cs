@@ -41,6 +41,14 @@ internal sealed record ConvSpec(
     /// <summary>Input rows when the input size is fixed (a Conv1d has one row), else null.</summary>
     public int? FixedInputHeight => Kind == LayerKind.Conv1d ? 1 : InputHeight;
 
+    /// <summary>Multiply-adds per output position: each output channel sums <see cref="FanIn"/> products.</summary>
+    public long MultiplyAddsPerOutput => (long)OutChannels * FanIn;
+
+    /// <summary>Multiply-adds of one image when the input size is fixed (taps on padding included), else null.</summary>
+    public long? MultiplyAdds => FixedInputHeight is { } h && InputWidth is { } w
+        ? MultiplyAddsPerOutput * Vertical.OutputSize(h) * Horizontal.OutputSize(w)
+        : null;
+
     /// <summary>A 1x1, stride-1, unpadded layer: each input channel already is the plane its one tap reads.</summary>
     public bool IsUnpaddedPointwise => KernelHeight == 1 && KernelWidth == 1 && StrideHeight == 1 && StrideWidth == 1
         && PadTop + PadBottom + PadLeft + PadRight == 0;

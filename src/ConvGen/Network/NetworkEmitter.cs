@@ -58,6 +58,11 @@ internal static class NetworkEmitter
         writer.Line("/// <summary>");
         writer.Line($"/// The ONNX model <c>{Xml(graph.FileName)}</c> (opset {graph.Opset}) compiled by ConvGen: {Describe(graph)}.");
         writer.Line($"/// Input <c>{Xml(graph.InputName)}</c> is {input.ShapeText} float32, output <c>{Xml(graph.OutputName)}</c> is {output.ShapeText}; N, the batch, is any positive number.");
+        foreach (string fact in NetworkFacts.Lines(graph, plan))
+        {
+            writer.Line($"/// {fact}");
+        }
+
         writer.Line($"/// </summary>");
         writer.Line("/// <remarks>");
         writer.Line($"/// The {graph.ParameterCount:N0} weights ({weightBytes / 1024.0:0.#} KB after batch norms fold into the convolutions) are read at");

@@ -1,3 +1,5 @@
+using ConvGen.Generator.Model;
+
 namespace ConvGen.Generator.Planning;
 
 /// <summary>
@@ -56,6 +58,14 @@ internal sealed record KernelPlan(
 
     /// <summary>Whether the kernel reads gathered taps rather than the stride-phase planes.</summary>
     public bool GathersTaps => GatheredRowStride > 0;
+
+    /// <summary>Whether the layer keeps the weights packed for the direct kernel: unless it runs on transformed rows only.</summary>
+    public bool KeepsPackedWeights => !TransformsRows || ChoosesPerCall;
+
+    /// <summary>Floats the layer's weight arrays hold: the packed weights (PyTorch's, reordered) and, on transformed rows,
+    /// each point's transformed weights.</summary>
+    public long WeightFloats(ConvSpec layer) => (KeepsPackedWeights ? layer.WeightLength : 0)
+        + (TransformsRows ? RowScheme.For(layer).Points * WinogradRows.PointWeightLength(layer) : 0);
 
     /// <summary>Channel tiles per group, the last one narrower when <see cref="RemainderTile"/> is not 0.</summary>
     public int Tiles => FullTiles + (RemainderTile > 0 ? 1 : 0);

@@ -63,6 +63,9 @@ internal static class WinogradRows
     public static long TileRows(long outputHeight, int dilation) =>
         dilation * ((outputHeight + (OutputRows * dilation) - 1) / (OutputRows * dilation));
 
+    /// <summary>Transformed weights of one point: [out][in/groups][kw].</summary>
+    public static long PointWeightLength(ConvSpec spec) => (long)spec.OutChannels * KernelView(spec).FanIn;
+
     /// <summary>The convolution the direct kernel runs for each point: the layer's columns (kernel, stride, dilation,
     /// channels, groups) over rows that are already padded and transformed, so one kernel row, no vertical stride, no
     /// padding, no bias or activation (both come with the output transform); the row count is a band's, known at run time.</summary>

@@ -6,6 +6,9 @@
 /// ConvTranspose1d: in 4, out 6, kernel 2, stride 3, padding 0, output padding 0, dilation 1, groups 2, bias, input length 50.
 /// Weights are PyTorch's [4, 3, 2]; input and output are NCL float32.
 /// Runs as one stride-1 convolution of the input (PhaseConvolution: 2 stride phase(s) x 6 channels, 1 sub-kernels of the flipped weights) whose outputs are placed at their interleaved positions.
+/// Multiply-adds: 1,200 per sequence of length 50, the products that land in the output; 24 per input position (4 in x 3 out per group x 2 taps).
+/// Weights: 144 B (PhaseConvolution's 24 from PyTorch's 24, and its 12 biases).
+/// Scratch per call on one thread: 2.3 KB of phase outputs.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.2.0")]
 partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized

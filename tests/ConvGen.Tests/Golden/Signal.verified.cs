@@ -5,6 +5,10 @@
 /// <summary>
 /// Conv1d: in 4, out 6, kernel 4, stride 1, padding 3/3 (left/right, Same), dilation 2, groups 2, bias.
 /// Weights are PyTorch's [6, 2, 4]; input and output are NCL float32.
+/// Multiply-adds: 48 per output position (6 out x 2 in per group x 4 taps), 48 x OL per sequence.
+/// Weights: 216 B (48 packed for the kernel, as many as PyTorch's, and 6 biases).
+/// Scratch per call on one thread: ≈ 4 B x 2 x (L + 6) per group for a padded copy of the input, up to 256 KB of groups at once, + 4 B x 3 x (L + 6) staging.
+/// Path: direct kernel per group (2 -> 3 channels), register tile 3 channels x 6 vectors (Vector512; x 2 on Vector256/128); row-by-row or flat sweep chosen per call; threads chosen per call from its work.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.2.0")]
 partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized

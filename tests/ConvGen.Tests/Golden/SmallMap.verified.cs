@@ -8,6 +8,10 @@ namespace Demo
     /// Conv2d: in 32, out 32, kernel 3x3, stride 1x1, padding 1/1/1/1 (top/bottom/left/right, Explicit), dilation 1x1, groups 1, bias, input 4x4.
     /// Weights are PyTorch's [32, 32, 3, 3]; input and output are NCHW float32.
     /// Fused activation: the output is ReLU(conv(x) + bias), ReLU(x) = max(x, 0).
+    /// Multiply-adds: 147,456 per image of 4x4 (4x4 outputs x 9,216: 32 out x 32 in x 3x3 taps).
+    /// Weights: 36.1 KB (9,216 packed for the kernel, as many as PyTorch's, and 32 biases).
+    /// Scratch per call on one thread: 18 KB (24.8 KB without AVX-512).
+    /// Path: taps gathered into 288 rows of 16 floats (im2col, straight from the image with AVX-512), then a 1x1 kernel over them with register tile 8 channels x 3 vectors (Vector512; x 1 on Vector256/128); the output plane swept flat; threads chosen per call from its work.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.2.0")]
     partial class SmallMap : global::ConvGen.ILayer, global::ConvGen.IParameterized

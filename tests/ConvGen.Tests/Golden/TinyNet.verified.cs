@@ -7,6 +7,8 @@ namespace Demo
     /// <summary>
     /// The ONNX model <c>tiny.onnx</c> (opset 13) compiled by ConvGen: 1 convolution, 1 pool, 1 dense, 1 softmax.
     /// Input <c>image</c> is [N, 1, 6, 6] float32, output <c>probabilities</c> is [N, 3]; N, the batch, is any positive number.
+    /// Multiply-adds per sample: 702 (648 in convolutions, 54 in dense layers).
+    /// Parameters: 77, 308 B as float32; intermediate buffers per sample: 360 B in 2 buffers shared by liveness.
     /// </summary>
     /// <remarks>
     /// The 77 weights (0.3 KB after batch norms fold into the convolutions) are read at

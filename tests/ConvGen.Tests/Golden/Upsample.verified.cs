@@ -9,6 +9,9 @@ namespace Demo
     /// Weights are PyTorch's [16, 8, 4, 4]; input and output are NCHW float32.
     /// Runs as one stride-1 convolution of the input (PhaseConvolution: 4 stride phase(s) x 8 channels, 2x2 sub-kernels of the flipped weights) whose outputs are placed at their interleaved positions.
     /// Fused activation: the output is ReLU(conv_transpose(x) + bias), ReLU(x) = max(x, 0).
+    /// Multiply-adds: 2,048 per input pixel (16 in x 8 out x 4x4 taps), 2,048 x H x W per image less the products that land on the cropped border.
+    /// Weights: 8.1 KB (PhaseConvolution's 2,048 from PyTorch's 2,048, and its 32 biases).
+    /// Scratch per call on one thread: 4 B x 32 x OH' x OW' of phase outputs (PhaseConvolution's output size) plus PhaseConvolution's.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.2.0")]
     partial class Upsample : global::ConvGen.ILayer, global::ConvGen.IParameterized

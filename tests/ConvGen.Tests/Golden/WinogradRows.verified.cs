@@ -7,6 +7,10 @@ namespace Demo
     /// <summary>
     /// Conv2d: in 64, out 64, kernel 3x3, stride 1x1, padding 2/2/2/2 (top/bottom/left/right, Explicit), dilation 2x2, groups 1, no bias.
     /// Weights are PyTorch's [64, 64, 3, 3]; input and output are NCHW float32.
+    /// Multiply-adds: 36,864 per output pixel (64 out x 64 in x 3x3 taps), 36,864 x OH x OW per image.
+    /// Weights: 432 KB (110,592: 6 Winograd points' transformed weights and the direct kernel's packed ones, from PyTorch's 36,864).
+    /// Scratch per call on one thread: ≈ max(768 KB, 4 B x 6 x (64 x (W + 4) + 64 x OW)) on transformed rows (bands of tile rows sized for L2), ≈ 4 B x (64 x (H + 4) x (W + 4) + 8 x OH x (W + 4)) (a padded copy of the input, a staging tile) on the direct kernel.
+    /// Path: Winograd F(4, 3) along the kernel rows, each point a 1 x 3 direct kernel with register tile 8 channels x 3 vectors (Vector512; x 1 on Vector256/128); per call, where it costs fewer multiply-adds, else the direct kernel (tile 8 x 3); threads chosen per call from its work.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.2.0")]
     partial class WinogradRows : global::ConvGen.ILayer, global::ConvGen.IParameterized
