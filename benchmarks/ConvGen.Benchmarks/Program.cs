@@ -17,6 +17,8 @@ using ConvGen.Benchmarks;
 //   --rounds N            samples per engine and point (default 21).
 // --transposed: four transposed convolutions vs ONNX Runtime, ConvGen and ORT on 1 and 2 threads, and the peak -> results/transposed.json.
 //   --rounds N            samples per engine and layer (default 21).
+// --image: ImageInput.ToNchw on a 224x224 image per pixel layout vs a scalar loop (BenchmarkDotNet ShortRun); prints its
+//   table and exits (no JSON, no results.md).
 // --report: only re-render results.md from the JSON files.
 // Every mode then renders benchmarks/results.md (or --out PATH) from whatever JSON exists under
 // benchmarks/results/ (or --results DIR): convgen.json, sweep.json, scaling.json, transposed.json and PyTorch's pytorch.json.
@@ -24,6 +26,14 @@ string benchmarks = FindBenchmarksDirectory();
 string repository = Path.GetDirectoryName(benchmarks)!;
 string output = Option("--out") ?? Path.Combine(benchmarks, "results.md");
 string resultsDirectory = Option("--results") ?? Path.Combine(benchmarks, "results");
+
+if (args.Contains("--image"))
+{
+    BenchmarkRunner.Run<ImageInputBenchmarks>(DefaultConfig.Instance
+        .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+        .WithOptions(ConfigOptions.DisableOptimizationsValidator));
+    return;
+}
 
 if (args.Contains("--sweep"))
 {

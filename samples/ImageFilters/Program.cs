@@ -155,18 +155,22 @@ static float[] Repeat(float[] kernel, int times)
     return weight;
 }
 
-// Interleaved 8-bit grey/RGB/RGBA -> planar float RGB [3, H, W] in [0, 1] (alpha is dropped).
+// Interleaved 8-bit grey/RGB/RGBA -> planar float RGB [3, H, W] in [0, 1] (ToTensor's x / 255; alpha is dropped,
+// grey fills all three planes).
 static float[] ToPlanarRgb(Image image)
 {
     int plane = image.Width * image.Height;
     var planar = new float[3 * plane];
-    for (int p = 0; p < plane; p++)
+    if (image.Channels == 1)
     {
-        for (int c = 0; c < 3; c++)
-        {
-            int source = image.Channels >= 3 ? c : 0;
-            planar[(c * plane) + p] = image.Pixels[(p * image.Channels) + source] / 255f;
-        }
+        ImageInput.ToNchw(image.Pixels, PixelLayout.Gray8, image.Height, image.Width, planar.AsSpan(0, plane), ImageNormalization.UnitRange(1));
+        planar.AsSpan(0, plane).CopyTo(planar.AsSpan(plane));
+        planar.AsSpan(0, plane).CopyTo(planar.AsSpan(2 * plane));
+    }
+    else
+    {
+        PixelLayout layout = image.Channels == 4 ? PixelLayout.Rgba32 : PixelLayout.Rgb24;
+        ImageInput.ToNchw(image.Pixels, layout, image.Height, image.Width, planar, ImageNormalization.UnitRange(3));
     }
 
     return planar;

@@ -4,6 +4,8 @@ using System.Numerics.Tensors;
 namespace ConvGen;
 
 /// <summary>A layer that maps a float32 tensor to another; generated convolutions implement it.</summary>
+/// <remarks>Every layer also runs on tensor spans, from a <see cref="ReadOnlyTensorSpan{T}"/> into a
+/// <see cref="TensorSpan{T}"/>: <see cref="LayerTensors.Forward(ILayer, ReadOnlyTensorSpan{float}, TensorSpan{float}, int)"/>.</remarks>
 public interface ILayer
 {
     /// <summary>Number of learnable parameters (weights and biases).</summary>

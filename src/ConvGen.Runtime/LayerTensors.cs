@@ -3,7 +3,7 @@ using System.Numerics.Tensors;
 
 namespace ConvGen;
 
-/// <summary>Runs span-based layers on System.Numerics.Tensors tensors.</summary>
+/// <summary>Runs span-based layers on System.Numerics.Tensors tensors and tensor spans.</summary>
 public static class LayerTensors
 {
     /// <summary>Runs <paramref name="layer"/> on <paramref name="input"/> (dense or strided) and returns a new dense output.</summary>
@@ -15,6 +15,35 @@ public static class LayerTensors
         var output = new float[LayerShapes.ElementCount(outputShape)];
         layer.Forward(Contiguous(input), input.Lengths, output);
         return Tensor.Create(output, outputShape);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="layer"/> from <paramref name="input"/> into <paramref name="output"/>, whose shape must be
+    /// <see cref="ILayer.GetOutputShape"/> of the input's (e.g. NCHW [1, 3, 224, 224] into [1, 64, 224, 224]). Both must
+    /// be dense: contiguous and row-major, as <see cref="Tensor{T}"/>s from <c>Tensor.Create</c> and whole-batch slices
+    /// are; copy a strided or broadcast view first (<see cref="Forward(ILayer, Tensor{float})"/> takes those). Writes
+    /// nothing outside <paramref name="output"/>; allocates only the expected shape's array.
+    /// </summary>
+    /// <param name="layer">Any layer: generated convolutions and networks, and the runtime's layers.</param>
+    /// <param name="input">The input tensor span.</param>
+    /// <param name="output">Receives the output.</param>
+    /// <param name="degreeOfParallelism">As <see cref="ILayer.Forward(ReadOnlySpan{float}, ReadOnlySpan{nint}, Span{float}, int)"/>:
+    /// 0 lets the layer decide.</param>
+    /// <exception cref="ArgumentException">The layer does not take the input's shape, the output's shape is not the one the
+    /// layer gives (the message names both), or a span is not dense (the message names its shape and strides).</exception>
+    public static void Forward(this ILayer layer, ReadOnlyTensorSpan<float> input, TensorSpan<float> output, int degreeOfParallelism = 0)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ReadOnlySpan<float> values = Dense(input, nameof(input));
+        nint[] expected = layer.GetOutputShape(input.Lengths);
+        if (!output.Lengths.SequenceEqual(expected))
+        {
+            throw new ArgumentException(
+                $"output has shape {LayerShapes.Format(output.Lengths)}, but the layer gives {LayerShapes.Format(expected)} for input {LayerShapes.Format(input.Lengths)}.",
+                nameof(output));
+        }
+
+        layer.Forward(values, input.Lengths, Dense(output, nameof(output)), degreeOfParallelism);
     }
 
     /// <summary>The tensor's values in row-major order: its own memory when dense, else a copy.</summary>
@@ -31,4 +60,26 @@ public static class LayerTensors
         tensor.FlattenTo(copy);
         return copy;
     }
+
+    private static ReadOnlySpan<float> Dense(ReadOnlyTensorSpan<float> tensor, string name)
+    {
+        int length = LayerShapes.ElementCount(tensor.Lengths);
+        Span<nint> start = stackalloc nint[tensor.Rank];
+        return tensor.IsDense && tensor.TryGetSpan(start, length, out ReadOnlySpan<float> values)
+            ? values
+            : throw NotDense(tensor.Lengths, tensor.Strides, name);
+    }
+
+    private static Span<float> Dense(TensorSpan<float> tensor, string name)
+    {
+        int length = LayerShapes.ElementCount(tensor.Lengths);
+        Span<nint> start = stackalloc nint[tensor.Rank];
+        return tensor.IsDense && tensor.TryGetSpan(start, length, out Span<float> values)
+            ? values
+            : throw NotDense(tensor.Lengths, tensor.Strides, name);
+    }
+
+    private static ArgumentException NotDense(ReadOnlySpan<nint> lengths, ReadOnlySpan<nint> strides, string name) => new(
+        $"{name} must be dense (contiguous, row-major), but shape {LayerShapes.Format(lengths)} has strides {LayerShapes.Format(strides)}; copy it into a dense tensor first.",
+        name);
 }
