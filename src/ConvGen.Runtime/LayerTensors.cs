@@ -22,7 +22,8 @@ public static class LayerTensors
     /// <see cref="ILayer.GetOutputShape"/> of the input's (e.g. NCHW [1, 3, 224, 224] into [1, 64, 224, 224]). Both must
     /// be dense: contiguous and row-major, as <see cref="Tensor{T}"/>s from <c>Tensor.Create</c> and whole-batch slices
     /// are; copy a strided or broadcast view first (<see cref="Forward(ILayer, Tensor{float})"/> takes those). Writes
-    /// nothing outside <paramref name="output"/>; allocates only the expected shape's array.
+    /// nothing outside <paramref name="output"/>. Allocates nothing when this thread's previous call had the same layer
+    /// and input shape (the expected output shape is kept per thread), so a steady stream of calls allocates nothing.
     /// </summary>
     /// <param name="layer">Any layer: generated convolutions and networks, and the runtime's layers.</param>
     /// <param name="input">The input tensor span.</param>
@@ -35,7 +36,7 @@ public static class LayerTensors
     {
         ArgumentNullException.ThrowIfNull(layer);
         ReadOnlySpan<float> values = Dense(input, nameof(input));
-        nint[] expected = layer.GetOutputShape(input.Lengths);
+        nint[] expected = ExpectedShape(layer, input.Lengths);
         if (!output.Lengths.SequenceEqual(expected))
         {
             throw new ArgumentException(
@@ -44,6 +45,23 @@ public static class LayerTensors
         }
 
         layer.Forward(values, input.Lengths, Dense(output, nameof(output)), degreeOfParallelism);
+    }
+
+    [ThreadStatic]
+    private static (ILayer Layer, nint[] Input, nint[] Output) t_lastShape;
+
+    /// <summary>The layer's output shape for <paramref name="input"/>, from this thread's last call when it matches.</summary>
+    private static nint[] ExpectedShape(ILayer layer, ReadOnlySpan<nint> input)
+    {
+        var last = t_lastShape;
+        if (ReferenceEquals(last.Layer, layer) && input.SequenceEqual(last.Input))
+        {
+            return last.Output;
+        }
+
+        nint[] output = layer.GetOutputShape(input);
+        t_lastShape = (layer, input.ToArray(), output);
+        return output;
     }
 
     /// <summary>The tensor's values in row-major order: its own memory when dense, else a copy.</summary>

@@ -49,6 +49,26 @@ public class TensorSpanForwardTests
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
+    // Repeated calls with one shape allocate nothing (the expected output shape is kept per thread), as span calls do.
+    [Fact]
+    public void Repeated_calls_allocate_nothing()
+    {
+        ILayer layer = new SmallConv(new Random(1));
+        nint[] shape = [2, 3, 6, 7];
+        float[] input = TestValues.Uniform(new Random(5), 2 * 3 * 6 * 7);
+        var output = new float[LayerShapes.ElementCount(layer.GetOutputShape(shape))];
+        var x = new ReadOnlyTensorSpan<float>(input, shape, []);
+        var y = new TensorSpan<float>(output, layer.GetOutputShape(shape), []);
+        layer.Forward(x, y, degreeOfParallelism: 1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++)
+        {
+            layer.Forward(x, y, degreeOfParallelism: 1);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
     // Tensor spans give the span Forward's output bit for bit, whether they come from tensors or wrap arrays.
     [Theory]
     [MemberData(nameof(Layers))]
