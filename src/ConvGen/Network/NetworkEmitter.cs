@@ -482,6 +482,15 @@ internal static class NetworkEmitter
             case ElementwiseKind.Neg:
                 writer.Line($"{Primitives}.Negate({x}, {y});");
                 return;
+            case ElementwiseKind.Sqrt:
+                writer.Line($"{Primitives}.Sqrt({x}, {y});");
+                return;
+            case ElementwiseKind.Reciprocal:
+                writer.Line($"{Primitives}.Reciprocal({x}, {y});");
+                return;
+            case ElementwiseKind.Erf:
+                writer.Line($"{Operators}.Erf.Run({x}, {y});");
+                return;
             case ElementwiseKind.Clip:
                 writer.Line($"{Primitives}.Max({x}, {a}, {y});");
                 writer.Line($"{Primitives}.Min({y}, {b}, {y});");

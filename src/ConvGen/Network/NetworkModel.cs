@@ -108,6 +108,9 @@ internal enum ElementwiseKind
     Neg,
     Abs,
     Exp,
+    Sqrt,
+    Reciprocal,
+    Erf,
 }
 
 /// <summary>An activation not fused into a convolution: y = f(x) element by element, <see cref="Alpha"/> and

@@ -24,6 +24,7 @@ internal sealed partial class OnnxGraphLowering
         "Mul", "Div", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Gemm", "MatMul", "Upsample",
         "Resize", "Softmax", "LogSoftmax", "Constant", "ConvTranspose", "Concat", "Max", "Min", "Pow", "ReduceMean", "ReduceMax",
         "ReduceMin", "ReduceSum", "Transpose", "Slice", "Split", "Shape", "Size", "Gather", "Cast", "ConstantOfShape", "Pad",
+        "Sqrt", "Reciprocal", "Erf",
     ];
 
     private readonly string _file;
@@ -210,7 +211,8 @@ internal sealed partial class OnnxGraphLowering
             case "BatchNormalization":
                 BatchNormalization(at);
                 break;
-            case "Relu" or "Clip" or "Sigmoid" or "Tanh" or "LeakyRelu" or "Elu" or "HardSigmoid" or "HardSwish" or "Softplus" or "Neg" or "Abs" or "Exp":
+            case "Relu" or "Clip" or "Sigmoid" or "Tanh" or "LeakyRelu" or "Elu" or "HardSigmoid" or "HardSwish" or "Softplus" or "Neg" or "Abs" or "Exp"
+                or "Sqrt" or "Reciprocal" or "Erf":
                 Activation(at);
                 break;
             case "MaxPool" or "AveragePool":

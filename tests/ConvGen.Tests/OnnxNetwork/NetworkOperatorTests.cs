@@ -185,6 +185,49 @@ public class NetworkOperatorTests
         AssertMatches(model.Output("y").ToArray(), [4, 3, 5]);
     }
 
+    /// <summary>nn.GELU() as torch 1.13 exports it: x * 0.5 * (1 + erf(x / sqrt 2)) from Div, Erf, Add, Mul, Mul.</summary>
+    [Fact]
+    public void Exported_gelu_matches_ONNX_Runtime()
+    {
+        var model = new OnnxGraphWriter(13)
+            .Input("x", [null, 3, 7, 9])
+            .Initializer("root2", [], [1.4142135f]).Initializer("one", [], [1f]).Initializer("half", [], [0.5f])
+            .Node("Div", ["x", "root2"], ["d"], "div")
+            .Node("Erf", ["d"], ["e"], "erf")
+            .Node("Add", ["e", "one"], ["a"], "add")
+            .Node("Mul", ["x", "a"], ["m"], "mul")
+            .Node("Mul", ["m", "half"], ["y"], "mul_half")
+            .Output("y");
+        AssertMatches(model.ToArray(), [3, 7, 9]);
+    }
+
+    /// <summary>nn.LayerNorm over the last axis as torch 1.13 exports it at opset 13: ReduceMean, Sub, Pow, ReduceMean,
+    /// Add, Sqrt, Div, then the affine Mul and Add (and a Reciprocal form of the division).</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Decomposed_layer_norm_matches_ONNX_Runtime(bool reciprocal)
+    {
+        var random = new Random(12);
+        var model = new OnnxGraphWriter(13)
+            .Input("x", [null, 4, 6, 8])
+            .Initializer("two", [], [2f]).Initializer("eps", [], [1e-5f])
+            .Initializer("gamma", [8], Values(random, 8, 1f)).Initializer("beta", [8], Values(random, 8, 0.5f))
+            .Node("ReduceMean", ["x"], ["mean"], "mean", ("axes", new long[] { -1 }), ("keepdims", 1L))
+            .Node("Sub", ["x", "mean"], ["d"], "sub")
+            .Node("Pow", ["d", "two"], ["sq"], "pow")
+            .Node("ReduceMean", ["sq"], ["var"], "var", ("axes", new long[] { -1 }), ("keepdims", 1L))
+            .Node("Add", ["var", "eps"], ["ve"], "add_eps")
+            .Node("Sqrt", ["ve"], ["sd"], "sqrt");
+        model = reciprocal
+            ? model.Node("Reciprocal", ["sd"], ["inv"], "reciprocal").Node("Mul", ["d", "inv"], ["n"], "normalise")
+            : model.Node("Div", ["d", "sd"], ["n"], "normalise");
+        model.Node("Mul", ["n", "gamma"], ["g"], "scale")
+            .Node("Add", ["g", "beta"], ["y"], "shift")
+            .Output("y");
+        AssertMatches(model.ToArray(), [4, 6, 8]);
+    }
+
     /// <summary>torch.mean(x, dim=2) in a 1-D network, then a linear layer.</summary>
     [Fact]
     public void Mean_over_time_then_dense_matches_ONNX_Runtime()

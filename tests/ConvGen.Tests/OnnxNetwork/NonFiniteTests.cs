@@ -30,6 +30,7 @@ public class NonFiniteTests
 
     public static TheoryData<string> Operators => new(
         "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "HardSigmoid", "HardSwish", "Softplus", "Exp", "Abs", "Neg",
+        "Sqrt", "Reciprocal", "Erf",
         "MaxPool3x3", "MaxPool2x2", "AveragePool", "GlobalMaxPool", "GlobalAveragePool", "ReduceMax", "ReduceMin",
         "ReduceMean", "ReduceSum", "Max", "Min", "Add", "Mul", "Div", "Pow", "MaxConstant", "Softmax", "LogSoftmax", "Conv",
         "ConvRelu", "ConvClip", "Depthwise", "ConvTranspose", "Concat", "Resize", "PadReflect", "PadEdge", "Gemm", "Transpose",
@@ -101,7 +102,7 @@ public class NonFiniteTests
         var g = new OnnxGraphWriter(op == "HardSwish" ? 14 : 13).Input("x", [null, 4, 9, 10]);
         switch (op)
         {
-            case "Relu" or "Sigmoid" or "Tanh" or "Elu" or "HardSigmoid" or "HardSwish" or "Softplus" or "Exp" or "Abs" or "Neg":
+            case "Relu" or "Sigmoid" or "Tanh" or "Elu" or "HardSigmoid" or "HardSwish" or "Softplus" or "Exp" or "Abs" or "Neg" or "Sqrt" or "Reciprocal" or "Erf":
                 g.Node(op, ["x"], ["y"], "op");
                 break;
             case "LeakyRelu":

@@ -27,6 +27,9 @@ internal sealed partial class OnnxGraphLowering
             case "Neg": kind = ElementwiseKind.Neg; break;
             case "Abs": kind = ElementwiseKind.Abs; break;
             case "Exp": kind = ElementwiseKind.Exp; break;
+            case "Sqrt": kind = ElementwiseKind.Sqrt; break;
+            case "Reciprocal": kind = ElementwiseKind.Reciprocal; break;
+            case "Erf": kind = ElementwiseKind.Erf; break;
             case "LeakyRelu": kind = ElementwiseKind.LeakyRelu; alpha = at.Float("alpha", 0.01f); break;
             case "Elu": kind = ElementwiseKind.Elu; alpha = at.Float("alpha", 1f); break;
             case "HardSigmoid": kind = ElementwiseKind.HardSigmoid; alpha = at.Float("alpha", 0.2f); beta = at.Float("beta", 0.5f); break;
