@@ -19,9 +19,9 @@ namespace ConvGen.Tests.Robustness;
 /// duplicated). Every copy must give ConvGen diagnostics that name the problem (never a generator exception, never the
 /// lowering's catch-all) or a network that compiles without a warning; a network that compiles is constructed from the
 /// damaged bytes (an ArgumentException is the only allowed refusal) and run at batch 1 and 2 on buffers with NaN guard
-/// regions on both sides, which must stay untouched.
+/// regions on both sides, which must stay untouched. Not in the zoo's serial collection: it times nothing, so it runs
+/// beside other tests (the generator and compiler are single-threaded; CI's two cores stay busy).
 /// </summary>
-[Collection(nameof(ZooCollection))]
 public class ModelFuzzTests(ITestOutputHelper output)
 {
     // Buffers are only run up to this many floats (an absurd but valid input size compiles, yet would take gigabytes).
