@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.ComponentModel;
 using System.Runtime.ExceptionServices;
@@ -225,12 +224,15 @@ public static class ForwardParts
 
     /// <summary>
     /// The worker threads: started on the first split call, they take jobs from one queue and help run them. A job
-    /// is posted once per extra thread it wants; a worker that finds its job already finished just moves on.
+    /// is posted once per extra thread it wants; a worker that finds its job already finished just moves on. The queue
+    /// is a fixed ring, so posting never allocates (a growing queue would, when busy workers let posts pile up); a post
+    /// that finds it full is dropped, which only means fewer helpers: the caller runs every part nobody claims.
     /// </summary>
     private static class Workers
     {
-        private static readonly ConcurrentQueue<IPartJob> Queue = new();
-        private static readonly SemaphoreSlim Posted = new(0);
+        private static readonly IPartJob?[] Queue = new IPartJob?[256];
+        private static int _head, _queued; // guarded by Queue
+        private static readonly SemaphoreSlim Posted = new(0); // counts the queued posts
         private static int _started;
         private static long _allocated;
 
@@ -249,12 +251,33 @@ public static class ForwardParts
                 Start();
             }
 
-            for (int i = 0; i < helpers; i++)
+            int posted;
+            lock (Queue)
             {
-                Queue.Enqueue(job);
+                posted = Math.Min(helpers, Queue.Length - _queued);
+                for (int i = 0; i < posted; i++)
+                {
+                    Queue[(_head + _queued++) % Queue.Length] = job;
+                }
             }
 
-            Posted.Release(helpers);
+            if (posted > 0)
+            {
+                Posted.Release(posted);
+            }
+        }
+
+        /// <summary>Takes the oldest post (one the semaphore counted, so there is one).</summary>
+        private static IPartJob Take()
+        {
+            lock (Queue)
+            {
+                var job = Queue[_head]!;
+                Queue[_head] = null;
+                _head = (_head + 1) % Queue.Length;
+                _queued--;
+                return job;
+            }
         }
 
         private static void Start()
@@ -276,10 +299,7 @@ public static class ForwardParts
             while (true)
             {
                 WaitForPost();
-                if (Queue.TryDequeue(out var job))
-                {
-                    job.Help();
-                }
+                Take().Help();
 
                 long allocated = GC.GetAllocatedBytesForCurrentThread();
                 Interlocked.Add(ref _allocated, allocated - counted);
