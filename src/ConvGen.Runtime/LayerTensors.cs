@@ -64,6 +64,27 @@ public static class LayerTensors
         return output;
     }
 
+    /// <summary>A tensor of shape [<paramref name="batch"/>, ..<paramref name="sampleShape"/>] over <paramref name="values"/>
+    /// (not copied), which must hold exactly that many. Called by generated networks of several outputs.</summary>
+    /// <exception cref="ArgumentException">The length of <paramref name="values"/> is not the shape's element count.</exception>
+    public static Tensor<float> Create(float[] values, int batch, ReadOnlySpan<int> sampleShape)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        var lengths = new nint[sampleShape.Length + 1];
+        lengths[0] = batch;
+        for (int d = 0; d < sampleShape.Length; d++)
+        {
+            lengths[d + 1] = sampleShape[d];
+        }
+
+        if (values.Length != LayerShapes.ElementCount(lengths))
+        {
+            throw new ArgumentException($"values has {values.Length} elements, but shape {LayerShapes.Format(lengths)} needs {LayerShapes.ElementCount(lengths)}.", nameof(values));
+        }
+
+        return Tensor.Create(values, lengths);
+    }
+
     /// <summary>The tensor's values in row-major order: its own memory when dense, else a copy.</summary>
     public static ReadOnlySpan<float> Contiguous(Tensor<float> tensor)
     {

@@ -16,14 +16,15 @@ internal enum Storage
     Buffer,
 }
 
-/// <summary>The storage of every value: the caller's spans or a buffer number, and each buffer's size per sample.</summary>
+/// <summary>The storage of every value: the caller's spans or a buffer number (for an output, the output's index), and each
+/// buffer's size per sample.</summary>
 internal sealed record BufferPlan(Storage[] Kind, int[] Buffer, int[] BufferSizes);
 
 /// <summary>
 /// Plans the intermediate buffers once, at generation time, by liveness: values are walked in step order and each
 /// step's output takes a buffer whose last reader has already run (best fit by size), so a chain of layers
-/// ping-pongs between two buffers. An element-wise step may write over an input it is the last reader of. The graph
-/// output is written straight into the caller's span, and reshapes share their source's memory. Buffers hold one
+/// ping-pongs between two buffers. An element-wise step may write over an input it is the last reader of. Each graph
+/// output is written straight into the caller's span for it, and reshapes share their source's memory. Buffers hold one
 /// sample's values per batch item and are allocated once per (growing) batch size, never per call.
 /// </summary>
 internal static class BufferPlanner
@@ -60,9 +61,13 @@ internal static class BufferPlanner
 
         var kind = new Storage[count];
         var buffer = new int[count];
-        int outputRoot = root[graph.OutputValue];
         kind[0] = Storage.Input;
-        kind[outputRoot] = Storage.Output;
+        for (int o = 0; o < graph.Outputs.Count; o++)
+        {
+            int outputRoot = root[graph.Outputs[o].Value];
+            (kind[outputRoot], buffer[outputRoot]) = (Storage.Output, o);
+        }
+
         var sizes = new List<int>();
         var busyUntil = new List<int>();
         var occupant = new List<int>();
@@ -70,7 +75,7 @@ internal static class BufferPlanner
         {
             var step = graph.Steps[s];
             int value = root[step.Output];
-            if (value == outputRoot)
+            if (kind[value] == Storage.Output)
             {
                 continue;
             }

@@ -53,11 +53,11 @@ internal static class NetworkEmitter
         var writer = new SourceWriter();
         GeneratedFile.Open(writer, target, $"[OnnxModel(\"{graph.FileName}\")] on {target.FullName}: the network");
         var input = graph.Input;
-        var output = graph.Output;
         long weightBytes = graph.ParameterCount * 4;
         writer.Line("/// <summary>");
         writer.Line($"/// The ONNX model <c>{Xml(graph.FileName)}</c> (opset {graph.Opset}) compiled by ConvGen: {Describe(graph)}.");
-        writer.Line($"/// Input <c>{Xml(graph.InputName)}</c> is {input.ShapeText} float32, output <c>{Xml(graph.OutputName)}</c> is {output.ShapeText}; N, the batch, is any positive number.");
+        string outputs = string.Join(", ", graph.Outputs.Select(o => $"<c>{Xml(o.OnnxName)}</c> {graph.Values[o.Value].ShapeText}"));
+        writer.Line($"/// Input <c>{Xml(graph.InputName)}</c> is {input.ShapeText} float32, output{(graph.SingleOutput ? "" : "s")} {outputs}; N, the batch, is any positive number.");
         foreach (string fact in NetworkFacts.Lines(graph, plan))
         {
             writer.Line($"/// {fact}");
@@ -73,7 +73,7 @@ internal static class NetworkEmitter
         writer.Line("/// nothing once every concurrent call has had a set that holds its batch.");
         writer.Line("/// </remarks>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{LayerEmitter.GeneratorName}\", \"{LayerEmitter.GeneratorVersion}\")]");
-        writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer");
+        writer.Open($"partial {target.Keyword} {target.Name}{(graph.SingleOutput ? " : global::ConvGen.ILayer" : "")}");
         Constants(writer, graph, plan);
         writer.Line();
         Fields(writer, modelPath, graph, plan);
@@ -118,18 +118,27 @@ internal static class NetworkEmitter
         writer.Line("/// <summary>Values per sample of the input: " + string.Join(" x ", graph.Input.Shape) + ".</summary>");
         writer.Line($"public const int InputSize = {graph.Input.SampleSize};");
         writer.Line();
-        writer.Line("/// <summary>Values per sample of the output: " + string.Join(" x ", graph.Output.Shape) + ".</summary>");
-        writer.Line($"public const int OutputSize = {graph.Output.SampleSize};");
-        writer.Line();
+        foreach (var output in graph.Outputs)
+        {
+            var value = graph.Values[output.Value];
+            writer.Line($"/// <summary>Values per sample of the output{OutputName(graph, output)}: {string.Join(" x ", value.Shape)}.</summary>");
+            writer.Line($"public const int {output.Identifier}Size = {value.SampleSize};");
+            writer.Line();
+        }
+
         writer.Line("/// <summary>Learnable parameters after folding (convolution weights and biases, dense layers, unfolded batch norms).</summary>");
         writer.Line($"public const int ParameterCount = {graph.ParameterCount};");
         writer.Line();
         writer.Line("/// <summary>The shape of one input sample (the input is [batch, ..InputShape]).</summary>");
         writer.Line($"public static global::System.ReadOnlySpan<int> InputShape => new int[] {{ {string.Join(", ", graph.Input.Shape)} }};");
         writer.Line();
-        writer.Line("/// <summary>The shape of one output sample (the output is [batch, ..OutputShape]).</summary>");
-        writer.Line($"public static global::System.ReadOnlySpan<int> OutputShape => new int[] {{ {string.Join(", ", graph.Output.Shape)} }};");
-        writer.Line();
+        foreach (var output in graph.Outputs)
+        {
+            writer.Line($"/// <summary>The shape of one sample of the output{OutputName(graph, output)} (it is [batch, ..{output.Identifier}Shape]).</summary>");
+            writer.Line($"public static global::System.ReadOnlySpan<int> {output.Identifier}Shape => new int[] {{ {string.Join(", ", graph.Values[output.Value].Shape)} }};");
+            writer.Line();
+        }
+
         writer.Line("// Intermediate buffers, in values per sample; values whose lifetimes do not overlap share a buffer.");
         for (int b = 0; b < plan.BufferSizes.Length; b++)
         {
@@ -261,14 +270,19 @@ internal static class NetworkEmitter
     {
         writer.Line("/// <summary>Runs the whole network on <paramref name=\"batch\"/> samples; allocates nothing once the buffers hold that batch.</summary>");
         writer.Line($"/// <param name=\"input\">batch x InputSize values: {graph.Input.ShapeText} row-major.</param>");
-        writer.Line($"/// <param name=\"output\">batch x OutputSize values: {graph.Output.ShapeText} row-major, overwritten.</param>");
+        foreach (var output in graph.Outputs)
+        {
+            writer.Line($"/// <param name=\"{output.Parameter}\">{(graph.SingleOutput ? "" : $"Output <c>{Xml(output.OnnxName)}</c>: ")}batch x {output.Identifier}Size values: {graph.Values[output.Value].ShapeText} row-major, overwritten.</param>");
+        }
+
         writer.Line("/// <param name=\"batch\">The number of samples, at least 1.</param>");
         writer.Line("/// <param name=\"degreeOfParallelism\">Threads each convolution may use: 0 (the default) lets each decide from its work, 1 keeps");
         writer.Line("/// the calling thread only, n uses up to n; the other steps run on the calling thread.</param>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The batch is not positive, a span does not hold exactly batch samples,");
         writer.Line("/// or <paramref name=\"degreeOfParallelism\"/> is negative.</exception>");
         writer.Line(AggressiveOptimization);
-        writer.Open($"public void Forward({ReadOnlySpan} input, {Span} output, int batch, int degreeOfParallelism = 0)");
+        string spans = string.Concat(graph.Outputs.Select(o => $", {Span} {o.Parameter}"));
+        writer.Open($"public void Forward({ReadOnlySpan} input{spans}, int batch, int degreeOfParallelism = 0)");
         writer.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(degreeOfParallelism);");
         writer.Open("if (batch < 1)");
         writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, \"the batch must be at least 1.\");");
@@ -278,10 +292,14 @@ internal static class NetworkEmitter
         writer.Line($"throw new global::System.ArgumentException($\"input has {{input.Length}} values, but a batch of {{batch}} needs {{(long)batch * InputSize}} ({{batch}} x {graph.Input.ShapeText.Substring(4, graph.Input.ShapeText.Length - 5)}).\", nameof(input));");
         writer.Close();
         writer.Line();
-        writer.Open("if (output.Length != (long)batch * OutputSize)");
-        writer.Line($"throw new global::System.ArgumentException($\"output has {{output.Length}} values, but a batch of {{batch}} needs {{(long)batch * OutputSize}} ({{batch}} x {graph.Output.ShapeText.Substring(4, graph.Output.ShapeText.Length - 5)}).\", nameof(output));");
-        writer.Close();
-        writer.Line();
+        foreach (var output in graph.Outputs)
+        {
+            var (span, size, shape) = (output.Parameter, output.Identifier + "Size", graph.Values[output.Value].ShapeText);
+            writer.Open($"if ({span}.Length != (long)batch * {size})");
+            writer.Line($"throw new global::System.ArgumentException($\"{span} has {{{span}.Length}} values, but a batch of {{batch}} needs {{(long)batch * {size}}} ({{batch}} x {shape.Substring(4, shape.Length - 5)}).\", nameof({span}));");
+            writer.Close();
+            writer.Line();
+        }
         bool buffered = plan.BufferSizes.Length > 0;
         if (buffered)
         {
@@ -335,7 +353,7 @@ internal static class NetworkEmitter
         {
             string storage = plan.Kind[value] switch
             {
-                Storage.Output => "output",
+                Storage.Output => graph.Outputs[plan.Buffer[value]].Parameter,
                 Storage.Input => "input",
                 _ => $"buffers.Buffer({plan.Buffer[value]}, batch * {info.SampleSize})",
             };
@@ -452,8 +470,8 @@ internal static class NetworkEmitter
                 writer.Line($"// {Xml(pad.Node)}: {pad.Mode.ToLowerInvariant()} pad{(pad.Mode == "Constant" ? " with " + Literal(pad.Value) : "")}, {inShape} -> {outShape}.");
                 writer.Line($"{Operators}.Pad.Run({Operators}.PadMode.{pad.Mode}, {Literal(pad.Value)}, v{x}, v{y}, batch, {Ints(pad.Dims)}, {Ints(pad.Before)}, {Ints(pad.After)});");
                 break;
-            case CopyStep:
-                writer.Line("// The output is the input: copy it.");
+            case CopyStep copy:
+                writer.Line($"// The output {Xml(graph.Values[y].Name)} is a {Xml(copy.Node)}.");
                 writer.Line($"v{x}.CopyTo(v{y});");
                 break;
         }
@@ -555,12 +573,21 @@ internal static class NetworkEmitter
         writer.Close();
     }
 
+    /// <summary>The tensor <c>Forward</c> and, for one output, <c>ILayer</c>'s members.</summary>
     private static void LayerInterface(SourceWriter writer, NetworkGraph graph)
     {
+        if (!graph.SingleOutput)
+        {
+            TupleForward(writer, graph);
+            writer.Line();
+            ReadBatch(writer, graph);
+            return;
+        }
+
         writer.Line("/// <inheritdoc/>");
         writer.Open("public nint[] GetOutputShape(global::System.ReadOnlySpan<nint> inputShape)");
         writer.Line("int batch = ReadBatch(inputShape);");
-        writer.Line($"return new nint[] {{ batch, {string.Join(", ", graph.Output.Shape)} }};");
+        writer.Line($"return new nint[] {{ batch, {string.Join(", ", graph.Output(0).Shape)} }};");
         writer.Close();
         writer.Line();
         writer.Line("/// <inheritdoc/>");
@@ -579,6 +606,32 @@ internal static class NetworkEmitter
         writer.Line();
         writer.Line("int global::ConvGen.ILayer.ParameterCount => ParameterCount;");
         writer.Line();
+        ReadBatch(writer, graph);
+    }
+
+    /// <summary>A network of several outputs on tensors: a named tuple of new output tensors, in graph order.</summary>
+    private static void TupleForward(SourceWriter writer, NetworkGraph graph)
+    {
+        const string Tensor = "global::System.Numerics.Tensors.Tensor<float>";
+        writer.Line("/// <summary>Runs the network on a tensor of shape [batch, ..InputShape] and returns new output tensors, one per output in");
+        writer.Line("/// the model's order.</summary>");
+        writer.Line("/// <exception cref=\"global::System.ArgumentException\">The input's shape is not [batch, ..InputShape].</exception>");
+        string tuple = string.Join(", ", graph.Outputs.Select(o => $"{Tensor} {o.Identifier}"));
+        writer.Open($"public ({tuple}) Forward({Tensor} input)");
+        writer.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
+        writer.Line("int batch = ReadBatch(input.Lengths);");
+        foreach (var output in graph.Outputs)
+        {
+            writer.Line($"var {output.Parameter} = new float[(long)batch * {output.Identifier}Size];");
+        }
+
+        writer.Line($"Forward(global::ConvGen.LayerTensors.Contiguous(input), {string.Join(", ", graph.Outputs.Select(o => o.Parameter))}, batch);");
+        writer.Line($"return ({string.Join(", ", graph.Outputs.Select(o => $"global::ConvGen.LayerTensors.Create({o.Parameter}, batch, {o.Identifier}Shape)"))});");
+        writer.Close();
+    }
+
+    private static void ReadBatch(SourceWriter writer, NetworkGraph graph)
+    {
         writer.Line("// The batch of an input shape [batch, ..InputShape]; anything else is rejected with the expected shape.");
         writer.Open("private static int ReadBatch(global::System.ReadOnlySpan<nint> inputShape)");
         var conditions = new List<string> { $"inputShape.Length != {graph.Input.Shape.Count + 1}", "inputShape[0] < 1", "inputShape[0] > int.MaxValue" };
@@ -735,6 +788,9 @@ internal static class NetworkEmitter
         ElementwiseKind.HardSigmoid => $"({Literal(step.Alpha)}, {Literal(step.Beta)})",
         _ => "",
     };
+
+    /// <summary>" <c>name</c>" when the network has several outputs, else nothing.</summary>
+    private static string OutputName(NetworkGraph graph, NetworkOutput output) => graph.SingleOutput ? "" : $" <c>{Xml(output.OnnxName)}</c>";
 
     private static string PoolName(NetworkGraph graph, PoolStep step) => (step.IsMax ? "MaxPool" : "AveragePool") + IndexOf(graph, step);
 

@@ -28,23 +28,31 @@ internal sealed record NetworkSource(TargetType Target, string ModelPath, Networ
 /// they follow, every shape resolved (the batch, dimension 0, stays a run-time value). Weights are referred to by
 /// the names of the model's tensors (<see cref="Tensors"/>), read from the model at run time: the graph holds no
 /// weight values, so another export of the same architecture compiles to the same network.
-/// Values are numbered; value 0 is the graph input.
+/// Values are numbered; value 0 is the graph input. Each graph output is a value of its own memory (no two outputs
+/// share it, none is the input), which <c>Forward</c> writes into the caller's span.
 /// </summary>
 internal sealed record NetworkGraph(
     string FileName,
     long Opset,
     string InputName,
-    string OutputName,
     EquatableArray<NetworkValue> Values,
     EquatableArray<NetworkStep> Steps,
-    int OutputValue,
+    EquatableArray<NetworkOutput> Outputs,
     long ParameterCount,
     EquatableArray<WeightTensor> Tensors)
 {
     public NetworkValue Input => Values[0];
 
-    public NetworkValue Output => Values[OutputValue];
+    /// <summary>The value of output <paramref name="index"/>.</summary>
+    public NetworkValue Output(int index) => Values[Outputs[index].Value];
+
+    /// <summary>Whether the graph has one output (the network is then an <c>ILayer</c>).</summary>
+    public bool SingleOutput => Outputs.Count == 1;
 }
+
+/// <summary>A graph output: its ONNX name, the value that holds it and the C# name of its members
+/// (<see cref="Identifier"/> + <c>Size</c>/<c>Shape</c>; <see cref="Parameter"/> is its span in <c>Forward</c>).</summary>
+internal sealed record NetworkOutput(string OnnxName, int Value, string Identifier, string Parameter);
 
 /// <summary>A tensor of the graph: ONNX name, shape of one sample (without the batch dimension) and, for a
 /// reshape/flatten/identity, the value whose memory it shares.</summary>
@@ -171,7 +179,8 @@ internal sealed record LinearResizeStep(
 internal sealed record SoftmaxStep(string Node, int Input, int Output, int Groups, int Length, int Stride, bool Log)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 
-/// <summary>A graph output that is the graph input itself (or a reshape of it): copied.</summary>
+/// <summary>A graph output whose memory is the graph input's or an earlier output's (the same tensor or a reshape of
+/// it): copied. <see cref="NetworkStep.Node"/> says which.</summary>
 internal sealed record CopyStep(string Node, int Input, int Output)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 

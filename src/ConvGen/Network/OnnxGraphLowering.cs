@@ -9,7 +9,7 @@ using static ConvGen.Generator.Diagnostics.DiagnosticDescriptors;
 namespace ConvGen.Generator.Network;
 
 /// <summary>
-/// Lowers an ONNX graph to a <see cref="NetworkGraph"/>: resolves every shape from the graph input's (the batch,
+/// Lowers an ONNX graph (one input, any number of outputs) to a <see cref="NetworkGraph"/>: resolves every shape from the graph input's (the batch,
 /// dimension 0, stays free), folds each BatchNormalization that directly follows a Conv into its weights and bias
 /// (in float64), fuses a following Relu/Clip(0, 6)/Sigmoid/Tanh into the Conv's activation, turns reshapes into
 /// aliases, and checks every attribute it cannot honour. A problem stops the lowering with a
@@ -81,9 +81,9 @@ internal sealed partial class OnnxGraphLowering
             throw Shape($"the graph has {inputs.Count} inputs ({string.Join(", ", inputs.Select(i => "'" + i.Name + "'"))}); [OnnxModel] compiles graphs with exactly one input");
         }
 
-        if (_model.Outputs.Count != 1)
+        if (_model.Outputs.Count == 0)
         {
-            throw Shape($"the graph has {_model.Outputs.Count} outputs; [OnnxModel] compiles graphs with exactly one output");
+            throw Shape("the graph has no output");
         }
 
         var input = inputs[0];
@@ -118,26 +118,17 @@ internal sealed partial class OnnxGraphLowering
             }
         }
 
-        string outputName = _model.Outputs[0].Name;
-        _graphOutputs.Add(outputName);
+        foreach (var output in _model.Outputs)
+        {
+            _graphOutputs.Add(output.Name);
+        }
+
         for (int i = 0; i < _model.Nodes.Count; i++)
         {
             LowerNode(_model.Nodes[i], i);
         }
 
-        if (!_valueByName.TryGetValue(outputName, out int output))
-        {
-            throw Shape($"the graph output '{outputName}' is not computed from the input (a constant output is not supported)");
-        }
-
-        if (Root(output) == 0)
-        {
-            // The output is the input (or a reshape of it): copy it.
-            int copy = AddValue(outputName + "_copy", [.. _values[output].Shape], null);
-            AddStep(new CopyStep("copy of the input", output, copy));
-            output = copy;
-        }
-
+        var outputs = Outputs();
         NameLayerClasses();
         long parameters = 0;
         foreach (var step in _steps)
@@ -152,9 +143,40 @@ internal sealed partial class OnnxGraphLowering
             };
         }
 
-        return new NetworkGraph(_file, _model.OpsetVersion, input.Name, outputName,
-            new EquatableArray<NetworkValue>([.. _values]), new EquatableArray<NetworkStep>([.. _steps]), output, parameters,
+        return new NetworkGraph(_file, _model.OpsetVersion, input.Name,
+            new EquatableArray<NetworkValue>([.. _values]), new EquatableArray<NetworkStep>([.. _steps]), outputs, parameters,
             new EquatableArray<WeightTensor>([.. _tensors]));
+    }
+
+    /// <summary>
+    /// The graph outputs in graph order, each a value with memory of its own: an output that is the input (or a
+    /// reshape of it), or whose memory an earlier output already is (the same tensor listed twice, or a reshape of
+    /// another output), becomes a copy.
+    /// </summary>
+    private EquatableArray<NetworkOutput> Outputs()
+    {
+        var names = OutputIdentifiers.For([.. _model.Outputs.Select(output => output.Name)]);
+        var outputs = new NetworkOutput[names.Length];
+        var claimed = new HashSet<int> { 0 };
+        for (int i = 0; i < outputs.Length; i++)
+        {
+            string name = _model.Outputs[i].Name;
+            if (!_valueByName.TryGetValue(name, out int value))
+            {
+                throw Shape($"the graph output '{name}' is not computed from the input (a constant output is not supported)");
+            }
+
+            if (!claimed.Add(Root(value)))
+            {
+                int copy = AddValue(name + "_copy", [.. _values[value].Shape], null);
+                AddStep(new CopyStep(Root(value) == 0 ? "copy of the input" : $"copy of '{name}' for output {i}", value, copy));
+                claimed.Add(value = copy);
+            }
+
+            outputs[i] = new NetworkOutput(name, value, names[i].Identifier, names[i].Parameter);
+        }
+
+        return new EquatableArray<NetworkOutput>(outputs);
     }
 
     /// <summary>

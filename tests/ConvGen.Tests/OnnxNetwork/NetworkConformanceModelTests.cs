@@ -85,41 +85,46 @@ public class NetworkConformanceModelTests(ITestOutputHelper output)
         int compared = 0;
         for (int i = 0; i < supported.Count; i++)
         {
-            var net = (ILayer)Activator.CreateInstance(assembly.GetType($"Conformance.M{i}")!)!;
+            var net = Activator.CreateInstance(assembly.GetType($"Conformance.M{i}")!)!;
             byte[] model = File.ReadAllBytes(supported[i].Path);
             foreach (string set in Directory.GetDirectories(Path.GetDirectoryName(supported[i].Path)!, "test_data_set_*").Order(StringComparer.Ordinal))
             {
                 var input = OnnxTensor.Load(Path.Combine(set, "input_0.pb"));
-                var expected = OnnxTensor.Load(Path.Combine(set, "output_0.pb"));
                 long[] shape = [.. input.Dims];
-                float[] actual = OnnxModelHarness.Forward(net, input.Values, shape, out nint[] actualShape);
+                var actual = OnnxModelHarness.ForwardAll(net, input.Values, shape);
                 string where = $"{supported[i].Name}/{Path.GetFileName(set)}";
-                float[] ort;
-                long[] ortShape;
+                var expected = Enumerable.Range(0, actual.Count).Select(k => OnnxTensor.Load(Path.Combine(set, $"output_{k}.pb"))).ToList();
+                Assert.False(File.Exists(Path.Combine(set, $"output_{actual.Count}.pb")), $"{where}: the network has {actual.Count} outputs, the data set more");
+                List<(float[] Values, long[] Shape)> ort;
                 try
                 {
-                    ort = OnnxModelHarness.RunOnnxRuntime(model, input.Values, shape, out ortShape);
+                    ort = OnnxModelHarness.RunOnnxRuntimeAll(model, input.Values, shape);
                 }
                 catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e) when (e.Message.Contains("Could not find an implementation", StringComparison.Ordinal))
                 {
                     // ONNX Runtime dropped some opset-1 kernels (e.g. AveragePool-1): the reference output alone decides.
-                    (ort, ortShape) = (expected.Values, [.. expected.Dims]);
+                    ort = [.. expected.Select(e => (e.Values, e.Dims.ToArray()))];
                     ortMissing.Add(where);
                 }
 
-                if (!actualShape.Select(d => (long)d).SequenceEqual(expected.Dims) || !ortShape.SequenceEqual(expected.Dims))
+                for (int o = 0; o < actual.Count; o++)
                 {
-                    failures.Add($"{where}: shape [{string.Join(", ", actualShape)}], reference [{string.Join(", ", expected.Dims)}], ONNX Runtime [{string.Join(", ", ortShape)}]");
-                    continue;
-                }
-
-                for (int k = 0; k < actual.Length; k++)
-                {
-                    double tolerance = 1e-4 * Math.Max(1, Math.Abs(expected.Values[k]));
-                    if (!Agrees(actual[k], expected.Values[k], tolerance) || !Agrees(actual[k], ort[k], tolerance))
+                    string which = actual.Count == 1 ? where : $"{where}, output {o}";
+                    if (!actual[o].Shape.Select(d => (long)d).SequenceEqual(expected[o].Dims) || !ort[o].Shape.SequenceEqual(expected[o].Dims))
                     {
-                        failures.Add($"{where}: value {k} is {actual[k]}, reference {expected.Values[k]}, ONNX Runtime {ort[k]}");
-                        break;
+                        failures.Add($"{which}: shape [{string.Join(", ", actual[o].Shape)}], reference [{string.Join(", ", expected[o].Dims)}], ONNX Runtime [{string.Join(", ", ort[o].Shape)}]");
+                        continue;
+                    }
+
+                    for (int k = 0; k < actual[o].Values.Length; k++)
+                    {
+                        float value = actual[o].Values[k], reference = expected[o].Values[k];
+                        double tolerance = 1e-4 * Math.Max(1, Math.Abs(reference));
+                        if (!Agrees(value, reference, tolerance) || !Agrees(value, ort[o].Values[k], tolerance))
+                        {
+                            failures.Add($"{which}: value {k} is {value}, reference {reference}, ONNX Runtime {ort[o].Values[k]}");
+                            break;
+                        }
                     }
                 }
 

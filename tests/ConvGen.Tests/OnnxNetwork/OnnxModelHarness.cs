@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.IO;
 using System.Linq;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using ConvGen.Generator;
 using ConvGen.Onnx;
@@ -74,18 +77,48 @@ internal static class OnnxModelHarness
         return output;
     }
 
-    /// <summary>Runs ONNX Runtime, single-threaded, on <paramref name="model"/>.</summary>
+    /// <summary>Runs every output of a generated network: through ILayer for one output, else through the tuple-returning
+    /// <c>Forward(Tensor&lt;float&gt;)</c> a network of several outputs has, in graph order.</summary>
+    public static List<(float[] Values, nint[] Shape)> ForwardAll(object net, float[] input, long[] shape)
+    {
+        if (net is ILayer layer)
+        {
+            return [(Forward(layer, input, shape, out nint[] outputShape), outputShape)];
+        }
+
+        var forward = net.GetType().GetMethod("Forward", [typeof(Tensor<float>)])!;
+        var tensors = (ITuple)forward.Invoke(net, [Tensor.Create(input, [.. shape.Select(d => (nint)d)])])!;
+        var outputs = new List<(float[], nint[])>();
+        for (int i = 0; i < tensors.Length; i++)
+        {
+            var tensor = (Tensor<float>)tensors[i]!;
+            var values = new float[tensor.FlattenedLength];
+            tensor.FlattenTo(values);
+            outputs.Add((values, tensor.Lengths.ToArray()));
+        }
+
+        return outputs;
+    }
+
+    /// <summary>Runs ONNX Runtime, single-threaded, on <paramref name="model"/> of one output.</summary>
     public static float[] RunOnnxRuntime(byte[] model, float[] input, long[] shape, out long[] outputShape, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
+    {
+        var (values, valueShape) = RunOnnxRuntimeAll(model, input, shape, optimization).Single();
+        outputShape = valueShape;
+        return values;
+    }
+
+    /// <summary>Runs ONNX Runtime, single-threaded, on <paramref name="model"/>: every output, in graph order.</summary>
+    public static List<(float[] Values, long[] Shape)> RunOnnxRuntimeAll(byte[] model, float[] input, long[] shape, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = optimization, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         using var session = new InferenceSession(model, options);
         string inputName = session.InputMetadata.Keys.Single();
-        string outputName = session.OutputMetadata.Keys.Single();
+        string[] outputNames = [.. session.OutputNames];
         using var x = OrtValue.CreateTensorValueFromMemory(input, shape);
         using var runOptions = new RunOptions();
-        using var outputs = session.Run(runOptions, [inputName], [x], [outputName]);
-        outputShape = outputs[0].GetTensorTypeAndShape().Shape;
-        return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        using var outputs = session.Run(runOptions, [inputName], [x], outputNames);
+        return [.. outputs.Select(o => (o.GetTensorDataAsSpan<float>().ToArray(), o.GetTensorTypeAndShape().Shape))];
     }
 
     /// <summary>An AdditionalFiles item as the compiler gives it to a generator: a path. Its text must never be

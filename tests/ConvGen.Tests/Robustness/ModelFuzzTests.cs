@@ -4,8 +4,11 @@ using System.IO;
 using System.Linq;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using ConvGen.Generator.Network;
+using ConvGen.Tests.Infrastructure;
 using ConvGen.Tests.OnnxNetwork;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -43,7 +46,7 @@ public class ModelFuzzTests(ITestOutputHelper output)
         try
         {
             var outcomes = new SortedDictionary<string, int>();
-            var compiled = new Dictionary<string, Type>(); // generated source -> the compiled network type
+            var compiled = new Dictionary<string, Type>(); // generated source -> the probe compiled beside its network
             void Count(string outcome) => outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
 
             string script = Path.Combine(DigitsModelTests.RepositoryRoot(), "tests", "zoo", "corrupt.py");
@@ -133,18 +136,20 @@ public class ModelFuzzTests(ITestOutputHelper output)
         }
 
         string generated = string.Join("\n", result.RunResult.Results.SelectMany(r => r.GeneratedSources).Select(s => s.SourceText.ToString()));
-        if (!compiled.TryGetValue(generated, out var type))
+        if (!compiled.TryGetValue(generated, out var probe))
         {
             var problems = result.Output.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).Take(5).ToList();
             Assert.True(problems.Count == 0, $"{copy}: the generated network does not compile cleanly:\n{string.Join("\n", problems)}");
-            type = OnnxModelHarness.Load(result.Output).GetType("Nets.Net")!;
-            compiled[generated] = type;
+            var graph = OnnxFileReader.Parse(path, bytes).Graph!;
+            var withProbe = result.Output.AddSyntaxTrees(CSharpSyntaxTree.ParseText(ProbeSource(graph), GeneratorRunner.ParseOptions));
+            probe = OnnxModelHarness.Load(withProbe).GetType("Nets.Probe")!;
+            compiled[generated] = probe;
         }
 
-        ILayer net;
+        object net;
         try
         {
-            net = (ILayer)Activator.CreateInstance(type, new MemoryStream(bytes))!;
+            net = Activator.CreateInstance(probe.Assembly.GetType("Nets.Net")!, new MemoryStream(bytes))!;
         }
         catch (TargetInvocationException e) when (e.InnerException is ArgumentException)
         {
@@ -152,46 +157,61 @@ public class ModelFuzzTests(ITestOutputHelper output)
             return;
         }
 
-        var inputShape = ((Func<ReadOnlySpan<int>>)type.GetProperty("InputShape")!.GetMethod!.CreateDelegate(typeof(Func<ReadOnlySpan<int>>)))().ToArray();
+        int inputSize = (int)probe.GetMethod("InputSize")!.Invoke(null, null)!;
+        int[] outputSizes = (int[])probe.GetMethod("OutputSizes")!.Invoke(null, null)!;
         foreach (int batch in new[] { 1, 2 })
         {
-            nint[] shape = [batch, .. inputShape.Select(d => (nint)d)];
-            long inputLength = shape.Aggregate(1L, (p, d) => p * d);
-            long outputLength = net.GetOutputShape(shape).Aggregate(1L, (p, d) => p * d);
-            long buffers = type.GetFields(BindingFlags.NonPublic | BindingFlags.Static).Where(f => f.IsLiteral && f.Name.StartsWith("Buffer", StringComparison.Ordinal))
-                .Sum(f => (long)(int)f.GetRawConstantValue()!) * batch;
-            if (inputLength + outputLength + buffers > MaxFloats)
+            long buffers = probe.Assembly.GetType("Nets.Net")!.GetFields(BindingFlags.NonPublic | BindingFlags.Static)
+                .Where(f => f.IsLiteral && f.Name.StartsWith("Buffer", StringComparison.Ordinal)).Sum(f => (long)(int)f.GetRawConstantValue()!);
+            if ((inputSize + outputSizes.Sum(size => (long)size) + buffers) * batch > MaxFloats)
             {
                 count("compiles; too large to run here");
                 return;
             }
 
-            RunGuarded(copy, net, shape, inputLength, outputLength);
+            RunGuarded(copy, probe, net, batch, inputSize, outputSizes);
         }
 
-        count("compiles and runs inside its buffers");
+        count(outputSizes.Length == 1 ? "compiles and runs inside its buffers" : "compiles (several outputs) and runs inside its buffers");
     }
 
-    private static void RunGuarded(string copy, ILayer net, nint[] shape, long inputLength, long outputLength)
+    /// <summary>A class beside the network that calls its span <c>Forward</c> (spans cannot pass through reflection) on
+    /// arrays with <see cref="Guard"/> values either side of each span, and gives its sizes.</summary>
+    private static string ProbeSource(NetworkGraph graph)
     {
-        var input = new float[Guard + inputLength + Guard];
-        var output = new float[Guard + outputLength + Guard];
+        var outputs = graph.Outputs.Select((o, i) => $"o[{i}].AsSpan({Guard}, o[{i}].Length - {2 * Guard})");
+        return $$"""
+            using System;
+            namespace Nets;
+            public static class Probe
+            {
+                public static int InputSize() => Net.InputSize;
+                public static int[] OutputSizes() => [{{string.Join(", ", graph.Outputs.Select(o => $"Net.{o.Identifier}Size"))}}];
+                public static void Run(Net net, float[] input, float[][] o, int batch) =>
+                    net.Forward(input.AsSpan({{Guard}}, input.Length - {{2 * Guard}}), {{string.Join(", ", outputs)}}, batch);
+            }
+            """;
+    }
+
+    private static void RunGuarded(string copy, Type probe, object net, int batch, int inputSize, int[] outputSizes)
+    {
+        var input = new float[Guard + (batch * inputSize) + Guard];
         input.AsSpan().Fill(GuardValue);
-        output.AsSpan().Fill(GuardValue);
         var random = new Random(1);
-        for (long i = 0; i < inputLength; i++)
+        for (int i = 0; i < batch * inputSize; i++)
         {
             input[Guard + i] = (float)((random.NextDouble() * 4) - 2);
         }
 
-        net.Forward(input.AsSpan(Guard, (int)inputLength), shape, output.AsSpan(Guard, (int)outputLength));
-        foreach (var (buffer, length, what) in new[] { (input, inputLength, "input"), (output, outputLength, "output") })
+        float[][] outputs = [.. outputSizes.Select(size => Enumerable.Repeat(GuardValue, Guard + (batch * size) + Guard).ToArray())];
+        probe.GetMethod("Run")!.Invoke(null, [net, input, outputs, batch]);
+        int guard = BitConverter.SingleToInt32Bits(GuardValue);
+        foreach (var (buffer, what) in outputs.Select((o, i) => (o, $"output {i}")).Prepend((input, "input")))
         {
             var bits = MemoryMarshal.Cast<float, int>(buffer);
-            int guard = BitConverter.SingleToInt32Bits(GuardValue);
             for (int i = 0; i < Guard; i++)
             {
-                Assert.True(bits[i] == guard && bits[Guard + (int)length + i] == guard, $"{copy}, batch {shape[0]}: Forward wrote outside its {what} span (guard {i})");
+                Assert.True(bits[i] == guard && bits[^(i + 1)] == guard, $"{copy}, batch {batch}: Forward wrote outside its {what} span (guard {i})");
             }
         }
     }
