@@ -56,7 +56,7 @@ internal static class NetworkEmitter
         long weightBytes = graph.ParameterCount * 4;
         writer.Line("/// <summary>");
         writer.Line($"/// The ONNX model <c>{Xml(graph.FileName)}</c> (opset {graph.Opset}) compiled by ConvGen: {Describe(graph)}.");
-        string outputs = string.Join(", ", graph.Outputs.Select(o => $"<c>{Xml(o.OnnxName)}</c> {graph.Values[o.Value].ShapeText}"));
+        string outputs = string.Join(", ", graph.Outputs.Select(o => $"<c>{Xml(o.OnnxName)}</c>{(graph.SingleOutput ? " is" : "")} {graph.Values[o.Value].ShapeText}"));
         writer.Line($"/// Input <c>{Xml(graph.InputName)}</c> is {input.ShapeText} float32, output{(graph.SingleOutput ? "" : "s")} {outputs}; N, the batch, is any positive number.");
         foreach (string fact in NetworkFacts.Lines(graph, plan))
         {

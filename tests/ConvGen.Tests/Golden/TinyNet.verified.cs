@@ -33,7 +33,7 @@ namespace Demo
         /// <summary>The shape of one input sample (the input is [batch, ..InputShape]).</summary>
         public static global::System.ReadOnlySpan<int> InputShape => new int[] { 1, 6, 6 };
 
-        /// <summary>The shape of one output sample (the output is [batch, ..OutputShape]).</summary>
+        /// <summary>The shape of one sample of the output (it is [batch, ..OutputShape]).</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 3 };
 
         // Intermediate buffers, in values per sample; values whose lifetimes do not overlap share a buffer.
