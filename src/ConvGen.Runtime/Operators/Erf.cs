@@ -46,7 +46,7 @@ public static class Erf
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Of(Vector<float> x)
+    internal static Vector<float> Of(Vector<float> x)
     {
         var square = x * x;
         var series = x * Horner(square, S10, S9, S8, S7, S6, S5, S4, S3, S2, S1, S0);

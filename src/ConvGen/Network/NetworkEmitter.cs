@@ -182,6 +182,15 @@ internal static class NetworkEmitter
                     }
 
                     break;
+                case LayerNormStep norm:
+                    writer.Line($"// {Xml(norm.Node)}: the layer norm's scale{(norm.Bias is null ? "" : " and bias")}, {norm.Length} values each.");
+                    writer.Line($"private readonly float[] {Field(norm, "Scale")};");
+                    if (norm.Bias is not null)
+                    {
+                        writer.Line($"private readonly float[] {Field(norm, "Bias")};");
+                    }
+
+                    break;
                 case ScaleShiftStep scale:
                     writer.Line($"// {Xml(scale.Node)}: the batch norm's scale and shift per channel.");
                     writer.Line($"private readonly float[] {Field(scale, "Scale")};");
@@ -250,6 +259,14 @@ internal static class NetworkEmitter
                     if (dense.Bias is not null)
                     {
                         writer.Line($"{Field(dense, "Bias")} = weights.DenseBias({Quote(dense.Bias)}, {dense.OutFeatures}, beta: {Literal(dense.Beta)});");
+                    }
+
+                    break;
+                case LayerNormStep norm:
+                    writer.Line($"{Field(norm, "Scale")} = weights.Tensor({Quote(norm.Scale)});");
+                    if (norm.Bias is not null)
+                    {
+                        writer.Line($"{Field(norm, "Bias")} = weights.Tensor({Quote(norm.Bias)});");
                     }
 
                     break;
@@ -470,6 +487,11 @@ internal static class NetworkEmitter
                 writer.Line($"// {Xml(pad.Node)}: {pad.Mode.ToLowerInvariant()} pad{(pad.Mode == "Constant" ? " with " + Literal(pad.Value) : "")}, {inShape} -> {outShape}.");
                 writer.Line($"{Operators}.Pad.Run({Operators}.PadMode.{pad.Mode}, {Literal(pad.Value)}, v{x}, v{y}, batch, {Ints(pad.Dims)}, {Ints(pad.Before)}, {Ints(pad.After)});");
                 break;
+            case LayerNormStep norm:
+                writer.Line($"// {Xml(norm.Node)}: layer norm of {norm.Rows} run{(norm.Rows == 1 ? "" : "s")} of {norm.Length} values per sample, epsilon {Literal(norm.Epsilon)}, {outShape}.");
+                string normBias = norm.Bias is null ? "default" : Field(norm, "Bias");
+                writer.Line($"{Operators}.LayerNorm.Run(v{x}, v{y}, batch * {norm.Rows}, {norm.Length}, {Field(norm, "Scale")}, {normBias}, {Literal(norm.Epsilon)});");
+                break;
             case CopyStep copy:
                 writer.Line($"// The output {Xml(graph.Values[y].Name)} is a {Xml(copy.Node)}.");
                 writer.Line($"v{x}.CopyTo(v{y});");
@@ -508,6 +530,9 @@ internal static class NetworkEmitter
                 return;
             case ElementwiseKind.Erf:
                 writer.Line($"{Operators}.Erf.Run({x}, {y});");
+                return;
+            case ElementwiseKind.Gelu:
+                writer.Line($"{Operators}.Gelu.Run({x}, {y}, tanh: {(step.Alpha == 1 ? "true" : "false")});");
                 return;
             case ElementwiseKind.Clip:
                 writer.Line($"{Primitives}.Max({x}, {a}, {y});");
@@ -818,7 +843,8 @@ internal static class NetworkEmitter
     private static string Field(NetworkStep step, string part) => "_" + Local(step, part);
 
     /// <summary>A local copy of a step's weights field (a span): <c>dense7Weight</c>, ...</summary>
-    private static string Local(NetworkStep step, string part) => (step is DenseStep ? "dense" : "batchNorm") + step.Output + part;
+    private static string Local(NetworkStep step, string part) =>
+        step switch { DenseStep => "dense", LayerNormStep => "layerNorm", _ => "batchNorm" } + step.Output + part;
 
     /// <summary>A C# string literal of <paramref name="text"/> (tensor names may hold any character).</summary>
     private static string Quote(string text)

@@ -119,10 +119,12 @@ internal enum ElementwiseKind
     Sqrt,
     Reciprocal,
     Erf,
+    Gelu,
 }
 
 /// <summary>An activation not fused into a convolution: y = f(x) element by element, <see cref="Alpha"/> and
-/// <see cref="Beta"/> being the operator's parameters (Clip's min and max, LeakyRelu's slope, ...).</summary>
+/// <see cref="Beta"/> being the operator's parameters (Clip's min and max, LeakyRelu's slope, Gelu's tanh
+/// approximation as 1, ...).</summary>
 internal sealed record ActivationStep(string Node, int Input, int Output, ElementwiseKind Kind, float Alpha, float Beta)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output)
 {
@@ -173,6 +175,15 @@ internal sealed record LinearResizeStep(
     string Node, int Input, int Output, int Channels, int Height, int Width,
     EquatableArray<int> Rows, EquatableArray<float> RowWeights, EquatableArray<int> Columns, EquatableArray<float> ColumnWeights)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
+
+/// <summary>LayerNormalization over <see cref="Rows"/> runs of <see cref="Length"/> values per sample: each run to mean 0 and
+/// variance 1 (<see cref="Epsilon"/> added to the variance), times the tensor <see cref="Scale"/>, plus <see cref="Bias"/>
+/// if there is one (both of the run's shape, read at construction).</summary>
+internal sealed record LayerNormStep(string Node, int Input, int Output, int Rows, int Length, string Scale, string? Bias, float Epsilon)
+    : NetworkStep(Node, new EquatableArray<int>([Input]), Output)
+{
+    public override bool IsElementwise => true;
+}
 
 /// <summary>Softmax (or LogSoftmax) over runs of <see cref="Length"/> values <see cref="Stride"/> apart,
 /// <see cref="Groups"/> runs per sample.</summary>

@@ -24,7 +24,7 @@ internal sealed partial class OnnxGraphLowering
         "Mul", "Div", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Dropout", "Gemm", "MatMul", "Upsample",
         "Resize", "Softmax", "LogSoftmax", "Constant", "ConvTranspose", "Concat", "Max", "Min", "Pow", "ReduceMean", "ReduceMax",
         "ReduceMin", "ReduceSum", "Transpose", "Slice", "Split", "Shape", "Size", "Gather", "Cast", "ConstantOfShape", "Pad",
-        "Sqrt", "Reciprocal", "Erf",
+        "Sqrt", "Reciprocal", "Erf", "Gelu", "LayerNormalization",
     ];
 
     private readonly string _file;
@@ -139,6 +139,7 @@ internal sealed partial class OnnxGraphLowering
                 ConvTransposeStep transposed => transposed.Spec.ParameterCount,
                 DenseStep dense => ((long)dense.InFeatures * dense.OutFeatures) + (dense.Bias is null ? 0 : dense.OutFeatures),
                 ScaleShiftStep scale => 2L * scale.Channels,
+                LayerNormStep norm => (long)norm.Length * (norm.Bias is null ? 1 : 2),
                 _ => 0,
             };
         }
@@ -234,7 +235,7 @@ internal sealed partial class OnnxGraphLowering
                 BatchNormalization(at);
                 break;
             case "Relu" or "Clip" or "Sigmoid" or "Tanh" or "LeakyRelu" or "Elu" or "HardSigmoid" or "HardSwish" or "Softplus" or "Neg" or "Abs" or "Exp"
-                or "Sqrt" or "Reciprocal" or "Erf":
+                or "Sqrt" or "Reciprocal" or "Erf" or "Gelu":
                 Activation(at);
                 break;
             case "MaxPool" or "AveragePool":
@@ -297,6 +298,9 @@ internal sealed partial class OnnxGraphLowering
                 break;
             case "Softmax" or "LogSoftmax":
                 Softmax(at);
+                break;
+            case "LayerNormalization":
+                LayerNormalization(at);
                 break;
             default:
                 throw new NetworkError(DiagnosticInfo.Create(OnnxUnsupportedOperator, null, _file, at.Name, node.OpType, string.Join(", ", SupportedOperators)));

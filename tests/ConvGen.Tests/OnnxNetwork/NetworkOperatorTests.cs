@@ -516,7 +516,7 @@ public class NetworkOperatorTests
     }
 
     /// <summary>Generates the network once and compares it with ONNX Runtime at batch 1 and 3 (the model's batch is dynamic).</summary>
-    private static void AssertMatches(byte[] model, long[] sample)
+    internal static void AssertMatches(byte[] model, long[] sample)
     {
         var net = OnnxModelHarness.Compile(OnnxModelHarness.WriteModel("model.onnx", model));
         foreach (int batch in new[] { 1, 3 })

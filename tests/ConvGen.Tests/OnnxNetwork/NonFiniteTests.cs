@@ -30,7 +30,7 @@ public class NonFiniteTests
 
     public static TheoryData<string> Operators => new(
         "Relu", "Clip", "Sigmoid", "Tanh", "LeakyRelu", "Elu", "HardSigmoid", "HardSwish", "Softplus", "Exp", "Abs", "Neg",
-        "Sqrt", "Reciprocal", "Erf",
+        "Sqrt", "Reciprocal", "Erf", "Gelu", "GeluTanh", "LayerNormalization",
         "MaxPool3x3", "MaxPool2x2", "AveragePool", "GlobalMaxPool", "GlobalAveragePool", "ReduceMax", "ReduceMin",
         "ReduceMean", "ReduceSum", "Max", "Min", "Add", "Mul", "Div", "Pow", "MaxConstant", "Softmax", "LogSoftmax", "Conv",
         "ConvRelu", "ConvClip", "Depthwise", "ConvTranspose", "Concat", "Resize", "PadReflect", "PadEdge", "Gemm", "Transpose",
@@ -99,7 +99,7 @@ public class NonFiniteTests
     private static OnnxGraphWriter Graph(string op)
     {
         var random = new Random(8);
-        var g = new OnnxGraphWriter(op == "HardSwish" ? 14 : 13).Input("x", [null, 4, 9, 10]);
+        var g = new OnnxGraphWriter(op switch { "HardSwish" => 14, "LayerNormalization" => 17, "Gelu" or "GeluTanh" => 20, _ => 13 }).Input("x", [null, 4, 9, 10]);
         switch (op)
         {
             case "Relu" or "Sigmoid" or "Tanh" or "Elu" or "HardSigmoid" or "HardSwish" or "Softplus" or "Exp" or "Abs" or "Neg" or "Sqrt" or "Reciprocal" or "Erf":
@@ -107,6 +107,16 @@ public class NonFiniteTests
                 break;
             case "LeakyRelu":
                 g.Node(op, ["x"], ["y"], "op", ("alpha", 0.1f));
+                break;
+            case "Gelu":
+                g.Node(op, ["x"], ["y"], "op");
+                break;
+            case "GeluTanh":
+                g.Node("Gelu", ["x"], ["y"], "op", ("approximate", "tanh"));
+                break;
+            case "LayerNormalization":
+                g.Initializer("scale", [10], Values(random, 10, 1f)).Initializer("bias", [10], Values(random, 10, 1f))
+                    .Node(op, ["x", "scale", "bias"], ["y"], "op");
                 break;
             case "Clip":
                 g.Initializer("lo", [], [0f]).Initializer("hi", [], [6f]).Node("Clip", ["x", "lo", "hi"], ["y"], "op");

@@ -30,6 +30,16 @@ internal sealed partial class OnnxGraphLowering
             case "Sqrt": kind = ElementwiseKind.Sqrt; break;
             case "Reciprocal": kind = ElementwiseKind.Reciprocal; break;
             case "Erf": kind = ElementwiseKind.Erf; break;
+            case "Gelu":
+                kind = ElementwiseKind.Gelu;
+                string approximate = at.String("approximate", "none");
+                alpha = approximate switch
+                {
+                    "none" => 0,
+                    "tanh" => 1,
+                    _ => throw at.Unsupported($"has approximate '{approximate}'; 'none' and 'tanh' are defined"),
+                };
+                break;
             case "LeakyRelu": kind = ElementwiseKind.LeakyRelu; alpha = at.Float("alpha", 0.01f); break;
             case "Elu": kind = ElementwiseKind.Elu; alpha = at.Float("alpha", 1f); break;
             case "HardSigmoid": kind = ElementwiseKind.HardSigmoid; alpha = at.Float("alpha", 0.2f); beta = at.Float("beta", 0.5f); break;

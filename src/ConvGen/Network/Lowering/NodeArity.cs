@@ -15,7 +15,7 @@ internal sealed partial class OnnxGraphLowering
         ["Reshape"] = (1, 2), ["Squeeze"] = (1, 2), ["Unsqueeze"] = (1, 2), ["Dropout"] = (1, 3), ["Gemm"] = (2, 3),
         ["MatMul"] = (2, 2), ["Upsample"] = (1, 2), ["Resize"] = (1, 4), ["Constant"] = (0, 0), ["Concat"] = (1, int.MaxValue),
         ["ReduceMean"] = (1, 2), ["ReduceMax"] = (1, 2), ["ReduceMin"] = (1, 2), ["ReduceSum"] = (1, 2), ["Slice"] = (1, 5),
-        ["Split"] = (1, 2), ["Gather"] = (2, 2), ["Pad"] = (1, 4),
+        ["Split"] = (1, 2), ["Gather"] = (2, 2), ["Pad"] = (1, 4), ["LayerNormalization"] = (2, 3),
     };
 
     /// <summary>Rejects a node whose input count its operator does not take (every other supported operator takes one
