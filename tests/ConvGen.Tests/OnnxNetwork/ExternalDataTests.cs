@@ -250,6 +250,35 @@ public class ExternalDataTests
         Assert.Contains("(\"w\", new long[] { 4, 4, 1, 1 })", string.Join("\n", Texts(result)));
     }
 
+    [Fact]
+    public void A_code_edit_reads_nothing_again_and_a_changed_side_file_regenerates_what_it_folds()
+    {
+        var (model, data) = WriteSmall(Folder(), SmallModel(external: ["w", "scale", "shape"]));
+        var compilation = GeneratorRunner.CreateCompilation(Source, "namespace Nets; public class Other { public int A => 1; }");
+        var texts = OnnxModelHarness.AdditionalTexts(model, data);
+        var driver = OnnxModelHarness.CreateDriver(texts).RunGenerators(compilation);
+        string before = Assert.Single(driver.GetRunResult().GeneratedTrees, t => t.FilePath.EndsWith("Nets.Net.g.cs", StringComparison.Ordinal)).ToString();
+
+        // An edit to code: the model and its side file are not read again.
+        var edited = compilation.ReplaceSyntaxTree(
+            compilation.SyntaxTrees.Last(),
+            Microsoft.CodeAnalysis.CSharp.CSharpSyntaxTree.ParseText("namespace Nets; public class Other { public int A => 2; }", GeneratorRunner.ParseOptions, path: "Source1.cs"));
+        var reads = driver.RunGenerators(edited).GetRunResult().Results[0].TrackedSteps[Generator.TrackingNames.OnnxFiles].SelectMany(run => run.Outputs).ToList();
+        Assert.NotEmpty(reads);
+        Assert.All(reads, output => Assert.Equal(IncrementalStepRunReason.Cached, output.Reason));
+
+        // The side file alone gets another scale (the compiler hands the generator a new AdditionalText for it, and the
+        // model's stays as it was): the model is read again, and the folded constant changes.
+        byte[] bytes = File.ReadAllBytes(data);
+        Buffer.BlockCopy(new[] { 3f, 3f, 3f, 3f }, 0, bytes, ScaleOffset, 16);
+        File.WriteAllBytes(data, bytes);
+        var second = driver.ReplaceAdditionalText(texts[1], OnnxModelHarness.AdditionalTexts(data)[0]).RunGenerators(compilation).GetRunResult();
+
+        string after = Assert.Single(second.GeneratedTrees, t => t.FilePath.EndsWith("Nets.Net.g.cs", StringComparison.Ordinal)).ToString();
+        Assert.NotEqual(before, after);
+        Assert.Contains("new float[] { 3f, 3f, 3f, 3f }", after);
+    }
+
     // ---- helpers ----
 
     // The small graph: y = Reshape(Conv(x, w, b) * scale, shape) on [N, 4, 3, 3]. Its side file holds w, scale and shape at

@@ -36,9 +36,11 @@ internal static class OnnxModelHarness
     public static ImmutableArray<AdditionalText> AdditionalTexts(params string[] paths) =>
         [.. paths.Select(path => (AdditionalText)new BinaryAdditionalText(path))];
 
-    public static GeneratorDriver CreateDriver(params string[] additionalFiles) => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver CreateDriver(params string[] additionalFiles) => CreateDriver(AdditionalTexts(additionalFiles));
+
+    public static GeneratorDriver CreateDriver(ImmutableArray<AdditionalText> additionalTexts) => CSharpGeneratorDriver.Create(
         [new ConvGenerator().AsSourceGenerator()],
-        AdditionalTexts(additionalFiles),
+        additionalTexts,
         GeneratorRunner.ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
