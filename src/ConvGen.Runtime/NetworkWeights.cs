@@ -51,10 +51,23 @@ public sealed class NetworkWeights
                 : $"the assembly {assembly.GetName().Name} embeds several models that '{modelPath}' names: {string.Join(", ", found)}.");
         }
 
+        // Files the model stores tensors in (ONNX external data) are the resources beside it: build/ConvGen.targets names
+        // them as it names the model, ConvGen/<path in the project>.
+        string folder = found[0][..(found[0].LastIndexOf('/') + 1)];
         using Stream stream = assembly.GetManifestResourceStream(found[0])!;
         try
         {
-            return Read(stream, expected);
+            return Read(stream, expected, location => assembly.GetManifestResourceStream(folder + location));
+        }
+        catch (OnnxExternalFileNotFoundException e)
+        {
+            string resource = folder + e.Location;
+            throw new InvalidOperationException(
+                $"the embedded model '{found[0]}' stores tensor '{e.Tensor}' as ONNX external data in '{e.Location}', but the assembly {assembly.GetName().Name} "
+                + $"embeds no resource {resource}. Add the file to the project as an AdditionalFiles item in the model's folder (the ConvGen package's "
+                + $"build/ConvGen.targets embeds those beside the model), or add <EmbeddedResource Include=\"{resource[OnnxModelPath.ResourcePrefix.Length..]}\" "
+                + $"LogicalName=\"{resource}\" />; or construct the network with Load(path), which reads the files beside the model.",
+                e);
         }
         catch (ArgumentException e)
         {
@@ -62,28 +75,48 @@ public sealed class NetworkWeights
         }
     }
 
-    /// <summary>Reads the ONNX model in <paramref name="path"/>.</summary>
+    /// <summary>Reads the ONNX model in <paramref name="path"/>, and the tensors it stores as ONNX external data from the
+    /// files it names in its folder.</summary>
     /// <inheritdoc cref="Read(Stream, ReadOnlySpan{ValueTuple{string, long[]}})"/>
+    /// <exception cref="FileNotFoundException">The model, or a file it stores tensors in, does not exist.</exception>
     public static NetworkWeights Read(string path, ReadOnlySpan<(string Name, long[] Shape)> expected)
     {
         ArgumentNullException.ThrowIfNull(path);
         using var stream = File.OpenRead(path);
-        return Read(stream, expected);
+        try
+        {
+            return Read(stream, expected, OnnxModel.FilesBeside(path));
+        }
+        catch (OnnxExternalFileNotFoundException e)
+        {
+            string missing = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, e.Location);
+            throw new FileNotFoundException(
+                $"the model {path} stores tensor '{e.Tensor}' as ONNX external data in '{e.Location}', and {missing} does not exist; keep the files an export writes together in one folder.",
+                missing,
+                e);
+        }
     }
 
     /// <summary>Reads an ONNX model from <paramref name="onnx"/> (to its end) and checks it holds every tensor in
-    /// <paramref name="expected"/>: as an initializer, a <c>Constant</c> node's value, or an <c>Identity</c> of one.</summary>
+    /// <paramref name="expected"/>: as an initializer, a <c>Constant</c> node's value, or an <c>Identity</c> of one. A
+    /// stream holds the model alone: a model that stores tensors as ONNX external data (in files beside it) is read with
+    /// <see cref="Read(string, ReadOnlySpan{ValueTuple{string, long[]}})"/>.</summary>
     /// <param name="onnx">The model's bytes.</param>
     /// <param name="expected">Every tensor the network reads, with the shape it was compiled for.</param>
     /// <exception cref="ArgumentException">The bytes are not an ONNX model, or the first tensor that is missing, not float32
-    /// or of another shape, named with the shape expected and the one found.</exception>
-    public static NetworkWeights Read(Stream onnx, ReadOnlySpan<(string Name, long[] Shape)> expected)
+    /// or of another shape, named with the shape expected and the one found, or stored as external data.</exception>
+    public static NetworkWeights Read(Stream onnx, ReadOnlySpan<(string Name, long[] Shape)> expected) => Read(onnx, expected, null);
+
+    /// <summary>Reads the model and checks every expected tensor, then reads the values of those it stores as external
+    /// data through <paramref name="openExternalFile"/> (null: the model came alone), so the weights are whole or an
+    /// exception is thrown, before any layer is built.</summary>
+    private static NetworkWeights Read(Stream onnx, ReadOnlySpan<(string Name, long[] Shape)> expected, Func<string, Stream?>? openExternalFile)
     {
         ArgumentNullException.ThrowIfNull(onnx);
         OnnxModel model;
         try
         {
-            model = OnnxModel.Parse(ReadAll(onnx));
+            model = OnnxModel.Parse(ReadAll(onnx), openExternalFile);
         }
         catch (Exception e) when (e is FormatException or OverflowException or IndexOutOfRangeException)
         {
@@ -106,6 +139,32 @@ public sealed class NetworkWeights
             if (!tensor.Dims.SequenceEqual(shape))
             {
                 throw new ArgumentException($"tensor '{name}' has shape [{string.Join(", ", tensor.Dims)}], expected [{string.Join(", ", shape)}].", nameof(onnx));
+            }
+        }
+
+        foreach ((string name, _) in expected)
+        {
+            OnnxTensor tensor = tensors[name];
+            if (tensor.External is not { } external)
+            {
+                continue;
+            }
+
+            if (openExternalFile is null)
+            {
+                throw new ArgumentException(
+                    $"tensor '{name}' is stored as ONNX external data in '{external.Location}', a file beside the model, which a stream does not carry; "
+                    + "load the network from the model's path with Load(path), which reads the files beside it.",
+                    nameof(onnx));
+            }
+
+            try
+            {
+                _ = tensor.Values; // read now, so a short or missing file fails here and not in the middle of building
+            }
+            catch (FormatException e)
+            {
+                throw new ArgumentException($"not a valid ONNX model ({e.Message})", nameof(onnx), e);
             }
         }
 

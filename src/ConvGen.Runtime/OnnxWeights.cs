@@ -26,6 +26,8 @@ public static class OnnxWeights
     /// <returns>The number of parameters set.</returns>
     /// <exception cref="ArgumentException">An initializer is missing (when <paramref name="strict"/>), is not float32,
     /// or has a shape other than the parameter's; nothing is set in that case.</exception>
+    /// <exception cref="InvalidOperationException">An initializer is stored as ONNX external data and the model was parsed
+    /// from bytes alone (load it with <see cref="OnnxModel.Load(string)"/>, which reads the files beside it); nothing is set.</exception>
     public static int Load(OnnxModel model, IParameterized target, string prefix = "", bool strict = true)
     {
         ArgumentNullException.ThrowIfNull(model);
@@ -61,6 +63,7 @@ public static class OnnxWeights
                     nameof(model));
             }
 
+            _ = tensor.Values; // an external tensor is read here, so a missing or short file fails before anything is set
             matches.Add((parameter.Name, tensor));
         }
 

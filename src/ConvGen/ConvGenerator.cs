@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Linq;
 using ConvGen.Generator.Emitting;
 using ConvGen.Generator.Model;
 using ConvGen.Generator.Network;
@@ -75,10 +76,16 @@ public sealed class ConvGenerator : IIncrementalGenerator
                 static (syntax, cancellationToken) => OnnxModelParser.Parse(syntax, cancellationToken))
             .WithTrackingName(TrackingNames.OnnxModelRequests);
 
-        // Every .onnx AdditionalFiles item, read and lowered once; only the equatable result flows on.
+        // Every .onnx AdditionalFiles item, read and lowered once; only the equatable result flows on. The other items are
+        // where a model's external data may be (read only for constants the lowering folds): a change to any of them
+        // reads the models again, as a change to the model itself does.
+        var otherFiles = context.AdditionalTextsProvider
+            .Where(static text => !IsOnnx(text))
+            .Collect();
         var files = context.AdditionalTextsProvider
-            .Where(static text => text.Path.EndsWith(".onnx", System.StringComparison.OrdinalIgnoreCase))
-            .Select(static (text, cancellationToken) => OnnxFileReader.Read(text.Path, cancellationToken))
+            .Where(static text => IsOnnx(text))
+            .Combine(otherFiles)
+            .Select(static (pair, cancellationToken) => OnnxFileReader.Read(pair.Left.Path, [.. pair.Right.Select(static text => text.Path)], cancellationToken))
             .WithTrackingName(TrackingNames.OnnxFiles);
 
         var networks = requests
@@ -111,4 +118,6 @@ public sealed class ConvGenerator : IIncrementalGenerator
             }
         });
     }
+
+    private static bool IsOnnx(AdditionalText text) => text.Path.EndsWith(".onnx", System.StringComparison.OrdinalIgnoreCase);
 }

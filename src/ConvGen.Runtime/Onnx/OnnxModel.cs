@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
-#if !CONVGEN_GENERATOR
 using System.IO;
-#endif
 using System.Linq;
 
 #if CONVGEN_GENERATOR
@@ -79,13 +77,48 @@ public sealed class OnnxModel
     /// <summary>The initializer called <paramref name="name"/>, or null.</summary>
     public OnnxTensor? Initializer(string name) => Initializers.FirstOrDefault(t => t.Name == name);
 
+    /// <summary>Every tensor the file holds: the initializers and the tensors of node attributes (Constant values).</summary>
+    public IEnumerable<OnnxTensor> Tensors() =>
+        Initializers.Concat(Nodes.SelectMany(node => node.Attributes).Select(attribute => attribute.Tensor).OfType<OnnxTensor>());
+
 #if !CONVGEN_GENERATOR
-    /// <summary>Reads an .onnx file.</summary>
-    public static OnnxModel Load(string path) => Parse(File.ReadAllBytes(path));
+    /// <summary>Reads an .onnx file, with the values of tensors it stores as external data read from the files it names
+    /// in its folder.</summary>
+    /// <exception cref="FormatException">The file is not an ONNX model, or an external tensor's bytes are not in its file.</exception>
+    /// <exception cref="OnnxExternalFileNotFoundException">A file that holds external tensors is not in the model's folder.</exception>
+    public static OnnxModel Load(string path)
+    {
+        var model = Parse(File.ReadAllBytes(path), FilesBeside(path));
+        foreach (OnnxTensor tensor in model.Tensors().Where(t => t.External is not null))
+        {
+            _ = tensor.DataType == OnnxTensor.FloatType ? tensor.Values.Length : tensor.Integers.Length; // read now: a model is loaded whole or not at all
+        }
+
+        return model;
+    }
+
+    /// <summary>Opens the files a model at <paramref name="modelPath"/> names for its external data (locations are
+    /// relative paths that stay in its folder, checked when the model is parsed), or null for one that does not exist.</summary>
+    internal static Func<string, Stream?> FilesBeside(string modelPath)
+    {
+        string folder = Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
+        return location =>
+        {
+            string path = Path.Combine(folder, location);
+            return File.Exists(path) ? File.OpenRead(path) : null;
+        };
+    }
 #endif
 
-    /// <summary>Parses a serialised ModelProto.</summary>
-    public static OnnxModel Parse(byte[] bytes)
+    /// <summary>Parses a serialised ModelProto. The values of tensors stored as ONNX external data cannot be read from
+    /// the model's bytes alone (see <see cref="Parse(byte[], Func{string, Stream})"/>).</summary>
+    public static OnnxModel Parse(byte[] bytes) => Parse(bytes, null);
+
+    /// <summary>Parses a serialised ModelProto whose tensors stored as ONNX external data read their values, when first
+    /// asked for, from the streams <paramref name="openExternalFile"/> opens: it is given a file's location relative to
+    /// the model's folder ('/'-separated, checked to stay in the folder) and returns the file's bytes as a readable stream,
+    /// which the tensor disposes of, or null when there is no such file.</summary>
+    public static OnnxModel Parse(byte[] bytes, Func<string, Stream?>? openExternalFile)
     {
         if (bytes is null)
         {
@@ -122,7 +155,16 @@ public sealed class OnnxModel
             }
         }
 
-        return new OnnxModel(irVersion, opset, nodes.ToArray(), initializers.ToArray(), inputs.ToArray(), outputs.ToArray());
+        var model = new OnnxModel(irVersion, opset, nodes.ToArray(), initializers.ToArray(), inputs.ToArray(), outputs.ToArray());
+        if (openExternalFile is not null)
+        {
+            foreach (OnnxTensor tensor in model.Tensors())
+            {
+                tensor.ReadExternalDataWith(openExternalFile);
+            }
+        }
+
+        return model;
     }
 
     private static void ReadGraph(ProtoReader reader, List<OnnxNode> nodes, List<OnnxTensor> initializers, List<OnnxValueInfo> inputs, List<OnnxValueInfo> outputs)

@@ -132,6 +132,10 @@ internal static class DiagnosticDescriptors
         "CG0030", "Fixed input size gives an empty transposed output",
         "input {0} {1} gives an empty output: ({1} - 1)*{2} - {3} + {4}*({5} - 1) + {6} + 1 = {7}; the input {0} must be at least {8}");
 
+    public static readonly DiagnosticDescriptor OnnxExternalDataNotAvailable = Error(
+        "CG0031", "ONNX external data needed at compile time is not an AdditionalFiles item",
+        "ONNX model '{0}': [OnnxModel] needs the values of tensor '{1}' at compile time, and the model stores them as external data in '{2}', which is not an AdditionalFiles item; add it to the project as the model is, <AdditionalFiles Include=\"{3}\" />");
+
     private static DiagnosticDescriptor Error(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpLinkBase + id + ".md");
 }

@@ -102,6 +102,24 @@ public sealed class OnnxGraphWriter
         return this;
     }
 
+    /// <summary>An initializer stored as ONNX external data (data_location EXTERNAL): its dims and type here, its bytes in
+    /// the file <paramref name="location"/> beside the model, from <paramref name="offset"/>, <paramref name="length"/>
+    /// of them (null entries are left out, as ONNX allows).</summary>
+    public OnnxGraphWriter ExternalInitializer(string name, long[] dims, int dataType, string location, long? offset, long? length)
+    {
+        var tensor = Dims(dims).Varint(2, dataType).String(8, name);
+        foreach (var (key, value) in new[] { ("location", (string?)location), ("offset", offset?.ToString()), ("length", length?.ToString()) })
+        {
+            if (value is not null)
+            {
+                tensor.Message(13, new Proto().String(1, key).String(2, value));
+            }
+        }
+
+        _initializers.Add(tensor.Varint(14, 1));
+        return this;
+    }
+
     /// <summary>The graph input; a null dimension is written as the symbol "N".</summary>
     public OnnxGraphWriter Input(string name, long?[] shape)
     {

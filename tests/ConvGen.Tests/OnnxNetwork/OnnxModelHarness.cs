@@ -39,9 +39,11 @@ internal static class OnnxModelHarness
     public static ImmutableArray<AdditionalText> AdditionalTexts(params string[] paths) =>
         [.. paths.Select(path => (AdditionalText)new BinaryAdditionalText(path))];
 
-    public static GeneratorDriver CreateDriver(params string[] additionalFiles) => CSharpGeneratorDriver.Create(
+    public static GeneratorDriver CreateDriver(params string[] additionalFiles) => CreateDriver(AdditionalTexts(additionalFiles));
+
+    public static GeneratorDriver CreateDriver(ImmutableArray<AdditionalText> additionalTexts) => CSharpGeneratorDriver.Create(
         [new ConvGenerator().AsSourceGenerator()],
-        AdditionalTexts(additionalFiles),
+        additionalTexts,
         GeneratorRunner.ParseOptions,
         driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
@@ -113,6 +115,20 @@ internal static class OnnxModelHarness
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = optimization, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         using var session = new InferenceSession(model, options);
+        return Run(session, input, shape, out outputShape);
+    }
+
+    /// <summary>Runs ONNX Runtime, single-threaded, on the model in <paramref name="modelPath"/>, which reads the tensors
+    /// the model stores as external data from the files beside it.</summary>
+    public static float[] RunOnnxRuntime(string modelPath, float[] input, long[] shape, out long[] outputShape)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var session = new InferenceSession(modelPath, options);
+        return Run(session, input, shape, out outputShape);
+    }
+
+    private static float[] Run(InferenceSession session, float[] input, long[] shape, out long[] outputShape)
+    {
         string inputName = session.InputMetadata.Keys.Single();
         string[] outputNames = [.. session.OutputNames];
         using var x = OrtValue.CreateTensorValueFromMemory(input, shape);

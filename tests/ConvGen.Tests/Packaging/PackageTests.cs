@@ -23,7 +23,8 @@ namespace ConvGen.Tests.Packaging;
 /// the float64 reference, so a package without the generator, without the attributes, or with a
 /// broken runtime fails. The consumer also compiles the digits model with [OnnxModel] from an
 /// AdditionalFiles item alone: the package's build/ConvGen.targets must embed it for the network's
-/// weights (checked against ONNX Runtime here).
+/// weights (checked against ONNX Runtime here); and the same model saved with ONNX external data, whose side file
+/// the targets must embed beside it (bit-identical outputs).
 /// </summary>
 public sealed class PackageTests : IDisposable
 {
@@ -99,6 +100,14 @@ public sealed class PackageTests : IDisposable
         var digitsInput = TestValues.Uniform(random, 2 * 16 * 16);
         WriteFloats(Path.Combine(consumer, "digits.input.f32"), digitsInput);
 
+        // The same model saved by onnx with every tensor as external data, in a folder of its own: the model and its side
+        // file are AdditionalFiles items there, and the package's targets must embed both.
+        string externalModel = Path.Combine(consumer, "models", "external", "digits-external.onnx");
+        string script = Path.Combine(repo, "tests", "zoo", "external_data.py");
+        var (code, printed, error) = OnnxNetwork.ZooTests.Zoo.Start(OnnxNetwork.ZooTests.Zoo.Python, TimeSpan.FromMinutes(5), script, digitsModel, externalModel, "--threshold", "0");
+        Assert.True(code == 0, $"{script} failed with exit code {code} (it needs python3-onnx):\n{printed}\n{error}");
+        Assert.True(File.Exists(externalModel + ".data"), $"{script} wrote no side file: {printed}");
+
         Dotnet(consumer, "build", "-c", "Release");
         Dotnet(consumer, "run", "-c", "Release", "--no-build", "--", consumer);
 
@@ -113,6 +122,8 @@ public sealed class PackageTests : IDisposable
         }
 
         float[] digits = MemoryMarshal.Cast<byte, float>(File.ReadAllBytes(Path.Combine(consumer, "digits.output.f32"))).ToArray();
+        byte[] external = File.ReadAllBytes(Path.Combine(consumer, "digits-external.output.f32"));
+        Assert.True(external.AsSpan().SequenceEqual(MemoryMarshal.AsBytes(digits.AsSpan())), "the digits network saved with external data differs from the inline one");
         float[] expected = OnnxNetwork.OnnxModelHarness.RunOnnxRuntime(File.ReadAllBytes(digitsModel), digitsInput, [2, 1, 16, 16], out _);
         Assert.Equal(expected.Length, digits.Length);
         for (int i = 0; i < expected.Length; i++)
@@ -223,6 +234,7 @@ public sealed class PackageTests : IDisposable
               <ItemGroup>
                 <PackageReference Include="ConvGen" Version="[{version}]" />
                 <AdditionalFiles Include="models/digits.onnx" />
+                <AdditionalFiles Include="models/external/*" />
               </ItemGroup>
             </Project>
             """);
@@ -242,6 +254,12 @@ public sealed class PackageTests : IDisposable
             var logits = new float[2 * Digits.OutputSize];
             digits.Forward(Read("digits.input.f32"), logits, batch: 2);
             File.WriteAllBytes(Path.Combine(dir, "digits.output.f32"), MemoryMarshal.AsBytes(logits.AsSpan()).ToArray());
+
+            // The same network saved with ONNX external data, its side file embedded beside the model by the targets.
+            var external = new DigitsExternal();
+            var externalLogits = new float[2 * DigitsExternal.OutputSize];
+            external.Forward(Read("digits.input.f32"), externalLogits, batch: 2);
+            File.WriteAllBytes(Path.Combine(dir, "digits-external.output.f32"), MemoryMarshal.AsBytes(externalLogits.AsSpan()).ToArray());
 
             void Run(string name, Func<float[], float[], ILayer> create, int channels, int height, int width)
             {
@@ -269,6 +287,9 @@ public sealed class PackageTests : IDisposable
 
             [OnnxModel("digits.onnx")]
             partial class Digits;
+
+            [OnnxModel("digits-external.onnx")]
+            partial class DigitsExternal;
             """);
     }
 
