@@ -103,31 +103,34 @@ internal static class OnnxModelHarness
     }
 
     /// <summary>Runs ONNX Runtime, single-threaded, on <paramref name="model"/> of one output.</summary>
-    public static float[] RunOnnxRuntime(byte[] model, float[] input, long[] shape, out long[] outputShape, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
-    {
-        var (values, valueShape) = RunOnnxRuntimeAll(model, input, shape, optimization).Single();
-        outputShape = valueShape;
-        return values;
-    }
+    public static float[] RunOnnxRuntime(byte[] model, float[] input, long[] shape, out long[] outputShape, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL) =>
+        Single(RunOnnxRuntimeAll(model, input, shape, optimization), out outputShape);
 
     /// <summary>Runs ONNX Runtime, single-threaded, on <paramref name="model"/>: every output, in graph order.</summary>
     public static List<(float[] Values, long[] Shape)> RunOnnxRuntimeAll(byte[] model, float[] input, long[] shape, GraphOptimizationLevel optimization = GraphOptimizationLevel.ORT_ENABLE_ALL)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, GraphOptimizationLevel = optimization, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         using var session = new InferenceSession(model, options);
-        return Run(session, input, shape, out outputShape);
+        return Run(session, input, shape);
     }
 
-    /// <summary>Runs ONNX Runtime, single-threaded, on the model in <paramref name="modelPath"/>, which reads the tensors
-    /// the model stores as external data from the files beside it.</summary>
+    /// <summary>Runs ONNX Runtime, single-threaded, on the model of one output in <paramref name="modelPath"/>, which reads
+    /// the tensors the model stores as external data from the files beside it.</summary>
     public static float[] RunOnnxRuntime(string modelPath, float[] input, long[] shape, out long[] outputShape)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
         using var session = new InferenceSession(modelPath, options);
-        return Run(session, input, shape, out outputShape);
+        return Single(Run(session, input, shape), out outputShape);
     }
 
-    private static float[] Run(InferenceSession session, float[] input, long[] shape, out long[] outputShape)
+    private static float[] Single(List<(float[] Values, long[] Shape)> outputs, out long[] outputShape)
+    {
+        var (values, shape) = outputs.Single();
+        outputShape = shape;
+        return values;
+    }
+
+    private static List<(float[] Values, long[] Shape)> Run(InferenceSession session, float[] input, long[] shape)
     {
         string inputName = session.InputMetadata.Keys.Single();
         string[] outputNames = [.. session.OutputNames];
