@@ -96,7 +96,7 @@ var rows = new (string Name, Func<int, int, Action> Run)[]
         var output = new float[batch * 10];
         return () => { for (int i = 0; i + batch <= count; i += batch) generated.Forward(input.AsSpan(i * 256, batch * 256), output, batch, threads); };
     }),
-    ("ONNX Runtime 1.31.1", (batch, threads) => OrtCalls(threads == 1 ? session : session2, input, count, batch)),
+    ("ONNX Runtime 1.32.0", (batch, threads) => OrtCalls(threads == 1 ? session : session2, input, count, batch)),
 };
 foreach (var (name, run) in rows)
 {
