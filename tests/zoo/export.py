@@ -5,8 +5,8 @@ Every model gets random but seeded weights (torch.manual_seed, then torchvision'
 non-zero biases) and randomised batch norms (gamma ~ U(0.8, 1.2), beta ~ N(0, 0.1), running statistics
 measured on random images then perturbed, see randomise_batch_norm), so folding batch norm into the
 convolutions is really exercised and the outputs still depend on the input. Export is in eval mode at opset 13
-with the defaults a user would take (constant folding on), one input `input`, one output `output` and a
-dynamic batch axis. --size works down to 64 for every torchvision model (checked at 64).
+(ConvNeXt at 17) with the defaults a user would take (constant folding on), one input `input`, one output `output`
+(the segmentation models: `out`, and `aux` where they have that head) and a dynamic batch axis. --size works down to 64 for every torchvision model (checked at 64).
 
 Needs Debian's PyTorch (apt-get install python3-torchvision python3-onnx); run it with /usr/bin/python3:
 
@@ -27,6 +27,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torchvision.models as tvm
+import torchvision.models.segmentation as tvs
 
 OPSET = 13
 SEED = 17
@@ -82,6 +83,17 @@ class M5(nn.Module):
         return F.log_softmax(self.fc(x), dim=1)
 
 
+# Models exported at another opset than OPSET: ConvNeXt at 17, so its LayerNorm2d is one LayerNormalization node.
+OPSETS = {"convnext_tiny": 17}
+
+# The output names of models with more than one output or a dict of them (torchvision's segmentation models return
+# {"out": ..., "aux": ...}); the others have one, `output`.
+OUTPUTS = {
+    "lraspp_mobilenet_v3_large": ["out"],
+    "deeplabv3_mobilenet_v3_large": ["out", "aux"],
+    "fcn_resnet50": ["out", "aux"],
+}
+
 # name -> constructor; input_shape() gives the sample shape
 MODELS = {
     "resnet18": lambda: tvm.resnet18(weights=None),
@@ -94,6 +106,15 @@ MODELS = {
     "efficientnet_b0": lambda: tvm.efficientnet_b0(weights=None),
     "googlenet": lambda: tvm.googlenet(weights=None, aux_logits=False, transform_input=False, init_weights=True),
     "densenet121": lambda: tvm.densenet121(weights=None),
+    "convnext_tiny": lambda: tvm.convnext_tiny(weights=None),
+    "regnet_y_400mf": lambda: tvm.regnet_y_400mf(weights=None),
+    "mnasnet0_5": lambda: tvm.mnasnet0_5(weights=None),
+    "resnext50_32x4d": lambda: tvm.resnext50_32x4d(weights=None),
+    "vgg11": lambda: tvm.vgg11(weights=None),
+    "inception_v3": lambda: tvm.inception_v3(weights=None, aux_logits=False, init_weights=True),
+    "lraspp_mobilenet_v3_large": lambda: tvs.lraspp_mobilenet_v3_large(weights=None, weights_backbone=None),
+    "deeplabv3_mobilenet_v3_large": lambda: tvs.deeplabv3_mobilenet_v3_large(weights=None, weights_backbone=None, aux_loss=True),
+    "fcn_resnet50": lambda: tvs.fcn_resnet50(weights=None, weights_backbone=None, aux_loss=True),
     "unet": UNet,
     "m5": M5,
 }
@@ -105,6 +126,8 @@ def input_shape(name, size):
         return (3, 64, 64)
     if name == "m5":
         return (1, 8000)
+    if name == "inception_v3":
+        return (3, max(size, 75), max(size, 75))  # its stem needs at least 75 pixels
     return (3, size, size)
 
 
@@ -150,10 +173,11 @@ def export(name, path, size):
     randomise_batch_norm(model, input_shape(name, size))
     x = torch.randn(1, *input_shape(name, size))
     start = time.perf_counter()
+    outputs = OUTPUTS.get(name, ["output"])
     with torch.no_grad():
-        torch.onnx.export(model, x, path, opset_version=OPSET, do_constant_folding=True,
-                          input_names=["input"], output_names=["output"],
-                          dynamic_axes={"input": {0: "N"}, "output": {0: "N"}})
+        torch.onnx.export(model, x, path, opset_version=OPSETS.get(name, OPSET), do_constant_folding=True,
+                          input_names=["input"], output_names=outputs,
+                          dynamic_axes={"input": {0: "N"}, **{output: {0: "N"} for output in outputs}})
     seconds = time.perf_counter() - start
     parameters = sum(p.numel() for p in model.parameters())
     return parameters, os.path.getsize(path), seconds

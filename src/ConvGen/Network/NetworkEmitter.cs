@@ -431,14 +431,14 @@ internal static class NetworkEmitter
                 writer.Close();
                 break;
             case DenseStep dense:
-                writer.Line($"// {Xml(dense.Node)}: dense {dense.InFeatures}->{dense.OutFeatures}, y = x W^T{(dense.Bias is null ? "" : " + b")}, {inShape} -> {outShape}.");
+                writer.Line($"// {Xml(dense.Node)}: dense {dense.InFeatures}->{dense.OutFeatures}{(dense.Rows == 1 ? "" : $" at each of {dense.Rows} positions")}, y = x W^T{(dense.Bias is null ? "" : " + b")}, {inShape} -> {outShape}.");
                 writer.Line($"{ReadOnlySpan} {Local(dense, "Weight")} = {Field(dense, "Weight")};");
                 if (dense.Bias is not null)
                 {
                     writer.Line($"{ReadOnlySpan} {Local(dense, "Bias")} = {Field(dense, "Bias")};");
                 }
 
-                writer.Open("for (int n = 0; n < batch; n++)");
+                writer.Open(dense.Rows == 1 ? "for (int n = 0; n < batch; n++)" : $"for (int n = 0; n < batch * {dense.Rows}; n++)");
                 writer.Line($"{ReadOnlySpan} row = v{x}.Slice(n * {dense.InFeatures}, {dense.InFeatures});");
                 writer.Open($"for (int m = 0; m < {dense.OutFeatures}; m++)");
                 string biasTerm = dense.Bias is null ? "" : $" + {Local(dense, "Bias")}[m]";

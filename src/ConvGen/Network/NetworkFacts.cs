@@ -19,7 +19,7 @@ internal static class NetworkFacts
             ConvTransposeStep transposed => transposed.Spec.MultiplyAdds!.Value,
             _ => 0,
         });
-        long dense = graph.Steps.OfType<DenseStep>().Sum(step => (long)step.InFeatures * step.OutFeatures);
+        long dense = graph.Steps.OfType<DenseStep>().Sum(step => (long)step.Rows * step.InFeatures * step.OutFeatures);
         yield return convolutions + dense == 0
             ? "Multiply-adds per sample: none (no convolution or dense layer)."
             : $"Multiply-adds per sample: {Quantity.Count(convolutions + dense)} ({Quantity.Count(convolutions)} in convolutions, {Quantity.Count(dense)} in dense layers).";

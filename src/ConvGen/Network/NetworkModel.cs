@@ -158,10 +158,11 @@ internal sealed record PoolStep(
 internal sealed record GlobalPoolStep(string Node, int Input, int Output, bool IsMax, int Channels, int PlaneSize)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 
-/// <summary>Gemm / MatMul with constant weights: y[n, m] = dot(x[n, :], weight[m, :]) + bias[m]. The weight tensor is
+/// <summary>Gemm / MatMul with constant weights: y[r, m] = dot(x[r, :], weight[m, :]) + bias[m] for each of <see cref="Rows"/>
+/// rows of <see cref="InFeatures"/> values per sample (1 for Gemm; a MatMul of [N, .., K] has one per position). The weight tensor is
 /// [out, in] when <see cref="WeightIsOutByIn"/> (Gemm's transB) and [in, out] otherwise; <see cref="Alpha"/> and
 /// <see cref="Beta"/> scale weight and bias (a bias tensor of one value is broadcast), folded in at construction.</summary>
-internal sealed record DenseStep(string Node, int Input, int Output, int InFeatures, int OutFeatures, string Weight, bool WeightIsOutByIn, float Alpha, string? Bias, float Beta)
+internal sealed record DenseStep(string Node, int Input, int Output, int Rows, int InFeatures, int OutFeatures, string Weight, bool WeightIsOutByIn, float Alpha, string? Bias, float Beta)
     : NetworkStep(Node, new EquatableArray<int>([Input]), Output);
 
 /// <summary>Nearest-neighbour Resize/Upsample: the source row and column of every output row and column,

@@ -290,6 +290,39 @@ public class NetworkOperatorTests
         AssertMatches(model.ToArray(), [3, 4, 4]);
     }
 
+    /// <summary>F.interpolate(x, size=y.shape[-2:]) as torchvision's segmentation heads export it: Resize whose sizes are
+    /// Shape(x)[:2] (the run-time batch first) concatenated with a constant height and width.</summary>
+    [Theory]
+    [InlineData("linear")]
+    [InlineData("nearest")]
+    public void Resize_to_sizes_that_carry_the_batch_folds(string mode)
+    {
+        var model = new OnnxGraphWriter(13)
+            .Input("x", [null, 3, 5, 7])
+            .Int64Initializer("zero", [0]).Int64Initializer("two", [2]).Int64Initializer("hw", [9, 11])
+            .Node("Shape", ["x"], ["shape"], "shape")
+            .Node("Slice", ["shape", "zero", "two"], ["nc"], "batch_and_channels")
+            .Node("Concat", ["nc", "hw"], ["sizes"], "sizes", ("axis", 0L))
+            .Node("Resize", ["x", "", "", "sizes"], ["y"], "upsample", ("mode", mode))
+            .Output("y");
+        AssertMatches(model.ToArray(), [3, 5, 7]);
+    }
+
+    /// <summary>MatMul of a channels-last [N, H, W, C] tensor by a constant [C, M], then a bias Add (ConvNeXt's
+    /// Linear layers): one dense layer at each of the H x W positions.</summary>
+    [Fact]
+    public void Channels_last_matmul_is_a_dense_layer_per_position()
+    {
+        var random = new Random(16);
+        var model = new OnnxGraphWriter(13)
+            .Input("x", [null, 4, 5, 6])
+            .Initializer("w", [6, 3], Values(random, 18, 0.5f)).Initializer("b", [3], Values(random, 3, 0.2f))
+            .Node("MatMul", ["x", "w"], ["m"], "linear")
+            .Node("Add", ["m", "b"], ["y"], "bias")
+            .Output("y");
+        AssertMatches(model.ToArray(), [4, 5, 6]);
+    }
+
     /// <summary>Shape arithmetic on the sample dimensions: [N, C * H, W / 2, 2] computed with Slice, Mul, Div, Cast,
     /// Concat and a Constant node, and a ConstantOfShape added to the result.</summary>
     [Fact]

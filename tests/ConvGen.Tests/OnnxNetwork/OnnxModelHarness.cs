@@ -55,13 +55,16 @@ internal static class OnnxModelHarness
     }
 
     /// <summary>Generates <c>Net</c> from the model, asserts there is no diagnostic at all, and returns a new instance.</summary>
-    public static ILayer Compile(string modelPath)
+    public static ILayer Compile(string modelPath) => (ILayer)CompileNetwork(modelPath);
+
+    /// <summary>As <see cref="Compile"/>, for a model of any number of outputs (several: no <see cref="ILayer"/>).</summary>
+    public static object CompileNetwork(string modelPath)
     {
         string file = Path.GetFileName(modelPath);
         var result = Run($"using ConvGen;\nnamespace Nets;\n[OnnxModel(\"{file}\")] public partial class Net;\n", modelPath);
         Assert.Empty(result.AllDiagnostics);
         var type = Load(result.Output, modelPath).GetType("Nets.Net")!;
-        return (ILayer)Activator.CreateInstance(type)!;
+        return Activator.CreateInstance(type)!;
     }
 
     /// <summary>Loads the compilation with each model embedded as build/ConvGen.targets embeds an .onnx item: the

@@ -42,21 +42,24 @@ internal sealed partial class OnnxGraphLowering
         }
 
         int y = AddValue(at.Node.Outputs[0], [m], null);
-        AddStep(new DenseStep(at.Name, x, y, k, m, weight, transB, at.Float("alpha", 1f), bias, at.Float("beta", 1f)));
+        AddStep(new DenseStep(at.Name, x, y, 1, k, m, weight, transB, at.Float("alpha", 1f), bias, at.Float("beta", 1f)));
     }
 
+    /// <summary>MatMul of a computed [N, .., K] by a constant [K, M]: a dense layer applied at every position of the
+    /// dimensions between the batch and K (a channels-last Linear, as in ConvNeXt's blocks).</summary>
     private void MatMul(NodeContext at)
     {
         int x = at.Input(0);
-        int[] shape = at.Rank(x, 1, "a 2-D input [N, K] and a constant [K, M]");
+        int[] shape = _values[x].Shape.ToArray();
         var b = at.Constant(1, "B");
-        if (b.Dims.Count != 2 || b.Dims[0] != shape[0])
+        if (b.Dims.Count != 2 || b.Dims[0] != shape[shape.Length - 1])
         {
-            throw at.Unsupported($"multiplies {_values[x].ShapeText} by [{string.Join(", ", b.Dims)}], which do not match");
+            throw at.Unsupported($"multiplies {_values[x].ShapeText} by [{string.Join(", ", b.Dims)}]; it needs a constant [K, M] whose K is the input's last dimension");
         }
 
-        int k = shape[0], m = (int)b.Dims[1];
-        int y = AddValue(at.Node.Outputs[0], [m], null);
-        AddStep(new DenseStep(at.Name, x, y, k, m, at.Weight(1, "B"), WeightIsOutByIn: false, Alpha: 1f, Bias: null, Beta: 1f));
+        int k = shape[shape.Length - 1], m = (int)b.Dims[1];
+        int rows = shape.Take(shape.Length - 1).Aggregate(1, (product, dim) => product * dim);
+        int y = AddValue(at.Node.Outputs[0], [.. shape.Take(shape.Length - 1), m], null);
+        AddStep(new DenseStep(at.Name, x, y, rows, k, m, at.Weight(1, "B"), WeightIsOutByIn: false, Alpha: 1f, Bias: null, Beta: 1f));
     }
 }

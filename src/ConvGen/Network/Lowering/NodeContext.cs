@@ -104,7 +104,7 @@ internal sealed partial class OnnxGraphLowering
 
             if (!allowBatchFirst && tensor.Integers.Any(v => v == UnknownBatch) || tensor.Integers.Skip(1).Any(v => v == UnknownBatch))
             {
-                throw graph.Shape($"node '{Name}' ({Node.OpType}) takes its {what} from the run-time batch size (a Shape of a computed tensor); [OnnxModel] only lets the batch flow into dimension 0 of a Reshape");
+                throw graph.Shape($"node '{Name}' ({Node.OpType}) takes its {what} from the run-time batch size (a Shape of a computed tensor); [OnnxModel] only lets the batch flow into dimension 0 of a Reshape's shape or a Resize's sizes");
             }
 
             return tensor.Integers;

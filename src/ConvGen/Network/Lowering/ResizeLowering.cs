@@ -63,7 +63,8 @@ internal sealed partial class OnnxGraphLowering
             }
             else if (at.Node.Inputs.Count > 3 && at.Node.Inputs[3].Length > 0)
             {
-                sizes = at.IntegerConstant(3, "sizes");
+                // Dimension 0 may be the run-time batch: torchvision's segmentation heads resize to Shape(x)[:2] + [H, W].
+                sizes = at.IntegerConstant(3, "sizes", allowBatchFirst: true);
             }
         }
 
@@ -103,7 +104,7 @@ internal sealed partial class OnnxGraphLowering
             throw at.Unsupported("resizes the batch or channel dimension");
         }
 
-        if (sizes is not null && DeclaredBatch() != sizes[0])
+        if (sizes is not null && sizes[0] != UnknownBatch && DeclaredBatch() != sizes[0])
         {
             throw Shape($"node '{at.Name}' ({at.Node.OpType}) resizes to sizes [{string.Join(", ", sizes)}], which fix the batch to {sizes[0]}, but the input's batch is {(DeclaredBatch() is { } b ? b.ToString(CultureInfo.InvariantCulture) : "dynamic")}");
         }
