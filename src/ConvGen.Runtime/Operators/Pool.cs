@@ -116,6 +116,11 @@ public static class Pool
         // column (ox + q) s + r, at r * phase + q + ox of the split row (kx dw - PadLeft = q s + r).
         bool split = sw > 1 && hi > lo;
         int phase = (width + sw - 1) / sw, rowLength = split ? Math.Min(sw, width) * phase : width;
+        if (split && (long)height * rowLength > Array.MaxLength)
+        {
+            throw new ArgumentException($"a {height}x{width} plane split into {sw} column phases ({(long)height * rowLength} values) is too large for one buffer.");
+        }
+
         float[]? scratch = split ? ArrayPool<float>.Shared.Rent(height * rowLength) : null;
         int[]? rentedTaps = kw > 64 ? ArrayPool<int>.Shared.Rent(kw) : null;
         Span<int> taps = rentedTaps is null ? stackalloc int[kw] : rentedTaps.AsSpan(0, kw);
