@@ -3,6 +3,7 @@ using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using ConvGen.Kernels;
 
 namespace ConvGen.Operators;
 
@@ -46,74 +47,58 @@ public static class Elementwise
             throw new ArgumentException($"the output has {y.Length} values for {x.Length} inputs.", nameof(y));
         }
 
-        ref float from = ref MemoryMarshal.GetReference(x);
-        ref float to = ref MemoryMarshal.GetReference(y);
-        int n = x.Length, i = 0;
         if (Vector512.IsHardwareAccelerated)
         {
-            for (; i + Vector512<float>.Count <= n; i += Vector512<float>.Count)
-            {
-                f.Of(Vector512.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
-            }
-
-            if (i < n)
-            {
-                Span<float> tail = stackalloc float[Vector512<float>.Count];
-                x.Slice(i).CopyTo(tail);
-                f.Of(Vector512.Create<float>(tail)).CopyTo(tail);
-                tail.Slice(0, n - i).CopyTo(y.Slice(i));
-            }
+            Sweep<Vector512<float>, Vector512Ops, TFunction>(x, y, f);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            for (; i + Vector256<float>.Count <= n; i += Vector256<float>.Count)
-            {
-                f.Of(Vector256.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
-            }
-
-            if (i < n)
-            {
-                Span<float> tail = stackalloc float[Vector256<float>.Count];
-                x.Slice(i).CopyTo(tail);
-                f.Of(Vector256.Create<float>(tail)).CopyTo(tail);
-                tail.Slice(0, n - i).CopyTo(y.Slice(i));
-            }
+            Sweep<Vector256<float>, Vector256Ops, TFunction>(x, y, f);
         }
         else if (Vector128.IsHardwareAccelerated)
         {
-            for (; i + Vector128<float>.Count <= n; i += Vector128<float>.Count)
-            {
-                f.Of(Vector128.LoadUnsafe(ref from, (nuint)i)).StoreUnsafe(ref to, (nuint)i);
-            }
-
-            if (i < n)
-            {
-                Span<float> tail = stackalloc float[Vector128<float>.Count];
-                x.Slice(i).CopyTo(tail);
-                f.Of(Vector128.Create<float>(tail)).CopyTo(tail);
-                tail.Slice(0, n - i).CopyTo(y.Slice(i));
-            }
+            Sweep<Vector128<float>, Vector128Ops, TFunction>(x, y, f);
         }
         else
         {
-            for (; i < n; i++)
+            for (int i = 0; i < x.Length; i++)
             {
-                Unsafe.Add(ref to, i) = f.Of(Unsafe.Add(ref from, i));
+                y[i] = f.Of(x[i]);
             }
         }
     }
 
-    /// <summary>One activation, written for each vector width and for one value.</summary>
-    private interface IFunction
+    private static void Sweep<TVector, TOps, TFunction>(ReadOnlySpan<float> x, Span<float> y, TFunction f)
+        where TVector : struct
+        where TOps : struct, IVectorOps<TVector>
+        where TFunction : struct, IFunction<TVector>
     {
-        Vector512<float> Of(Vector512<float> x);
+        ref float from = ref MemoryMarshal.GetReference(x);
+        ref float to = ref MemoryMarshal.GetReference(y);
+        int i = 0;
+        for (; i + TOps.Count <= x.Length; i += TOps.Count)
+        {
+            TOps.StoreUnsafe(f.Of(TOps.LoadUnsafe(ref from, (nuint)i)), ref to, (nuint)i);
+        }
 
-        Vector256<float> Of(Vector256<float> x);
-
-        Vector128<float> Of(Vector128<float> x);
-
-        float Of(float x);
+        if (i < x.Length)
+        {
+            Span<float> tail = stackalloc float[TOps.Count];
+            x.Slice(i).CopyTo(tail);
+            ref float padded = ref MemoryMarshal.GetReference(tail);
+            TOps.StoreUnsafe(f.Of(TOps.LoadUnsafe(ref padded, 0)), ref padded, 0);
+            tail.Slice(0, x.Length - i).CopyTo(y.Slice(i));
+        }
     }
+
+    /// <summary>One activation on one vector type (or on one value).</summary>
+    private interface IFunction<TValue>
+    {
+        TValue Of(TValue x);
+    }
+
+    /// <summary>One activation, written for each vector width and for one value.</summary>
+    private interface IFunction : IFunction<Vector512<float>>, IFunction<Vector256<float>>, IFunction<Vector128<float>>, IFunction<float>;
 
     private readonly struct LeakyReluOf(float alpha) : IFunction
     {

@@ -451,22 +451,16 @@ internal static class NetworkEmitter
             return;
         }
 
+        // The other kinds are named as the methods that compute them: TensorPrimitives' and the runtime's Elementwise.
+        string parameters = Parameters(step) is { Length: > 0 } list ? ", " + list.Substring(1, list.Length - 2) : "";
         writer.Line(step.Kind switch
         {
             ElementwiseKind.Relu => $"{Primitives}.Max({x}, 0f, {y});",
-            ElementwiseKind.Sigmoid => $"{Primitives}.Sigmoid({x}, {y});",
-            ElementwiseKind.Tanh => $"{Primitives}.Tanh({x}, {y});",
-            ElementwiseKind.Exp => $"{Primitives}.Exp({x}, {y});",
-            ElementwiseKind.Abs => $"{Primitives}.Abs({x}, {y});",
             ElementwiseKind.Neg => $"{Primitives}.Negate({x}, {y});",
-            ElementwiseKind.Sqrt => $"{Primitives}.Sqrt({x}, {y});",
-            ElementwiseKind.Reciprocal => $"{Primitives}.Reciprocal({x}, {y});",
             ElementwiseKind.Erf => $"{Operators}.Erf.Run({x}, {y});",
-            ElementwiseKind.LeakyRelu => $"{Operators}.Elementwise.LeakyRelu({x}, {y}, {a});",
-            ElementwiseKind.Elu => $"{Operators}.Elementwise.Elu({x}, {y}, {a});",
-            ElementwiseKind.HardSigmoid => $"{Operators}.Elementwise.HardSigmoid({x}, {y}, {a}, {b});",
-            ElementwiseKind.HardSwish => $"{Operators}.Elementwise.HardSwish({x}, {y});",
-            _ => $"{Operators}.Elementwise.Softplus({x}, {y});",
+            ElementwiseKind.LeakyRelu or ElementwiseKind.Elu or ElementwiseKind.HardSigmoid or ElementwiseKind.HardSwish or ElementwiseKind.Softplus =>
+                $"{Operators}.Elementwise.{step.Kind}({x}, {y}{parameters});",
+            _ => $"{Primitives}.{step.Kind}({x}, {y});",
         });
     }
 

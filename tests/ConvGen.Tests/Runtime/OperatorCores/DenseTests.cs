@@ -11,8 +11,6 @@ namespace ConvGen.Tests.Runtime.OperatorCores;
 /// bias, a guard after the output; the scale-shift in place and with one-value planes.</summary>
 public class DenseTests
 {
-    private const float Guard = -12345f;
-
     [Fact]
     public void Every_shape_matches_the_float64_reference_within_the_accumulation_bound()
     {
@@ -26,7 +24,7 @@ public class DenseTests
                 float[] x = LayerAssert.Uniform(random, rows * inFeatures, 2);
                 float[] weight = LayerAssert.Uniform(random, outFeatures * inFeatures);
                 float[] bias = biased ? LayerAssert.Uniform(random, outFeatures) : [];
-                var y = Enumerable.Repeat(Guard, (rows * outFeatures) + 5).ToArray();
+                var y = Guarded.Output(rows * outFeatures);
                 Dense.Run(x, y, rows, inFeatures, outFeatures, weight, bias);
                 for (int r = 0; r < rows; r++)
                 {
@@ -47,7 +45,7 @@ public class DenseTests
                     }
                 }
 
-                Assert.True(y.Skip(rows * outFeatures).All(v => v == Guard), $"{rows}x{inFeatures} -> {outFeatures}: wrote past its output");
+                Guarded.Untouched(y, rows * outFeatures, $"{rows}x{inFeatures} -> {outFeatures}");
             }
         }
     }
@@ -83,10 +81,10 @@ public class DenseTests
             expected[i] = ((double)x[i] * scale[c]) + shift[c];
         }
 
-        var y = Enumerable.Repeat(Guard, x.Length + 3).ToArray();
+        var y = Guarded.Output(x.Length);
         ScaleShift.Run(x, y, batch, channels, planeSize, scale, shift);
         LayerAssert.Close(y.AsSpan(0, x.Length), expected, 1e-6, 2.5e-7, $"scale-shift {batch}x{channels}x{planeSize}");
-        Assert.True(y.Skip(x.Length).All(v => v == Guard));
+        Guarded.Untouched(y, x.Length, $"scale-shift {batch}x{channels}x{planeSize}");
         ScaleShift.Run(x, x, batch, channels, planeSize, scale, shift);
         Assert.Equal(y.Take(x.Length), x);
 

@@ -11,8 +11,6 @@ namespace ConvGen.Tests.Runtime.OperatorCores;
 /// after the output.</summary>
 public class ElementwiseTests
 {
-    private const float Guard = -12345f;
-
     public static TheoryData<string> Activations => new("LeakyRelu", "Elu", "HardSigmoid", "HardSwish", "Softplus");
 
     private static void Apply(string name, ReadOnlySpan<float> x, Span<float> y)
@@ -50,10 +48,10 @@ public class ElementwiseTests
             }
 
             double[] expected = [.. x.Select(v => Reference(name, v))];
-            var y = Enumerable.Repeat(Guard, length + 3).ToArray();
+            var y = Guarded.Output(length);
             Apply(name, x, y);
             LayerAssert.Close(y.AsSpan(0, length), expected, 1e-6, 1e-6, $"{name} of {length} values");
-            Assert.True(y.Skip(length).All(v => v == Guard), $"{name} of {length} values wrote past its output");
+            Guarded.Untouched(y, length, $"{name} of {length} values");
             Apply(name, x, x);
             Assert.Equal(y.Take(length), x);
         }

@@ -14,8 +14,6 @@ namespace ConvGen.Tests.Runtime.OperatorCores;
 /// </summary>
 public class PoolTests
 {
-    private const float Guard = -12345f;
-
     /// <summary>Max (NaN if any tap is, -Inf with no tap in the plane) or average (over taps in the plane or the padded
     /// plane, or a fixed divisor; 0 with no tap in the plane) of every window, in float64.</summary>
     private static double[] Reference(float[] x, int planes, int h, int w, int oh, int ow, PoolWindow p, bool max, bool includePad, int divisor)
@@ -62,7 +60,7 @@ public class PoolTests
             x[random.Next(x.Length)] = float.PositiveInfinity;
         }
 
-        var y = Enumerable.Repeat(Guard, (planes * oh * ow) + 17).ToArray();
+        var y = Guarded.Output(planes * oh * ow);
         if (max)
         {
             Pool.Max(x, y, planes, h, w, oh, ow, p);
@@ -74,7 +72,7 @@ public class PoolTests
 
         string context = $"{(max ? "max" : "average")} pool {p} on {planes}x{h}x{w} -> {oh}x{ow} (include pad {includePad}, divisor {divisor})";
         LayerAssert.Close(y.AsSpan(0, planes * oh * ow), Reference(x, planes, h, w, oh, ow, p, max, includePad, divisor), max ? 0 : 1e-6, max ? 0 : 1e-6, context);
-        Assert.True(y.Skip(planes * oh * ow).All(v => v == Guard), $"{context}: wrote past its output");
+        Guarded.Untouched(y, planes * oh * ow, context);
     }
 
     /// <summary>ONNX's output size: floor or ceil of (in + pads - dilated kernel) / stride, plus 1.</summary>
@@ -184,15 +182,15 @@ public class PoolTests
                 x[random.Next(x.Length)] = float.NaN;
             }
 
-            var max = Enumerable.Repeat(Guard, planes + 1).ToArray();
-            var average = Enumerable.Repeat(Guard, planes + 1).ToArray();
+            var max = Guarded.Output(planes);
+            var average = Guarded.Output(planes);
             GlobalPool.Max(x, max, planes, size);
             GlobalPool.Average(x, average, planes, size);
             var segments = Enumerable.Range(0, planes).Select(p => x.Skip(p * size).Take(size).Select(v => (double)v).ToArray()).ToArray();
             LayerAssert.Close(max.AsSpan(0, planes), [.. segments.Select(s => s.Any(double.IsNaN) ? double.NaN : s.Max())], 0, 0, $"global max of {planes}x{size}");
             LayerAssert.Close(average.AsSpan(0, planes), [.. segments.Select(s => s.Sum() / size)], 1e-6, 1e-6, $"global average of {planes}x{size}");
-            Assert.Equal(Guard, max[planes]);
-            Assert.Equal(Guard, average[planes]);
+            Guarded.Untouched(max, planes, $"global max of {planes}x{size}");
+            Guarded.Untouched(average, planes, $"global average of {planes}x{size}");
         }
 
         var error = Assert.Throws<ArgumentException>(() => GlobalPool.Max(new float[11], new float[3], 3, 4));
