@@ -67,6 +67,7 @@ public static class AxisSoftmax
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Strided(ReadOnlySpan<float> x, Span<float> y, int length, int inner, bool log)
     {
         Span<float> buffer = stackalloc float[2 * Chunk];

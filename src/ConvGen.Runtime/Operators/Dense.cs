@@ -66,6 +66,7 @@ public static class Dense
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TVector, TOps>(ReadOnlySpan<float> x, Span<float> y, int rows, int inFeatures, int outFeatures, ReadOnlySpan<float> weight, ReadOnlySpan<float> bias)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>

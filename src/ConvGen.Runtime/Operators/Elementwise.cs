@@ -68,6 +68,7 @@ public static class Elementwise
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sweep<TVector, TOps, TFunction>(ReadOnlySpan<float> x, Span<float> y, TFunction f)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>

@@ -100,6 +100,7 @@ public static class Pool
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Run<TFold>(
         ReadOnlySpan<float> x, Span<float> y, int planes, int height, int width, int outputHeight, int outputWidth, in PoolWindow w,
         bool countIncludePad, int divisorOverride)
@@ -227,6 +228,7 @@ public static class Pool
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Sweep<TVector, TOps, TFold>(ref float rows, int rowStep, int count, ReadOnlySpan<int> taps, ref float pooled, int lo, int hi, float divisor)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
@@ -252,6 +254,7 @@ public static class Pool
     }
 
     /// <summary>One edge output: its window clipped to the plane, the rows given (top: the first row in the plane).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Edge<TFold>(ref float top, int width, int dh, int count, int padded, int ox, in PoolWindow w, bool countIncludePad, int divisorOverride)
         where TFold : struct, IFold
     {
@@ -277,6 +280,7 @@ public static class Pool
     }
 
     /// <summary>Writes each row of the plane as its column phases, r = 0..min(s, width) - 1, each <c>phase</c> long.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Split(ref float image, int height, int width, int stride, ref float split, int rowLength)
     {
         int phase = (width + stride - 1) / stride;
@@ -299,6 +303,7 @@ public static class Pool
 
     /// <summary>Even columns to phases[c / 2], odd ones to phases[phase + c / 2], read as 64-bit pairs whose low half
     /// (little-endian) is the even column; returns the first column left for the scalar loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Deinterleave(ref float row, int width, ref float phases, int phase)
     {
         int c = 0;
