@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using ConvGen.Operators;
 
 namespace ConvGen;
 
@@ -10,7 +11,7 @@ namespace ConvGen;
 /// </summary>
 public static class Activations
 {
-    // Scratch for the activations that need a second operand (SiLU, GELU, LeakyReLU): chunks of 1024 floats on the
+    // Scratch for the activations that need a second operand (SiLU, GELU): chunks of 1024 floats on the
     // stack (at most 12 KB), long enough that the per-call cost of each TensorPrimitives pass is small.
     private const int Chunk = 1024;
 
@@ -70,26 +71,7 @@ public static class Activations
     /// <summary>PyTorch's <c>nn.LeakyReLU(negative_slope)</c> in place: x when x &gt;= 0, else slope * x.</summary>
     /// <param name="values">Any number of values.</param>
     /// <param name="negativeSlope">The slope for negative inputs (PyTorch's default is 0.01); any finite value.</param>
-    public static void LeakyReLU(Span<float> values, float negativeSlope)
-    {
-        Span<float> scaled = stackalloc float[Chunk];
-        for (int start = 0; start < values.Length; start += Chunk)
-        {
-            Span<float> x = values.Slice(start, Math.Min(Chunk, values.Length - start));
-            Span<float> s = scaled[..x.Length];
-            TensorPrimitives.Multiply(x, negativeSlope, s);
-
-            // For slope <= 1, leaky(x) = max(x, slope*x); for slope > 1 it is min(x, slope*x). Both propagate NaN.
-            if (negativeSlope <= 1f)
-            {
-                TensorPrimitives.Max(x, s, x);
-            }
-            else
-            {
-                TensorPrimitives.Min(x, s, x);
-            }
-        }
-    }
+    public static void LeakyReLU(Span<float> values, float negativeSlope) => Elementwise.LeakyRelu(values, values, negativeSlope);
 
     /// <summary>The standard normal CDF's erf as GELU uses it: erf(x) with |error| &lt;= 1.5e-7 plus float rounding.</summary>
     /// <param name="x">Any float.</param>

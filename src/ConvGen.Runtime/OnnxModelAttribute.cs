@@ -5,8 +5,8 @@ namespace ConvGen;
 /// <summary>
 /// Generates a whole network into the <c>partial class</c> it is placed on, from an ONNX model read at compile
 /// time: one specialised convolution kernel per Conv (batch norms and activations folded in), the other operators
-/// as specialised loops, a <c>Forward</c> over the whole graph with its buffers planned ahead, and the weights
-/// embedded in the assembly.
+/// as calls to the runtime's vectorised operator cores with their shapes as constants, a <c>Forward</c> over the whole
+/// graph with its buffers planned ahead, and the weights embedded in the assembly.
 /// </summary>
 /// <remarks>
 /// The file must be an <c>AdditionalFiles</c> item of the project (<c>&lt;AdditionalFiles Include="model.onnx" /&gt;</c>);

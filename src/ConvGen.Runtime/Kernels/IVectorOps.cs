@@ -6,7 +6,8 @@ namespace ConvGen.Kernels;
 /// <summary>
 /// The vector operations of a generated kernel body written once for two vector types (Vector256 and Vector128, which
 /// have the same register tiles): the body is generic over the vector and these operations, and the JIT compiles it
-/// once per vector type with every call inlined, as if it had been written out for each. Not meant for direct use.
+/// once per vector type with every call inlined, as if it had been written out for each. The operator cores
+/// (<c>ConvGen.Operators</c>) use it the same way for Vector512 too. Not meant for direct use.
 /// </summary>
 /// <typeparam name="TVector">The vector of floats.</typeparam>
 [EditorBrowsable(EditorBrowsableState.Never)]
@@ -30,6 +31,15 @@ public interface IVectorOps<TVector>
 
     /// <summary>a * b + c, fused where the hardware has it.</summary>
     static abstract TVector MultiplyAddEstimate(TVector a, TVector b, TVector c);
+
+    /// <summary>a + b, lane-wise.</summary>
+    static abstract TVector Add(TVector a, TVector b);
+
+    /// <summary>a / b, lane-wise.</summary>
+    static abstract TVector Divide(TVector a, TVector b);
+
+    /// <summary>The sum of the lanes.</summary>
+    static abstract float Sum(TVector value);
 
     /// <summary>Lane-wise maximum, NaN propagating.</summary>
     static abstract TVector Max(TVector a, TVector b);

@@ -1,5 +1,6 @@
 using System;
 using System.Numerics.Tensors;
+using ConvGen.Operators;
 
 namespace ConvGen;
 
@@ -58,6 +59,12 @@ public sealed class AdaptiveAvgPool2d : ILayer
         int outHeight = OutputHeight ?? height, outWidth = OutputWidth ?? width;
         long planes = (long)batch * channels;
         LayerArguments.Spans(input, planes * height * width, output, planes * outHeight * outWidth);
+        if (outHeight == 1 && outWidth == 1)
+        {
+            GlobalPool.Average(input, output, (int)planes, height * width);
+            return;
+        }
+
         for (long plane = 0; plane < planes; plane++)
         {
             ReadOnlySpan<float> x = input.Slice((int)(plane * height * width), height * width);

@@ -1,6 +1,6 @@
 using System;
-using System.Buffers;
 using System.Numerics.Tensors;
+using ConvGen.Operators;
 
 namespace ConvGen;
 
@@ -95,61 +95,7 @@ public sealed class AvgPool2d : ILayer
         int outHeight = OutputHeight(height), outWidth = OutputWidth(width);
         long planes = (long)batch * channels;
         LayerArguments.Spans(input, planes * height * width, output, planes * outHeight * outWidth);
-        float[] scratch = ArrayPool<float>.Shared.Rent(PoolRows.ScratchLength(height, width, StrideWidth));
-        int rowLength = StrideWidth == 1 ? width : PoolRows.SplitWidth(width, StrideWidth);
-        try
-        {
-            for (long plane = 0; plane < planes; plane++)
-            {
-                ReadOnlySpan<float> x = input.Slice((int)(plane * height * width), height * width);
-                Span<float> y = output.Slice((int)(plane * outHeight * outWidth), outHeight * outWidth);
-                ReadOnlySpan<float> rows = x;
-                if (StrideWidth > 1)
-                {
-                    PoolRows.Split(x, height, width, StrideWidth, scratch);
-                    rows = scratch;
-                }
-
-                for (int oh = 0; oh < outHeight; oh++)
-                {
-                    // Sum the window's rows that lie in the input, one vectorised add per tap across the output row.
-                    Span<float> target = y.Slice(oh * outWidth, outWidth);
-                    target.Clear();
-                    int h0 = (oh * StrideHeight) - PadHeight;
-                    for (int h = Math.Max(h0, 0); h < Math.Min(h0 + KernelHeight, height); h++)
-                    {
-                        PoolRows.Fold(rows.Slice(h * rowLength, rowLength), width, target, KernelWidth, StrideWidth, 1, PadWidth, max: false);
-                    }
-
-                    Divide(target, h0, height, width);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(scratch);
-        }
-    }
-
-    // Divides each window's sum by PyTorch's divisor: the override, else the window clipped to the padded input
-    // (count_include_pad) or to the input. A window with no input element keeps its sum, 0.
-    private void Divide(Span<float> sums, int h0, int height, int width)
-    {
-        int h1 = Math.Min(h0 + KernelHeight, height + PadHeight);
-        int paddedRows = h1 - h0, rows = Math.Min(h1, height) - Math.Max(h0, 0);
-        for (int ow = 0; ow < sums.Length; ow++)
-        {
-            int w0 = (ow * StrideWidth) - PadWidth;
-            int w1 = Math.Min(w0 + KernelWidth, width + PadWidth);
-            int columns = Math.Min(w1, width) - Math.Max(w0, 0);
-            if (rows <= 0 || columns <= 0)
-            {
-                sums[ow] = 0;
-                continue;
-            }
-
-            int divisor = DivisorOverride ?? (CountIncludePad ? paddedRows * (w1 - w0) : rows * columns);
-            sums[ow] /= divisor;
-        }
+        var window = new PoolWindow(KernelHeight, KernelWidth, StrideHeight, StrideWidth, PadHeight, PadWidth, PadHeight, PadWidth);
+        Pool.Average(input, output, (int)planes, height, width, outHeight, outWidth, window, CountIncludePad, DivisorOverride ?? 0);
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics.Tensors;
+using ConvGen.Operators;
 
 namespace ConvGen;
 
@@ -140,16 +141,7 @@ public sealed class BatchNorm2d : ILayer, IParameterized
         Read(inputShape, out int batch, out int plane);
         long count = (long)batch * NumFeatures * plane;
         LayerArguments.Spans(input, count, output, count, allowInPlace: true);
-        for (int n = 0; n < batch; n++)
-        {
-            for (int c = 0; c < NumFeatures; c++)
-            {
-                int offset = ((n * NumFeatures) + c) * plane;
-                Span<float> y = output.Slice(offset, plane);
-                TensorPrimitives.Multiply(input.Slice(offset, plane), _scale[c], y);
-                TensorPrimitives.Add(y, _shift[c], y);
-            }
-        }
+        ScaleShift.Run(input, output, batch, NumFeatures, plane, _scale, _shift);
     }
 
     private void Read(ReadOnlySpan<nint> shape, out int batch, out int plane)

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Numerics.Tensors;
+using ConvGen.Operators;
 
 namespace ConvGen;
 
@@ -95,15 +96,7 @@ public sealed class Linear : ILayer, IParameterized
     {
         long rows = Rows(inputShape);
         LayerArguments.Spans(input, rows * InFeatures, output, rows * OutFeatures);
-        for (long r = 0; r < rows; r++)
-        {
-            ReadOnlySpan<float> x = input.Slice((int)(r * InFeatures), InFeatures);
-            Span<float> y = output.Slice((int)(r * OutFeatures), OutFeatures);
-            for (int o = 0; o < OutFeatures; o++)
-            {
-                y[o] = TensorPrimitives.Dot(x, _weight.AsSpan(o * InFeatures, InFeatures)) + (HasBias ? _bias[o] : 0f);
-            }
-        }
+        Dense.Run(input, output, (int)rows, InFeatures, OutFeatures, _weight, _bias);
     }
 
     private long Rows(ReadOnlySpan<nint> shape)

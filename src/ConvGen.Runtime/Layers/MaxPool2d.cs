@@ -1,6 +1,6 @@
 using System;
-using System.Buffers;
 using System.Numerics.Tensors;
+using ConvGen.Operators;
 
 namespace ConvGen;
 
@@ -87,48 +87,7 @@ public sealed class MaxPool2d : ILayer
         int outHeight = OutputHeight(height), outWidth = OutputWidth(width);
         long planes = (long)batch * channels;
         LayerArguments.Spans(input, planes * height * width, output, planes * outHeight * outWidth);
-        if (KernelHeight == 2 && KernelWidth == 2 && StrideHeight == 2 && StrideWidth == 2 && PadHeight == 0 && PadWidth == 0
-            && DilationHeight == 1 && DilationWidth == 1 && height % 2 == 0 && width % 2 == 0 && BitConverter.IsLittleEndian)
-        {
-            // The most common pool, on vectors (even sizes: ceil mode changes nothing).
-            KernelSupport.MaxPool2x2(input, output, planes * height / 2, width);
-            return;
-        }
-
-        float[] scratch = ArrayPool<float>.Shared.Rent(PoolRows.ScratchLength(height, width, StrideWidth));
-        int rowLength = StrideWidth == 1 ? width : PoolRows.SplitWidth(width, StrideWidth);
-        try
-        {
-            for (long plane = 0; plane < planes; plane++)
-            {
-                ReadOnlySpan<float> x = input.Slice((int)(plane * height * width), height * width);
-                Span<float> y = output.Slice((int)(plane * outHeight * outWidth), outHeight * outWidth);
-                ReadOnlySpan<float> rows = x;
-                if (StrideWidth > 1)
-                {
-                    PoolRows.Split(x, height, width, StrideWidth, scratch);
-                    rows = scratch;
-                }
-
-                for (int oh = 0; oh < outHeight; oh++)
-                {
-                    Span<float> target = y.Slice(oh * outWidth, outWidth);
-                    target.Fill(float.NegativeInfinity); // padding never wins
-                    int h0 = (oh * StrideHeight) - PadHeight;
-                    for (int kh = 0; kh < KernelHeight; kh++)
-                    {
-                        int h = h0 + (kh * DilationHeight);
-                        if ((uint)h < (uint)height)
-                        {
-                            PoolRows.Fold(rows.Slice(h * rowLength, rowLength), width, target, KernelWidth, StrideWidth, DilationWidth, PadWidth, max: true);
-                        }
-                    }
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<float>.Shared.Return(scratch);
-        }
+        var window = new PoolWindow(KernelHeight, KernelWidth, StrideHeight, StrideWidth, PadHeight, PadWidth, PadHeight, PadWidth, DilationHeight, DilationWidth);
+        Pool.Max(input, output, (int)planes, height, width, outHeight, outWidth, window);
     }
 }

@@ -1,13 +1,12 @@
 using System;
 using System.Numerics.Tensors;
+using ConvGen.Operators;
 
 namespace ConvGen;
 
 /// <summary>PyTorch's <c>nn.Softmax(dim)</c>: exp(x - max) / sum(exp(x - max)) along one dimension of a tensor of any rank.</summary>
 public sealed class Softmax : ILayer
 {
-    private const int Chunk = 256;
-
     /// <summary>Creates the layer.</summary>
     /// <param name="dim">The dimension to normalise; negative counts from the end (-1: the last).</param>
     public Softmax(int dim)
@@ -37,55 +36,7 @@ public sealed class Softmax : ILayer
         Resolve(inputShape, out long outer, out int size, out int inner);
         long count = outer * size * inner;
         LayerArguments.Spans(input, count, output, count);
-        int block = size * inner;
-        for (long o = 0; o < outer; o++)
-        {
-            ReadOnlySpan<float> x = input.Slice((int)(o * block), block);
-            Span<float> y = output.Slice((int)(o * block), block);
-            if (inner == 1)
-            {
-                float max = TensorPrimitives.Max(x);
-                TensorPrimitives.Subtract(x, max, y);
-                TensorPrimitives.Exp(y, y);
-                TensorPrimitives.Divide(y, TensorPrimitives.Sum(y), y);
-            }
-            else
-            {
-                Strided(x, y, size, inner);
-            }
-        }
-    }
-
-    // Softmax along a dimension of stride inner: chunks of up to 256 columns, each with its max and sum on the stack.
-    private static void Strided(ReadOnlySpan<float> x, Span<float> y, int size, int inner)
-    {
-        Span<float> buffer = stackalloc float[2 * Chunk];
-        for (int c0 = 0; c0 < inner; c0 += Chunk)
-        {
-            int n = Math.Min(Chunk, inner - c0);
-            Span<float> max = buffer[..n];
-            Span<float> sum = buffer.Slice(Chunk, n);
-            x.Slice(c0, n).CopyTo(max);
-            for (int k = 1; k < size; k++)
-            {
-                TensorPrimitives.Max(max, x.Slice((k * inner) + c0, n), max);
-            }
-
-            sum.Clear();
-            for (int k = 0; k < size; k++)
-            {
-                Span<float> row = y.Slice((k * inner) + c0, n);
-                TensorPrimitives.Subtract(x.Slice((k * inner) + c0, n), max, row);
-                TensorPrimitives.Exp(row, row);
-                TensorPrimitives.Add(sum, row, sum);
-            }
-
-            for (int k = 0; k < size; k++)
-            {
-                Span<float> row = y.Slice((k * inner) + c0, n);
-                TensorPrimitives.Divide(row, sum, row);
-            }
-        }
+        AxisSoftmax.Run(input, output, (int)outer, size, inner, log: false);
     }
 
     private void Resolve(ReadOnlySpan<nint> shape, out long outer, out int size, out int inner)

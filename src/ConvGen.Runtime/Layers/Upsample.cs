@@ -1,6 +1,7 @@
 using System;
 using System.Buffers;
 using System.Numerics.Tensors;
+using ConvGen.Operators;
 
 namespace ConvGen;
 
@@ -73,44 +74,26 @@ public sealed class Upsample : ILayer
         LayerArguments.Spans(input, planes * height * width, output, planes * outHeight * outWidth);
         float scaleH = Scale(height, outHeight, ScaleHeight), scaleW = Scale(width, outWidth, ScaleWidth);
 
-        // Source column of every output column, computed once; an output row whose source row is the previous
-        // output row's is a copy of it.
-        int[] columns = ArrayPool<int>.Shared.Rent(outWidth);
+        // The source row of every output row and the source column of every output column, for the nearest-resize core.
+        int[] tables = ArrayPool<int>.Shared.Rent(outHeight + outWidth);
         try
         {
+            Span<int> rows = tables.AsSpan(0, outHeight), columns = tables.AsSpan(outHeight, outWidth);
+            for (int oh = 0; oh < outHeight; oh++)
+            {
+                rows[oh] = Source(oh, height, outHeight, scaleH);
+            }
+
             for (int ow = 0; ow < outWidth; ow++)
             {
                 columns[ow] = Source(ow, width, outWidth, scaleW);
             }
 
-            for (long plane = 0; plane < planes; plane++)
-            {
-                ReadOnlySpan<float> x = input.Slice((int)(plane * height * width), height * width);
-                Span<float> y = output.Slice((int)(plane * outHeight * outWidth), outHeight * outWidth);
-                int previous = -1;
-                for (int oh = 0; oh < outHeight; oh++)
-                {
-                    int source = Source(oh, height, outHeight, scaleH);
-                    Span<float> target = y.Slice(oh * outWidth, outWidth);
-                    if (source == previous)
-                    {
-                        y.Slice((oh - 1) * outWidth, outWidth).CopyTo(target);
-                        continue;
-                    }
-
-                    ReadOnlySpan<float> row = x.Slice(source * width, width);
-                    for (int ow = 0; ow < target.Length; ow++)
-                    {
-                        target[ow] = row[columns[ow]];
-                    }
-
-                    previous = source;
-                }
-            }
+            ResizeNearest.Run(input, output, (int)planes, height, width, rows, columns);
         }
         finally
         {
-            ArrayPool<int>.Shared.Return(columns);
+            ArrayPool<int>.Shared.Return(tables);
         }
     }
 

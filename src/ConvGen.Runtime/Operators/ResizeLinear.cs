@@ -54,7 +54,8 @@ public static class ResizeLinear
         }
     }
 
-    private static bool Within(ReadOnlySpan<int> indices, int size)
+    /// <summary>Whether every index is in [0, size).</summary>
+    internal static bool Within(ReadOnlySpan<int> indices, int size)
     {
         foreach (int i in indices)
         {

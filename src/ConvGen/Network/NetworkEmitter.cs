@@ -9,7 +9,8 @@ namespace ConvGen.Generator.Network;
 
 /// <summary>
 /// Writes the files of one [OnnxModel] class: the network (constants, the constructors that read its weights from
-/// the model at run time, the planned <c>Forward</c>, one specialised method per pooling/resize step, <c>ILayer</c>),
+/// the model at run time, the planned <c>Forward</c>, whose steps call the runtime's operator cores with shape constants,
+/// the pooling windows and resize tables they pass, <c>ILayer</c>),
 /// and one nested generated convolution per Conv (through <see cref="LayerEmitter"/>, with the input size fixed so
 /// every spatial extent is a constant). No weight value is written into the source.
 /// </summary>
@@ -18,12 +19,10 @@ internal static class NetworkEmitter
     private const string Span = "global::System.Span<float>";
     private const string ReadOnlySpan = "global::System.ReadOnlySpan<float>";
     private const string Primitives = "global::System.Numerics.Tensors.TensorPrimitives";
-    private const string Unsafe = "global::System.Runtime.CompilerServices.Unsafe";
-    private const string Marshal = "global::System.Runtime.InteropServices.MemoryMarshal";
     private const string Operators = "global::ConvGen.Operators";
 
     // Fully optimised from the first call, as the kernels are: a network is called few times in short runs, and
-    // tier-0 code for its loops (pooling, dense, softmax) would be several times slower until tiering catches up.
+    // tier-0 code for Forward would be slower until tiering catches up (the operator cores carry the attribute too).
     private const string AggressiveOptimization =
         "[global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]";
 
@@ -411,60 +410,43 @@ internal static class NetworkEmitter
                 break;
             case ScaleShiftStep scale:
                 writer.Line($"// {Xml(scale.Node)}: batch norm as x * scale[c] + shift[c] over each of {scale.Channels} channels.");
-                writer.Open("for (int plane = 0; plane < batch * " + scale.Channels + "; plane++)");
-                writer.Line($"int c = plane % {scale.Channels};");
-                writer.Line($"{Span} planeOutput = v{y}.Slice(plane * {scale.PlaneSize}, {scale.PlaneSize});");
-                writer.Line($"{Primitives}.Multiply(v{x}.Slice(plane * {scale.PlaneSize}, {scale.PlaneSize}), {Field(scale, "Scale")}[c], planeOutput);");
-                writer.Line($"{Primitives}.Add(planeOutput, {Field(scale, "Shift")}[c], planeOutput);");
-                writer.Close();
+                writer.Line($"{Operators}.ScaleShift.Run(v{x}, v{y}, batch, {scale.Channels}, {scale.PlaneSize}, {Field(scale, "Scale")}, {Field(scale, "Shift")});");
                 break;
             case PoolStep pool:
                 writer.Line($"// {Xml(pool.Node)}: {(pool.IsMax ? "max" : "average")} pool {pool.KernelHeight}x{pool.KernelWidth} stride {pool.StrideHeight}x{pool.StrideWidth}, {inShape} -> {outShape}.");
-                writer.Line($"{PoolName(graph, pool)}(v{x}, v{y}, batch * {pool.Channels});");
+                string arguments = $"v{x}, v{y}, {Batch(pool.Channels)}, {pool.Height}, {pool.Width}, {pool.OutputHeight}, {pool.OutputWidth}, {PoolWindowName(graph, pool)}";
+                writer.Line(pool.IsMax
+                    ? $"{Operators}.Pool.Max({arguments});"
+                    : $"{Operators}.Pool.Average({arguments}, countIncludePad: {(pool.CountIncludePad ? "true" : "false")});");
                 break;
             case GlobalPoolStep global:
                 writer.Line($"// {Xml(global.Node)}: global {(global.IsMax ? "max" : "average")} pool, {inShape} -> {outShape}.");
-                writer.Open($"for (int plane = 0; plane < batch * {global.Channels}; plane++)");
-                writer.Line(global.IsMax
-                    ? $"v{y}[plane] = {Primitives}.Max(v{x}.Slice(plane * {global.PlaneSize}, {global.PlaneSize}));"
-                    : $"v{y}[plane] = {Primitives}.Sum(v{x}.Slice(plane * {global.PlaneSize}, {global.PlaneSize})) / {global.PlaneSize};");
-                writer.Close();
+                writer.Line($"{Operators}.GlobalPool.{(global.IsMax ? "Max" : "Average")}(v{x}, v{y}, {Batch(global.Channels)}, {global.PlaneSize});");
                 break;
             case DenseStep dense:
                 writer.Line($"// {Xml(dense.Node)}: dense {dense.InFeatures}->{dense.OutFeatures}{(dense.Rows == 1 ? "" : $" at each of {dense.Rows} positions")}, y = x W^T{(dense.Bias is null ? "" : " + b")}, {inShape} -> {outShape}.");
-                writer.Line($"{ReadOnlySpan} {Local(dense, "Weight")} = {Field(dense, "Weight")};");
-                if (dense.Bias is not null)
-                {
-                    writer.Line($"{ReadOnlySpan} {Local(dense, "Bias")} = {Field(dense, "Bias")};");
-                }
-
-                writer.Open(dense.Rows == 1 ? "for (int n = 0; n < batch; n++)" : $"for (int n = 0; n < batch * {dense.Rows}; n++)");
-                writer.Line($"{ReadOnlySpan} row = v{x}.Slice(n * {dense.InFeatures}, {dense.InFeatures});");
-                writer.Open($"for (int m = 0; m < {dense.OutFeatures}; m++)");
-                string biasTerm = dense.Bias is null ? "" : $" + {Local(dense, "Bias")}[m]";
-                writer.Line($"v{y}[(n * {dense.OutFeatures}) + m] = {Primitives}.Dot(row, {Local(dense, "Weight")}.Slice(m * {dense.InFeatures}, {dense.InFeatures})){biasTerm};");
-                writer.Close();
-                writer.Close();
+                string bias = dense.Bias is null ? $"{ReadOnlySpan}.Empty" : Field(dense, "Bias");
+                writer.Line($"{Operators}.Dense.Run(v{x}, v{y}, {Batch(dense.Rows)}, {dense.InFeatures}, {dense.OutFeatures}, {Field(dense, "Weight")}, {bias});");
                 break;
             case ResizeStep resize:
+                string table = ResizeName(graph, resize);
                 writer.Line($"// {Xml(resize.Node)}: nearest resize, {inShape} -> {outShape}.");
-                writer.Line($"{ResizeName(graph, resize)}(v{x}, v{y}, batch * {resize.Channels});");
+                writer.Line($"{Operators}.ResizeNearest.Run(v{x}, v{y}, {Batch(resize.Channels)}, {resize.Height}, {resize.Width}, {table}Rows, {table}Columns);");
                 break;
             case LinearResizeStep linear:
                 string tables = ResizeName(graph, linear);
                 writer.Line($"// {Xml(linear.Node)}: bilinear resize, {inShape} -> {outShape}.");
-                writer.Line($"{Operators}.ResizeLinear.Run(v{x}, v{y}, batch * {linear.Channels}, {linear.Height}, {linear.Width}, {tables}Rows, {tables}RowWeights, {tables}Columns, {tables}ColumnWeights);");
+                writer.Line($"{Operators}.ResizeLinear.Run(v{x}, v{y}, {Batch(linear.Channels)}, {linear.Height}, {linear.Width}, {tables}Rows, {tables}RowWeights, {tables}Columns, {tables}ColumnWeights);");
                 break;
             case SoftmaxStep softmax:
-                Softmax(writer, softmax, x, y, graph.Values[x].SampleSize);
+                Softmax(writer, softmax, x, y);
                 break;
             case ConcatStep concat:
                 writer.Line($"// {Xml(concat.Node)}: concat of {string.Join(", ", concat.Parts.Select(p => "v" + p))} along axis {concat.Axis}, {outShape}.");
                 for (int i = 0, offset = 0; i < concat.Parts.Count; offset += concat.Sizes[i], i++)
                 {
                     int total = concat.Sizes.Sum();
-                    string blocks = concat.Outer == 1 ? "batch" : $"batch * {concat.Outer}";
-                    writer.Line($"{Operators}.Concat.Part(v{concat.Parts[i]}, v{y}, {blocks}, {concat.Sizes[i]}, {offset}, {total});");
+                    writer.Line($"{Operators}.Concat.Part(v{concat.Parts[i]}, v{y}, {Batch(concat.Outer)}, {concat.Sizes[i]}, {offset}, {total});");
                 }
 
                 break;
@@ -502,100 +484,33 @@ internal static class NetworkEmitter
     private static void Activation(SourceWriter writer, ActivationStep step, string x, string y)
     {
         string a = Literal(step.Alpha), b = Literal(step.Beta);
-        switch (step.Kind)
+        if (step.Kind == ElementwiseKind.Clip)
         {
-            case ElementwiseKind.Relu:
-                writer.Line($"{Primitives}.Max({x}, 0f, {y});");
-                return;
-            case ElementwiseKind.Sigmoid:
-                writer.Line($"{Primitives}.Sigmoid({x}, {y});");
-                return;
-            case ElementwiseKind.Tanh:
-                writer.Line($"{Primitives}.Tanh({x}, {y});");
-                return;
-            case ElementwiseKind.Exp:
-                writer.Line($"{Primitives}.Exp({x}, {y});");
-                return;
-            case ElementwiseKind.Abs:
-                writer.Line($"{Primitives}.Abs({x}, {y});");
-                return;
-            case ElementwiseKind.Neg:
-                writer.Line($"{Primitives}.Negate({x}, {y});");
-                return;
-            case ElementwiseKind.Sqrt:
-                writer.Line($"{Primitives}.Sqrt({x}, {y});");
-                return;
-            case ElementwiseKind.Reciprocal:
-                writer.Line($"{Primitives}.Reciprocal({x}, {y});");
-                return;
-            case ElementwiseKind.Erf:
-                writer.Line($"{Operators}.Erf.Run({x}, {y});");
-                return;
-            case ElementwiseKind.Gelu:
-                writer.Line($"{Operators}.Gelu.Run({x}, {y}, tanh: {(step.Alpha == 1 ? "true" : "false")});");
-                return;
-            case ElementwiseKind.Clip:
-                writer.Line($"{Primitives}.Max({x}, {a}, {y});");
-                writer.Line($"{Primitives}.Min({y}, {b}, {y});");
-                return;
+            writer.Line($"{Primitives}.Max({x}, {a}, {y});");
+            writer.Line($"{Primitives}.Min({y}, {b}, {y});");
+            return;
         }
 
-        string formula = step.Kind switch
+        // The other kinds are named as the methods that compute them: TensorPrimitives' and the runtime's Elementwise.
+        string parameters = Parameters(step) is { Length: > 0 } list ? ", " + list.Substring(1, list.Length - 2) : "";
+        writer.Line(step.Kind switch
         {
-            ElementwiseKind.LeakyRelu => $"value >= 0f ? value : {a} * value",
-            ElementwiseKind.Elu => $"value >= 0f ? value : {a} * (global::System.MathF.Exp(value) - 1f)",
-            ElementwiseKind.HardSigmoid => $"global::System.Math.Clamp(({a} * value) + {b}, 0f, 1f)",
-            ElementwiseKind.HardSwish => "value * global::System.Math.Clamp((value / 6f) + 0.5f, 0f, 1f)",
-            _ => "global::System.MathF.Max(value, 0f) + global::System.MathF.Log(1f + global::System.MathF.Exp(-global::System.MathF.Abs(value)))",
-        };
-        writer.Open($"for (int i = 0; i < {y}.Length; i++)");
-        writer.Line($"float value = {x}[i];");
-        writer.Line($"{y}[i] = {formula};");
-        writer.Close();
+            ElementwiseKind.Relu => $"{Primitives}.Max({x}, 0f, {y});",
+            ElementwiseKind.Neg => $"{Primitives}.Negate({x}, {y});",
+            ElementwiseKind.Erf => $"{Operators}.Erf.Run({x}, {y});",
+            ElementwiseKind.Gelu => $"{Operators}.Gelu.Run({x}, {y}, tanh: {(step.Alpha == 1 ? "true" : "false")});",
+            ElementwiseKind.LeakyRelu or ElementwiseKind.Elu or ElementwiseKind.HardSigmoid or ElementwiseKind.HardSwish or ElementwiseKind.Softplus =>
+                $"{Operators}.Elementwise.{step.Kind}({x}, {y}{parameters});",
+            _ => $"{Primitives}.{step.Kind}({x}, {y});",
+        });
     }
 
-    private static void Softmax(SourceWriter writer, SoftmaxStep step, int x, int y, int sampleSize)
+    private static void Softmax(SourceWriter writer, SoftmaxStep step, int x, int y)
     {
+        // The runs are [outer, Length, Stride] in each sample: Groups = outer x Stride of them.
         string what = step.Log ? "log-softmax" : "softmax";
         writer.Line($"// {Xml(step.Node)}: {what} over runs of {step.Length} values{(step.Stride > 1 ? $" {step.Stride} apart" : "")}, {step.Groups} per sample (max subtracted first).");
-        writer.Open($"for (int run = 0; run < batch * {step.Groups}; run++)");
-        writer.Line(step.Stride == 1
-            ? $"int start = run * {step.Length};"
-            : $"int start = ((run / {step.Groups}) * {sampleSize}) + ((run % {step.Groups}) / {step.Stride} * {step.Length * step.Stride}) + ((run % {step.Groups}) % {step.Stride});");
-        string at = step.Stride == 1 ? "start + i" : $"start + (i * {step.Stride})";
-        writer.Line("float max = float.NegativeInfinity;");
-        writer.Open($"for (int i = 0; i < {step.Length}; i++)");
-        writer.Line($"max = global::System.MathF.Max(max, v{x}[{at}]);");
-        writer.Close();
-        writer.Line("float sum = 0f;");
-        writer.Open($"for (int i = 0; i < {step.Length}; i++)");
-        if (step.Log)
-        {
-            writer.Line($"sum += global::System.MathF.Exp(v{x}[{at}] - max);");
-        }
-        else
-        {
-            writer.Line($"float e = global::System.MathF.Exp(v{x}[{at}] - max);");
-            writer.Line($"v{y}[{at}] = e;");
-            writer.Line("sum += e;");
-        }
-
-        writer.Close();
-        if (step.Log)
-        {
-            writer.Line("// (x - max) - log(sum), not x - (max + log(sum)): exact for large inputs.");
-            writer.Line("float logSum = global::System.MathF.Log(sum);");
-            writer.Open($"for (int i = 0; i < {step.Length}; i++)");
-            writer.Line($"v{y}[{at}] = (v{x}[{at}] - max) - logSum;");
-        }
-        else
-        {
-            writer.Open($"for (int i = 0; i < {step.Length}; i++)");
-            writer.Line($"v{y}[{at}] /= sum;");
-        }
-
-        writer.Close();
-        writer.Close();
+        writer.Line($"{Operators}.AxisSoftmax.Run(v{x}, v{y}, {Batch(step.Groups / step.Stride)}, {step.Length}, {step.Stride}, log: {(step.Log ? "true" : "false")});");
     }
 
     /// <summary>The tensor <c>Forward</c> and, for one output, <c>ILayer</c>'s members.</summary>
@@ -673,112 +588,21 @@ internal static class NetworkEmitter
         writer.Close();
     }
 
-    /// <summary>
-    /// A pooling step as a method of its own with every size a constant. Windows that stay inside the image
-    /// (no padding, no dilation, no ceil-mode overhang) read their taps unrolled without bounds checks (the spans'
-    /// lengths were checked on entry to Forward); the general form clips each window to the image.
-    /// </summary>
+    /// <summary>A pooling step's window, a constant of the network that its step passes to the runtime's pool.</summary>
     private static void Pool(SourceWriter writer, NetworkGraph graph, PoolStep p)
     {
-        int inPlane = p.Height * p.Width, outPlane = p.OutputHeight * p.OutputWidth;
-        bool inside = p.PadTop == 0 && p.PadLeft == 0 && p.DilationHeight == 1 && p.DilationWidth == 1
-            && ((p.OutputHeight - 1) * p.StrideHeight) + p.KernelHeight <= p.Height
-            && ((p.OutputWidth - 1) * p.StrideWidth) + p.KernelWidth <= p.Width;
-        string kind = p.IsMax ? "Max" : "Average";
-        writer.Line($"// {Xml(p.Node)}: {kind.ToLowerInvariant()} pool of each {p.Height}x{p.Width} plane to {p.OutputHeight}x{p.OutputWidth}, window {p.KernelHeight}x{p.KernelWidth},");
-        writer.Line($"// stride {p.StrideHeight}x{p.StrideWidth}, pads (top, left, bottom, right) ({p.PadTop}, {p.PadLeft}, {p.PadBottom}, {p.PadRight}), dilation {p.DilationHeight}x{p.DilationWidth}{(p.IsMax ? "" : p.CountIncludePad ? ", padding counted" : ", padding not counted")}.");
-        writer.Line(AggressiveOptimization);
-        writer.Open($"private static void {PoolName(graph, p)}({ReadOnlySpan} input, {Span} output, int planes)");
-        writer.Line($"ref float source = ref {Marshal}.GetReference(input);");
-        writer.Line($"ref float target = ref {Marshal}.GetReference(output);");
-        if (p.IsMax && inside && p.KernelHeight == 2 && p.KernelWidth == 2 && p.StrideHeight == 2 && p.StrideWidth == 2
-            && p.Height % 2 == 0 && p.Width % 2 == 0)
-        {
-            writer.Line("// 2x2 windows at stride 2 on even planes: the runtime's vectorised pool of row pairs (inlined; the width folds).");
-            writer.Open("if (global::System.BitConverter.IsLittleEndian)");
-            writer.Line($"global::ConvGen.KernelSupport.MaxPool2x2(input, output, planes * {p.Height / 2}L, {p.Width});");
-            writer.Line("return;");
-            writer.Close();
-            writer.Line();
-        }
-
-        writer.Open("for (int plane = 0; plane < planes; plane++)");
-        writer.Line($"ref float image = ref {Unsafe}.Add(ref source, plane * {inPlane});");
-        writer.Line($"ref float pooled = ref {Unsafe}.Add(ref target, plane * {outPlane});");
-        writer.Open($"for (int oy = 0; oy < {p.OutputHeight}; oy++)");
-        if (inside && p.KernelHeight * p.KernelWidth <= 16)
-        {
-            writer.Line($"ref float top = ref {Unsafe}.Add(ref image, oy * {p.StrideHeight * p.Width});");
-            writer.Open($"for (int ox = 0; ox < {p.OutputWidth}; ox++)");
-            writer.Line($"ref float corner = ref {Unsafe}.Add(ref top, ox * {p.StrideWidth});");
-            var taps = new List<string>();
-            for (int ky = 0; ky < p.KernelHeight; ky++)
-            {
-                for (int kx = 0; kx < p.KernelWidth; kx++)
-                {
-                    int offset = (ky * p.Width) + kx;
-                    taps.Add(offset == 0 ? "corner" : $"{Unsafe}.Add(ref corner, {offset})");
-                }
-            }
-
-            string value = p.IsMax ? Tree(taps, (l, r) => $"global::System.MathF.Max({l}, {r})") : $"({string.Join(" + ", taps)}) / {p.KernelHeight * p.KernelWidth}f";
-            writer.Line($"{Unsafe}.Add(ref pooled, (oy * {p.OutputWidth}) + ox) = {value};");
-            writer.Close();
-        }
-        else
-        {
-            writer.Line($"int y0 = (oy * {p.StrideHeight}) - {p.PadTop};");
-            writer.Open($"for (int ox = 0; ox < {p.OutputWidth}; ox++)");
-            writer.Line($"int x0 = (ox * {p.StrideWidth}) - {p.PadLeft};");
-            writer.Line(p.IsMax ? "float value = float.NegativeInfinity;" : "float value = 0f;");
-            writer.Line("int count = 0, padded = 0;");
-            writer.Open($"for (int ky = 0; ky < {p.KernelHeight}; ky++)");
-            writer.Line($"int y = y0 + (ky * {p.DilationHeight});");
-            writer.Open($"for (int kx = 0; kx < {p.KernelWidth}; kx++)");
-            writer.Line($"int x = x0 + (kx * {p.DilationWidth});");
-            writer.Line($"// Taps in the explicit padding count for count_include_pad; taps beyond it (ceil mode) never do.");
-            writer.Line($"padded += y < {p.Height + p.PadBottom} && x < {p.Width + p.PadRight} ? 1 : 0;");
-            writer.Open($"if ((uint)y < {p.Height}u && (uint)x < {p.Width}u)");
-            writer.Line($"float tap = {Unsafe}.Add(ref image, (y * {p.Width}) + x);");
-            writer.Line(p.IsMax ? "value = global::System.MathF.Max(value, tap);" : "value += tap;");
-            writer.Line("count++;");
-            writer.Close();
-            writer.Close();
-            writer.Close();
-            string result = p.IsMax ? "value" : p.CountIncludePad ? "value / padded" : "value / count";
-            writer.Line($"{Unsafe}.Add(ref pooled, (oy * {p.OutputWidth}) + ox) = {result};");
-            writer.Close();
-        }
-
-        writer.Close();
-        writer.Close();
-        writer.Close();
+        writer.Line($"// {Xml(p.Node)}: window {p.KernelHeight}x{p.KernelWidth}, stride {p.StrideHeight}x{p.StrideWidth}, pads (top, left, bottom, right) ({p.PadTop}, {p.PadLeft}, {p.PadBottom}, {p.PadRight}), dilation {p.DilationHeight}x{p.DilationWidth}.");
+        writer.Line($"private static readonly {Operators}.PoolWindow {PoolWindowName(graph, p)} = new({p.KernelHeight}, {p.KernelWidth}, {p.StrideHeight}, {p.StrideWidth}, "
+            + $"{p.PadTop}, {p.PadLeft}, {p.PadBottom}, {p.PadRight}, {p.DilationHeight}, {p.DilationWidth});");
     }
 
+    /// <summary>A nearest resize step's tables: the source row of each output row and the source column of each column.</summary>
     private static void Resize(SourceWriter writer, NetworkGraph graph, ResizeStep r)
     {
-        int outH = r.SourceRows.Count, outW = r.SourceColumns.Count;
         string name = ResizeName(graph, r);
-        writer.Line($"// {Xml(r.Node)}: the source row of each of the {outH} output rows and the source column of each of the {outW} columns.");
+        writer.Line($"// {Xml(r.Node)}: the source row of each of the {r.SourceRows.Count} output rows and the source column of each of the {r.SourceColumns.Count} columns.");
         writer.Line($"private static global::System.ReadOnlySpan<int> {name}Rows => new int[] {{ {string.Join(", ", r.SourceRows)} }};");
         writer.Line($"private static global::System.ReadOnlySpan<int> {name}Columns => new int[] {{ {string.Join(", ", r.SourceColumns)} }};");
-        writer.Line();
-        writer.Line($"// {Xml(r.Node)}: nearest-neighbour resize of each {r.Height}x{r.Width} plane to {outH}x{outW}.");
-        writer.Line(AggressiveOptimization);
-        writer.Open($"private static void {name}({ReadOnlySpan} input, {Span} output, int planes)");
-        writer.Line($"global::System.ReadOnlySpan<int> rows = {name}Rows;");
-        writer.Line($"global::System.ReadOnlySpan<int> columns = {name}Columns;");
-        writer.Open("for (int plane = 0; plane < planes; plane++)");
-        writer.Line($"{ReadOnlySpan} image = input.Slice(plane * {r.Height * r.Width}, {r.Height * r.Width});");
-        writer.Line($"{Span} resized = output.Slice(plane * {outH * outW}, {outH * outW});");
-        writer.Open($"for (int oy = 0; oy < {outH}; oy++)");
-        writer.Line($"{ReadOnlySpan} row = image.Slice(rows[oy] * {r.Width}, {r.Width});");
-        writer.Open($"for (int ox = 0; ox < {outW}; ox++)");
-        writer.Line($"resized[(oy * {outW}) + ox] = row[columns[ox]];");
-        writer.Close();
-        writer.Close();
-        writer.Close();
-        writer.Close();
     }
 
     /// <summary>A linear resize step's tables: the two source rows (columns) of each output row (column) and their weights.</summary>
@@ -811,13 +635,17 @@ internal static class NetworkEmitter
         ElementwiseKind.Clip => $"({Literal(step.Alpha)}, {Literal(step.Beta)})",
         ElementwiseKind.LeakyRelu or ElementwiseKind.Elu => $"({Literal(step.Alpha)})",
         ElementwiseKind.HardSigmoid => $"({Literal(step.Alpha)}, {Literal(step.Beta)})",
+        ElementwiseKind.Gelu when step.Alpha == 1 => "(tanh)",
         _ => "",
     };
 
     /// <summary>" <c>name</c>" when the network has several outputs, else nothing.</summary>
     private static string OutputName(NetworkGraph graph, NetworkOutput output) => graph.SingleOutput ? "" : $" <c>{Xml(output.OnnxName)}</c>";
 
-    private static string PoolName(NetworkGraph graph, PoolStep step) => (step.IsMax ? "MaxPool" : "AveragePool") + IndexOf(graph, step);
+    private static string PoolWindowName(NetworkGraph graph, PoolStep step) => (step.IsMax ? "MaxPool" : "AveragePool") + IndexOf(graph, step) + "Window";
+
+    /// <summary>The count of something there are <paramref name="perSample"/> of per sample: <c>batch</c> or <c>batch * n</c>.</summary>
+    private static string Batch(int perSample) => perSample == 1 ? "batch" : $"batch * {perSample}";
 
     private static string ResizeName(NetworkGraph graph, NetworkStep step) => "Resize" + IndexOf(graph, step);
 
@@ -840,11 +668,8 @@ internal static class NetworkEmitter
     }
 
     /// <summary>The field of a step's prepared weights: <c>_dense7Weight</c>, <c>_batchNorm3Scale</c>, ...</summary>
-    private static string Field(NetworkStep step, string part) => "_" + Local(step, part);
-
-    /// <summary>A local copy of a step's weights field (a span): <c>dense7Weight</c>, ...</summary>
-    private static string Local(NetworkStep step, string part) =>
-        step switch { DenseStep => "dense", LayerNormStep => "layerNorm", _ => "batchNorm" } + step.Output + part;
+    private static string Field(NetworkStep step, string part) =>
+        "_" + step switch { DenseStep => "dense", LayerNormStep => "layerNorm", _ => "batchNorm" } + step.Output + part;
 
     /// <summary>A C# string literal of <paramref name="text"/> (tensor names may hold any character).</summary>
     private static string Quote(string text)
@@ -862,28 +687,6 @@ internal static class NetworkEmitter
         }
 
         return quoted.Append('"').ToString();
-    }
-
-    /// <summary>A balanced expression tree over <paramref name="items"/> (shorter dependency chains than a fold).</summary>
-    private static string Tree(List<string> items, System.Func<string, string, string> combine)
-    {
-        while (items.Count > 1)
-        {
-            var next = new List<string>();
-            for (int i = 0; i + 1 < items.Count; i += 2)
-            {
-                next.Add(combine(items[i], items[i + 1]));
-            }
-
-            if (items.Count % 2 == 1)
-            {
-                next.Add(items[items.Count - 1]);
-            }
-
-            items = next;
-        }
-
-        return items[0];
     }
 
     internal static string Literal(float value)

@@ -113,10 +113,7 @@ namespace Demo
                 // g: [N, 4, 1, 1] in buffer 0.
                 global::System.Span<float> v1 = buffers.Buffer(0, batch * 4);
                 // /se/pool: global average pool, [N, 4, 3, 4] -> [N, 4, 1, 1].
-                for (int plane = 0; plane < batch * 4; plane++)
-                {
-                    v1[plane] = global::System.Numerics.Tensors.TensorPrimitives.Sum(v0.Slice(plane * 12, 12)) / 12;
-                }
+                global::ConvGen.Operators.GlobalPool.Average(v0, v1, batch * 4, 12);
 
                 // s: [N, 4, 1, 1] in buffer 0.
                 global::System.Span<float> v2 = buffers.Buffer(0, batch * 4);

@@ -136,47 +136,19 @@ namespace Demo
                 // p: [N, 2, 3, 3] in buffer 1.
                 global::System.Span<float> v2 = buffers.Buffer(1, batch * 18);
                 // /pool/MaxPool: max pool 2x2 stride 2x2, [N, 2, 6, 6] -> [N, 2, 3, 3].
-                MaxPool1(v1, v2, batch * 2);
+                global::ConvGen.Operators.Pool.Max(v1, v2, batch * 2, 6, 6, 3, 3, MaxPool1Window);
 
                 // f: [N, 18], the same memory as v2.
                 var v3 = v2;
                 // logits: [N, 3] in buffer 0.
                 global::System.Span<float> v4 = buffers.Buffer(0, batch * 3);
                 // /fc/Gemm: dense 18->3, y = x W^T + b, [N, 18] -> [N, 3].
-                global::System.ReadOnlySpan<float> dense4Weight = _dense4Weight;
-                global::System.ReadOnlySpan<float> dense4Bias = _dense4Bias;
-                for (int n = 0; n < batch; n++)
-                {
-                    global::System.ReadOnlySpan<float> row = v3.Slice(n * 18, 18);
-                    for (int m = 0; m < 3; m++)
-                    {
-                        v4[(n * 3) + m] = global::System.Numerics.Tensors.TensorPrimitives.Dot(row, dense4Weight.Slice(m * 18, 18)) + dense4Bias[m];
-                    }
-                }
+                global::ConvGen.Operators.Dense.Run(v3, v4, batch, 18, 3, _dense4Weight, _dense4Bias);
 
                 // probabilities: [N, 3] in the caller's output.
                 global::System.Span<float> v5 = output;
                 // /Softmax: softmax over runs of 3 values, 1 per sample (max subtracted first).
-                for (int run = 0; run < batch * 1; run++)
-                {
-                    int start = run * 3;
-                    float max = float.NegativeInfinity;
-                    for (int i = 0; i < 3; i++)
-                    {
-                        max = global::System.MathF.Max(max, v4[start + i]);
-                    }
-                    float sum = 0f;
-                    for (int i = 0; i < 3; i++)
-                    {
-                        float e = global::System.MathF.Exp(v4[start + i] - max);
-                        v5[start + i] = e;
-                        sum += e;
-                    }
-                    for (int i = 0; i < 3; i++)
-                    {
-                        v5[start + i] /= sum;
-                    }
-                }
+                global::ConvGen.Operators.AxisSoftmax.Run(v4, v5, batch, 3, 1, log: false);
             }
             finally
             {
@@ -220,34 +192,7 @@ namespace Demo
             return (int)inputShape[0];
         }
 
-        // /pool/MaxPool: max pool of each 6x6 plane to 3x3, window 2x2,
-        // stride 2x2, pads (top, left, bottom, right) (0, 0, 0, 0), dilation 1x1.
-        [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-        private static void MaxPool1(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int planes)
-        {
-            ref float source = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(input);
-            ref float target = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
-            // 2x2 windows at stride 2 on even planes: the runtime's vectorised pool of row pairs (inlined; the width folds).
-            if (global::System.BitConverter.IsLittleEndian)
-            {
-                global::ConvGen.KernelSupport.MaxPool2x2(input, output, planes * 3L, 6);
-                return;
-            }
-
-            for (int plane = 0; plane < planes; plane++)
-            {
-                ref float image = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref source, plane * 36);
-                ref float pooled = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref target, plane * 9);
-                for (int oy = 0; oy < 3; oy++)
-                {
-                    ref float top = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref image, oy * 12);
-                    for (int ox = 0; ox < 3; ox++)
-                    {
-                        ref float corner = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref top, ox * 2);
-                        global::System.Runtime.CompilerServices.Unsafe.Add(ref pooled, (oy * 3) + ox) = global::System.MathF.Max(global::System.MathF.Max(corner, global::System.Runtime.CompilerServices.Unsafe.Add(ref corner, 1)), global::System.MathF.Max(global::System.Runtime.CompilerServices.Unsafe.Add(ref corner, 6), global::System.Runtime.CompilerServices.Unsafe.Add(ref corner, 7)));
-                    }
-                }
-            }
-        }
+        // /pool/MaxPool: window 2x2, stride 2x2, pads (top, left, bottom, right) (0, 0, 0, 0), dilation 1x1.
+        private static readonly global::ConvGen.Operators.PoolWindow MaxPool1Window = new(2, 2, 2, 2, 0, 0, 0, 0, 1, 1);
     }
 }
