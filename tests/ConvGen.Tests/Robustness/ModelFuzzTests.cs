@@ -156,6 +156,10 @@ public class ModelFuzzTests(ITestOutputHelper output)
             count("compiles; weights refused (ArgumentException)");
             return;
         }
+        catch (TargetInvocationException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{copy}: constructing the network from the damaged bytes threw {e.InnerException}");
+        }
 
         int inputSize = (int)probe.GetMethod("InputSize")!.Invoke(null, null)!;
         int[] outputSizes = (int[])probe.GetMethod("OutputSizes")!.Invoke(null, null)!;
@@ -204,7 +208,15 @@ public class ModelFuzzTests(ITestOutputHelper output)
         }
 
         float[][] outputs = [.. outputSizes.Select(size => Enumerable.Repeat(GuardValue, Guard + (batch * size) + Guard).ToArray())];
-        probe.GetMethod("Run")!.Invoke(null, [net, input, outputs, batch]);
+        try
+        {
+            probe.GetMethod("Run")!.Invoke(null, [net, input, outputs, batch]);
+        }
+        catch (TargetInvocationException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{copy}, batch {batch}: Forward threw {e.InnerException}");
+        }
+
         int guard = BitConverter.SingleToInt32Bits(GuardValue);
         foreach (var (buffer, what) in outputs.Select((o, i) => (o, $"output {i}")).Prepend((input, "input")))
         {
