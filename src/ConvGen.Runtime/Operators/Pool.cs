@@ -33,9 +33,10 @@ public readonly record struct PoolWindow(
 /// meant for direct use. Each output row folds the window's rows that lie in the plane: the output columns whose every
 /// tap is inside the row run on vectors (Vector512/256/128, each tap one load across the columns, the last vector
 /// overlapping its neighbour), the few columns at the edges one by one with their windows clipped. With a horizontal
-/// stride s each plane is first split into its s column phases (a vector de-interleave for s = 2), so that every tap of
-/// a run of outputs is contiguous. 2x2 max pools at stride 2 on even planes run
-/// <see cref="KernelSupport.MaxPool2x2"/>. The maximum is IEEE's: a NaN anywhere in a window makes it NaN.
+/// stride s whose windows overlap (stride 2, or more than two taps per input value) each plane is first split into its
+/// s column phases (a vector de-interleave for s = 2), so that every tap of a run of outputs is contiguous; windows that
+/// barely overlap (a 1x4 pool at stride 4) are read one output at a time instead. 2x2 max pools at stride 2 on even
+/// planes run <see cref="KernelSupport.MaxPool2x2"/>. The maximum is IEEE's: a NaN anywhere in a window makes it NaN.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Pool
@@ -114,8 +115,11 @@ public static class Pool
         int hi = Math.Max(lo, width - 1 - reach < 0 ? 0 : Math.Min(outputWidth, ((width - 1 - reach) / sw) + 1));
 
         // With stride s > 1 the interior reads rows split into their s column phases: tap kx of output column ox is
-        // column (ox + q) s + r, at r * phase + q + ox of the split row (kx dw - PadLeft = q s + r).
-        bool split = sw > 1 && hi > lo;
+        // column (ox + q) s + r, at r * phase + q + ox of the split row (kx dw - PadLeft = q s + r). The split moves
+        // every value once, so it pays where windows overlap (more than two taps per input value; at stride 2 the split
+        // is a vector de-interleave and always pays); windows that barely overlap read the plane one output at a time.
+        bool split = sw > 1 && hi > lo && (sw == 2 || kh * kw > 2 * sh * sw);
+        int step = split ? 1 : sw; // columns between neighbouring outputs' taps in the rows the interior reads
         int phase = (width + sw - 1) / sw, rowLength = split ? Math.Min(sw, width) * phase : width;
         if (split && (long)height * rowLength > Array.MaxLength)
         {
@@ -163,7 +167,7 @@ public static class Pool
 
                     int top = y0 + (first * dh);
                     float divisor = divisorOverride > 0 ? divisorOverride : (countIncludePad ? padded : count) * kw;
-                    Interior<TFold>(ref Unsafe.Add(ref rows, top * rowLength), rowLength * dh, count, taps, ref pooled, lo, hi, divisor);
+                    Interior<TFold>(ref Unsafe.Add(ref rows, top * rowLength), rowLength * dh, count, taps, step, split ? 0 : dw, ref pooled, lo, hi, divisor);
                     ref float edgeRows = ref Unsafe.Add(ref image, top * width);
                     for (int ox = 0; ox < lo; ox++)
                     {
@@ -191,12 +195,15 @@ public static class Pool
         }
     }
 
-    /// <summary>Output columns [lo, hi) of one row, every tap inside the rows: the widest vectors that fit.</summary>
+    /// <summary>Output columns [lo, hi) of one row, every tap inside the rows: the widest vectors that fit where
+    /// neighbouring outputs' taps are neighbours (<paramref name="step"/> 1), else one output at a time, each row's taps
+    /// <paramref name="spacing"/> apart (0: at their offsets in <paramref name="taps"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Interior<TFold>(ref float rows, int rowStep, int count, ReadOnlySpan<int> taps, ref float pooled, int lo, int hi, float divisor)
+    private static void Interior<TFold>(
+        ref float rows, int rowStep, int count, ReadOnlySpan<int> taps, int step, int spacing, ref float pooled, int lo, int hi, float divisor)
         where TFold : struct, IFold
     {
-        int n = hi - lo;
+        int n = step == 1 ? hi - lo : 0;
         if (Vector512.IsHardwareAccelerated && n >= Vector512<float>.Count)
         {
             Sweep<Vector512<float>, Vector512Ops, TFold>(ref rows, rowStep, count, taps, ref pooled, lo, hi, divisor);
@@ -211,21 +218,107 @@ public static class Pool
         }
         else
         {
-            for (int ox = lo; ox < hi; ox++)
+            Scalar<TFold>(ref rows, rowStep, count, taps, step, spacing, ref pooled, lo, hi, divisor);
+        }
+    }
+
+    /// <summary>Output columns [lo, hi) one at a time (kept out of <see cref="Run"/>: inlined there, its registers
+    /// spilled and a 1x4 pool took twice as long).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization | MethodImplOptions.NoInlining)]
+    private static void Scalar<TFold>(ref float rows, int rowStep, int count, ReadOnlySpan<int> taps, int step, int spacing, ref float pooled, int lo, int hi, float divisor)
+        where TFold : struct, IFold
+    {
+        if (spacing > 0 && count == 1)
+        {
+            // A window of one row (a 1-D pool): a loop per kernel width, so that each folds to straight code.
+            ref float first = ref Unsafe.Add(ref rows, taps[0]);
+            switch (taps.Length)
             {
-                float value = TFold.Empty;
-                ref float row = ref rows;
-                for (int r = 0; r < count; r++, row = ref Unsafe.Add(ref row, rowStep))
+                case 2: Line<TFold>(ref first, 2, spacing, step, ref pooled, lo, hi, divisor); break;
+                case 3: Line<TFold>(ref first, 3, spacing, step, ref pooled, lo, hi, divisor); break;
+                case 4: Line<TFold>(ref first, 4, spacing, step, ref pooled, lo, hi, divisor); break;
+                default: Line<TFold>(ref first, taps.Length, spacing, step, ref pooled, lo, hi, divisor); break;
+            }
+
+            return;
+        }
+
+        for (int ox = lo; ox < hi; ox++)
+        {
+            float value = TFold.Empty;
+            ref float row = ref rows;
+            for (int r = 0; r < count; r++, row = ref Unsafe.Add(ref row, rowStep))
+            {
+                if (TFold.InAnyOrder && spacing > 0)
                 {
-                    foreach (int tap in taps)
-                    {
-                        value = TFold.Fold(value, Unsafe.Add(ref row, tap + ox));
-                    }
+                    // A maximum: each row's taps as a tree, the first row's without the empty value (a shorter chain).
+                    float taken = Row<TFold>(ref Unsafe.Add(ref row, taps[0] + (ox * step)), taps.Length, spacing);
+                    value = r == 0 ? taken : TFold.Fold(value, taken);
+                    continue;
                 }
 
-                Unsafe.Add(ref pooled, ox) = TFold.Finish(value, divisor);
+                // A sum: every tap in order, as the vector sweep adds them.
+                ref float at = ref Unsafe.Add(ref row, ox * step);
+                foreach (int tap in taps)
+                {
+                    value = TFold.Fold(value, Unsafe.Add(ref at, tap));
+                }
             }
+
+            Unsafe.Add(ref pooled, ox) = TFold.Finish(value, divisor);
         }
+    }
+
+    /// <summary>Outputs [lo, hi) of a one-row window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Line<TFold>(ref float first, int kernel, int spacing, int step, ref float pooled, int lo, int hi, float divisor)
+        where TFold : struct, IFold
+    {
+        for (int ox = lo; ox < hi; ox++)
+        {
+            Unsafe.Add(ref pooled, ox) = TFold.Finish(Row<TFold>(ref Unsafe.Add(ref first, ox * step), kernel, spacing), divisor);
+        }
+    }
+
+    /// <summary>The <paramref name="kernel"/> taps <paramref name="spacing"/> apart from <paramref name="first"/> folded:
+    /// a sum tap by tap from the empty value (the vector sweep's order), a maximum up to four taps as a balanced tree (a
+    /// shorter dependency chain: its IEEE maximum takes three dependent instructions).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Row<TFold>(ref float first, int kernel, int spacing)
+        where TFold : struct, IFold
+    {
+        if (!TFold.InAnyOrder)
+        {
+            float sum = TFold.Empty;
+            for (int k = 0; k < kernel; k++)
+            {
+                sum = TFold.Fold(sum, Unsafe.Add(ref first, k * spacing));
+            }
+
+            return sum;
+        }
+
+        ref float second = ref Unsafe.Add(ref first, spacing);
+        ref float third = ref Unsafe.Add(ref second, spacing);
+        switch (kernel)
+        {
+            case 1:
+                return first;
+            case 2:
+                return TFold.Fold(first, second);
+            case 3:
+                return TFold.Fold(TFold.Fold(first, second), third);
+            case 4:
+                return TFold.Fold(TFold.Fold(first, second), TFold.Fold(third, Unsafe.Add(ref third, spacing)));
+        }
+
+        float value = TFold.Fold(TFold.Fold(first, second), TFold.Fold(third, Unsafe.Add(ref third, spacing)));
+        for (int k = 4; k < kernel; k++)
+        {
+            value = TFold.Fold(value, Unsafe.Add(ref first, k * spacing));
+        }
+
+        return value;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -288,15 +381,21 @@ public static class Pool
         {
             ref float row = ref Unsafe.Add(ref image, h * width);
             ref float phases = ref Unsafe.Add(ref split, h * rowLength);
-            int c = 0;
+            int done = 0;
             if (stride == 2 && BitConverter.IsLittleEndian)
             {
-                c = Deinterleave(ref row, width, ref phases, phase);
+                done = Deinterleave(ref row, width, ref phases, phase);
             }
 
-            for (; c < width; c++)
+            // The rest phase by phase, stepping through the row (no division per value).
+            for (int r = 0; r < stride && r < width; r++)
             {
-                Unsafe.Add(ref phases, ((c % stride) * phase) + (c / stride)) = Unsafe.Add(ref row, c);
+                ref float to = ref Unsafe.Add(ref phases, r * phase);
+                int j = (done - r + stride - 1) / stride; // the first column of this phase not yet written
+                for (int c = r + (j * stride); c < width; c += stride, j++)
+                {
+                    Unsafe.Add(ref to, j) = Unsafe.Add(ref row, c);
+                }
             }
         }
     }
@@ -348,6 +447,9 @@ public static class Pool
     {
         static abstract float Empty { get; }
 
+        /// <summary>Whether taps may fold in any order with the same result (a maximum; not a float sum).</summary>
+        static abstract bool InAnyOrder { get; }
+
         static abstract float Fold(float value, float tap);
 
         static abstract float Finish(float value, float divisor);
@@ -364,6 +466,8 @@ public static class Pool
     private readonly struct MaxOf : IFold
     {
         public static float Empty => float.NegativeInfinity;
+
+        public static bool InAnyOrder => true;
 
         public static float Fold(float value, float tap) => MathF.Max(value, tap);
 
@@ -383,6 +487,8 @@ public static class Pool
     private readonly struct SumOf : IFold
     {
         public static float Empty => 0f;
+
+        public static bool InAnyOrder => false;
 
         public static float Fold(float value, float tap) => value + tap;
 

@@ -12,7 +12,7 @@ public class ElementwiseTests
 {
     public static TheoryData<Activation> AllActivations() => new(Enum.GetValues<Activation>());
 
-    // Every length from 0 to 70 and a long one (vector bodies, tails, the 256-value chunks of SiLU and GELU), with
+    // Every length from 0 to 70 and a long one (vector bodies, tails, the 1024-value chunks of SiLU), with
     // guard values around the slice that must stay untouched.
     [Theory]
     [MemberData(nameof(AllActivations))]

@@ -128,6 +128,29 @@ public class PoolTests
         }
     }
 
+    /// <summary>1-D windows (height 1, as Conv1d networks pool) of every width from 1 to 6 at strides 1 to 4, on rows of
+    /// every length to 70: the one-row loops per kernel width, the de-interleave and the split.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void One_row_windows_match_the_reference(bool max)
+    {
+        var random = new Random(max ? 25 : 26);
+        for (int kernel = 1; kernel <= 6; kernel++)
+        {
+            for (int stride = 1; stride <= 4; stride++)
+            {
+                var p = new PoolWindow(1, kernel, 1, stride, 0, kernel / 2, 0, (kernel - 1) / 2);
+                for (int w = 1; w <= 70; w += 1 + (w / 20))
+                {
+                    int ow = OutputSize(w, kernel, stride, p.PadLeft, p.PadRight, 1, false);
+                    Check(random, 2, 1, w, 1, ow, p, max, includePad: w % 2 == 0, 0, nan: w % 9 == 0);
+                    Check(random, 2, 1, w, 1, OutputSize(w, kernel, stride, 0, 0, 1, false) is > 0 and var unpadded ? unpadded : 1, p with { PadLeft = 0, PadRight = 0 }, max, false, 0, nan: false);
+                }
+            }
+        }
+    }
+
     /// <summary>2x2 max pools at stride 2: even planes take KernelSupport.MaxPool2x2, odd and ceil-mode ones the general path.</summary>
     [Fact]
     public void Two_by_two_max_pools_match_the_reference_on_even_and_odd_planes()
