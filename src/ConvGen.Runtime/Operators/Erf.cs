@@ -21,28 +21,11 @@ public static class Erf
 
     /// <summary>y[i] = erf(x[i]); <paramref name="y"/> may be <paramref name="x"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Run(ReadOnlySpan<float> x, Span<float> y)
+    public static void Run(ReadOnlySpan<float> x, Span<float> y) => NumericsMap.Run(x, y, default(ErfOf));
+
+    private readonly struct ErfOf : INumericsFunction
     {
-        if (y.Length < x.Length)
-        {
-            throw new ArgumentException($"the output has {y.Length} values for {x.Length} inputs.", nameof(y));
-        }
-
-        int i = 0;
-        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
-        {
-            Of(new Vector<float>(x.Slice(i))).CopyTo(y.Slice(i));
-        }
-
-        if (i < x.Length)
-        {
-            // The tail through the same formula, in one padded vector.
-            Span<float> tail = stackalloc float[Vector<float>.Count];
-            x.Slice(i).CopyTo(tail);
-            Of(new Vector<float>(tail)).CopyTo(tail);
-            tail.Slice(0, x.Length - i).CopyTo(y.Slice(i));
-        }
+        public Vector<float> Of(Vector<float> x) => Erf.Of(x);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -18,39 +18,32 @@ public static class Gelu
 
     /// <summary>y[i] = gelu(x[i]); <paramref name="y"/> may be <paramref name="x"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> x, Span<float> y, bool tanh)
     {
-        if (y.Length < x.Length)
+        if (tanh)
         {
-            throw new ArgumentException($"the output has {y.Length} values for {x.Length} inputs.", nameof(y));
+            NumericsMap.Run(x, y, default(TanhOf));
         }
-
-        int i = 0;
-        for (; i + Vector<float>.Count <= x.Length; i += Vector<float>.Count)
+        else
         {
-            Of(new Vector<float>(x.Slice(i)), tanh).CopyTo(y.Slice(i));
-        }
-
-        if (i < x.Length)
-        {
-            // The tail through the same formula, in one padded vector.
-            Span<float> tail = stackalloc float[Vector<float>.Count];
-            x.Slice(i).CopyTo(tail);
-            Of(new Vector<float>(tail), tanh).CopyTo(tail);
-            tail.Slice(0, x.Length - i).CopyTo(y.Slice(i));
+            NumericsMap.Run(x, y, default(ExactOf));
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<float> Of(Vector<float> x, bool tanh)
+    /// <summary>x * 0.5 * (1 + erf(x / sqrt 2)).</summary>
+    private readonly struct ExactOf : INumericsFunction
     {
-        if (!tanh)
-        {
-            return x * new Vector<float>(0.5f) * (Vector<float>.One + Erf.Of(x * new Vector<float>(InverseSqrt2)));
-        }
+        public Vector<float> Of(Vector<float> x) =>
+            x * new Vector<float>(0.5f) * (Vector<float>.One + Erf.Of(x * new Vector<float>(InverseSqrt2)));
+    }
 
-        var twiceU = new Vector<float>(TwoSqrt2OverPi) * (x + (new Vector<float>(Cubic) * x * x * x));
-        return x / (Vector<float>.One + Vector.Exp(-twiceU));
+    /// <summary>x * 0.5 * (1 + tanh(u)) = x / (1 + exp(-2u)).</summary>
+    private readonly struct TanhOf : INumericsFunction
+    {
+        public Vector<float> Of(Vector<float> x)
+        {
+            var twiceU = new Vector<float>(TwoSqrt2OverPi) * (x + (new Vector<float>(Cubic) * x * x * x));
+            return x / (Vector<float>.One + Vector.Exp(-twiceU));
+        }
     }
 }
