@@ -38,6 +38,8 @@ public class ZeroCopyConcatTests
         { "dense_part", ["0"] },
         // Along the width: each image holds many blocks of each part, so every part is copied.
         { "width", ["0,1"] },
+        // That width concat placed in a channel concat: it copies its parts into its slice, image by image.
+        { "width_in_channels", ["0,1", ""] },
     };
 
     public static TheoryData<string> Names => new(Cases.Select(row => (string)row[0]));
@@ -195,6 +197,11 @@ public class ZeroCopyConcatTests
             case "width":
                 model.Node("Relu", ["x"], ["a"], "relu").Node("Sigmoid", ["x"], ["b"], "sigmoid")
                     .Node("Concat", ["a", "b"], ["y"], "join", ("axis", 3L));
+                break;
+            case "width_in_channels":
+                model.Node("Relu", ["x"], ["a"], "relu").Node("Sigmoid", ["x"], ["b"], "sigmoid")
+                    .Node("Concat", ["a", "b"], ["w"], "wide", ("axis", 3L)).Node("Tanh", ["w"], ["t"], "tanh")
+                    .Node("Concat", ["w", "t"], ["y"], "join", ("axis", 1L));
                 break;
         }
 
