@@ -166,11 +166,17 @@ def randomise_batch_norm(model, sample_shape, images=4):
     model.eval()
 
 
-def export(name, path, size):
+def build(name, size):
+    """The model as exported: seeded weights, non-zero biases, randomised batch norms, eval mode."""
     torch.manual_seed(SEED)
     model = MODELS[name]()
     randomise_biases(model)
     randomise_batch_norm(model, input_shape(name, size))
+    return model
+
+
+def export(name, path, size):
+    model = build(name, size)
     x = torch.randn(1, *input_shape(name, size))
     start = time.perf_counter()
     outputs = OUTPUTS.get(name, ["output"])
