@@ -246,19 +246,18 @@ public static class Pool
         for (int ox = lo; ox < hi; ox++)
         {
             float value = TFold.Empty;
-            ref float row = ref rows;
-            for (int r = 0; r < count; r++, row = ref Unsafe.Add(ref row, rowStep))
+            for (int r = 0, row = 0; r < count; r++, row += rowStep) // offsets: a ref moved past the last row would leave the array (a GC hole)
             {
                 if (TFold.InAnyOrder && spacing > 0)
                 {
                     // A maximum: each row's taps as a tree, the first row's without the empty value (a shorter chain).
-                    float taken = Row<TFold>(ref Unsafe.Add(ref row, taps[0] + (ox * step)), taps.Length, spacing);
+                    float taken = Row<TFold>(ref Unsafe.Add(ref rows, row + taps[0] + (ox * step)), taps.Length, spacing);
                     value = r == 0 ? taken : TFold.Fold(value, taken);
                     continue;
                 }
 
                 // A sum: every tap in order, as the vector sweep adds them.
-                ref float at = ref Unsafe.Add(ref row, ox * step);
+                ref float at = ref Unsafe.Add(ref rows, row + (ox * step));
                 foreach (int tap in taps)
                 {
                     value = TFold.Fold(value, Unsafe.Add(ref at, tap));
@@ -333,12 +332,11 @@ public static class Pool
         {
             ox = Math.Min(ox, hi - TOps.Count); // the last vector overlaps its neighbour
             var value = empty;
-            ref float row = ref rows;
-            for (int r = 0; r < count; r++, row = ref Unsafe.Add(ref row, rowStep))
+            for (int r = 0, row = 0; r < count; r++, row += rowStep)
             {
                 foreach (int tap in taps)
                 {
-                    value = TFold.Fold<TVector, TOps>(value, TOps.LoadUnsafe(ref Unsafe.Add(ref row, tap + ox), 0));
+                    value = TFold.Fold<TVector, TOps>(value, TOps.LoadUnsafe(ref rows, (nuint)(row + tap + ox)));
                 }
             }
 
@@ -361,10 +359,9 @@ public static class Pool
             if ((uint)column < (uint)width)
             {
                 columns++;
-                ref float tap = ref Unsafe.Add(ref top, column);
-                for (int r = 0; r < count; r++, tap = ref Unsafe.Add(ref tap, width * dh))
+                for (int r = 0, tap = column; r < count; r++, tap += width * dh)
                 {
-                    value = TFold.Fold(value, tap);
+                    value = TFold.Fold(value, Unsafe.Add(ref top, tap));
                 }
             }
         }
