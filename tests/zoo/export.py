@@ -31,6 +31,7 @@ import torchvision.models.segmentation as tvs
 
 OPSET = 13
 SEED = 17
+SIZE = 224  # the image size of the torchvision models unless --size says otherwise
 
 
 class UNet(nn.Module):
@@ -200,7 +201,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("outdir")
     parser.add_argument("names", nargs="*", metavar="name", help="models to export (default: all): " + ", ".join(MODELS))
-    parser.add_argument("--size", type=int, default=224, help="image size of the torchvision models (default 224)")
+    parser.add_argument("--size", type=int, default=SIZE, help="image size of the torchvision models (default %d)" % SIZE)
     parser.add_argument("--ops", action="store_true", help="also print each model's ONNX operators with counts")
     args = parser.parse_args()
     unknown = [n for n in args.names if n not in MODELS]

@@ -20,12 +20,12 @@ import export
 
 def main():
     name, source, destination = sys.argv[1:4]
-    shape = export.input_shape(name, 224)
+    shape = export.input_shape(name, export.SIZE)
     x = np.fromfile(source, dtype="<f4")
     sample = int(np.prod(shape))
     if x.size == 0 or x.size % sample:
         sys.exit("%s: %d values are not a whole number of %s samples" % (source, x.size, "x".join(map(str, shape))))
-    model = export.build(name, 224).double().eval()
+    model = export.build(name, export.SIZE).double().eval()
     with torch.no_grad():
         outputs = model(torch.from_numpy(x.reshape(-1, *shape).astype(np.float64)))
     outputs = list(outputs.values()) if isinstance(outputs, dict) else [outputs]

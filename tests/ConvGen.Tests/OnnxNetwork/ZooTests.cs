@@ -120,7 +120,8 @@ public class ZooTests(ITestOutputHelper output)
             var float64 = new Lazy<double[]>(() =>
             {
                 double[] values = Zoo.Float64(name, input);
-                Assert.True(values.Length == expectedAll.Sum(x => x.Values.Length), $"float64.py gave {values.Length} values for outputs of {expectedAll.Sum(x => x.Values.Length)}");
+                int expectedLength = expectedAll.Sum(x => x.Values.Length);
+                Assert.True(values.Length == expectedLength, $"float64.py gave {values.Length} values for outputs of {expectedLength}");
                 return values;
             });
             int outputStart = 0; // of output o in the float64 values, which hold the outputs one after another
