@@ -199,8 +199,8 @@ public sealed class NetworkWeights
         return (scales, shifts);
     }
 
-    /// <summary>A dense layer's weight as [out, in]: Gemm's B with transB (already [out, in]) or MatMul's/Gemm's
-    /// [in, out] transposed, times <paramref name="alpha"/> (in float64 unless it is 1).</summary>
+    /// <summary>A dense layer's weight, packed as <see cref="Operators.Dense"/> runs it: Gemm's B with transB (already
+    /// [out, in]) or MatMul's/Gemm's [in, out] transposed, times <paramref name="alpha"/> (in float64 unless it is 1).</summary>
     public float[] DenseWeight(string name, bool outerIsOutput, int outFeatures, int inFeatures, double alpha)
     {
         float[] b = Tensor(name);
@@ -214,7 +214,7 @@ public sealed class NetworkWeights
             }
         }
 
-        return weight;
+        return Operators.Dense.Pack(weight, outFeatures, inFeatures);
     }
 
     /// <summary>A dense layer's bias of <paramref name="count"/> values from a tensor of that many or of one value

@@ -12,6 +12,7 @@ namespace ConvGen;
 public sealed class Linear : ILayer, IParameterized
 {
     private readonly float[] _weight;
+    private readonly float[] _packed; // _weight packed as Dense runs it
     private readonly float[] _bias;
     private readonly ParameterInfo[] _parameters;
 
@@ -27,11 +28,13 @@ public sealed class Linear : ILayer, IParameterized
         LayerArguments.AtLeast(outFeatures, 1, nameof(outFeatures));
         (InFeatures, OutFeatures, HasBias) = (inFeatures, outFeatures, bias);
         _weight = new float[checked(inFeatures * outFeatures)];
+        _packed = new float[Dense.PackedLength(outFeatures, inFeatures)];
         _bias = new float[bias ? outFeatures : 0];
         _parameters = bias
             ? [new ParameterInfo("weight", [outFeatures, inFeatures]), new ParameterInfo("bias", [outFeatures])]
             : [new ParameterInfo("weight", [outFeatures, inFeatures])];
         ParameterInit.ConvUniform(_weight, _bias, inFeatures, random ?? new Random());
+        Dense.PackInto(_weight, _packed, outFeatures, inFeatures);
     }
 
     /// <summary>Creates the layer with trained parameters in PyTorch's layout.</summary>
@@ -72,12 +75,19 @@ public sealed class Linear : ILayer, IParameterized
     public IReadOnlyList<ParameterInfo> Parameters => _parameters;
 
     /// <inheritdoc/>
-    public void SetParameter(string name, ReadOnlySpan<float> values) => ParameterStore.Set(_parameters, name, values, name switch
+    public void SetParameter(string name, ReadOnlySpan<float> values)
     {
-        "weight" => _weight,
-        "bias" when HasBias => _bias,
-        _ => null,
-    }, nameof(Linear));
+        ParameterStore.Set(_parameters, name, values, name switch
+        {
+            "weight" => _weight,
+            "bias" when HasBias => _bias,
+            _ => null,
+        }, nameof(Linear));
+        if (name == "weight")
+        {
+            Dense.PackInto(_weight, _packed, OutFeatures, InFeatures);
+        }
+    }
 
     /// <inheritdoc/>
     public nint[] GetOutputShape(ReadOnlySpan<nint> inputShape)
@@ -96,7 +106,7 @@ public sealed class Linear : ILayer, IParameterized
     {
         long rows = Rows(inputShape);
         LayerArguments.Spans(input, rows * InFeatures, output, rows * OutFeatures);
-        Dense.Run(input, output, (int)rows, InFeatures, OutFeatures, _weight, _bias);
+        Dense.Run(input, output, (int)rows, InFeatures, OutFeatures, _packed, _bias);
     }
 
     private long Rows(ReadOnlySpan<nint> shape)

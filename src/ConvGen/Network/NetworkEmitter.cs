@@ -173,7 +173,7 @@ internal static class NetworkEmitter
                     writer.Line($"private readonly {transposed.ClassName} _{transposed.Field};");
                     break;
                 case DenseStep dense:
-                    writer.Line($"// {Xml(dense.Node)}: the dense weight as [{dense.OutFeatures}, {dense.InFeatures}] (out, in){(dense.Bias is null ? "" : " and its bias")}.");
+                    writer.Line($"// {Xml(dense.Node)}: the [{dense.OutFeatures}, {dense.InFeatures}] (out, in) dense weight packed by Dense.Pack{(dense.Bias is null ? "" : ", and its bias")}.");
                     writer.Line($"private readonly float[] {Field(dense, "Weight")};");
                     if (dense.Bias is not null)
                     {

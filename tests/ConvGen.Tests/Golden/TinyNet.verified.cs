@@ -58,7 +58,7 @@ namespace Demo
 
         // /conv/Conv + /bn/BatchNormalization + /relu/Relu.
         private readonly Conv0 _conv0;
-        // /fc/Gemm: the dense weight as [3, 18] (out, in) and its bias.
+        // /fc/Gemm: the [3, 18] (out, in) dense weight packed by Dense.Pack, and its bias.
         private readonly float[] _dense4Weight;
         private readonly float[] _dense4Bias;
         // The intermediate buffers, one set per call in flight.

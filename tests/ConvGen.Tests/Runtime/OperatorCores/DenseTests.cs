@@ -7,8 +7,8 @@ using Xunit;
 namespace ConvGen.Tests.Runtime.OperatorCores;
 
 /// <summary><see cref="Dense"/> and <see cref="ScaleShift"/> against float64 loops written here: row counts around the
-/// four-row block, output counts around the four-output tile, input widths around every vector width, with and without
-/// bias, a guard after the output; the scale-shift in place and with one-value planes.</summary>
+/// four-row tile, output counts around every vector width and the three-vector tile, input widths of one to a few
+/// vectors and one so wide that row blocks hold one tile, with and without bias, a guard after the output; the scale-shift in place and with one-value planes.</summary>
 public class DenseTests
 {
     [Fact]
@@ -17,35 +17,37 @@ public class DenseTests
         var random = new Random(31);
         foreach (int rows in new[] { 0, 1, 2, 3, 4, 5, 7, 8, 9 })
         {
-            foreach (int inFeatures in new[] { 1, 3, 4, 5, 8, 15, 16, 17, 31, 33, 64, 70, 129 })
+            foreach (int inFeatures in new[] { 1, 3, 16, 17, 70, 8200 })
             {
-                int outFeatures = 1 + ((rows + inFeatures) % 11);
-                bool biased = (rows + inFeatures) % 2 == 0;
-                float[] x = LayerAssert.Uniform(random, rows * inFeatures, 2);
-                float[] weight = LayerAssert.Uniform(random, outFeatures * inFeatures);
-                float[] bias = biased ? LayerAssert.Uniform(random, outFeatures) : [];
-                var y = Guarded.Output(rows * outFeatures);
-                Dense.Run(x, y, rows, inFeatures, outFeatures, weight, bias);
-                for (int r = 0; r < rows; r++)
+                foreach (int outFeatures in new[] { 1, 3, 4, 5, 8, 12, 15, 16, 17, 24, 31, 33, 47, 48, 49, 64, 96, 100 })
                 {
-                    for (int m = 0; m < outFeatures; m++)
+                    bool biased = (rows + inFeatures + outFeatures) % 2 == 0;
+                    float[] x = LayerAssert.Uniform(random, rows * inFeatures, 2);
+                    float[] weight = LayerAssert.Uniform(random, outFeatures * inFeatures);
+                    float[] bias = biased ? LayerAssert.Uniform(random, outFeatures) : [];
+                    var y = Guarded.Output(rows * outFeatures);
+                    Dense.Run(x, y, rows, inFeatures, outFeatures, Dense.Pack(weight, outFeatures, inFeatures), bias);
+                    for (int r = 0; r < rows; r++)
                     {
-                        double sum = biased ? bias[m] : 0, magnitude = Math.Abs(sum);
-                        for (int i = 0; i < inFeatures; i++)
+                        for (int m = 0; m < outFeatures; m++)
                         {
-                            double term = (double)x[(r * inFeatures) + i] * weight[(m * inFeatures) + i];
-                            sum += term;
-                            magnitude += Math.Abs(term);
+                            double sum = biased ? bias[m] : 0, magnitude = Math.Abs(sum);
+                            for (int i = 0; i < inFeatures; i++)
+                            {
+                                double term = (double)x[(r * inFeatures) + i] * weight[(m * inFeatures) + i];
+                                sum += term;
+                                magnitude += Math.Abs(term);
+                            }
+
+                            // float32 accumulation: at most (in + 2) roundings of the running sums' magnitude.
+                            double bound = (inFeatures + 2) * Math.Pow(2, -24) * magnitude;
+                            float actual = y[(r * outFeatures) + m];
+                            Assert.True(Math.Abs(actual - sum) <= bound, $"{rows}x{inFeatures} -> {outFeatures}, bias {biased}: y[{r}, {m}] = {actual}, float64 {sum} (bound {bound:E2})");
                         }
-
-                        // float32 accumulation: at most (in + 2) roundings of the running sums' magnitude.
-                        double bound = (inFeatures + 2) * Math.Pow(2, -24) * magnitude;
-                        float actual = y[(r * outFeatures) + m];
-                        Assert.True(Math.Abs(actual - sum) <= bound, $"{rows}x{inFeatures} -> {outFeatures}, bias {biased}: y[{r}, {m}] = {actual}, float64 {sum} (bound {bound:E2})");
                     }
-                }
 
-                Guarded.Untouched(y, rows * outFeatures, $"{rows}x{inFeatures} -> {outFeatures}");
+                    Guarded.Untouched(y, rows * outFeatures, $"{rows}x{inFeatures} -> {outFeatures}");
+                }
             }
         }
     }
@@ -55,12 +57,12 @@ public class DenseTests
     {
         float[] y = [7f, 7f, 7f, 7f, 7f, 7f];
         var error = Assert.Throws<ArgumentException>(() => Dense.Run(new float[6], y, 2, 3, 3, new float[8], []));
-        Assert.Contains("a [3, 3] weight and a bias of 3 (or none) were expected, not 8 and 0 values", error.Message);
-        error = Assert.Throws<ArgumentException>(() => Dense.Run(new float[6], y, 2, 3, 3, new float[9], new float[2]));
-        Assert.Contains("not 9 and 2 values", error.Message);
-        error = Assert.Throws<ArgumentException>(() => Dense.Run(new float[5], y, 2, 3, 3, new float[9], []));
+        Assert.Contains("a [3, 3] weight packed by Dense.Pack (48 values) and a bias of 3 (or none) were expected, not 8 and 0 values", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Dense.Run(new float[6], y, 2, 3, 3, new float[48], new float[2]));
+        Assert.Contains("not 48 and 2 values", error.Message);
+        error = Assert.Throws<ArgumentException>(() => Dense.Run(new float[5], y, 2, 3, 3, new float[48], []));
         Assert.Contains("need 6 input and 6 output values, not 5 and 6", error.Message);
-        Assert.Throws<ArgumentException>(() => Dense.Run(new float[6], y.AsSpan(1), 2, 3, 3, new float[9], []));
+        Assert.Throws<ArgumentException>(() => Dense.Run(new float[6], y.AsSpan(1), 2, 3, 3, new float[48], []));
         Assert.Equal([7f, 7f, 7f, 7f, 7f, 7f], y);
     }
 
