@@ -216,10 +216,11 @@ public static class Dense
         ref float x1 = ref Unsafe.Add(ref x, panel.In);
         ref float x2 = ref Unsafe.Add(ref x1, panel.In);
         ref float x3 = ref Unsafe.Add(ref x2, panel.In);
-        ref float wi = ref Unsafe.Add(ref panel.Weights, j);
-        for (int i = 0; i < panel.In; i++, wi = ref Unsafe.Add(ref wi, panel.Pitch))
+        ref float w = ref panel.Weights;
+        nuint wi = (nuint)j; // the offset of input i's weights (a ref moved along would end past the array: a GC hole)
+        for (int i = 0; i < panel.In; i++, wi += (nuint)panel.Pitch)
         {
-            TVector w0 = TOps.LoadUnsafe(ref wi, 0), w1 = TOps.LoadUnsafe(ref wi, c), w2 = TOps.LoadUnsafe(ref wi, 2 * c);
+            TVector w0 = TOps.LoadUnsafe(ref w, wi), w1 = TOps.LoadUnsafe(ref w, wi + c), w2 = TOps.LoadUnsafe(ref w, wi + (2 * c));
             TVector v = TOps.Create(Unsafe.Add(ref x, i));
             (s00, s01, s02) = (TOps.MultiplyAddEstimate(v, w0, s00), TOps.MultiplyAddEstimate(v, w1, s01), TOps.MultiplyAddEstimate(v, w2, s02));
             v = TOps.Create(Unsafe.Add(ref x1, i));
@@ -257,10 +258,10 @@ public static class Dense
         ref float x1 = ref Unsafe.Add(ref x, panel.In);
         ref float x2 = ref Unsafe.Add(ref x1, panel.In);
         ref float x3 = ref Unsafe.Add(ref x2, panel.In);
-        ref float wi = ref Unsafe.Add(ref panel.Weights, j);
-        for (int i = 0; i < panel.In; i++, wi = ref Unsafe.Add(ref wi, panel.Pitch))
+        nuint wi = (nuint)j;
+        for (int i = 0; i < panel.In; i++, wi += (nuint)panel.Pitch)
         {
-            TVector w0 = TOps.LoadUnsafe(ref wi, 0);
+            TVector w0 = TOps.LoadUnsafe(ref panel.Weights, wi);
             s0 = TOps.MultiplyAddEstimate(TOps.Create(Unsafe.Add(ref x, i)), w0, s0);
             s1 = TOps.MultiplyAddEstimate(TOps.Create(Unsafe.Add(ref x1, i)), w0, s1);
             s2 = TOps.MultiplyAddEstimate(TOps.Create(Unsafe.Add(ref x2, i)), w0, s2);
@@ -282,39 +283,40 @@ public static class Dense
     {
         nuint c = (nuint)TOps.Count, pitch = (nuint)panel.Pitch;
         int m = panel.First + j;
-        ref float bm = ref Unsafe.Add(ref b, m);
-        TVector s0 = biased ? TOps.LoadUnsafe(ref bm, 0) : TOps.Zero, s1 = biased ? TOps.LoadUnsafe(ref bm, c) : TOps.Zero;
-        TVector s2 = biased ? TOps.LoadUnsafe(ref bm, 2 * c) : TOps.Zero, s3 = biased ? TOps.LoadUnsafe(ref bm, 3 * c) : TOps.Zero;
-        TVector s4 = biased ? TOps.LoadUnsafe(ref bm, 4 * c) : TOps.Zero, s5 = biased ? TOps.LoadUnsafe(ref bm, 5 * c) : TOps.Zero;
+        nuint bm = (nuint)m; // an offset: a ref into an empty bias would point past its array
+        TVector s0 = biased ? TOps.LoadUnsafe(ref b, bm) : TOps.Zero, s1 = biased ? TOps.LoadUnsafe(ref b, bm + c) : TOps.Zero;
+        TVector s2 = biased ? TOps.LoadUnsafe(ref b, bm + (2 * c)) : TOps.Zero, s3 = biased ? TOps.LoadUnsafe(ref b, bm + (3 * c)) : TOps.Zero;
+        TVector s4 = biased ? TOps.LoadUnsafe(ref b, bm + (4 * c)) : TOps.Zero, s5 = biased ? TOps.LoadUnsafe(ref b, bm + (5 * c)) : TOps.Zero;
         TVector t0 = TOps.Zero, t1 = TOps.Zero, t2 = TOps.Zero, t3 = TOps.Zero, t4 = TOps.Zero, t5 = TOps.Zero;
-        ref float wi = ref Unsafe.Add(ref panel.Weights, j);
+        ref float w = ref panel.Weights;
+        nuint wi = (nuint)j;
         int i = 0;
-        for (; i + 1 < panel.In; i += 2, wi = ref Unsafe.Add(ref wi, 2 * panel.Pitch))
+        for (; i + 1 < panel.In; i += 2, wi += 2 * pitch)
         {
             TVector v = TOps.Create(Unsafe.Add(ref x, i)), u = TOps.Create(Unsafe.Add(ref x, i + 1));
-            s0 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, 0), s0);
-            s1 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, c), s1);
-            s2 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, 2 * c), s2);
-            s3 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, 3 * c), s3);
-            s4 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, 4 * c), s4);
-            s5 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, 5 * c), s5);
-            t0 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref wi, pitch), t0);
-            t1 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref wi, pitch + c), t1);
-            t2 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref wi, pitch + (2 * c)), t2);
-            t3 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref wi, pitch + (3 * c)), t3);
-            t4 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref wi, pitch + (4 * c)), t4);
-            t5 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref wi, pitch + (5 * c)), t5);
+            s0 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi), s0);
+            s1 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + c), s1);
+            s2 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (2 * c)), s2);
+            s3 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (3 * c)), s3);
+            s4 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (4 * c)), s4);
+            s5 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (5 * c)), s5);
+            t0 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + pitch), t0);
+            t1 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + (pitch + c)), t1);
+            t2 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + (pitch + (2 * c))), t2);
+            t3 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + (pitch + (3 * c))), t3);
+            t4 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + (pitch + (4 * c))), t4);
+            t5 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + (pitch + (5 * c))), t5);
         }
 
         if (i < panel.In)
         {
             TVector v = TOps.Create(Unsafe.Add(ref x, i));
-            s0 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, 0), s0);
-            s1 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, c), s1);
-            s2 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, 2 * c), s2);
-            s3 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, 3 * c), s3);
-            s4 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, 4 * c), s4);
-            s5 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref wi, 5 * c), s5);
+            s0 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi), s0);
+            s1 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + c), s1);
+            s2 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (2 * c)), s2);
+            s3 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (3 * c)), s3);
+            s4 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (4 * c)), s4);
+            s5 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (5 * c)), s5);
         }
 
         ref float ym = ref Unsafe.Add(ref y, m);
@@ -334,10 +336,10 @@ public static class Dense
     {
         int m = panel.First + j, count = Math.Min(TOps.Count, panel.Width - j);
         TVector sum = biased ? LoadFirst<TVector, TOps>(ref Unsafe.Add(ref b, m), count) : TOps.Zero;
-        ref float wi = ref Unsafe.Add(ref panel.Weights, j);
-        for (int i = 0; i < panel.In; i++, wi = ref Unsafe.Add(ref wi, panel.Pitch))
+        nuint wi = (nuint)j;
+        for (int i = 0; i < panel.In; i++, wi += (nuint)panel.Pitch)
         {
-            sum = TOps.MultiplyAddEstimate(TOps.Create(Unsafe.Add(ref x, i)), TOps.LoadUnsafe(ref wi, 0), sum);
+            sum = TOps.MultiplyAddEstimate(TOps.Create(Unsafe.Add(ref x, i)), TOps.LoadUnsafe(ref panel.Weights, wi), sum);
         }
 
         StoreFirst<TVector, TOps>(sum, ref Unsafe.Add(ref y, m), count);
@@ -394,10 +396,9 @@ public static class Dense
         {
             int m = panel.First + j;
             float sum = biased ? Unsafe.Add(ref b, m) : 0f;
-            ref float wi = ref Unsafe.Add(ref panel.Weights, j);
-            for (int i = 0; i < panel.In; i++, wi = ref Unsafe.Add(ref wi, panel.Pitch))
+            for (int i = 0, wi = j; i < panel.In; i++, wi += panel.Pitch)
             {
-                sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref x, i), wi, sum);
+                sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref x, i), Unsafe.Add(ref panel.Weights, wi), sum);
             }
 
             Unsafe.Add(ref y, m) = sum;
