@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 
 namespace ConvGen.Generator.Network;
 
@@ -16,16 +17,19 @@ internal enum Storage
     Buffer,
 }
 
-/// <summary>The storage of every value: the caller's spans or a buffer number (for an output, the output's index), and each
-/// buffer's size per sample.</summary>
-internal sealed record BufferPlan(Storage[] Kind, int[] Buffer, int[] BufferSizes);
+/// <summary>The storage of every value: the caller's spans or a buffer number (for an output, the output's index), each
+/// buffer's size per sample, and where each value is in that memory and which steps run image by image
+/// (<see cref="ConcatPlacement"/>).</summary>
+internal sealed record BufferPlan(Storage[] Kind, int[] Buffer, int[] BufferSizes, Placement Placement);
 
 /// <summary>
 /// Plans the intermediate buffers once, at generation time, by liveness: values are walked in step order and each
 /// step's output takes a buffer whose last reader has already run (best fit by size), so a chain of layers
 /// ping-pongs between two buffers. An element-wise step may write over an input it is the last reader of. Each graph
-/// output is written straight into the caller's span for it, and reshapes share their source's memory. Buffers hold one
-/// sample's values per batch item and are allocated once per (growing) batch size, never per call.
+/// output is written straight into the caller's span for it, reshapes share their source's memory, and the parts of a
+/// concat that <see cref="ConcatPlacement"/> places are written straight into the concat's output: that memory is then
+/// taken at the first step that writes any of them and held until the last step that reads any of them. Buffers hold
+/// one sample's values per batch item and are allocated once per (growing) batch size, never per call.
 /// </summary>
 internal static class BufferPlanner
 {
@@ -44,7 +48,21 @@ internal static class BufferPlanner
             root[v] = r;
         }
 
-        // The last step that reads each root value (through any alias).
+        var kind = new Storage[count];
+        var buffer = new int[count];
+        var fixedMemory = new bool[count];
+        (kind[0], fixedMemory[0]) = (Storage.Input, true);
+        for (int o = 0; o < graph.Outputs.Count; o++)
+        {
+            int outputRoot = root[graph.Outputs[o].Value];
+            (kind[outputRoot], buffer[outputRoot], fixedMemory[outputRoot]) = (Storage.Output, o, true);
+        }
+
+        // The value that owns each value's memory: its root, or the output of the concat it was placed in.
+        var placement = ConcatPlacement.Place(graph, root, fixedMemory);
+        int[] memory = [.. placement.Slices.Select(slice => slice.In)];
+
+        // The last step that reads each memory (through any alias or placed value).
         var lastUse = new int[count];
         for (int v = 0; v < count; v++)
         {
@@ -55,37 +73,31 @@ internal static class BufferPlanner
         {
             foreach (int input in graph.Steps[s].Inputs)
             {
-                lastUse[root[input]] = Math.Max(lastUse[root[input]], s);
+                lastUse[memory[input]] = Math.Max(lastUse[memory[input]], s);
             }
-        }
-
-        var kind = new Storage[count];
-        var buffer = new int[count];
-        kind[0] = Storage.Input;
-        for (int o = 0; o < graph.Outputs.Count; o++)
-        {
-            int outputRoot = root[graph.Outputs[o].Value];
-            (kind[outputRoot], buffer[outputRoot]) = (Storage.Output, o);
         }
 
         var sizes = new List<int>();
         var busyUntil = new List<int>();
         var occupant = new List<int>();
+        var planned = (bool[])fixedMemory.Clone();
         for (int s = 0; s < graph.Steps.Count; s++)
         {
             var step = graph.Steps[s];
-            int value = root[step.Output];
-            if (kind[value] == Storage.Output)
+            int value = memory[step.Output];
+            if (planned[value])
             {
                 continue;
             }
 
+            // In place only over an input's own memory, never over a concat's output a part is placed in.
+            bool inPlace = step.IsElementwise && root[step.Output] == value;
             int size = graph.Values[value].SampleSize;
             int best = -1;
             for (int b = 0; b < sizes.Count; b++)
             {
                 bool free = busyUntil[b] < s
-                    || (busyUntil[b] == s && step.IsElementwise && ReadsRoot(step, occupant[b], root));
+                    || (busyUntil[b] == s && inPlace && ReadsRoot(step, occupant[b], root));
                 if (!free)
                 {
                     continue;
@@ -111,16 +123,15 @@ internal static class BufferPlanner
             sizes[best] = Math.Max(sizes[best], size);
             busyUntil[best] = Math.Max(lastUse[value], s);
             occupant[best] = value;
-            kind[value] = Storage.Buffer;
-            buffer[value] = best;
+            (kind[value], buffer[value], planned[value]) = (Storage.Buffer, best, true);
         }
 
         for (int v = 0; v < count; v++)
         {
-            (kind[v], buffer[v]) = (kind[root[v]], buffer[root[v]]);
+            (kind[v], buffer[v]) = (kind[memory[v]], buffer[memory[v]]);
         }
 
-        return new BufferPlan(kind, buffer, [.. sizes]);
+        return new BufferPlan(kind, buffer, [.. sizes], placement);
     }
 
     private static bool ReadsRoot(NetworkStep step, int value, int[] root)

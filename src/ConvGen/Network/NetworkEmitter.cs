@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -327,8 +328,10 @@ internal static class NetworkEmitter
         var declared = new HashSet<int> { 0 };
         writer.Line($"// {Xml(graph.InputName)}: {graph.Input.ShapeText}");
         writer.Line($"{ReadOnlySpan} v0 = input;");
-        foreach (var step in graph.Steps)
+        var placement = plan.Placement;
+        for (int s = 0; s < graph.Steps.Count; s++)
         {
+            var step = graph.Steps[s];
             writer.Line();
             foreach (int read in step.Inputs)
             {
@@ -336,7 +339,18 @@ internal static class NetworkEmitter
             }
 
             Declare(writer, graph, plan, step.Output, declared);
-            Step(writer, graph, step);
+            if (placement.PerImage[s])
+            {
+                var sliced = step.Inputs.Append(step.Output).Distinct().Where(value => !placement.Slices[value].Whole);
+                writer.Line($"// Image by image: {string.Join(", ", sliced.Select(value => $"the images of v{value} are {placement.Slices[value].Stride} values apart in v{placement.Slices[value].In}"))}.");
+                writer.Open("for (int image = 0; image < batch; image++)");
+                Step(writer, graph, step, value => ImageSpan(placement.Slices[value], value), "1", placement.Copies[s]);
+                writer.Close();
+            }
+            else
+            {
+                Step(writer, graph, step, value => "v" + value, "batch", placement.Copies[s]);
+            }
         }
 
         if (buffered)
@@ -359,7 +373,13 @@ internal static class NetworkEmitter
         }
 
         var info = graph.Values[value];
-        if (info.AliasOf is { } source)
+        var slice = plan.Placement.Slices[value];
+        if (!slice.Whole)
+        {
+            Declare(writer, graph, plan, slice.In, declared);
+            writer.Line($"// {Xml(info.Name)} (v{value}): {info.ShapeText}, values {slice.Offset} to {slice.Offset + slice.Size - 1} of each {slice.Stride}-value image of v{slice.In} (placed for a concat).");
+        }
+        else if ((info.AliasOf ?? (slice.In == value ? null : slice.In)) is { } source)
         {
             Declare(writer, graph, plan, source, declared);
             writer.Line($"// {Xml(info.Name)}: {info.ShapeText}, the same memory as v{source}.");
@@ -381,9 +401,17 @@ internal static class NetworkEmitter
         declared.Add(value);
     }
 
-    private static void Step(SourceWriter writer, NetworkGraph graph, NetworkStep step)
+    /// <summary>The span of one image of <paramref name="value"/>, in a loop over the images.</summary>
+    private static string ImageSpan(ImageSlice slice, int value) => slice.Whole
+        ? $"v{value}.Slice(image * {slice.Size}, {slice.Size})"
+        : $"v{slice.In}.Slice({(slice.Offset == 0 ? $"image * {slice.Stride}" : $"(image * {slice.Stride}) + {slice.Offset}")}, {slice.Size})";
+
+    /// <summary>One step's comment and calls: <paramref name="v"/> names each value's span, <paramref name="batch"/> the images
+    /// the calls run on (<c>batch</c>, or <c>1</c> in a loop over the images); a concat copies only the parts <paramref name="copies"/> lists.</summary>
+    private static void Step(SourceWriter writer, NetworkGraph graph, NetworkStep step, Func<int, string> v, string batch, int[] copies)
     {
         int x = step.Inputs[0], y = step.Output;
+        string X = v(x), Y = v(y);
         var inShape = graph.Values[x].ShapeText;
         var outShape = graph.Values[y].ShapeText;
         switch (step)
@@ -392,91 +420,96 @@ internal static class NetworkEmitter
                 var s = conv.Spec;
                 string fused = s.Activation == ActivationKind.None ? "" : $", {s.Activation} fused";
                 writer.Line($"// {Xml(conv.Node)}: conv {s.InChannels}->{s.OutChannels} {s.KernelHeight}x{s.KernelWidth}{(s.StrideHeight * s.StrideWidth > 1 ? $" stride {s.StrideHeight}x{s.StrideWidth}" : "")}{(s.Groups > 1 ? $" groups {s.Groups}" : "")}{fused}, {inShape} -> {outShape}.");
-                writer.Line($"_{conv.Field}.Forward(v{x}, v{y}, batch, degreeOfParallelism);");
+                writer.Line($"_{conv.Field}.Forward({X}, {Y}, {batch}, degreeOfParallelism);");
                 break;
             case ConvTransposeStep transposed:
                 var t = transposed.Spec;
                 writer.Line($"// {Xml(transposed.Node)}: transposed conv {t.InChannels}->{t.OutChannels} {t.KernelHeight}x{t.KernelWidth} stride {t.StrideHeight}x{t.StrideWidth}{(t.Groups > 1 ? $" groups {t.Groups}" : "")}, {inShape} -> {outShape}.");
-                writer.Line($"_{transposed.Field}.Forward(v{x}, v{y}, batch, {t.InputHeight}, {t.InputWidth}, degreeOfParallelism);");
+                writer.Line($"_{transposed.Field}.Forward({X}, {Y}, {batch}, {t.InputHeight}, {t.InputWidth}, degreeOfParallelism);");
                 break;
             case ActivationStep activation:
                 writer.Line($"// {Xml(activation.Node)}: {activation.Kind}{Parameters(activation)}, element-wise.");
-                Activation(writer, activation, $"v{x}", $"v{y}");
+                Activation(writer, activation, X, Y);
                 break;
             case BinaryStep binary:
                 string op = binary.Operator switch { "+" => "Add", "-" => "Subtract", "*" => "Multiply", _ => "Divide" };
                 writer.Line($"// {Xml(binary.Node)}: v{binary.Left} {binary.Operator} v{binary.Right}, element-wise, {outShape}.");
-                writer.Line($"{Primitives}.{op}(v{binary.Left}, v{binary.Right}, v{y});");
+                writer.Line($"{Primitives}.{op}({v(binary.Left)}, {v(binary.Right)}, {Y});");
                 break;
             case ScaleShiftStep scale:
                 writer.Line($"// {Xml(scale.Node)}: batch norm as x * scale[c] + shift[c] over each of {scale.Channels} channels.");
-                writer.Line($"{Operators}.ScaleShift.Run(v{x}, v{y}, batch, {scale.Channels}, {scale.PlaneSize}, {Field(scale, "Scale")}, {Field(scale, "Shift")});");
+                writer.Line($"{Operators}.ScaleShift.Run({X}, {Y}, {batch}, {scale.Channels}, {scale.PlaneSize}, {Field(scale, "Scale")}, {Field(scale, "Shift")});");
                 break;
             case PoolStep pool:
                 writer.Line($"// {Xml(pool.Node)}: {(pool.IsMax ? "max" : "average")} pool {pool.KernelHeight}x{pool.KernelWidth} stride {pool.StrideHeight}x{pool.StrideWidth}, {inShape} -> {outShape}.");
-                string arguments = $"v{x}, v{y}, {Batch(pool.Channels)}, {pool.Height}, {pool.Width}, {pool.OutputHeight}, {pool.OutputWidth}, {PoolWindowName(graph, pool)}";
+                string arguments = $"{X}, {Y}, {Count(batch, pool.Channels)}, {pool.Height}, {pool.Width}, {pool.OutputHeight}, {pool.OutputWidth}, {PoolWindowName(graph, pool)}";
                 writer.Line(pool.IsMax
                     ? $"{Operators}.Pool.Max({arguments});"
                     : $"{Operators}.Pool.Average({arguments}, countIncludePad: {(pool.CountIncludePad ? "true" : "false")});");
                 break;
             case GlobalPoolStep global:
                 writer.Line($"// {Xml(global.Node)}: global {(global.IsMax ? "max" : "average")} pool, {inShape} -> {outShape}.");
-                writer.Line($"{Operators}.GlobalPool.{(global.IsMax ? "Max" : "Average")}(v{x}, v{y}, {Batch(global.Channels)}, {global.PlaneSize});");
+                writer.Line($"{Operators}.GlobalPool.{(global.IsMax ? "Max" : "Average")}({X}, {Y}, {Count(batch, global.Channels)}, {global.PlaneSize});");
                 break;
             case DenseStep dense:
                 writer.Line($"// {Xml(dense.Node)}: dense {dense.InFeatures}->{dense.OutFeatures}{(dense.Rows == 1 ? "" : $" at each of {dense.Rows} positions")}, y = x W^T{(dense.Bias is null ? "" : " + b")}, {inShape} -> {outShape}.");
                 string bias = dense.Bias is null ? $"{ReadOnlySpan}.Empty" : Field(dense, "Bias");
-                writer.Line($"{Operators}.Dense.Run(v{x}, v{y}, {Batch(dense.Rows)}, {dense.InFeatures}, {dense.OutFeatures}, {Field(dense, "Weight")}, {bias});");
+                writer.Line($"{Operators}.Dense.Run({X}, {Y}, {Count(batch, dense.Rows)}, {dense.InFeatures}, {dense.OutFeatures}, {Field(dense, "Weight")}, {bias});");
                 break;
             case ResizeStep resize:
                 string table = ResizeName(graph, resize);
                 writer.Line($"// {Xml(resize.Node)}: nearest resize, {inShape} -> {outShape}.");
-                writer.Line($"{Operators}.ResizeNearest.Run(v{x}, v{y}, {Batch(resize.Channels)}, {resize.Height}, {resize.Width}, {table}Rows, {table}Columns);");
+                writer.Line($"{Operators}.ResizeNearest.Run({X}, {Y}, {Count(batch, resize.Channels)}, {resize.Height}, {resize.Width}, {table}Rows, {table}Columns);");
                 break;
             case LinearResizeStep linear:
                 string tables = ResizeName(graph, linear);
                 writer.Line($"// {Xml(linear.Node)}: bilinear resize, {inShape} -> {outShape}.");
-                writer.Line($"{Operators}.ResizeLinear.Run(v{x}, v{y}, {Batch(linear.Channels)}, {linear.Height}, {linear.Width}, {tables}Rows, {tables}RowWeights, {tables}Columns, {tables}ColumnWeights);");
+                writer.Line($"{Operators}.ResizeLinear.Run({X}, {Y}, {Count(batch, linear.Channels)}, {linear.Height}, {linear.Width}, {tables}Rows, {tables}RowWeights, {tables}Columns, {tables}ColumnWeights);");
                 break;
             case SoftmaxStep softmax:
-                Softmax(writer, softmax, x, y);
+                Softmax(writer, softmax, X, Y, batch);
                 break;
             case ConcatStep concat:
-                writer.Line($"// {Xml(concat.Node)}: concat of {string.Join(", ", concat.Parts.Select(p => "v" + p))} along axis {concat.Axis}, {outShape}.");
-                for (int i = 0, offset = 0; i < concat.Parts.Count; offset += concat.Sizes[i], i++)
+                string parts = string.Join(", ", concat.Parts.Select(p => "v" + p));
+                string written = string.Join(", ", concat.Parts.Where((_, i) => !copies.Contains(i)).Select(p => "v" + p));
+                writer.Line($"// {Xml(concat.Node)}: concat of {parts} along axis {concat.Axis}, {outShape}" + (written.Length == 0 ? "."
+                    : copies.Length == 0 ? ": every part was written in place." : $"; {written} written in place."));
+                int total = concat.Sizes.Sum();
+                foreach (int i in copies)
                 {
-                    int total = concat.Sizes.Sum();
-                    writer.Line($"{Operators}.Concat.Part(v{concat.Parts[i]}, v{y}, {Batch(concat.Outer)}, {concat.Sizes[i]}, {offset}, {total});");
+                    int offset = concat.Sizes.Take(i).Sum();
+                    writer.Line($"{Operators}.Concat.Part({v(concat.Parts[i])}, {Y}, {Count(batch, concat.Outer)}, {concat.Sizes[i]}, {offset}, {total});");
                 }
 
                 break;
             case BroadcastStep broadcast:
-                string left = broadcast.Left < 0 ? BroadcastConstantName(graph, broadcast) : "v" + broadcast.Left;
-                string right = broadcast.Right < 0 ? BroadcastConstantName(graph, broadcast) : "v" + broadcast.Right;
-                writer.Line($"// {Xml(broadcast.Node)}: {broadcast.Operator}({left}, {right}) broadcast to {outShape}.");
-                writer.Line($"{Operators}.Broadcast.Run({Operators}.BinaryOperator.{broadcast.Operator}, {left}, {right}, v{y}, batch, {broadcast.BatchStrideLeft}, {broadcast.BatchStrideRight}, "
+                string Operand(int value) => value < 0 ? BroadcastConstantName(graph, broadcast) : "v" + value;
+                string left = broadcast.Left < 0 ? BroadcastConstantName(graph, broadcast) : v(broadcast.Left);
+                string right = broadcast.Right < 0 ? BroadcastConstantName(graph, broadcast) : v(broadcast.Right);
+                writer.Line($"// {Xml(broadcast.Node)}: {broadcast.Operator}({Operand(broadcast.Left)}, {Operand(broadcast.Right)}) broadcast to {outShape}.");
+                writer.Line($"{Operators}.Broadcast.Run({Operators}.BinaryOperator.{broadcast.Operator}, {left}, {right}, {Y}, {batch}, {broadcast.BatchStrideLeft}, {broadcast.BatchStrideRight}, "
                     + $"{Ints(broadcast.Dims)}, {Ints(broadcast.StridesLeft)}, {Ints(broadcast.StridesRight)});");
                 break;
             case ReduceStep reduce:
                 writer.Line($"// {Xml(reduce.Node)}: {reduce.Kind.ToLowerInvariant()} over merged dims [{string.Join(", ", reduce.Dims)}] with mask {reduce.ReducedMask}, {inShape} -> {outShape}.");
-                writer.Line($"{Operators}.Reduce.Run({Operators}.ReduceKind.{reduce.Kind}, v{x}, v{y}, batch, {Ints(reduce.Dims)}, {reduce.ReducedMask});");
+                writer.Line($"{Operators}.Reduce.Run({Operators}.ReduceKind.{reduce.Kind}, {X}, {Y}, {batch}, {Ints(reduce.Dims)}, {reduce.ReducedMask});");
                 break;
             case StridedStep strided:
                 writer.Line($"// {Xml(strided.Node)}: {strided.What}, {inShape} -> {outShape}.");
-                writer.Line($"{Operators}.Strided.Copy(v{x}, v{y}, batch, {strided.BatchStride}, {strided.Offset}, {Ints(strided.Dims)}, {Ints(strided.Strides)});");
+                writer.Line($"{Operators}.Strided.Copy({X}, {Y}, {batch}, {strided.BatchStride}, {strided.Offset}, {Ints(strided.Dims)}, {Ints(strided.Strides)});");
                 break;
             case PadStep pad:
                 writer.Line($"// {Xml(pad.Node)}: {pad.Mode.ToLowerInvariant()} pad{(pad.Mode == "Constant" ? " with " + Literal(pad.Value) : "")}, {inShape} -> {outShape}.");
-                writer.Line($"{Operators}.Pad.Run({Operators}.PadMode.{pad.Mode}, {Literal(pad.Value)}, v{x}, v{y}, batch, {Ints(pad.Dims)}, {Ints(pad.Before)}, {Ints(pad.After)});");
+                writer.Line($"{Operators}.Pad.Run({Operators}.PadMode.{pad.Mode}, {Literal(pad.Value)}, {X}, {Y}, {batch}, {Ints(pad.Dims)}, {Ints(pad.Before)}, {Ints(pad.After)});");
                 break;
             case LayerNormStep norm:
                 writer.Line($"// {Xml(norm.Node)}: layer norm of {norm.Rows} run{(norm.Rows == 1 ? "" : "s")} of {norm.Length} values per sample, epsilon {Literal(norm.Epsilon)}, {outShape}.");
                 string normBias = norm.Bias is null ? "default" : Field(norm, "Bias");
-                writer.Line($"{Operators}.LayerNorm.Run(v{x}, v{y}, batch * {norm.Rows}, {norm.Length}, {Field(norm, "Scale")}, {normBias}, {Literal(norm.Epsilon)});");
+                writer.Line($"{Operators}.LayerNorm.Run({X}, {Y}, {Count(batch, norm.Rows)}, {norm.Length}, {Field(norm, "Scale")}, {normBias}, {Literal(norm.Epsilon)});");
                 break;
             case CopyStep copy:
                 writer.Line($"// The output {Xml(graph.Values[y].Name)} is a {Xml(copy.Node)}.");
-                writer.Line($"v{x}.CopyTo(v{y});");
+                writer.Line($"{X}.CopyTo({Y});");
                 break;
         }
     }
@@ -505,12 +538,12 @@ internal static class NetworkEmitter
         });
     }
 
-    private static void Softmax(SourceWriter writer, SoftmaxStep step, int x, int y)
+    private static void Softmax(SourceWriter writer, SoftmaxStep step, string x, string y, string batch)
     {
         // The runs are [outer, Length, Stride] in each sample: Groups = outer x Stride of them.
         string what = step.Log ? "log-softmax" : "softmax";
         writer.Line($"// {Xml(step.Node)}: {what} over runs of {step.Length} values{(step.Stride > 1 ? $" {step.Stride} apart" : "")}, {step.Groups} per sample (max subtracted first).");
-        writer.Line($"{Operators}.AxisSoftmax.Run(v{x}, v{y}, {Batch(step.Groups / step.Stride)}, {step.Length}, {step.Stride}, log: {(step.Log ? "true" : "false")});");
+        writer.Line($"{Operators}.AxisSoftmax.Run({x}, {y}, {Count(batch, step.Groups / step.Stride)}, {step.Length}, {step.Stride}, log: {(step.Log ? "true" : "false")});");
     }
 
     /// <summary>The tensor <c>Forward</c> and, for one output, <c>ILayer</c>'s members.</summary>
@@ -644,8 +677,9 @@ internal static class NetworkEmitter
 
     private static string PoolWindowName(NetworkGraph graph, PoolStep step) => (step.IsMax ? "MaxPool" : "AveragePool") + IndexOf(graph, step) + "Window";
 
-    /// <summary>The count of something there are <paramref name="perSample"/> of per sample: <c>batch</c> or <c>batch * n</c>.</summary>
-    private static string Batch(int perSample) => perSample == 1 ? "batch" : $"batch * {perSample}";
+    /// <summary>The count of something there are <paramref name="perSample"/> of per sample, in <paramref name="batch"/> samples:
+    /// <c>batch</c>, <c>batch * n</c> or, for one sample, <c>n</c>.</summary>
+    private static string Count(string batch, int perSample) => batch == "1" ? $"{perSample}" : perSample == 1 ? batch : $"{batch} * {perSample}";
 
     private static string ResizeName(NetworkGraph graph, NetworkStep step) => "Resize" + IndexOf(graph, step);
 

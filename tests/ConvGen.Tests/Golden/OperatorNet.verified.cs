@@ -130,31 +130,35 @@ namespace Demo
                 // /bias/Add: Add(v3, Constant3) broadcast to [N, 4, 3, 4].
                 global::ConvGen.Operators.Broadcast.Run(global::ConvGen.Operators.BinaryOperator.Add, v3, Constant3, v4, batch, 48, 0, new int[] { 4, 12 }, new int[] { 12, 1 }, new int[] { 1, 0 });
 
-                // l: [N, 2, 3, 4] in buffer 0.
-                global::System.Span<float> v5 = buffers.Buffer(0, batch * 24);
-                // /Split: part 0 of a split along axis 1, [N, 4, 3, 4] -> [N, 2, 3, 4].
-                global::ConvGen.Operators.Strided.Copy(v4, v5, batch, 48, 0, new int[] { 24 }, new int[] { 1 });
+                // c: [N, 4, 3, 4] in buffer 0.
+                global::System.Span<float> v8 = buffers.Buffer(0, batch * 48);
+                // l (v5): [N, 2, 3, 4], values 0 to 23 of each 48-value image of v8 (placed for a concat).
+                // Image by image: the images of v5 are 48 values apart in v8.
+                for (int image = 0; image < batch; image++)
+                {
+                    // /Split: part 0 of a split along axis 1, [N, 4, 3, 4] -> [N, 2, 3, 4].
+                    global::ConvGen.Operators.Strided.Copy(v4.Slice(image * 48, 48), v8.Slice(image * 48, 24), 1, 48, 0, new int[] { 24 }, new int[] { 1 });
+                }
 
                 // r: [N, 2, 3, 4] in buffer 2.
                 global::System.Span<float> v6 = buffers.Buffer(2, batch * 24);
                 // /Split: part 1 of a split along axis 1, [N, 4, 3, 4] -> [N, 2, 3, 4].
                 global::ConvGen.Operators.Strided.Copy(v4, v6, batch, 48, 24, new int[] { 24 }, new int[] { 1 });
 
-                // rr: [N, 2, 3, 4] in buffer 2.
-                global::System.Span<float> v7 = buffers.Buffer(2, batch * 24);
-                // /Relu: Relu, element-wise.
-                global::System.Numerics.Tensors.TensorPrimitives.Max(v6, 0f, v7);
+                // rr (v7): [N, 2, 3, 4], values 24 to 47 of each 48-value image of v8 (placed for a concat).
+                // Image by image: the images of v7 are 48 values apart in v8.
+                for (int image = 0; image < batch; image++)
+                {
+                    // /Relu: Relu, element-wise.
+                    global::System.Numerics.Tensors.TensorPrimitives.Max(v6.Slice(image * 24, 24), 0f, v8.Slice((image * 48) + 24, 24));
+                }
 
-                // c: [N, 4, 3, 4] in buffer 1.
-                global::System.Span<float> v8 = buffers.Buffer(1, batch * 48);
-                // /Concat: concat of v5, v7 along axis 1, [N, 4, 3, 4].
-                global::ConvGen.Operators.Concat.Part(v5, v8, batch, 24, 0, 48);
-                global::ConvGen.Operators.Concat.Part(v7, v8, batch, 24, 24, 48);
+                // /Concat: concat of v5, v7 along axis 1, [N, 4, 3, 4]: every part was written in place.
 
                 // cg: [N, 2, 2, 3, 4], the same memory as v8.
                 var v9 = v8;
-                // t: [N, 2, 2, 3, 4] in buffer 0.
-                global::System.Span<float> v10 = buffers.Buffer(0, batch * 48);
+                // t: [N, 2, 2, 3, 4] in buffer 1.
+                global::System.Span<float> v10 = buffers.Buffer(1, batch * 48);
                 // /shuffle/Transpose: transpose perm [0, 2, 1, 3, 4], [N, 2, 2, 3, 4] -> [N, 2, 2, 3, 4].
                 global::ConvGen.Operators.Strided.Copy(v9, v10, batch, 48, 0, new int[] { 2, 2, 12 }, new int[] { 12, 24, 1 });
 
