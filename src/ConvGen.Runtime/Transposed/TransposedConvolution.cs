@@ -242,7 +242,8 @@ public static class TransposedConvolution
         // column x from columns[x]: its horizontal phase's planes, offset and x / sw, relative to the row's start in
         // phase (row, 0), and no column past reach[row].
         bool gathers = sw > 2 && !geometry.HasEmptyPhases && horizontal.Classes == 1;
-        int[] rented = ArrayPool<int>.Shared.Rent((3 * convolutions) + (gathers ? sh * (outputWidth + 1) : 0));
+        int phases2d = sh * sw;
+        int[] rented = ArrayPool<int>.Shared.Rent((3 * convolutions) + (2 * phases2d) + (gathers ? sh * (outputWidth + 1) : 0));
 
         // Per phase convolution: where its outputs start, its output plane and row length.
         var convStart = rented.AsSpan(0, convolutions);
@@ -256,8 +257,18 @@ public static class TransposedConvolution
             start += batch * geometry.ConvolutionOutChannels(convolution) * convPlane[convolution];
         }
 
-        var columns = rented.AsSpan(3 * convolutions, gathers ? sh * outputWidth : 0);
-        var reach = rented.AsSpan((3 * convolutions) + columns.Length, gathers ? sh : 0);
+        // Per stride phase (row * sw + column): its row length in its convolution's output, and, per output plane, where
+        // its first row starts in the phases (-1: the phase has no taps).
+        var phasePitch = rented.AsSpan(3 * convolutions, phases2d);
+        var phaseStart = rented.AsSpan((3 * convolutions) + phases2d, phases2d);
+        for (int i = 0; i < phases2d; i++)
+        {
+            int phase = geometry.PhaseIndex(i / sw, i % sw);
+            phasePitch[i] = phase < 0 ? 0 : convWidth[Convolution(geometry, i / sw, i % sw)];
+        }
+
+        var columns = rented.AsSpan((3 * convolutions) + (2 * phases2d), gathers ? sh * outputWidth : 0);
+        var reach = rented.AsSpan((3 * convolutions) + (2 * phases2d) + columns.Length, gathers ? sh : 0);
         for (int row = 0; gathers && row < sh; row++)
         {
             int phase0 = geometry.PhaseIndex(row, 0), convolution = vertical.Class(row);
@@ -277,27 +288,32 @@ public static class TransposedConvolution
             int group = channel / outPerGroup, inGroup = channel % outPerGroup;
             var plane = output.Slice(planeIndex * outputPlane, outputPlane);
             float empty = geometry.HasEmptyPhases ? emptyPhaseValues[channel] : 0f;
+            for (int i = 0; i < phases2d; i++)
+            {
+                int row = i / sw, column = i % sw, phase = geometry.PhaseIndex(row, column);
+                if (phase < 0)
+                {
+                    phaseStart[i] = -1;
+                    continue;
+                }
+
+                // Its convolution's channel: within group g, the convolution's phase p and channel c of the group, (g * phases + p) * outPerGroup + c.
+                int convolution = Convolution(geometry, row, column), convPhases = geometry.ConvolutionPhases(convolution);
+                int convChannel = (((group * convPhases) + phase - geometry.FirstPhase(convolution)) * outPerGroup) + inGroup;
+                phaseStart[i] = convStart[convolution] + (((n * convPhases * geometry.OutChannels) + convChannel) * convPlane[convolution])
+                    + (vertical.Offset(row) * convWidth[convolution]) + horizontal.Offset(column);
+            }
+
             for (int y = 0; y < outputHeight; y++)
             {
-                int row = y % sh;
-                int convRow = (y / sh) + vertical.Offset(row);
+                int row = y % sh, convRow = y / sh;
                 var destination = plane.Slice(y * outputWidth, outputWidth);
 
                 // Where each horizontal phase's row starts in the phases (-1: the phase has no taps).
                 for (int column = 0; column < sw; column++)
                 {
-                    int phase = geometry.PhaseIndex(row, column);
-                    if (phase < 0)
-                    {
-                        columnStart[column] = -1;
-                        continue;
-                    }
-
-                    int convolution = (vertical.Class(row) * horizontal.Classes) + horizontal.Class(column);
-                    int convPhases = geometry.ConvolutionPhases(convolution);
-                    int convChannel = (((group * convPhases) + phase - geometry.FirstPhase(convolution)) * outPerGroup) + inGroup;
-                    columnStart[column] = convStart[convolution] + ((((n * convPhases * geometry.OutChannels) + convChannel) * convPlane[convolution])
-                        + (convRow * convWidth[convolution]) + horizontal.Offset(column));
+                    int i = (row * sw) + column;
+                    columnStart[column] = phaseStart[i] < 0 ? -1 : phaseStart[i] + (convRow * phasePitch[i]);
                 }
 
                 if (sw == 1)
@@ -348,6 +364,10 @@ public static class TransposedConvolution
 
         ArrayPool<int>.Shared.Return(rented);
     }
+
+    /// <summary>The phase convolution that computes stride phase (<paramref name="row"/>, <paramref name="column"/>).</summary>
+    private static int Convolution(TransposedGeometry geometry, int row, int column) =>
+        (geometry.Vertical.Class(row) * geometry.Horizontal.Classes) + geometry.Horizontal.Class(column);
 
     /// <summary>row[x] = source[columns[x]]: one gather instruction per Vector256. Every column must be below source.Length.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
