@@ -365,7 +365,7 @@ internal static class DirectKernelEmitter
         writer.Line($"ref float input = ref {Unsafe}.Add(ref lineInput, {x});");
         writer.Line("ref float taps = ref tileWeight;");
         var pixels = new List<string>();
-        for (int v = 0; v < vectors; v++)
+        for (int v = 0; v < (TapMajor(rows, tile) ? rows : 1) * vectors; v++)
         {
             pixels.Add($"pixels{v}");
         }
@@ -381,6 +381,10 @@ internal static class DirectKernelEmitter
         {
             Taps(writer, spec, plan, vector, tile, vectors);
         }
+        else if (TapMajor(rows, tile))
+        {
+            TapMajorRowTileTaps(writer, spec, vector, tile, rows, vectors);
+        }
         else
         {
             RowTileTaps(writer, spec, vector, tile, rows, vectors);
@@ -394,8 +398,65 @@ internal static class DirectKernelEmitter
         }
     }
 
-    /// <summary>Every tap of one input channel for a row tile (all unrolled): each input row some tap reads is loaded
-    /// column by column once and multiplied into every (output row, kernel row) pair that reads it.</summary>
+    /// <summary>Whether a row tile goes tap by tap (wide channel tiles, bound by weight broadcasts) rather than input row by
+    /// input row (narrow ones, bound by input loads).</summary>
+    private static bool TapMajor(int rows, int tile) => rows > 1 && tile > KernelPlanner.MaxRowTileChannels;
+
+    /// <summary>Every tap of one input channel for a row tile of a wide channel tile (all unrolled): each tap loads every
+    /// row's input vectors, then broadcasts each channel's weight once for all of them.</summary>
+    private static void TapMajorRowTileTaps(SourceWriter writer, ConvSpec spec, VectorType vector, int tile, int rows, int vectors)
+    {
+        // Output row r with kernel row ky reads plane (ky*dh % sh) at row r + ky*dh / sh.
+        var inputRows = new SortedDictionary<(int Phase, int Row), string>();
+        for (int ky = 0; ky < spec.KernelHeight; ky++)
+        {
+            int shift = ky * spec.DilationHeight;
+            for (int r = 0; r < rows; r++)
+            {
+                var key = (shift % spec.StrideHeight, r + (shift / spec.StrideHeight));
+                if (!inputRows.ContainsKey(key))
+                {
+                    string offset = PlaneRowOffset(spec, key.Item1, key.Item2);
+                    string row = $"inputRow{inputRows.Count}";
+                    inputRows[key] = row;
+                    writer.Line(offset == "0" ? $"ref float {row} = ref input;" : $"ref float {row} = ref {Unsafe}.Add(ref input, {offset});");
+                }
+            }
+        }
+
+        for (int ky = 0; ky < spec.KernelHeight; ky++)
+        {
+            int shift = ky * spec.DilationHeight;
+            for (int kx = 0; kx < spec.KernelWidth; kx++)
+            {
+                for (int r = 0; r < rows; r++)
+                {
+                    string row = inputRows[(shift % spec.StrideHeight, r + (shift / spec.StrideHeight))];
+                    for (int v = 0; v < vectors; v++)
+                    {
+                        string offset = ColumnOffset(spec, kx);
+                        string at = v == 0 ? offset : $"{offset} + (nuint)({Times(v)}vectorWidth)";
+                        writer.Line($"pixels{(r * vectors) + v} = {vector.Api}.LoadUnsafe(ref {row}, {at});");
+                    }
+                }
+
+                for (int t = 0; t < tile; t++)
+                {
+                    writer.Line($"tapWeight = {vector.Broadcast($"{Unsafe}.Add(ref taps, {(((ky * spec.KernelWidth) + kx) * tile) + t})")};");
+                    for (int r = 0; r < rows; r++)
+                    {
+                        for (int v = 0; v < vectors; v++)
+                        {
+                            writer.Line($"{Sum(t, r, v)} = {vector.Api}.MultiplyAddEstimate(pixels{(r * vectors) + v}, tapWeight, {Sum(t, r, v)});");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>Every tap of one input channel for a row tile of a narrow channel tile (all unrolled): each input row some
+    /// tap reads is loaded column by column once and multiplied into every (output row, kernel row) pair that reads it.</summary>
     private static void RowTileTaps(SourceWriter writer, ConvSpec spec, VectorType vector, int tile, int rows, int vectors)
     {
         // Output row r with kernel row ky reads plane (ky*dh % sh) at row r + ky*dh / sh.

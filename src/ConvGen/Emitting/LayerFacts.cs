@@ -25,10 +25,8 @@ internal static class LayerFacts
         yield return $"Path: {Path(spec, plan, imageTaps)}; threads chosen per call from its work.";
     }
 
-    public static IEnumerable<string> Transposed(TransposedConvSpec spec, TransposedPlan plan, string phaseClass)
+    public static IEnumerable<string> Transposed(TransposedConvSpec spec, TransposedPlan plan, IReadOnlyList<string> phaseClasses)
     {
-        var phases = plan.PhaseConvolution;
-        var phasePlan = KernelPlanner.Plan(phases);
         string taps = $"{(spec.Is2d ? $"{spec.KernelHeight}x{spec.KernelWidth}" : $"{spec.KernelWidth}")} {Taps(spec.KernelHeight * spec.KernelWidth)}";
         string perInput = $"{Quantity.Count(spec.MultiplyAddsPerInput)} per input {(spec.Is2d ? "pixel" : "position")} " +
             $"({spec.InChannels} in x {spec.OutChannelsPerGroup} out{PerGroup(spec.Groups)} x {taps})";
@@ -38,11 +36,18 @@ internal static class LayerFacts
             : $"Multiply-adds: {perInput}, {Quantity.Count(spec.MultiplyAddsPerInput)} x {(spec.Is2d ? "H x W per image" : "L per sequence")}" +
               $"{(crops ? " less the products that land on the cropped border" : "")}.";
 
-        long phaseBiases = Biases(phases);
-        yield return $"Weights: {Quantity.FloatBytes(phasePlan.WeightFloats(phases) + phaseBiases)} ({phaseClass}'s " +
-            $"{Quantity.Count(phasePlan.WeightFloats(phases))} from PyTorch's {Quantity.Count(spec.WeightLength)}" +
-            $"{(phaseBiases > 0 ? $", and its {Quantity.Count(phaseBiases)} biases" : "")}).";
-        yield return $"Scratch per call on one thread: {TransposedScratch(plan, phasePlan, phaseClass)}.";
+        long weights = 0, biases = 0;
+        foreach (var phases in plan.Convolutions)
+        {
+            weights += KernelPlanner.Plan(phases).WeightFloats(phases);
+            biases += Biases(phases);
+        }
+
+        bool one = phaseClasses.Count == 1;
+        yield return $"Weights: {Quantity.FloatBytes(weights + biases)} ({(one ? $"{phaseClasses[0]}'s" : $"the {phaseClasses.Count} phase convolutions'")} " +
+            $"{Quantity.Count(weights)} from PyTorch's {Quantity.Count(spec.WeightLength)}" +
+            $"{(biases > 0 ? $", and {(one ? "its" : "their")} {Quantity.Count(biases)} biases" : "")}).";
+        yield return $"Scratch per call on one thread: {(one ? TransposedScratch(plan, phaseClasses[0]) : SeparateScratch(plan))}.";
     }
 
     private static string MultiplyAdds(ConvSpec spec)
@@ -121,9 +126,10 @@ internal static class LayerFacts
             (staging.Length == 0 ? "" : $", + 4 B x {staging} staging");
     }
 
-    private static string TransposedScratch(TransposedPlan plan, KernelPlan phasePlan, string phaseClass)
+    private static string TransposedScratch(TransposedPlan plan, string phaseClass)
     {
-        var phases = plan.PhaseConvolution;
+        var phases = plan.Convolutions[0];
+        var phasePlan = KernelPlanner.Plan(phases);
         bool imageTaps = ImageTapGatherEmitter.Windows(phases, phasePlan) is not null;
         if (ScratchSize.OneThread(phases, phasePlan, imageTaps) is not { } convolution)
         {
@@ -144,6 +150,25 @@ internal static class LayerFacts
         return plan.SingleConvolution ? $"{total} ({phaseClass}'s)"
             : convolution == 0 ? $"{total} of phase outputs"
             : $"{total}: {Quantity.FloatBytes(outputs)} of phase outputs, the rest {phaseClass}'s";
+    }
+
+    /// <summary>Several phase convolutions (planned only at a fixed size) run one after another on one thread: their outputs,
+    /// and the scratch of the one that rents most.</summary>
+    private static string SeparateScratch(TransposedPlan plan)
+    {
+        long outputs = 0, convolution = 0, withoutImageTaps = 0;
+        foreach (var phases in plan.Convolutions)
+        {
+            var phasePlan = KernelPlanner.Plan(phases);
+            bool imageTaps = ImageTapGatherEmitter.Windows(phases, phasePlan) is not null;
+            outputs += phases.OutChannels * phases.Vertical.OutputSize(phases.FixedInputHeight!.Value) * phases.Horizontal.OutputSize(phases.InputWidth!.Value);
+            convolution = System.Math.Max(convolution, ScratchSize.OneThread(phases, phasePlan, imageTaps)!.Value);
+            withoutImageTaps = System.Math.Max(withoutImageTaps, ScratchSize.OneThread(phases, phasePlan, imageTaps: false)!.Value);
+        }
+
+        string total = Quantity.FloatBytes(outputs + convolution) +
+            (withoutImageTaps != convolution ? $" ({Quantity.FloatBytes(outputs + withoutImageTaps)} without AVX-512)" : "");
+        return convolution == 0 ? $"{total} of phase outputs" : $"{total}: {Quantity.FloatBytes(outputs)} of phase outputs, the rest the largest phase convolution's";
     }
 
     private static string Path(ConvSpec spec, KernelPlan plan, bool imageTaps)

@@ -5,49 +5,82 @@ using ConvGen.Generator.Planning;
 namespace ConvGen.Generator.Emitting;
 
 /// <summary>
-/// Writes a transposed convolution: its constants, parameters (PyTorch's layout, packed into the phase convolution's),
-/// output-size arithmetic, checked <c>Forward</c> and <c>ILayer</c>; and, as a second file, its phase convolution, a
-/// private nested layer written by <see cref="LayerEmitter"/> like any [Conv2d]/[Conv1d]. Packing and placing the phases'
-/// outputs are the runtime's (<c>ConvGen.Transposed.TransposedConvolution</c>), written once for every layer.
+/// Writes a transposed convolution: its constants, parameters (PyTorch's layout, packed into the phase convolutions'),
+/// output-size arithmetic, checked <c>Forward</c> and <c>ILayer</c>; and, as a file each, its phase convolutions, private
+/// nested layers written by <see cref="LayerEmitter"/> like any [Conv2d]/[Conv1d]. Packing, running the phase
+/// convolutions and placing their outputs are the runtime's (<c>ConvGen.Transposed.TransposedConvolution</c>), written
+/// once for every layer.
 /// </summary>
 internal static class TransposedLayerEmitter
 {
     internal const string PhaseClass = "PhaseConvolution";
     private const string Runtime = "global::ConvGen.Transposed.TransposedConvolution";
+    private const string Phases = "global::ConvGen.Transposed.IPhaseConvolutions";
 
     public static IEnumerable<(string HintName, string Source)> Emit(TargetType target, TransposedConvSpec spec)
     {
         var plan = TransposedPlanner.Plan(spec);
         yield return (target.HintName, Layer(target, spec, plan));
         var nested = new EquatableArray<ContainingType>([.. target.ContainingTypes, new ContainingType(target.Keyword, target.Name)]);
-        yield return (target.FullName + "." + PhaseClass + ".g.cs",
-            LayerEmitter.Emit(new TargetType(target.Namespace, PhaseClass, "class", nested), plan.PhaseConvolution));
+        for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+        {
+            string name = ClassName(plan, convolution);
+            yield return (target.FullName + "." + name + ".g.cs",
+                LayerEmitter.Emit(new TargetType(target.Namespace, name, "class", nested), plan.Convolutions[convolution]));
+        }
     }
+
+    /// <summary>The nested class of phase convolution <paramref name="convolution"/>: PhaseConvolution when it is the only one, else numbered.</summary>
+    private static string ClassName(TransposedPlan plan, int convolution) => plan.Convolutions.Count == 1 ? PhaseClass : $"{PhaseClass}{convolution}";
+
+    /// <summary>The field holding phase convolution <paramref name="convolution"/>.</summary>
+    private static string Field(TransposedPlan plan, int convolution) => plan.Convolutions.Count == 1 ? "_phases" : $"_phases{convolution}";
 
     private static string Layer(TargetType target, TransposedConvSpec spec, TransposedPlan plan)
     {
         var writer = new SourceWriter();
         GeneratedFile.Open(writer, target, $"[{spec.Kind}] on {target.FullName}");
-        var phases = plan.PhaseConvolution;
+        var geometry = spec.SplitGeometry(plan.SeparateRows, plan.SeparateColumns);
         writer.Line("/// <summary>");
         writer.Line($"/// {Summary(spec)}");
         writer.Line($"/// Weights are PyTorch's {WeightShape(spec)}; input and output are {(spec.Is2d ? "NCHW" : "NCL")} float32.");
-        writer.Line($"/// Runs as one stride-1 convolution of the input ({PhaseClass}: {plan.Phases} stride phase(s) x {spec.OutChannels} channels, " +
-            $"{(spec.Is2d ? $"{phases.KernelHeight}x{phases.KernelWidth}" : phases.KernelWidth.ToString())} sub-kernels of the flipped weights)" +
-            (plan.SingleConvolution ? ", which writes the output directly." : " whose outputs are placed at their interleaved positions."));
+        string placed = plan.SingleConvolution ? ", which writes the output directly." : " whose outputs are placed at their interleaved positions.";
+        if (plan.Convolutions.Count == 1)
+        {
+            writer.Line($"/// Runs as one stride-1 convolution of the input ({PhaseClass}: {geometry.Phases} stride phase(s) x {spec.OutChannels} channels, " +
+                $"{SubKernel(spec, plan.Convolutions[0])} sub-kernels of the flipped weights){placed}");
+        }
+        else
+        {
+            writer.Line($"/// Runs as {plan.Convolutions.Count} stride-1 convolutions of the input, one per padding its stride phases need (so none computes outputs");
+            writer.Line($"/// no phase uses){placed}");
+            for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+            {
+                var phases = plan.Convolutions[convolution];
+                writer.Line($"/// {ClassName(plan, convolution)}: {PhaseList(spec, geometry, convolution)} x {spec.OutChannels} channels, {SubKernel(spec, phases)} sub-kernels, padding " +
+                    (spec.Is2d ? $"{phases.PadTop}/{phases.PadBottom}/{phases.PadLeft}/{phases.PadRight} (top/bottom/left/right)." : $"{phases.PadLeft}/{phases.PadRight} (left/right)."));
+            }
+        }
+
         if (spec.Activation != ActivationKind.None)
         {
             writer.Line($"/// Fused activation: the output is {spec.Activation}(conv_transpose(x) + bias), {spec.Activation}(x) = {ActivationEmitter.Formula(spec.Activation)}.");
         }
 
-        foreach (string fact in LayerFacts.Transposed(spec, plan, PhaseClass))
+        var classes = new List<string>();
+        for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+        {
+            classes.Add(ClassName(plan, convolution));
+        }
+
+        foreach (string fact in LayerFacts.Transposed(spec, plan, classes))
         {
             writer.Line($"/// {fact}");
         }
 
         writer.Line("/// </summary>");
         writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{LayerEmitter.GeneratorName}\", \"{LayerEmitter.GeneratorVersion}\")]");
-        writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized");
+        writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized{(plan.SingleConvolution ? "" : $", {Phases}")}");
         Constants(writer, spec, plan);
         writer.Line();
         Parameters(writer, spec, plan, target.Name);
@@ -112,22 +145,51 @@ internal static class TransposedLayerEmitter
 
         writer.Line($"private const int MinimumInput{(spec.Is2d ? "Width" : "Length")} = {spec.Horizontal.MinimumInput};");
         writer.Line();
-        writer.Line("// Each axis split into its stride phases (outputs dropped before, and after net of output padding), and how the");
-        writer.Line($"// phases map onto {PhaseClass}'s output channels: ConvGen.Transposed.TransposedAxis and TransposedGeometry.");
+        if (plan.SeparateRows || plan.SeparateColumns)
+        {
+            writer.Line("// Each axis split into its stride phases (outputs dropped before, and after net of output padding; separatePhases: one");
+            writer.Line("// convolution per padding the phases need), and how the phases map onto the phase convolutions' output channels:");
+            writer.Line("// ConvGen.Transposed.TransposedAxis and TransposedGeometry.");
+        }
+        else
+        {
+            writer.Line("// Each axis split into its stride phases (outputs dropped before, and after net of output padding), and how the");
+            writer.Line($"// phases map onto {PhaseClass}'s output channels: ConvGen.Transposed.TransposedAxis and TransposedGeometry.");
+        }
+
         writer.Line("private static readonly global::ConvGen.Transposed.TransposedGeometry Geometry = new(InChannels, OutChannels, Groups,");
         writer.Line(spec.Is2d
-            ? "    new(KernelHeight, StrideHeight, PaddingHeight, PaddingHeight - OutputPaddingHeight, DilationHeight),"
+            ? $"    new(KernelHeight, StrideHeight, PaddingHeight, PaddingHeight - OutputPaddingHeight, DilationHeight{Separate(plan.SeparateRows)}),"
             : "    new(1, 1, 0, 0, 1),");
         writer.Line(spec.Is2d
-            ? "    new(KernelWidth, StrideWidth, PaddingWidth, PaddingWidth - OutputPaddingWidth, DilationWidth));"
-            : "    new(KernelSize, Stride, Padding, Padding - OutputPadding, Dilation));");
+            ? $"    new(KernelWidth, StrideWidth, PaddingWidth, PaddingWidth - OutputPaddingWidth, DilationWidth{Separate(plan.SeparateColumns)}));"
+            : $"    new(KernelSize, Stride, Padding, Padding - OutputPadding, Dilation{Separate(plan.SeparateColumns)}));");
+        if (!plan.SingleConvolution)
+        {
+            writer.Line("// Multiply-adds a call must give each thread before threads of their own run whole phase convolutions (the planner's estimate).");
+            writer.Line($"private const double MinimumWorkPerThread = {plan.MinimumWorkPerThread};");
+        }
     }
+
+    private static string Separate(bool separate) => separate ? ", separatePhases: true" : "";
 
     private static void Parameters(SourceWriter writer, TransposedConvSpec spec, TransposedPlan plan, string className)
     {
         string shape = WeightShape(spec);
-        writer.Line($"// The convolution that computes every stride phase, with the weights packed into its layout (see {PhaseClass}).");
-        writer.Line($"private readonly {PhaseClass} _phases;");
+        if (plan.Convolutions.Count == 1)
+        {
+            writer.Line($"// The convolution that computes every stride phase, with the weights packed into its layout (see {PhaseClass}).");
+        }
+        else
+        {
+            writer.Line("// The convolutions that compute the stride phases, each with the weights packed into its layout.");
+        }
+
+        for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+        {
+            writer.Line($"private readonly {ClassName(plan, convolution)} {Field(plan, convolution)};");
+        }
+
         if (plan.HasEmptyPhases)
         {
             writer.Line("// activation(bias) per output channel: what the outputs of the phases without taps hold.");
@@ -155,7 +217,11 @@ internal static class TransposedLayerEmitter
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
         writer.Open($"public {className}(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias = default)");
         writer.Line($"global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, \"{shape}\");");
-        writer.Line($"_phases = new {PhaseClass}(PhaseWeight(weight), PhaseBias(bias));");
+        for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+        {
+            writer.Line($"{Field(plan, convolution)} = new {ClassName(plan, convolution)}(PhaseWeight(weight, {convolution}), PhaseBias(bias, {convolution}));");
+        }
+
         if (plan.HasEmptyPhases)
         {
             writer.Line($"{Runtime}.EmptyPhaseValues(bias, FusedActivation, _emptyPhaseValues);");
@@ -172,19 +238,19 @@ internal static class TransposedLayerEmitter
         writer.Line("return weight;");
         writer.Close();
         writer.Line();
-        writer.Line($"// A PyTorch-layout weight as {PhaseClass}'s weight: each phase's taps, flipped, zero where the phase is shorter.");
-        writer.Open("private static float[] PhaseWeight(global::System.ReadOnlySpan<float> weight)");
-        writer.Line($"float[] packed = new float[{PhaseClass}.WeightLength];");
-        writer.Line($"{Runtime}.PackPhaseWeight(Geometry, weight, packed);");
+        writer.Line("// A PyTorch-layout weight as a phase convolution's weight: each of its phases' taps, flipped, zero where the phase is shorter.");
+        writer.Open("private static float[] PhaseWeight(global::System.ReadOnlySpan<float> weight, int convolution)");
+        writer.Line("float[] packed = new float[Geometry.ConvolutionWeightLength(convolution)];");
+        writer.Line($"{Runtime}.PackPhaseWeight(Geometry, convolution, weight, packed);");
         writer.Line("return packed;");
         writer.Close();
         writer.Line();
-        writer.Line($"// The biases as {PhaseClass}'s: each output channel's for each of its phases.");
-        writer.Open("private static float[] PhaseBias(global::System.ReadOnlySpan<float> bias)");
+        writer.Line("// The biases as a phase convolution's: each output channel's for each of its phases.");
+        writer.Open("private static float[] PhaseBias(global::System.ReadOnlySpan<float> bias, int convolution)");
         if (spec.HasBias)
         {
-            writer.Line($"float[] packed = new float[{PhaseClass}.OutChannels];");
-            writer.Line($"{Runtime}.PackPhaseBias(Geometry, bias, packed);");
+            writer.Line("float[] packed = new float[Geometry.ConvolutionOutChannels(convolution)];");
+            writer.Line($"{Runtime}.PackPhaseBias(Geometry, convolution, bias, packed);");
             writer.Line("return packed;");
         }
         else
@@ -229,10 +295,10 @@ internal static class TransposedLayerEmitter
         if (spec.HasBias)
         {
             writer.Open("if (name == \"weight\")");
-            writer.Line("_phases.SetParameter(\"weight\", PhaseWeight(values));");
+            SetPhaseParameters(writer, plan, "weight", "PhaseWeight");
             writer.Close();
             writer.Open("else");
-            writer.Line("_phases.SetParameter(\"bias\", PhaseBias(values));");
+            SetPhaseParameters(writer, plan, "bias", "PhaseBias");
             if (plan.HasEmptyPhases)
             {
                 writer.Line($"{Runtime}.EmptyPhaseValues(values, FusedActivation, _emptyPhaseValues);");
@@ -242,10 +308,18 @@ internal static class TransposedLayerEmitter
         }
         else
         {
-            writer.Line("_phases.SetParameter(\"weight\", PhaseWeight(values));");
+            SetPhaseParameters(writer, plan, "weight", "PhaseWeight");
         }
 
         writer.Close();
+    }
+
+    private static void SetPhaseParameters(SourceWriter writer, TransposedPlan plan, string name, string pack)
+    {
+        for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+        {
+            writer.Line($"{Field(plan, convolution)}.SetParameter(\"{name}\", {pack}(values, {convolution}));");
+        }
     }
 
     private static void Forward(SourceWriter writer, TransposedConvSpec spec, TransposedPlan plan)
@@ -266,13 +340,10 @@ internal static class TransposedLayerEmitter
         ForwardEmitter.FixedSizeCheck(writer, is2d, spec.Is2d && spec.InputHeight is not null, spec.InputWidth is not null);
         writer.Line();
         string sizes = is2d ? "height, width" : "length";
-        string convSize = is2d
-            ? $"{PhaseClass}.OutputHeight(height) * {PhaseClass}.OutputWidth(width)"
-            : $"{PhaseClass}.OutputLength(length)";
         writer.Line($"/// <summary>Runs the layer on <paramref name=\"batch\"/> {(is2d ? "NCHW images" : "NCL sequences")}; allocates nothing in steady state.</summary>");
         writer.Line($"/// <param name=\"input\">batch x InChannels x {(is2d ? "height x width" : "length")} values.</param>");
         writer.Line($"/// <param name=\"output\">batch x OutChannels x {(is2d ? "OutputHeight(height) x OutputWidth(width)" : "OutputLength(length)")} values, overwritten.</param>");
-        writer.Line("/// <param name=\"degreeOfParallelism\">Threads the phase convolution may use: 0 (the default) lets it decide, 1 runs on the calling thread only.</param>");
+        writer.Line($"/// <param name=\"degreeOfParallelism\">Threads the phase convolution{(plan.Convolutions.Count == 1 ? "" : "s")} may use: 0 (the default) lets {(plan.Convolutions.Count == 1 ? "it" : "them")} decide, 1 runs on the calling thread only.</param>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A size is not positive, the input is smaller than the layer needs,");
         writer.Line("/// a span has the wrong length, the spans overlap, or <paramref name=\"degreeOfParallelism\"/> is negative.</exception>");
         writer.Open($"public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, {(is2d ? "int height, int width" : "int length")}, int degreeOfParallelism = 0)");
@@ -295,21 +366,63 @@ internal static class TransposedLayerEmitter
         }
         else
         {
-            writer.Line($"// The phase convolution's output ({PhaseClass}.OutChannels planes per image), then each phase's outputs at their interleaved positions.");
-            writer.Line($"int phaseLength = global::ConvGen.LayerChecks.ScratchLength((double)batch * {PhaseClass}.OutChannels * {convSize});");
-            writer.Line($"float[] phases = global::System.Buffers.ArrayPool<float>.Shared.Rent(phaseLength);");
-            writer.Open("try");
-            writer.Line($"_phases.Forward(input, new global::System.Span<float>(phases, 0, phaseLength), batch, {sizes}, degreeOfParallelism);");
-            writer.Line($"{Runtime}.Scatter(Geometry, new global::System.Span<float>(phases, 0, phaseLength), output, batch, {(is2d ? "height, width" : "1, length")}, {(plan.HasEmptyPhases ? "_emptyPhaseValues" : "null")}, degreeOfParallelism);");
-            writer.Close();
-            writer.Open("finally");
-            writer.Line("global::System.Buffers.ArrayPool<float>.Shared.Return(phases);");
-            writer.Close();
+            writer.Line("// The phase convolutions' outputs (pooled scratch), then each phase's outputs at their interleaved positions.");
+            writer.Line($"{Runtime}.Forward(this, input, output, batch, {(is2d ? "height, width" : "1, length")}, {(plan.HasEmptyPhases ? "_emptyPhaseValues" : "null")}, MinimumWorkPerThread, degreeOfParallelism);");
         }
 
         writer.Close();
         writer.Line();
         ForwardEmitter.LayerInterface(writer, is2d);
+        if (!plan.SingleConvolution)
+        {
+            writer.Line();
+            PhaseConvolutions(writer, spec, plan);
+        }
+    }
+
+    /// <summary>The layer as the runtime's <c>TransposedConvolution.Forward</c> runs it (explicit, so not on the layer's surface).</summary>
+    private static void PhaseConvolutions(SourceWriter writer, TransposedConvSpec spec, TransposedPlan plan)
+    {
+        string sizes = spec.Is2d ? "height, width" : "width";
+        writer.Line("/// <inheritdoc/>");
+        writer.Line($"global::ConvGen.Transposed.TransposedGeometry {Phases}.Geometry => Geometry;");
+        writer.Line();
+        writer.Line("/// <inheritdoc/>");
+        writer.Open($"void {Phases}.RunPhaseConvolution(int convolution, global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int degreeOfParallelism)");
+        if (plan.Convolutions.Count == 1)
+        {
+            writer.Line($"_phases.Forward(input, output, batch, {sizes}, degreeOfParallelism);");
+        }
+        else
+        {
+            writer.Open("switch (convolution)");
+            for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+            {
+                writer.Line(convolution < plan.Convolutions.Count - 1 ? $"case {convolution}:" : "default:");
+                writer.Line($"    {Field(plan, convolution)}.Forward(input, output, batch, {sizes}, degreeOfParallelism);");
+                writer.Line("    return;");
+            }
+
+            writer.Close();
+        }
+
+        writer.Close();
+    }
+
+    /// <summary>A phase convolution's sub-kernel: "2x2", "3".</summary>
+    private static string SubKernel(TransposedConvSpec spec, ConvSpec phases) =>
+        spec.Is2d ? $"{phases.KernelHeight}x{phases.KernelWidth}" : $"{phases.KernelWidth}";
+
+    /// <summary>The stride phases of phase convolution <paramref name="convolution"/>: "stride phase (0, 1)", "stride phases (0, 1), (2, 1)"; 1-D: "stride phase 1".</summary>
+    private static string PhaseList(TransposedConvSpec spec, Transposed.TransposedGeometry geometry, int convolution)
+    {
+        var phases = new List<string>();
+        for (int phase = geometry.FirstPhase(convolution); phase < geometry.FirstPhase(convolution + 1); phase++)
+        {
+            phases.Add(spec.Is2d ? $"({geometry.PhaseRow(phase)}, {geometry.PhaseColumn(phase)})" : $"{geometry.PhaseColumn(phase)}");
+        }
+
+        return $"stride phase{(phases.Count == 1 ? "" : "s")} {string.Join(", ", phases)}";
     }
 
     private static void OutputSizeMethod(SourceWriter writer, string name, string input, string unit, Transposed.TransposedAxis axis, string minimum, int pad, int outputPad)

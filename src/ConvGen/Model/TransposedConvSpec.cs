@@ -56,7 +56,13 @@ internal sealed record TransposedConvSpec(
 
     public TransposedAxis Horizontal => new(KernelWidth, StrideWidth, PadLeft, PadRight - OutputPadWidth, DilationWidth);
 
-    public TransposedGeometry Geometry => new(InChannels, OutChannels, Groups, Vertical, Horizontal);
+    /// <summary>The phases with one shared convolution per axis.</summary>
+    public TransposedGeometry Geometry => SplitGeometry(false, false);
+
+    /// <summary>The phases with one convolution per padding they need along the axes that say so (see <see cref="TransposedAxis"/>).</summary>
+    public TransposedGeometry SplitGeometry(bool separateRows, bool separateColumns) => new(InChannels, OutChannels, Groups,
+        new(KernelHeight, StrideHeight, PadTop, PadBottom - OutputPadHeight, DilationHeight, separateRows),
+        new(KernelWidth, StrideWidth, PadLeft, PadRight - OutputPadWidth, DilationWidth, separateColumns));
 
     /// <summary>Pairs of input position i and kernel tap j along an axis whose output o = i*stride + j*dilation - padBefore
     /// lies in the output.</summary>

@@ -31,7 +31,8 @@ internal static class KernelPlanner
     /// <summary>Output rows of a row tile.</summary>
     internal const int RowTileRows = 4;
 
-    /// <summary>Widest tile (channels) that gets row tiles: with more channels each load already feeds enough multiply-adds.</summary>
+    /// <summary>Widest tile (channels) that gets row tiles on any rows: with more channels each load already feeds enough
+    /// multiply-adds, and only rows too narrow for a line's vector group need them (<see cref="RowTiling"/>).</summary>
     internal const int MaxRowTileChannels = 2;
 
     /// <summary>Multiply-adds per thread below which a call runs on fewer threads: about 10 us of work for a kernel
@@ -94,7 +95,7 @@ internal static class KernelPlanner
         int narrowVectors = Math.Max(1, Math.Min(2, NarrowAccumulators / tile));
         bool unrollColumns = spec.KernelWidth <= MaxUnrolledColumns;
         bool unrollRows = unrollColumns && spec.KernelHeight * spec.KernelWidth * tile * vectors <= MaxUnrolledMultiplyAdds;
-        (int rowTile, int rowTileVectors) = RowTiling(spec, tile, unrollRows);
+        (int rowTile, int rowTileVectors) = RowTiling(spec, tile, vectors, unrollRows);
         return new KernelPlan(
             Name(spec, "Direct", tile, vectors, rowTile, rowTileVectors),
             tile,
@@ -122,20 +123,38 @@ internal static class KernelPlanner
             : $"Conv1d{family}_{spec.InChannels}x{spec.OutChannels}_k{spec.KernelWidth}_s{spec.StrideWidth}_d{spec.DilationWidth}_g{spec.Groups}__{tile}cx{vectors}v";
 
     /// <summary>Row tiles for narrow tiles whose kernel spans several rows (input rows shared between output
-    /// rows): as many vectors per row as fit the accumulators and the unrolling bound, at least two.</summary>
-    private static (int Rows, int Vectors) RowTiling(ConvSpec spec, int tile, bool unrollRows)
+    /// rows): as many vectors per row as fit the accumulators and the unrolling bound, at least two. Wider tiles get
+    /// them on a fixed output swept row by row whose rows fill fewer vectors than a line's group: stacked rows fill the
+    /// accumulators a single row leaves idle.</summary>
+    private static (int Rows, int Vectors) RowTiling(ConvSpec spec, int tile, int vectors, bool unrollRows)
     {
-        if (tile > MaxRowTileChannels || spec.KernelHeight == 1 || !unrollRows)
+        if (spec.KernelHeight == 1 || !unrollRows)
         {
             return (1, 0);
         }
 
         int taps = spec.KernelHeight * spec.KernelWidth;
-        for (int vectors = Math.Min(MaxOutputVectors, Accumulators / (tile * RowTileRows)); vectors >= 2; vectors--)
+        if (tile > MaxRowTileChannels)
         {
-            if (taps * tile * RowTileRows * vectors <= MaxUnrolledMultiplyAdds)
+            if (spec.FixedInputHeight is not { } height || spec.InputWidth is not { } width)
             {
-                return (RowTileRows, vectors);
+                return (1, 0);
+            }
+
+            long outputHeight = spec.Vertical.OutputSize(height), outputWidth = spec.Horizontal.OutputSize(width);
+            int rowVectors = (int)Vectors(outputWidth);
+            int rows = (int)Math.Min(outputHeight, Accumulators / (tile * rowVectors));
+            bool rowSweep = !LineSweep.IsFlat(outputHeight, outputWidth, spec.Horizontal.PlaneSize(width), spec.FanIn, Lanes);
+            return rowSweep && rowVectors < vectors && rows > 1 && taps * tile * rows * rowVectors <= MaxUnrolledMultiplyAdds
+                ? (rows, rowVectors)
+                : (1, 0);
+        }
+
+        for (int rowVectors = Math.Min(MaxOutputVectors, Accumulators / (tile * RowTileRows)); rowVectors >= 2; rowVectors--)
+        {
+            if (taps * tile * RowTileRows * rowVectors <= MaxUnrolledMultiplyAdds)
+            {
+                return (RowTileRows, rowVectors);
             }
         }
 

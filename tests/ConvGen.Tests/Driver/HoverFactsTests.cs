@@ -92,13 +92,22 @@ public partial class HoverFactsTests
             else if (Compiled.Value.Spec(i) is TransposedConvSpec { MultiplyAdds: not null } transposed)
             {
                 // The phase outputs (every layer here has a stride, so they are placed, not written directly), then what the
-                // phase convolution rents, for the same input size.
-                var phases = Compiled.Value.Type(i).GetNestedType(TransposedLayerEmitter.PhaseClass, BindingFlags.NonPublic)!;
+                // phase convolution that rents most rents (they run one after another on one thread), for the same input size.
+                var plan = TransposedPlanner.Plan(transposed);
                 int h = transposed.InputHeight ?? 1, w = transposed.InputWidth!.Value;
-                long outputs = Const(phases, "OutChannels") * (transposed.Is2d ? Size(phases, "OutputHeight", h) * Size(phases, "OutputWidth", w) : Size(phases, "OutputLength", w));
-                var phaseSpec = TransposedPlanner.Plan(transposed).PhaseConvolution;
-                bool imageTaps = ImageTapGatherEmitter.Windows(phaseSpec, KernelPlanner.Plan(phaseSpec)) is not null && Avx512F.IsSupported;
-                AssertStated(i, 4 * (outputs + Rented(phases, transposed.Is2d, h, w)), imageTaps);
+                long outputs = 0, rented = 0;
+                bool imageTaps = false;
+                for (int c = 0; c < plan.Convolutions.Count; c++)
+                {
+                    string name = plan.Convolutions.Count == 1 ? TransposedLayerEmitter.PhaseClass : TransposedLayerEmitter.PhaseClass + c;
+                    var phases = Compiled.Value.Type(i).GetNestedType(name, BindingFlags.NonPublic)!;
+                    outputs += Const(phases, "OutChannels") * (transposed.Is2d ? Size(phases, "OutputHeight", h) * Size(phases, "OutputWidth", w) : Size(phases, "OutputLength", w));
+                    rented = Math.Max(rented, Rented(phases, transposed.Is2d, h, w));
+                    var phaseSpec = plan.Convolutions[c];
+                    imageTaps |= ImageTapGatherEmitter.Windows(phaseSpec, KernelPlanner.Plan(phaseSpec)) is not null && Avx512F.IsSupported;
+                }
+
+                AssertStated(i, 4 * (outputs + rented), imageTaps);
                 checkedLayers++;
             }
         }

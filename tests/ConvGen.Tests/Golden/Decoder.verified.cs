@@ -11,7 +11,7 @@
 /// Scratch per call on one thread: 2.3 KB of phase outputs.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.2.0")]
-partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized
+partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized, global::ConvGen.Transposed.IPhaseConvolutions
 {
     // The layer's hyper-parameters, fixed at compile time.
     /// <summary>Input channels.</summary>
@@ -50,6 +50,8 @@ partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized
     private static readonly global::ConvGen.Transposed.TransposedGeometry Geometry = new(InChannels, OutChannels, Groups,
         new(1, 1, 0, 0, 1),
         new(KernelSize, Stride, Padding, Padding - OutputPadding, Dilation));
+    // Multiply-adds a call must give each thread before threads of their own run whole phase convolutions (the planner's estimate).
+    private const double MinimumWorkPerThread = 524288;
 
     // The convolution that computes every stride phase, with the weights packed into its layout (see PhaseConvolution).
     private readonly PhaseConvolution _phases;
@@ -75,7 +77,7 @@ partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized
     public Decoder(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias = default)
     {
         global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, "[4, 3, 2]");
-        _phases = new PhaseConvolution(PhaseWeight(weight), PhaseBias(bias));
+        _phases = new PhaseConvolution(PhaseWeight(weight, 0), PhaseBias(bias, 0));
         global::ConvGen.Transposed.TransposedConvolution.EmptyPhaseValues(bias, FusedActivation, _emptyPhaseValues);
     }
 
@@ -89,19 +91,19 @@ partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized
         return weight;
     }
 
-    // A PyTorch-layout weight as PhaseConvolution's weight: each phase's taps, flipped, zero where the phase is shorter.
-    private static float[] PhaseWeight(global::System.ReadOnlySpan<float> weight)
+    // A PyTorch-layout weight as a phase convolution's weight: each of its phases' taps, flipped, zero where the phase is shorter.
+    private static float[] PhaseWeight(global::System.ReadOnlySpan<float> weight, int convolution)
     {
-        float[] packed = new float[PhaseConvolution.WeightLength];
-        global::ConvGen.Transposed.TransposedConvolution.PackPhaseWeight(Geometry, weight, packed);
+        float[] packed = new float[Geometry.ConvolutionWeightLength(convolution)];
+        global::ConvGen.Transposed.TransposedConvolution.PackPhaseWeight(Geometry, convolution, weight, packed);
         return packed;
     }
 
-    // The biases as PhaseConvolution's: each output channel's for each of its phases.
-    private static float[] PhaseBias(global::System.ReadOnlySpan<float> bias)
+    // The biases as a phase convolution's: each output channel's for each of its phases.
+    private static float[] PhaseBias(global::System.ReadOnlySpan<float> bias, int convolution)
     {
-        float[] packed = new float[PhaseConvolution.OutChannels];
-        global::ConvGen.Transposed.TransposedConvolution.PackPhaseBias(Geometry, bias, packed);
+        float[] packed = new float[Geometry.ConvolutionOutChannels(convolution)];
+        global::ConvGen.Transposed.TransposedConvolution.PackPhaseBias(Geometry, convolution, bias, packed);
         return packed;
     }
 
@@ -128,11 +130,11 @@ partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized
         global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof(Decoder));
         if (name == "weight")
         {
-            _phases.SetParameter("weight", PhaseWeight(values));
+            _phases.SetParameter("weight", PhaseWeight(values, 0));
         }
         else
         {
-            _phases.SetParameter("bias", PhaseBias(values));
+            _phases.SetParameter("bias", PhaseBias(values, 0));
             global::ConvGen.Transposed.TransposedConvolution.EmptyPhaseValues(values, FusedActivation, _emptyPhaseValues);
         }
     }
@@ -163,18 +165,8 @@ partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized
         global::ConvGen.LayerChecks.Batch(batch);
         int outputLength = ResolveOutputLength(length);
         global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [length], OutChannels, [outputLength]);
-        // The phase convolution's output (PhaseConvolution.OutChannels planes per image), then each phase's outputs at their interleaved positions.
-        int phaseLength = global::ConvGen.LayerChecks.ScratchLength((double)batch * PhaseConvolution.OutChannels * PhaseConvolution.OutputLength(length));
-        float[] phases = global::System.Buffers.ArrayPool<float>.Shared.Rent(phaseLength);
-        try
-        {
-            _phases.Forward(input, new global::System.Span<float>(phases, 0, phaseLength), batch, length, degreeOfParallelism);
-            global::ConvGen.Transposed.TransposedConvolution.Scatter(Geometry, new global::System.Span<float>(phases, 0, phaseLength), output, batch, 1, length, _emptyPhaseValues, degreeOfParallelism);
-        }
-        finally
-        {
-            global::System.Buffers.ArrayPool<float>.Shared.Return(phases);
-        }
+        // The phase convolutions' outputs (pooled scratch), then each phase's outputs at their interleaved positions.
+        global::ConvGen.Transposed.TransposedConvolution.Forward(this, input, output, batch, 1, length, _emptyPhaseValues, MinimumWorkPerThread, degreeOfParallelism);
     }
 
     /// <inheritdoc/>
@@ -203,4 +195,13 @@ partial class Decoder : global::ConvGen.ILayer, global::ConvGen.IParameterized
         global::ConvGen.LayerTensors.Forward(this, input);
 
     int global::ConvGen.ILayer.ParameterCount => ParameterCount;
+
+    /// <inheritdoc/>
+    global::ConvGen.Transposed.TransposedGeometry global::ConvGen.Transposed.IPhaseConvolutions.Geometry => Geometry;
+
+    /// <inheritdoc/>
+    void global::ConvGen.Transposed.IPhaseConvolutions.RunPhaseConvolution(int convolution, global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int degreeOfParallelism)
+    {
+        _phases.Forward(input, output, batch, width, degreeOfParallelism);
+    }
 }

@@ -8,7 +8,7 @@
 /// Multiply-adds: 75,264 per image of 16x17 (7x16 outputs x 672: 14 out x 8 in x 3x2 taps).
 /// Weights: 2.7 KB (672 packed for the kernel, as many as PyTorch's, and 14 biases).
 /// Scratch per call on one thread: 13.3 KB.
-/// Path: direct kernel, register tile 8 channels x 3 vectors (Vector512; x 1 on Vector256/128); the output swept row by row; threads chosen per call from its work.
+/// Path: direct kernel, register tile 8 channels x 3 vectors (Vector512; x 1 on Vector256/128), 3-row tiles of 1 vectors on Vector512; the output swept row by row; threads chosen per call from its work.
 /// </summary>
 [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.2.0")]
 partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameterized
@@ -301,7 +301,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                 source = copy;
             }
 
-            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, unitOutput, staging, 0, 2);
+            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_3rx1v(source, _packedWeight, _bias, unitOutput, staging, 0, 2);
         }
     }
 
@@ -325,7 +325,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
         int firstTile = part * 2 / shape.Parts, endTile = (part + 1) * 2 / shape.Parts;
         global::System.ReadOnlySpan<float> source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);
         global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
-        Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output, staging, firstTile, endTile);
+        Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_3rx1v(source, _packedWeight, _bias, output, staging, firstTile, endTile);
     }
 
 
@@ -490,25 +490,25 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
     /// Plan: register tile of 8 output channel(s) x 3 vector(s) (1 for Vector256/Vector128), 1 full tile(s) per group and one of 6; all 6 taps unrolled; row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.
     /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
     /// </summary>
-    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile)
+    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_3rx1v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile)
     {
         if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
         {
-            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v512(source, weight, bias, output, staging, firstTile, endTile);
+            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_3rx1v_v512(source, weight, bias, output, staging, firstTile, endTile);
         }
         else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
         {
-            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_narrow<global::System.Runtime.Intrinsics.Vector256<float>, global::ConvGen.Kernels.Vector256Ops>(source, weight, bias, output, staging, firstTile, endTile);
+            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_3rx1v_narrow<global::System.Runtime.Intrinsics.Vector256<float>, global::ConvGen.Kernels.Vector256Ops>(source, weight, bias, output, staging, firstTile, endTile);
         }
         else
         {
-            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_narrow<global::System.Runtime.Intrinsics.Vector128<float>, global::ConvGen.Kernels.Vector128Ops>(source, weight, bias, output, staging, firstTile, endTile);
+            Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_3rx1v_narrow<global::System.Runtime.Intrinsics.Vector128<float>, global::ConvGen.Kernels.Vector128Ops>(source, weight, bias, output, staging, firstTile, endTile);
         }
     }
 
     // The kernel with global::System.Runtime.Intrinsics.Vector512<float>: up to 3 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile)
+    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_3rx1v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile)
     {
         const int outputHeight = 7;
         const int outputWidth = 16;
@@ -557,6 +557,307 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                 ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
                 ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
                 int line = bandStart;
+                // Row sweeps go 3 output rows at a time: each input row a tap reads is loaded once for all of them.
+                for (; !flat && line <= lineEnd - 3; line += 3)
+                {
+                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                    ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
+                    int x0 = 0;
+                    // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                    for (; x0 < count; x0 += vectorWidth)
+                    {
+                        int x = global::System.Math.Min(x0, count - vectorWidth);
+                        bool narrow = x < 0;
+                        x = global::System.Math.Max(x, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_r1_0 = bias0, sum0_r2_0 = bias0;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_r1_0 = bias1, sum1_r2_0 = bias1;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_r1_0 = bias2, sum2_r2_0 = bias2;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_r1_0 = bias3, sum3_r2_0 = bias3;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_r1_0 = bias4, sum4_r2_0 = bias4;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_r1_0 = bias5, sum5_r2_0 = bias5;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6, sum6_r1_0 = bias6, sum6_r2_0 = bias6;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7, sum7_r1_0 = bias7, sum7_r2_0 = bias7;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
+                        for (int ic = 0; ic < 8; ic++)
+                        {
+                            ref float inputRow0 = ref input;
+                            ref float inputRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nint)planeWidth);
+                            ref float inputRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeWidth);
+                            ref float inputRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * (nint)planeStride);
+                            ref float inputRow4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * (nint)planeStride + (nint)planeWidth);
+                            ref float inputRow5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * (nint)planeStride + 2 * (nint)planeWidth);
+                            ref float inputRow6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 3 * (nint)planeWidth);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                            sum6_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_r1_0);
+                            sum6_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                            sum7_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_r1_0);
+                            sum7_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_r2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                            sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                            sum6_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_r1_0);
+                            sum6_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                            sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                            sum7_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_r1_0);
+                            sum7_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_r2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                            sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                            sum6_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_r1_0);
+                            sum6_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                            sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                            sum7_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_r1_0);
+                            sum7_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_r2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                            sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                            sum6_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_r1_0);
+                            sum6_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                            sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                            sum7_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_r1_0);
+                            sum7_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_r2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 37));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 38));
+                            sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                            sum6_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_r1_0);
+                            sum6_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 39));
+                            sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                            sum7_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_r1_0);
+                            sum7_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_r2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 40));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 41));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 42));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 43));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 44));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 45));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 46));
+                            sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
+                            sum6_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum6_r1_0);
+                            sum6_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum6_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
+                            sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
+                            sum7_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_r1_0);
+                            sum7_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_r2_0);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
+                        }
+                        if (!narrow)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (2 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (2 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (3 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (3 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (4 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (4 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (5 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (5 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (6 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum6_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (6 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (7 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum7_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (7 * destinationPlane)), (nuint)x);
+                        }
+                        else
+                        {
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum1_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (1 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum1_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (1 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum2_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (2 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum2_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (2 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum3_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (3 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum3_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (3 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum4_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (4 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum4_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (4 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum5_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (5 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum5_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (5 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum6_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (6 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum6_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (6 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum6_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (6 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum7_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (7 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum7_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (7 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum7_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (7 * destinationPlane)), count));
+                        }
+                    }
+                }
                 for (; line < lineEnd; line++)
                 {
                     ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
@@ -736,6 +1037,245 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                 ref float tileWeight = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref weightStart, (nint)firstChannel * FanIn);
                 ref float tileDestination = ref staged ? ref stagingStart : ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, firstChannel * outputPlane);
                 int line = bandStart;
+                // Row sweeps go 3 output rows at a time: each input row a tap reads is loaded once for all of them.
+                for (; !flat && line <= lineEnd - 3; line += 3)
+                {
+                    ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
+                    ref float lineDestination = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileDestination, (nint)line * destinationPitch);
+                    int x0 = 0;
+                    // One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.
+                    for (; x0 < count; x0 += vectorWidth)
+                    {
+                        int x = global::System.Math.Min(x0, count - vectorWidth);
+                        bool narrow = x < 0;
+                        x = global::System.Math.Max(x, 0);
+                        global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_r1_0 = bias0, sum0_r2_0 = bias0;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_r1_0 = bias1, sum1_r2_0 = bias1;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_r1_0 = bias2, sum2_r2_0 = bias2;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_r1_0 = bias3, sum3_r2_0 = bias3;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_r1_0 = bias4, sum4_r2_0 = bias4;
+                        global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_r1_0 = bias5, sum5_r2_0 = bias5;
+                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
+                        ref float taps = ref tileWeight;
+                        global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
+                        for (int ic = 0; ic < 8; ic++)
+                        {
+                            ref float inputRow0 = ref input;
+                            ref float inputRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nint)planeWidth);
+                            ref float inputRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeWidth);
+                            ref float inputRow3 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * (nint)planeStride);
+                            ref float inputRow4 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * (nint)planeStride + (nint)planeWidth);
+                            ref float inputRow5 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 1 * (nint)planeStride + 2 * (nint)planeWidth);
+                            ref float inputRow6 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 3 * (nint)planeWidth);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 1));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 2));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 3));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 4));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 9));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 10));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)0);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 13));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 14));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 15));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 16));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 17));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow3, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow4, (nuint)1);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow5, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 18));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 19));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 20));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 21));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 22));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)0);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)0);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 25));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 26));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 27));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 28));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 29));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow1, (nuint)1);
+                            pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow2, (nuint)1);
+                            pixels2 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow6, (nuint)1);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 30));
+                            sum0_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum0_0);
+                            sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum0_r1_0);
+                            sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum0_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
+                            sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
+                            sum1_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum1_r1_0);
+                            sum1_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum1_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32));
+                            sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
+                            sum2_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_r1_0);
+                            sum2_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum2_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 33));
+                            sum3_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum3_0);
+                            sum3_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum3_r1_0);
+                            sum3_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum3_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 34));
+                            sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
+                            sum4_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum4_r1_0);
+                            sum4_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum4_r2_0);
+                            tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
+                            sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
+                            sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
+                            sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
+                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
+                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
+                        }
+                        if (!narrow)
+                        {
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum1_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (1 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (2 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum2_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (2 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (3 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum3_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (3 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (4 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum4_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (4 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_r1_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (5 * destinationPlane)), (nuint)x);
+                            global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum5_r2_0, ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (5 * destinationPlane)), (nuint)x);
+                        }
+                        else
+                        {
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref lineDestination, count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum0_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum1_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (1 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum1_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (1 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum2_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (2 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum2_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (2 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum3_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (3 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum3_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (3 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum3_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (3 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum4_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (4 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum4_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (4 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum4_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (4 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum5_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (5 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum5_r1_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (1 * (nint)outputWidth) + (5 * destinationPlane)), count));
+                            global::ConvGen.Kernels.Vector512Ops.StoreNarrow(sum5_r2_0, narrowLine, global::System.Runtime.InteropServices.MemoryMarshal.CreateSpan(ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineDestination, (2 * (nint)outputWidth) + (5 * destinationPlane)), count));
+                        }
+                    }
+                }
                 for (; line < lineEnd; line++)
                 {
                     ref float lineInput = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref groupInput, (nint)line * planeWidth);
@@ -876,7 +1416,7 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
 
     // The kernel with Vector256 and Vector128 (TVector, its operations TOps): up to 1 output vector(s) per channel of a tile.
     [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_narrow<TVector, TOps>(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile)
+    private static void Conv2dDirect_8x14_k3x2_s2x1_d1x1_g1__8cx3v_3rx1v_narrow<TVector, TOps>(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile)
         where TVector : struct
         where TOps : struct, global::ConvGen.Kernels.IVectorOps<TVector>
     {

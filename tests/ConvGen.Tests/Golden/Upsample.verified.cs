@@ -14,7 +14,7 @@ namespace Demo
     /// Scratch per call on one thread: 4 B x 32 x OH' x OW' of phase outputs (PhaseConvolution's output size) plus PhaseConvolution's.
     /// </summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ConvGen", "0.2.0")]
-    partial class Upsample : global::ConvGen.ILayer, global::ConvGen.IParameterized
+    partial class Upsample : global::ConvGen.ILayer, global::ConvGen.IParameterized, global::ConvGen.Transposed.IPhaseConvolutions
     {
         // The layer's hyper-parameters, fixed at compile time.
         /// <summary>Input channels.</summary>
@@ -62,6 +62,8 @@ namespace Demo
         private static readonly global::ConvGen.Transposed.TransposedGeometry Geometry = new(InChannels, OutChannels, Groups,
             new(KernelHeight, StrideHeight, PaddingHeight, PaddingHeight - OutputPaddingHeight, DilationHeight),
             new(KernelWidth, StrideWidth, PaddingWidth, PaddingWidth - OutputPaddingWidth, DilationWidth));
+        // Multiply-adds a call must give each thread before threads of their own run whole phase convolutions (the planner's estimate).
+        private const double MinimumWorkPerThread = 524288;
 
         // The convolution that computes every stride phase, with the weights packed into its layout (see PhaseConvolution).
         private readonly PhaseConvolution _phases;
@@ -85,7 +87,7 @@ namespace Demo
         public Upsample(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias = default)
         {
             global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, "[16, 8, 4, 4]");
-            _phases = new PhaseConvolution(PhaseWeight(weight), PhaseBias(bias));
+            _phases = new PhaseConvolution(PhaseWeight(weight, 0), PhaseBias(bias, 0));
         }
 
         // PyTorch's initialisation of the weight and bias.
@@ -98,19 +100,19 @@ namespace Demo
             return weight;
         }
 
-        // A PyTorch-layout weight as PhaseConvolution's weight: each phase's taps, flipped, zero where the phase is shorter.
-        private static float[] PhaseWeight(global::System.ReadOnlySpan<float> weight)
+        // A PyTorch-layout weight as a phase convolution's weight: each of its phases' taps, flipped, zero where the phase is shorter.
+        private static float[] PhaseWeight(global::System.ReadOnlySpan<float> weight, int convolution)
         {
-            float[] packed = new float[PhaseConvolution.WeightLength];
-            global::ConvGen.Transposed.TransposedConvolution.PackPhaseWeight(Geometry, weight, packed);
+            float[] packed = new float[Geometry.ConvolutionWeightLength(convolution)];
+            global::ConvGen.Transposed.TransposedConvolution.PackPhaseWeight(Geometry, convolution, weight, packed);
             return packed;
         }
 
-        // The biases as PhaseConvolution's: each output channel's for each of its phases.
-        private static float[] PhaseBias(global::System.ReadOnlySpan<float> bias)
+        // The biases as a phase convolution's: each output channel's for each of its phases.
+        private static float[] PhaseBias(global::System.ReadOnlySpan<float> bias, int convolution)
         {
-            float[] packed = new float[PhaseConvolution.OutChannels];
-            global::ConvGen.Transposed.TransposedConvolution.PackPhaseBias(Geometry, bias, packed);
+            float[] packed = new float[Geometry.ConvolutionOutChannels(convolution)];
+            global::ConvGen.Transposed.TransposedConvolution.PackPhaseBias(Geometry, convolution, bias, packed);
             return packed;
         }
 
@@ -137,11 +139,11 @@ namespace Demo
             global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof(Upsample));
             if (name == "weight")
             {
-                _phases.SetParameter("weight", PhaseWeight(values));
+                _phases.SetParameter("weight", PhaseWeight(values, 0));
             }
             else
             {
-                _phases.SetParameter("bias", PhaseBias(values));
+                _phases.SetParameter("bias", PhaseBias(values, 0));
             }
         }
 
@@ -179,18 +181,8 @@ namespace Demo
             global::ConvGen.LayerChecks.Batch(batch);
             ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);
             global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);
-            // The phase convolution's output (PhaseConvolution.OutChannels planes per image), then each phase's outputs at their interleaved positions.
-            int phaseLength = global::ConvGen.LayerChecks.ScratchLength((double)batch * PhaseConvolution.OutChannels * PhaseConvolution.OutputHeight(height) * PhaseConvolution.OutputWidth(width));
-            float[] phases = global::System.Buffers.ArrayPool<float>.Shared.Rent(phaseLength);
-            try
-            {
-                _phases.Forward(input, new global::System.Span<float>(phases, 0, phaseLength), batch, height, width, degreeOfParallelism);
-                global::ConvGen.Transposed.TransposedConvolution.Scatter(Geometry, new global::System.Span<float>(phases, 0, phaseLength), output, batch, height, width, null, degreeOfParallelism);
-            }
-            finally
-            {
-                global::System.Buffers.ArrayPool<float>.Shared.Return(phases);
-            }
+            // The phase convolutions' outputs (pooled scratch), then each phase's outputs at their interleaved positions.
+            global::ConvGen.Transposed.TransposedConvolution.Forward(this, input, output, batch, height, width, null, MinimumWorkPerThread, degreeOfParallelism);
         }
 
         /// <inheritdoc/>
@@ -220,5 +212,14 @@ namespace Demo
             global::ConvGen.LayerTensors.Forward(this, input);
 
         int global::ConvGen.ILayer.ParameterCount => ParameterCount;
+
+        /// <inheritdoc/>
+        global::ConvGen.Transposed.TransposedGeometry global::ConvGen.Transposed.IPhaseConvolutions.Geometry => Geometry;
+
+        /// <inheritdoc/>
+        void global::ConvGen.Transposed.IPhaseConvolutions.RunPhaseConvolution(int convolution, global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int degreeOfParallelism)
+        {
+            _phases.Forward(input, output, batch, height, width, degreeOfParallelism);
+        }
     }
 }

@@ -95,6 +95,22 @@ public class KernelPlannerTests
         Assert.Equal((rows, vectors), (plan.RowTile, plan.RowTileVectors));
     }
 
+    /// <summary>A wide tile on a fixed output swept row by row whose rows fill fewer vectors than the tile's group stacks
+    /// rows instead (DCGAN's phase convolution: 16-wide rows, one vector each, 3 rows x 8 channels = 24 accumulators).</summary>
+    [Theory]
+    [InlineData(16, 16, 3, 1)]   // rows of one vector, row by row (pitch 17)
+    [InlineData(64, 64, 1, 0)]   // rows of four vectors already fill the tile's three
+    public void Wide_tiles_on_narrow_row_swept_outputs_get_row_tiles(int height, int width, int rows, int vectors)
+    {
+        var spec = new ConvSpec(LayerKind.Conv2d, 128, 64, 2, 2, 1, 1, 1, 0, 1, 0, 1, 1, 1, true, PaddingMode.Explicit, height, width);
+
+        var plan = KernelPlanner.Plan(spec);
+        var anySize = KernelPlanner.Plan(spec with { InputHeight = null, InputWidth = null });
+
+        Assert.Equal((rows, vectors), (plan.RowTile, plan.RowTileVectors));
+        Assert.Equal((1, 0), (anySize.RowTile, anySize.RowTileVectors));
+    }
+
     [Fact]
     public void Only_unpadded_stride_one_1x1_layers_read_their_input_in_place()
     {
