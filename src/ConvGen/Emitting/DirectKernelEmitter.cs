@@ -362,8 +362,6 @@ internal static class DirectKernelEmitter
             writer.Line($"{vector.Type} {string.Join(", ", sums)};");
         }
 
-        writer.Line($"ref float input = ref {Unsafe}.Add(ref lineInput, {x});");
-        writer.Line("ref float taps = ref tileWeight;");
         var pixels = new List<string>();
         for (int v = 0; v < (TapMajor(rows, tile) ? rows : 1) * vectors; v++)
         {
@@ -374,7 +372,16 @@ internal static class DirectKernelEmitter
         bool channelLoop = spec.InChannelsPerGroup > 1;
         if (channelLoop)
         {
+            // Each channel's input and taps from the tile's start: refs moved along after every channel would end a
+            // channel past the input, a managed pointer outside its array (undefined behaviour the GC may trip on).
             writer.Open($"for (int ic = 0; ic < {spec.InChannelsPerGroup}; ic++)");
+            writer.Line($"ref float input = ref {Unsafe}.Add(ref lineInput, {x} + (ic * channelStride));");
+            writer.Line($"ref float taps = ref {Unsafe}.Add(ref tileWeight, ic * {spec.KernelHeight * spec.KernelWidth * tile});");
+        }
+        else
+        {
+            writer.Line($"ref float input = ref {Unsafe}.Add(ref lineInput, {x});");
+            writer.Line("ref float taps = ref tileWeight;");
         }
 
         if (rows == 1)
@@ -392,8 +399,6 @@ internal static class DirectKernelEmitter
 
         if (channelLoop)
         {
-            writer.Line($"input = ref {Unsafe}.Add(ref input, channelStride);");
-            writer.Line($"taps = ref {Unsafe}.Add(ref taps, {spec.KernelHeight * spec.KernelWidth * tile});");
             writer.Close();
         }
     }

@@ -496,11 +496,11 @@ partial class Decoder
                                 global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_1 = bias3;
                                 global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_1 = bias4;
                                 global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                                ref float taps = ref tileWeight;
                                 global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                                 for (int ic = 0; ic < 2; ic++)
                                 {
+                                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                    ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 6);
                                     ref float row0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                     pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -522,8 +522,6 @@ partial class Decoder
                                     tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
                                     sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
                                     sum5_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_1);
-                                    input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                    taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6);
                                 }
                                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -550,11 +548,11 @@ partial class Decoder
                                 global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3;
                                 global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4;
                                 global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                                ref float taps = ref tileWeight;
                                 global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                                 for (int ic = 0; ic < 2; ic++)
                                 {
+                                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                    ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 6);
                                     ref float row0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                     tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -569,8 +567,6 @@ partial class Decoder
                                     sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
                                     tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
                                     sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                    taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6);
                                 }
                                 if (!narrow)
                                 {
@@ -672,11 +668,11 @@ partial class Decoder
                                 TVector sum3_0 = bias3;
                                 TVector sum4_0 = bias4;
                                 TVector sum5_0 = bias5;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                                ref float taps = ref tileWeight;
                                 TVector pixels0, tapWeight;
                                 for (int ic = 0; ic < 2; ic++)
                                 {
+                                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                    ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 6);
                                     ref float row0 = ref input;
                                     pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                     tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -691,8 +687,6 @@ partial class Decoder
                                     sum4_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
                                     tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 5));
                                     sum5_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                                    input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                    taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 6);
                                 }
                                 if (!narrow)
                                 {

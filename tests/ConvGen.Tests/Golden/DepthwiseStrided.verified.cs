@@ -549,9 +549,9 @@ namespace Demo
                                 for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
                                 {
                                     global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
                                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                                     ref float taps = ref tileWeight;
-                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
                                     // Input row inputRow0: read by output row 0 with kernel row 0.
                                     ref float inputRow0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0);
@@ -1013,9 +1013,9 @@ namespace Demo
                                 for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                                 {
                                     global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                                     ref float taps = ref tileWeight;
-                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                                     // Input row inputRow0: read by output row 0 with kernel row 0.
                                     ref float inputRow0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0);
@@ -1212,9 +1212,9 @@ namespace Demo
                                     bool narrow = x < 0;
                                     x = global::System.Math.Max(x, 0);
                                     global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r1_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r2_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_r3_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                                     ref float taps = ref tileWeight;
-                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                                     // Input row inputRow0: read by output row 0 with kernel row 0.
                                     ref float inputRow0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref inputRow0, (nuint)0);
@@ -1357,9 +1357,9 @@ namespace Demo
                                 for (; x0 <= count - (6 * vectorWidth); x0 += 6 * vectorWidth)
                                 {
                                     global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_3 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_4 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_5 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
                                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                                     ref float taps = ref tileWeight;
-                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
                                     ref float row0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                     pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -1491,9 +1491,9 @@ namespace Demo
                                 for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                                 {
                                     global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum0_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                                     ref float taps = ref tileWeight;
-                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                                     ref float row0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                     pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -1552,9 +1552,9 @@ namespace Demo
                                     bool narrow = x < 0;
                                     x = global::System.Math.Max(x, 0);
                                     global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
+                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                                     ref float taps = ref tileWeight;
-                                    global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                                     ref float row0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                     tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -1659,9 +1659,9 @@ namespace Demo
                                 for (; x0 <= count - (2 * vectorWidth); x0 += 2 * vectorWidth)
                                 {
                                     TVector sum0_0 = TOps.Zero, sum0_1 = TOps.Zero;
+                                    TVector pixels0, pixels1, tapWeight;
                                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                                     ref float taps = ref tileWeight;
-                                    TVector pixels0, pixels1, tapWeight;
                                     ref float row0 = ref input;
                                     pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                     pixels1 = TOps.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -1720,9 +1720,9 @@ namespace Demo
                                     bool narrow = x < 0;
                                     x = global::System.Math.Max(x, 0);
                                     TVector sum0_0 = TOps.Zero;
+                                    TVector pixels0, tapWeight;
                                     ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                                     ref float taps = ref tileWeight;
-                                    TVector pixels0, tapWeight;
                                     ref float row0 = ref input;
                                     pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                     tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));

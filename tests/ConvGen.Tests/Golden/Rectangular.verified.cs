@@ -577,11 +577,11 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                         global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_r1_0 = bias5, sum5_r2_0 = bias5;
                         global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6, sum6_r1_0 = bias6, sum6_r2_0 = bias6;
                         global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7, sum7_r1_0 = bias7, sum7_r2_0 = bias7;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                        ref float taps = ref tileWeight;
                         global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
                         for (int ic = 0; ic < 8; ic++)
                         {
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                            ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 48);
                             ref float inputRow0 = ref input;
                             ref float inputRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nint)planeWidth);
                             ref float inputRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeWidth);
@@ -799,8 +799,6 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                             sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                             sum7_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_r1_0);
                             sum7_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_r2_0);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
                         }
                         if (!narrow)
                         {
@@ -877,11 +875,11 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                         global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5;
                         global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6;
                         global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                        ref float taps = ref tileWeight;
                         global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                         for (int ic = 0; ic < 8; ic++)
                         {
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                            ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 48);
                             ref float row0 = ref input;
                             pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                             tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -987,8 +985,6 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                             sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                             tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
                             sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
                         }
                         if (!narrow)
                         {
@@ -1055,11 +1051,11 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                         global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3, sum3_r1_0 = bias3, sum3_r2_0 = bias3;
                         global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4, sum4_r1_0 = bias4, sum4_r2_0 = bias4;
                         global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_r1_0 = bias5, sum5_r2_0 = bias5;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                        ref float taps = ref tileWeight;
                         global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
                         for (int ic = 0; ic < 8; ic++)
                         {
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                            ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 36);
                             ref float inputRow0 = ref input;
                             ref float inputRow1 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, (nint)planeWidth);
                             ref float inputRow2 = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, 2 * (nint)planeWidth);
@@ -1229,8 +1225,6 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                             sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
                             sum5_r1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum5_r1_0);
                             sum5_r2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum5_r2_0);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
                         }
                         if (!narrow)
                         {
@@ -1293,11 +1287,11 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                         global::System.Runtime.Intrinsics.Vector512<float> sum3_0 = bias3;
                         global::System.Runtime.Intrinsics.Vector512<float> sum4_0 = bias4;
                         global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                        ref float taps = ref tileWeight;
                         global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                         for (int ic = 0; ic < 8; ic++)
                         {
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                            ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 36);
                             ref float row0 = ref input;
                             pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                             tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -1379,8 +1373,6 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                             sum4_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
                             tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
                             sum5_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
                         }
                         if (!narrow)
                         {
@@ -1486,11 +1478,11 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                         TVector sum5_0 = bias5;
                         TVector sum6_0 = bias6;
                         TVector sum7_0 = bias7;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                        ref float taps = ref tileWeight;
                         TVector pixels0, tapWeight;
                         for (int ic = 0; ic < 8; ic++)
                         {
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                            ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 48);
                             ref float row0 = ref input;
                             pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                             tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -1596,8 +1588,6 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                             sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                             tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 47));
                             sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 48);
                         }
                         if (!narrow)
                         {
@@ -1663,11 +1653,11 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                         TVector sum3_0 = bias3;
                         TVector sum4_0 = bias4;
                         TVector sum5_0 = bias5;
-                        ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                        ref float taps = ref tileWeight;
                         TVector pixels0, tapWeight;
                         for (int ic = 0; ic < 8; ic++)
                         {
+                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                            ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 36);
                             ref float row0 = ref input;
                             pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                             tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -1749,8 +1739,6 @@ partial class Rectangular : global::ConvGen.ILayer, global::ConvGen.IParameteriz
                             sum4_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum4_0);
                             tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 35));
                             sum5_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum5_0);
-                            input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                            taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 36);
                         }
                         if (!narrow)
                         {

@@ -479,11 +479,11 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                             global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0, sum0_3 = bias0, sum0_4 = bias0, sum0_5 = bias0;
                             global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1, sum1_3 = bias1, sum1_4 = bias1, sum1_5 = bias1;
                             global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2, sum2_3 = bias2, sum2_4 = bias2, sum2_5 = bias2;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
                             for (int ic = 0; ic < 2; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 12);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -593,8 +593,6 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                                 sum2_3 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels3, tapWeight, sum2_3);
                                 sum2_4 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels4, tapWeight, sum2_4);
                                 sum2_5 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels5, tapWeight, sum2_5);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -621,11 +619,11 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                             global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0;
                             global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1;
                             global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                             for (int ic = 0; ic < 2; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 12);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -671,8 +669,6 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
                                 sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
                                 sum2_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -690,11 +686,11 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                             global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0;
                             global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1;
                             global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                             for (int ic = 0; ic < 2; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 12);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -724,8 +720,6 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                                 sum1_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
                                 sum2_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                             }
                             if (!narrow)
                             {
@@ -808,11 +802,11 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                             TVector sum0_0 = bias0, sum0_1 = bias0;
                             TVector sum1_0 = bias1, sum1_1 = bias1;
                             TVector sum2_0 = bias2, sum2_1 = bias2;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             TVector pixels0, pixels1, tapWeight;
                             for (int ic = 0; ic < 2; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 12);
                                 ref float row0 = ref input;
                                 pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = TOps.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -858,8 +852,6 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
                                 sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
                                 sum2_1 = TOps.MultiplyAddEstimate(pixels1, tapWeight, sum2_1);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                             }
                             TOps.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                             TOps.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -877,11 +869,11 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                             TVector sum0_0 = bias0;
                             TVector sum1_0 = bias1;
                             TVector sum2_0 = bias2;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             TVector pixels0, tapWeight;
                             for (int ic = 0; ic < 2; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 12);
                                 ref float row0 = ref input;
                                 pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -911,8 +903,6 @@ partial class Signal : global::ConvGen.ILayer, global::ConvGen.IParameterized
                                 sum1_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum1_0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 11));
                                 sum2_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum2_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 12);
                             }
                             if (!narrow)
                             {

@@ -666,11 +666,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                             for (int ic = 0; ic < 288; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 8);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -689,8 +689,6 @@ namespace Demo
                                 sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8);
                             }
                             if (!narrow)
                             {
@@ -798,11 +796,11 @@ namespace Demo
                             TVector sum5_0 = bias5;
                             TVector sum6_0 = bias6;
                             TVector sum7_0 = bias7;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             TVector pixels0, tapWeight;
                             for (int ic = 0; ic < 288; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 8);
                                 ref float row0 = ref input;
                                 pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -821,8 +819,6 @@ namespace Demo
                                 sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 7));
                                 sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 8);
                             }
                             if (!narrow)
                             {

@@ -554,11 +554,11 @@ namespace Demo
                                 global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5, sum5_2 = bias5;
                                 global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6, sum6_1 = bias6, sum6_2 = bias6;
                                 global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7, sum7_1 = bias7, sum7_2 = bias7;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                                ref float taps = ref tileWeight;
                                 global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
                                 for (int ic = 0; ic < 16; ic++)
                                 {
+                                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                    ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 32);
                                     ref float row0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                     pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -701,8 +701,6 @@ namespace Demo
                                     sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                     sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
                                     sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
-                                    input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                    taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32);
                                 }
                                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)x0);
                                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -740,11 +738,11 @@ namespace Demo
                                 global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5;
                                 global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6, sum6_1 = bias6;
                                 global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7, sum7_1 = bias7;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                                ref float taps = ref tileWeight;
                                 global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                                 for (int ic = 0; ic < 16; ic++)
                                 {
+                                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                    ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 32);
                                     ref float row0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                     pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -851,8 +849,6 @@ namespace Demo
                                     tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
                                     sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                     sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
-                                    input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                    taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32);
                                 }
                                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)x0);
                                 global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -885,11 +881,11 @@ namespace Demo
                                 global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5;
                                 global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6;
                                 global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                                ref float taps = ref tileWeight;
                                 global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                                 for (int ic = 0; ic < 16; ic++)
                                 {
+                                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                    ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 32);
                                     ref float row0 = ref input;
                                     pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                     tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -960,8 +956,6 @@ namespace Demo
                                     sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                     tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
                                     sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                    input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                    taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32);
                                 }
                                 if (!narrow)
                                 {
@@ -1066,11 +1060,11 @@ namespace Demo
                                 TVector sum5_0 = bias5;
                                 TVector sum6_0 = bias6;
                                 TVector sum7_0 = bias7;
-                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                                ref float taps = ref tileWeight;
                                 TVector pixels0, tapWeight;
                                 for (int ic = 0; ic < 16; ic++)
                                 {
+                                    ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                    ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 32);
                                     ref float row0 = ref input;
                                     pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                     tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -1141,8 +1135,6 @@ namespace Demo
                                     sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                     tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 31));
                                     sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                    input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                    taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 32);
                                 }
                                 if (!narrow)
                                 {

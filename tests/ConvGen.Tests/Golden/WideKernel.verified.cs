@@ -541,9 +541,9 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0, sum0_2 = bias0, sum0_3 = bias0, sum0_4 = bias0, sum0_5 = bias0;
                             global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1, sum1_2 = bias1, sum1_3 = bias1, sum1_4 = bias1, sum1_5 = bias1;
                             global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2, sum2_2 = bias2, sum2_3 = bias2, sum2_4 = bias2, sum2_5 = bias2;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
                             ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                             ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, pixels3, pixels4, pixels5, tapWeight;
                             for (int ky = 0; ky < 1; ky++)
                             {
                                 int rowShift = ky * 1;
@@ -606,9 +606,9 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0, sum0_1 = bias0;
                             global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1, sum1_1 = bias1;
                             global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2, sum2_1 = bias2;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                             ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                             ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                             for (int ky = 0; ky < 1; ky++)
                             {
                                 int rowShift = ky * 1;
@@ -646,9 +646,9 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum0_0 = bias0;
                             global::System.Runtime.Intrinsics.Vector512<float> sum1_0 = bias1;
                             global::System.Runtime.Intrinsics.Vector512<float> sum2_0 = bias2;
+                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                             ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                             ref float taps = ref tileWeight;
-                            global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                             for (int ky = 0; ky < 1; ky++)
                             {
                                 int rowShift = ky * 1;
@@ -744,9 +744,9 @@ namespace Demo
                             TVector sum0_0 = bias0, sum0_1 = bias0;
                             TVector sum1_0 = bias1, sum1_1 = bias1;
                             TVector sum2_0 = bias2, sum2_1 = bias2;
+                            TVector pixels0, pixels1, tapWeight;
                             ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
                             ref float taps = ref tileWeight;
-                            TVector pixels0, pixels1, tapWeight;
                             for (int ky = 0; ky < 1; ky++)
                             {
                                 int rowShift = ky * 1;
@@ -784,9 +784,9 @@ namespace Demo
                             TVector sum0_0 = bias0;
                             TVector sum1_0 = bias1;
                             TVector sum2_0 = bias2;
+                            TVector pixels0, tapWeight;
                             ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
                             ref float taps = ref tileWeight;
-                            TVector pixels0, tapWeight;
                             for (int ky = 0; ky < 1; ky++)
                             {
                                 int rowShift = ky * 1;

@@ -1120,11 +1120,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 24);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -1231,8 +1231,6 @@ namespace Demo
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                 sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
                                 sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -1270,11 +1268,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 24);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -1354,8 +1352,6 @@ namespace Demo
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                 sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -1388,11 +1384,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 24);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -1445,8 +1441,6 @@ namespace Demo
                                 sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24);
                             }
                             if (!narrow)
                             {
@@ -1541,11 +1535,11 @@ namespace Demo
                             TVector sum5_0 = TOps.Zero;
                             TVector sum6_0 = TOps.Zero;
                             TVector sum7_0 = TOps.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             TVector pixels0, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 24);
                                 ref float row0 = ref input;
                                 pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -1598,8 +1592,6 @@ namespace Demo
                                 sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
                                 sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24);
                             }
                             if (!narrow)
                             {
@@ -1855,11 +1847,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 72);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -2178,8 +2170,6 @@ namespace Demo
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                 sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
                                 sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -2217,11 +2207,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 72);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -2459,8 +2449,6 @@ namespace Demo
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                 sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -2493,11 +2481,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 72);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -2654,8 +2642,6 @@ namespace Demo
                                 sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
                             }
                             if (!narrow)
                             {
@@ -2752,11 +2738,11 @@ namespace Demo
                             TVector sum5_0 = TOps.Zero;
                             TVector sum6_0 = TOps.Zero;
                             TVector sum7_0 = TOps.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             TVector pixels0, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 72);
                                 ref float row0 = ref input;
                                 pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -2913,8 +2899,6 @@ namespace Demo
                                 sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
                                 sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
                             }
                             if (!narrow)
                             {

@@ -1153,11 +1153,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_2 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 24);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -1264,8 +1264,6 @@ namespace Demo
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                 sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
                                 sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -1303,11 +1301,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum5_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum6_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero, sum7_1 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 24);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -1387,8 +1385,6 @@ namespace Demo
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                 sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_0, ref lineDestination, (nuint)x0);
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(sum0_1, ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -1421,11 +1417,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = global::System.Runtime.Intrinsics.Vector512<float>.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 24);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -1478,8 +1474,6 @@ namespace Demo
                                 sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24);
                             }
                             if (!narrow)
                             {
@@ -1575,11 +1569,11 @@ namespace Demo
                             TVector sum5_0 = TOps.Zero;
                             TVector sum6_0 = TOps.Zero;
                             TVector sum7_0 = TOps.Zero;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             TVector pixels0, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 24);
                                 ref float row0 = ref input;
                                 pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -1632,8 +1626,6 @@ namespace Demo
                                 sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 23));
                                 sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 24);
                             }
                             if (!narrow)
                             {
@@ -1957,11 +1949,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5, sum5_2 = bias5;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6, sum6_1 = bias6, sum6_2 = bias6;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7, sum7_1 = bias7, sum7_2 = bias7;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, pixels2, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 72);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -2280,8 +2272,6 @@ namespace Demo
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                 sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
                                 sum7_2 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels2, tapWeight, sum7_2);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)x0);
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -2319,11 +2309,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5, sum5_1 = bias5;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6, sum6_1 = bias6;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7, sum7_1 = bias7;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, pixels1, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x0 + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 72);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 pixels1 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0 + (nuint)(vectorWidth));
@@ -2561,8 +2551,6 @@ namespace Demo
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
                                 sum7_1 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels1, tapWeight, sum7_1);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
                             }
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_0, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)x0);
                             global::System.Runtime.Intrinsics.Vector512.StoreUnsafe(global::System.Runtime.Intrinsics.Vector512.Max(sum0_1, global::System.Runtime.Intrinsics.Vector512<float>.Zero), ref lineDestination, (nuint)(x0 + vectorWidth));
@@ -2595,11 +2583,11 @@ namespace Demo
                             global::System.Runtime.Intrinsics.Vector512<float> sum5_0 = bias5;
                             global::System.Runtime.Intrinsics.Vector512<float> sum6_0 = bias6;
                             global::System.Runtime.Intrinsics.Vector512<float> sum7_0 = bias7;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             global::System.Runtime.Intrinsics.Vector512<float> pixels0, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 72);
                                 ref float row0 = ref input;
                                 pixels0 = global::System.Runtime.Intrinsics.Vector512.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -2756,8 +2744,6 @@ namespace Demo
                                 sum6_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                 tapWeight = global::System.Runtime.Intrinsics.Vector512.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
                                 sum7_0 = global::System.Runtime.Intrinsics.Vector512.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
                             }
                             if (!narrow)
                             {
@@ -2864,11 +2850,11 @@ namespace Demo
                             TVector sum5_0 = bias5;
                             TVector sum6_0 = bias6;
                             TVector sum7_0 = bias7;
-                            ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x);
-                            ref float taps = ref tileWeight;
                             TVector pixels0, tapWeight;
                             for (int ic = 0; ic < 64; ic++)
                             {
+                                ref float input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref lineInput, x + (ic * channelStride));
+                                ref float taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref tileWeight, ic * 72);
                                 ref float row0 = ref input;
                                 pixels0 = TOps.LoadUnsafe(ref row0, (nuint)0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 0));
@@ -3025,8 +3011,6 @@ namespace Demo
                                 sum6_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum6_0);
                                 tapWeight = TOps.Create(global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 71));
                                 sum7_0 = TOps.MultiplyAddEstimate(pixels0, tapWeight, sum7_0);
-                                input = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref input, channelStride);
-                                taps = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref taps, 72);
                             }
                             if (!narrow)
                             {
