@@ -42,17 +42,24 @@ internal static class DirectKernelEmitter
         string parameters = "global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, " +
             $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging{(spec.Groups > 1 ? ", int groups" : ", int firstTile, int endTile")}{geometry.Parameters}";
         string arguments = $"source, weight, bias, output, staging{(spec.Groups > 1 ? ", groups" : ", firstTile, endTile")}{ArgumentNames(geometry)}";
-        writer.Open($"private static void {plan.KernelName}({parameters})");
-        writer.Open($"if ({VectorType.Vector512.Api}.IsHardwareAccelerated)");
-        writer.Line($"{plan.KernelName}_{VectorType.Vector512.Suffix}({arguments});");
-        writer.Close();
-        writer.Open($"else if ({VectorType.Vector256.Api}.IsHardwareAccelerated)");
-        writer.Line($"{plan.KernelName}_{VectorType.Narrow.Suffix}<{VectorType.Vector256.Type}, {VectorType.Vector256.Ops}>({arguments});");
-        writer.Close();
-        writer.Open("else");
-        writer.Line($"{plan.KernelName}_{VectorType.Narrow.Suffix}<{VectorType.Vector128.Type}, {VectorType.Vector128.Ops}>({arguments});");
-        writer.Close();
-        writer.Close();
+        using (writer.Block($"private static void {plan.KernelName}({parameters})"))
+        {
+            using (writer.Block($"if ({VectorType.Vector512.Api}.IsHardwareAccelerated)"))
+            {
+                writer.Line($"{plan.KernelName}_{VectorType.Vector512.Suffix}({arguments});");
+            }
+
+            using (writer.Block($"else if ({VectorType.Vector256.Api}.IsHardwareAccelerated)"))
+            {
+                writer.Line($"{plan.KernelName}_{VectorType.Narrow.Suffix}<{VectorType.Vector256.Type}, {VectorType.Vector256.Ops}>({arguments});");
+            }
+
+            using (writer.Block("else"))
+            {
+                writer.Line($"{plan.KernelName}_{VectorType.Narrow.Suffix}<{VectorType.Vector128.Type}, {VectorType.Vector128.Ops}>({arguments});");
+            }
+        }
+
         foreach (var vector in new[] { VectorType.Vector512, VectorType.Narrow })
         {
             writer.Line();
@@ -88,15 +95,23 @@ internal static class DirectKernelEmitter
             writer.Line($"private static void {plan.KernelName}_{vector.Suffix}<TVector, TOps>({parameters})");
             writer.Line("    where TVector : struct");
             writer.Line("    where TOps : struct, global::ConvGen.Kernels.IVectorOps<TVector>");
-            writer.Open();
         }
         else
         {
             writer.Line($"// The kernel with {vector.Type}: up to {vectors} output vector(s) per channel of a tile.");
             writer.Line(GeneratedFile.AggressiveOptimization);
-            writer.Open($"private static void {plan.KernelName}_{vector.Suffix}({parameters})");
+            writer.Line($"private static void {plan.KernelName}_{vector.Suffix}({parameters})");
         }
 
+        using (writer.Block())
+        {
+            KernelBody(writer, spec, plan, geometry, vector, vectors, loops);
+        }
+    }
+
+    /// <summary>The body of <see cref="Kernel"/>: its strides and constants, then bands of output rows, each swept tile by tile.</summary>
+    private static void KernelBody(SourceWriter writer, ConvSpec spec, KernelPlan plan, KernelGeometry geometry, VectorType vector, int vectors, SweepLoops? loops)
+    {
         foreach (string constant in geometry.ConstantsUsed(UsesPlaneStride(spec, plan)))
         {
             writer.Line(constant);
@@ -155,72 +170,78 @@ internal static class DirectKernelEmitter
         writer.Line($"ref float outputStart = ref {Marshal}.GetReference(output);");
         writer.Line($"ref float stagingStart = ref {Marshal}.GetReference(staging);");
         int perGroup = spec.OutChannelsPerGroup;
-        string? groupStart = null; // the group's first output channel, when there are groups
         if (spec.Groups > 1)
         {
             writer.Line("// The batch's groups one after another: each reads its own input channels.");
-            writer.Open("for (int group = 0; group < groups; group++)");
-            writer.Line($"ref float groupInput = ref {Unsafe}.Add(ref sourceStart, {(spec.InChannelsPerGroup == 1 ? "" : $"{spec.InChannelsPerGroup} * ")}(nint)group * channelStride);");
-            groupStart = perGroup == 1 ? "group" : $"(group * {perGroup})";
+            using (writer.Block("for (int group = 0; group < groups; group++)"))
+            {
+                writer.Line($"ref float groupInput = ref {Unsafe}.Add(ref sourceStart, {(spec.InChannelsPerGroup == 1 ? "" : $"{spec.InChannelsPerGroup} * ")}(nint)group * channelStride);");
+                Bands(perGroup == 1 ? "group" : $"(group * {perGroup})");
+            }
         }
         else
         {
             writer.Line("ref float groupInput = ref sourceStart;");
+            Bands(null);
         }
 
-        writer.Open("for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)");
-        writer.Line("int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);");
-        writer.Line("// A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.");
-        writer.Line("int lineEnd = flat ? bandStart + 1 : bandEnd;");
-        writer.Line("int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;");
-        if (spec.Groups == 1)
+        // The bands of output rows, each swept tile by tile (groupStart: the group's first output channel, when there are groups).
+        void Bands(string? groupStart)
         {
-            writer.Line($"// Tiles firstTile to endTile - 1 of {plan.FullTiles} full tile(s) of {plan.ChannelTile} output channel(s){(plan.RemainderTile > 0 ? $" and one of {plan.RemainderTile}" : "")}.");
-            writer.Line($"int fullTilesEnd = global::System.Math.Min(endTile, {plan.FullTiles});");
-            writer.Open("for (int tile = firstTile; tile < fullTilesEnd; tile++)");
-            Tile(writer, spec, plan, vector, vectors, loops, plan.ChannelTile, plan.ChannelTile == 1 ? "tile" : $"tile * {plan.ChannelTile}");
-            writer.Close();
-            if (plan.RemainderTile > 0)
+            using (writer.Block("for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)"))
             {
-                writer.Line($"// The last {plan.RemainderTile} output channel(s).");
-                writer.Open($"if (endTile > {plan.FullTiles})");
-                Tile(writer, spec, plan, vector, vectors, loops, plan.RemainderTile, $"{plan.FullTiles * plan.ChannelTile}");
-                writer.Close();
+                writer.Line("int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);");
+                writer.Line("// A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.");
+                writer.Line("int lineEnd = flat ? bandStart + 1 : bandEnd;");
+                writer.Line("int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;");
+                if (spec.Groups == 1)
+                {
+                    writer.Line($"// Tiles firstTile to endTile - 1 of {plan.FullTiles} full tile(s) of {plan.ChannelTile} output channel(s){(plan.RemainderTile > 0 ? $" and one of {plan.RemainderTile}" : "")}.");
+                    writer.Line($"int fullTilesEnd = global::System.Math.Min(endTile, {plan.FullTiles});");
+                    using (writer.Block("for (int tile = firstTile; tile < fullTilesEnd; tile++)"))
+                    {
+                        Tile(writer, spec, plan, vector, vectors, loops, plan.ChannelTile, plan.ChannelTile == 1 ? "tile" : $"tile * {plan.ChannelTile}");
+                    }
+
+                    if (plan.RemainderTile > 0)
+                    {
+                        writer.Line($"// The last {plan.RemainderTile} output channel(s).");
+                        using (writer.Block($"if (endTile > {plan.FullTiles})"))
+                        {
+                            Tile(writer, spec, plan, vector, vectors, loops, plan.RemainderTile, $"{plan.FullTiles * plan.ChannelTile}");
+                        }
+                    }
+                }
+                else
+                {
+                    if (plan.FullTiles > 1)
+                    {
+                        writer.Line($"// {plan.FullTiles} tiles of {plan.ChannelTile} output channels.");
+                        using (writer.Block($"for (int tile = 0; tile < {plan.FullTiles}; tile++)"))
+                        {
+                            Tile(writer, spec, plan, vector, vectors, loops, plan.ChannelTile, FirstChannel(groupStart, $"(tile * {plan.ChannelTile})"));
+                        }
+                    }
+                    else if (plan.FullTiles == 1)
+                    {
+                        writer.Line($"// One tile of {plan.ChannelTile} output channel(s).");
+                        using (writer.Block())
+                        {
+                            Tile(writer, spec, plan, vector, vectors, loops, plan.ChannelTile, FirstChannel(groupStart, "0"));
+                        }
+                    }
+
+                    if (plan.RemainderTile > 0)
+                    {
+                        writer.Line($"// The last {plan.RemainderTile} output channel(s).");
+                        using (writer.Block())
+                        {
+                            Tile(writer, spec, plan, vector, vectors, loops, plan.RemainderTile, FirstChannel(groupStart, $"{plan.FullTiles * plan.ChannelTile}"));
+                        }
+                    }
+                }
             }
         }
-        else
-        {
-            if (plan.FullTiles > 1)
-            {
-                writer.Line($"// {plan.FullTiles} tiles of {plan.ChannelTile} output channels.");
-                writer.Open($"for (int tile = 0; tile < {plan.FullTiles}; tile++)");
-                Tile(writer, spec, plan, vector, vectors, loops, plan.ChannelTile, FirstChannel(groupStart, $"(tile * {plan.ChannelTile})"));
-                writer.Close();
-            }
-            else if (plan.FullTiles == 1)
-            {
-                writer.Line($"// One tile of {plan.ChannelTile} output channel(s).");
-                writer.Open();
-                Tile(writer, spec, plan, vector, vectors, loops, plan.ChannelTile, FirstChannel(groupStart, "0"));
-                writer.Close();
-            }
-
-            if (plan.RemainderTile > 0)
-            {
-                writer.Line($"// The last {plan.RemainderTile} output channel(s).");
-                writer.Open();
-                Tile(writer, spec, plan, vector, vectors, loops, plan.RemainderTile, FirstChannel(groupStart, $"{plan.FullTiles * plan.ChannelTile}"));
-                writer.Close();
-            }
-        }
-
-        writer.Close();
-        if (spec.Groups > 1)
-        {
-            writer.Close();
-        }
-
-        writer.Close();
     }
 
     /// <summary>A tile's first output channel: its offset inside the group, after the group's first channel if any.</summary>
@@ -247,25 +268,29 @@ internal static class DirectKernelEmitter
         if (vector == VectorType.Vector512 && plan.RowTile > 1 && loops?.RowTileGroups.Count != 0)
         {
             writer.Line($"// Row sweeps go {plan.RowTile} output rows at a time: each input row a tap reads is loaded once for all of them.");
-            writer.Open($"for (; !flat && line <= lineEnd - {plan.RowTile}; line += {plan.RowTile})");
-            Line(writer, spec, plan, vector, plan.RowTileVectors, loops?.RowTileGroups, tile, plan.RowTile);
-            writer.Close();
+            using (writer.Block($"for (; !flat && line <= lineEnd - {plan.RowTile}; line += {plan.RowTile})"))
+            {
+                Line(writer, spec, plan, vector, plan.RowTileVectors, loops?.RowTileGroups, tile, plan.RowTile);
+            }
         }
 
         if (loops?.LineGroups.Count != 0)
         {
-            writer.Open("for (; line < lineEnd; line++)");
-            Line(writer, spec, plan, vector, vectors, loops?.LineGroups, tile, 1);
-            writer.Close();
+            using (writer.Block("for (; line < lineEnd; line++)"))
+            {
+                Line(writer, spec, plan, vector, vectors, loops?.LineGroups, tile, 1);
+            }
         }
 
-        writer.Open("if (staged)");
-        writer.Line("// Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.");
-        writer.Open($"for (int t = 0; t < {tile}; t++)");
-        writer.Line("global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, " +
-            "output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);");
-        writer.Close();
-        writer.Close();
+        using (writer.Block("if (staged)"))
+        {
+            writer.Line("// Copies the band's staged rows out, dropping the columns the plane's pitch adds to each.");
+            using (writer.Block($"for (int t = 0; t < {tile}; t++)"))
+            {
+                writer.Line("global::ConvGen.KernelSupport.CopyRows(staging.Slice((int)((t * destinationPlane) + ((nint)bandStart * planeWidth)), (bandEnd - bandStart) * planeWidth), planeWidth, " +
+                    "output.Slice((int)(((firstChannel + t) * outputPlane) + ((nint)bandStart * outputWidth)), (bandEnd - bandStart) * outputWidth), outputWidth);");
+            }
+        }
     }
 
     /// <summary>One line (or <paramref name="rows"/> lines at once) of the tile: groups of output vectors (those in <paramref name="groups"/>
@@ -283,50 +308,52 @@ internal static class DirectKernelEmitter
             }
 
             writer.Line($"// {group} vectors at a time: every input vector feeds the whole tile, every weight broadcast feeds {group} accumulators.");
-            writer.Open($"for (; x0 <= count - ({group} * vectorWidth); x0 += {group} * vectorWidth)");
-            Accumulate(writer, spec, plan, vector, tile, rows, group, "x0");
-            for (int t = 0; t < tile; t++)
+            using (writer.Block($"for (; x0 <= count - ({group} * vectorWidth); x0 += {group} * vectorWidth)"))
             {
-                for (int r = 0; r < rows; r++)
+                Accumulate(writer, spec, plan, vector, tile, rows, group, "x0");
+                for (int t = 0; t < tile; t++)
                 {
-                    for (int v = 0; v < group; v++)
+                    for (int r = 0; r < rows; r++)
                     {
-                        string at = v == 0 ? "(nuint)x0" : $"(nuint)(x0 + {Times(v)}vectorWidth)";
-                        writer.Line($"{vector.Api}.StoreUnsafe({ActivationEmitter.InRegister(vector, spec, Sum(t, r, v))}, ref {Destination(t, r)}, {at});");
+                        for (int v = 0; v < group; v++)
+                        {
+                            string at = v == 0 ? "(nuint)x0" : $"(nuint)(x0 + {Times(v)}vectorWidth)";
+                            writer.Line($"{vector.Api}.StoreUnsafe({ActivationEmitter.InRegister(vector, spec, Sum(t, r, v))}, ref {Destination(t, r)}, {at});");
+                        }
+                    }
+                }
+            }
+        }
+
+        writer.Line("// One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.");
+        using (writer.Block("for (; x0 < count; x0 += vectorWidth)"))
+        {
+            writer.Line("int x = global::System.Math.Min(x0, count - vectorWidth);");
+            writer.Line("bool narrow = x < 0;");
+            writer.Line("x = global::System.Math.Max(x, 0);");
+            Accumulate(writer, spec, plan, vector, tile, rows, 1, "x");
+            using (writer.Block("if (!narrow)"))
+            {
+                for (int t = 0; t < tile; t++)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        writer.Line($"{vector.Api}.StoreUnsafe({ActivationEmitter.InRegister(vector, spec, Sum(t, r, 0))}, ref {Destination(t, r)}, (nuint)x);");
                     }
                 }
             }
 
-            writer.Close();
-        }
-
-        writer.Line("// One vector at a time for the rest: the last overlaps its neighbour; a line narrower than a vector is stored lane by lane.");
-        writer.Open("for (; x0 < count; x0 += vectorWidth)");
-        writer.Line("int x = global::System.Math.Min(x0, count - vectorWidth);");
-        writer.Line("bool narrow = x < 0;");
-        writer.Line("x = global::System.Math.Max(x, 0);");
-        Accumulate(writer, spec, plan, vector, tile, rows, 1, "x");
-        writer.Open("if (!narrow)");
-        for (int t = 0; t < tile; t++)
-        {
-            for (int r = 0; r < rows; r++)
+            using (writer.Block("else"))
             {
-                writer.Line($"{vector.Api}.StoreUnsafe({ActivationEmitter.InRegister(vector, spec, Sum(t, r, 0))}, ref {Destination(t, r)}, (nuint)x);");
+                for (int t = 0; t < tile; t++)
+                {
+                    for (int r = 0; r < rows; r++)
+                    {
+                        writer.Line($"{vector.Ops}.StoreNarrow({ActivationEmitter.InRegister(vector, spec, Sum(t, r, 0))}, narrowLine, {Marshal}.CreateSpan(ref {Destination(t, r)}, count));");
+                    }
+                }
             }
         }
-
-        writer.Close();
-        writer.Open("else");
-        for (int t = 0; t < tile; t++)
-        {
-            for (int r = 0; r < rows; r++)
-            {
-                writer.Line($"{vector.Ops}.StoreNarrow({ActivationEmitter.InRegister(vector, spec, Sum(t, r, 0))}, narrowLine, {Marshal}.CreateSpan(ref {Destination(t, r)}, count));");
-            }
-        }
-
-        writer.Close();
-        writer.Close();
     }
 
     /// <summary>Channel <paramref name="t"/>'s position in line <paramref name="r"/> of the current row tile of the destination.</summary>
@@ -370,36 +397,33 @@ internal static class DirectKernelEmitter
 
         writer.Line($"{vector.Type} {string.Join(", ", pixels)}, tapWeight;");
         bool channelLoop = spec.InChannelsPerGroup > 1;
-        if (channelLoop)
+        using (channelLoop ? writer.Block($"for (int ic = 0; ic < {spec.InChannelsPerGroup}; ic++)") : null)
         {
-            // Each channel's input and taps from the tile's start: refs moved along after every channel would end a
-            // channel past the input, a managed pointer outside its array (undefined behaviour the GC may trip on).
-            writer.Open($"for (int ic = 0; ic < {spec.InChannelsPerGroup}; ic++)");
-            writer.Line($"ref float input = ref {Unsafe}.Add(ref lineInput, {x} + (ic * channelStride));");
-            writer.Line($"ref float taps = ref {Unsafe}.Add(ref tileWeight, ic * {spec.KernelHeight * spec.KernelWidth * tile});");
-        }
-        else
-        {
-            writer.Line($"ref float input = ref {Unsafe}.Add(ref lineInput, {x});");
-            writer.Line("ref float taps = ref tileWeight;");
-        }
+            if (channelLoop)
+            {
+                // Each channel's input and taps from the tile's start: refs moved along after every channel would end a
+                // channel past the input, a managed pointer outside its array (undefined behaviour the GC may trip on).
+                writer.Line($"ref float input = ref {Unsafe}.Add(ref lineInput, {x} + (ic * channelStride));");
+                writer.Line($"ref float taps = ref {Unsafe}.Add(ref tileWeight, ic * {spec.KernelHeight * spec.KernelWidth * tile});");
+            }
+            else
+            {
+                writer.Line($"ref float input = ref {Unsafe}.Add(ref lineInput, {x});");
+                writer.Line("ref float taps = ref tileWeight;");
+            }
 
-        if (rows == 1)
-        {
-            Taps(writer, spec, plan, vector, tile, vectors);
-        }
-        else if (TapMajor(rows, tile))
-        {
-            TapMajorRowTileTaps(writer, spec, vector, tile, rows, vectors);
-        }
-        else
-        {
-            RowTileTaps(writer, spec, vector, tile, rows, vectors);
-        }
-
-        if (channelLoop)
-        {
-            writer.Close();
+            if (rows == 1)
+            {
+                Taps(writer, spec, plan, vector, tile, vectors);
+            }
+            else if (TapMajor(rows, tile))
+            {
+                TapMajorRowTileTaps(writer, spec, vector, tile, rows, vectors);
+            }
+            else
+            {
+                RowTileTaps(writer, spec, vector, tile, rows, vectors);
+            }
         }
     }
 
@@ -520,31 +544,32 @@ internal static class DirectKernelEmitter
             return;
         }
 
-        writer.Open($"for (int ky = 0; ky < {spec.KernelHeight}; ky++)");
-        writer.Line($"int rowShift = ky * {spec.DilationHeight};");
-        string rowPhase = spec.StrideHeight == 1 ? "" : $"((nint)(rowShift % {spec.StrideHeight}) * {spec.StrideWidth} * planeStride) + ";
-        string rowIndex = spec.StrideHeight == 1 ? "rowShift" : $"(rowShift / {spec.StrideHeight})";
-        writer.Line($"ref float row = ref {Unsafe}.Add(ref input, {rowPhase}((nint){rowIndex} * planeWidth));");
-        writer.Line($"ref float rowTaps = ref {Unsafe}.Add(ref taps, ky * {kernelWidth * tile});");
-        if (plan.UnrollColumns)
+        using (writer.Block($"for (int ky = 0; ky < {spec.KernelHeight}; ky++)"))
         {
-            for (int kx = 0; kx < kernelWidth; kx++)
+            writer.Line($"int rowShift = ky * {spec.DilationHeight};");
+            string rowPhase = spec.StrideHeight == 1 ? "" : $"((nint)(rowShift % {spec.StrideHeight}) * {spec.StrideWidth} * planeStride) + ";
+            string rowIndex = spec.StrideHeight == 1 ? "rowShift" : $"(rowShift / {spec.StrideHeight})";
+            writer.Line($"ref float row = ref {Unsafe}.Add(ref input, {rowPhase}((nint){rowIndex} * planeWidth));");
+            writer.Line($"ref float rowTaps = ref {Unsafe}.Add(ref taps, ky * {kernelWidth * tile});");
+            if (plan.UnrollColumns)
             {
-                Tap(writer, spec, vector, tile, vectors, "row", kx, "rowTaps", kx * tile);
+                for (int kx = 0; kx < kernelWidth; kx++)
+                {
+                    Tap(writer, spec, vector, tile, vectors, "row", kx, "rowTaps", kx * tile);
+                }
+            }
+            else
+            {
+                using (writer.Block($"for (int kx = 0; kx < {kernelWidth}; kx++)"))
+                {
+                    string offset = spec.StrideWidth == 1
+                        ? $"kx * {spec.DilationWidth}"
+                        : $"((kx * {spec.DilationWidth} % {spec.StrideWidth}) * planeStride) + (kx * {spec.DilationWidth} / {spec.StrideWidth})";
+                    writer.Line($"ref float columnTaps = ref {Unsafe}.Add(ref rowTaps, kx * {tile});");
+                    MultiplyAdd(writer, vector, tile, vectors, $"(nuint)({offset})", "row", "columnTaps", 0);
+                }
             }
         }
-        else
-        {
-            writer.Open($"for (int kx = 0; kx < {kernelWidth}; kx++)");
-            string offset = spec.StrideWidth == 1
-                ? $"kx * {spec.DilationWidth}"
-                : $"((kx * {spec.DilationWidth} % {spec.StrideWidth}) * planeStride) + (kx * {spec.DilationWidth} / {spec.StrideWidth})";
-            writer.Line($"ref float columnTaps = ref {Unsafe}.Add(ref rowTaps, kx * {tile});");
-            MultiplyAdd(writer, vector, tile, vectors, $"(nuint)({offset})", "row", "columnTaps", 0);
-            writer.Close();
-        }
-
-        writer.Close();
     }
 
     /// <summary>Offset of kernel row <paramref name="ky"/>'s plane row from the output position: its row phase's plane, then whole rows.</summary>

@@ -68,12 +68,13 @@ internal static class ForwardEmitter
     {
         int height = spec.InputHeight!.Value, width = spec.InputWidth!.Value;
         writer.Line($"/// <summary>Runs the step on <paramref name=\"batch\"/> NCHW images of {height}x{width}, the size its network gives it.</summary>");
-        writer.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int degreeOfParallelism)");
-        writer.Line($"const int height = {height}, width = {width}, outputHeight = {spec.Vertical.OutputSize(height)}, outputWidth = {spec.Horizontal.OutputSize(width)};");
-        writer.Line("global::ConvGen.LayerChecks.Batch(batch);");
-        writer.Line("global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);");
-        writer.Lines(RunCall(plan, ""));
-        writer.Close();
+        using (writer.Block("public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int degreeOfParallelism)"))
+        {
+            writer.Line($"const int height = {height}, width = {width}, outputHeight = {spec.Vertical.OutputSize(height)}, outputWidth = {spec.Horizontal.OutputSize(width)};");
+            writer.Line("global::ConvGen.LayerChecks.Batch(batch);");
+            writer.Line("global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);");
+            writer.Lines(RunCall(plan, ""));
+        }
     }
 
     /// <summary>
@@ -88,15 +89,16 @@ internal static class ForwardEmitter
         long viewFanIn = WinogradRows.KernelView(spec).FanIn;
         writer.Line("// Whether a call of this size costs fewer multiply-adds (with the transforms) on transformed rows than on the direct kernel:");
         writer.Line("// the planner's choice for a fixed size, made per call because the layer has none.");
-        writer.Open("private static bool TransformedRowsPay(long outputHeight, long outputWidth, long width)");
-        writer.Line($"long planeWidth = (width + {spec.PadLeft + spec.PadRight + sw - 1}) / {sw};");
-        writer.Line($"long tileRows = {dilation} * ((outputHeight + {(rows * dilation) - 1}) / {rows * dilation});");
-        writer.Line($"long direct = OutChannels * {Sweep}.Cost(outputHeight, outputWidth, planeWidth, FanIn, {KernelPlanner.Lanes});");
-        writer.Line($"long points = {scheme.TransformedPoints} * OutChannels * {Sweep}.Cost(tileRows, outputWidth, planeWidth, {viewFanIn}, {KernelPlanner.Lanes})" +
-            (scheme.PlainKernelRow is null ? ";" : $" + (OutChannels * {Sweep}.Cost({rows} * tileRows, outputWidth, planeWidth, {viewFanIn}, {KernelPlanner.Lanes}));"));
-        writer.Line($"long transforms = {WinogradRows.TransformCost} * tileRows * (({(long)scheme.RowsPerTile * spec.InChannels * sw} * {Sweep}.Vectors(planeWidth, {KernelPlanner.Lanes})) + ({rows * spec.OutChannels} * {Sweep}.Vectors(outputWidth, {KernelPlanner.Lanes})));");
-        writer.Line("return points + transforms < direct;");
-        writer.Close();
+        using (writer.Block("private static bool TransformedRowsPay(long outputHeight, long outputWidth, long width)"))
+        {
+            writer.Line($"long planeWidth = (width + {spec.PadLeft + spec.PadRight + sw - 1}) / {sw};");
+            writer.Line($"long tileRows = {dilation} * ((outputHeight + {(rows * dilation) - 1}) / {rows * dilation});");
+            writer.Line($"long direct = OutChannels * {Sweep}.Cost(outputHeight, outputWidth, planeWidth, FanIn, {KernelPlanner.Lanes});");
+            writer.Line($"long points = {scheme.TransformedPoints} * OutChannels * {Sweep}.Cost(tileRows, outputWidth, planeWidth, {viewFanIn}, {KernelPlanner.Lanes})" +
+                (scheme.PlainKernelRow is null ? ";" : $" + (OutChannels * {Sweep}.Cost({rows} * tileRows, outputWidth, planeWidth, {viewFanIn}, {KernelPlanner.Lanes}));"));
+            writer.Line($"long transforms = {WinogradRows.TransformCost} * tileRows * (({(long)scheme.RowsPerTile * spec.InChannels * sw} * {Sweep}.Vectors(planeWidth, {KernelPlanner.Lanes})) + ({rows * spec.OutChannels} * {Sweep}.Vectors(outputWidth, {KernelPlanner.Lanes})));");
+            writer.Line("return points + transforms < direct;");
+        }
     }
 
     private static void OutputSizeMethod(SourceWriter writer, string name, string input, string unit, ConvAxis axis, string minimum)
@@ -104,10 +106,11 @@ internal static class ForwardEmitter
         writer.Line($"/// <summary>Output {unit} for an input of <paramref name=\"{input}\"/> {unit}: " +
             $"floor(({input} + {axis.PadBefore + axis.PadAfter} - {axis.Dilation}*({axis.Kernel} - 1) - 1) / {axis.Stride}) + 1.</summary>");
         writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"{input}\"/> is not positive or is smaller than the kernel needs.</exception>");
-        writer.Open($"public static int {name}(int {input})");
-        writer.Line($"global::ConvGen.LayerChecks.InputSize({input}, {minimum}, nameof({input}));");
-        writer.Line($"return global::ConvGen.LayerChecks.OutputSize((((long){input}{Signed(axis.SizeOffset)}) / {axis.Stride}) + 1, nameof({input}));");
-        writer.Close();
+        using (writer.Block($"public static int {name}(int {input})"))
+        {
+            writer.Line($"global::ConvGen.LayerChecks.InputSize({input}, {minimum}, nameof({input}));");
+            writer.Line($"return global::ConvGen.LayerChecks.OutputSize((((long){input}{Signed(axis.SizeOffset)}) / {axis.Stride}) + 1, nameof({input}));");
+        }
     }
 
     /// <summary>Resolves the output size of one input size, enforcing a fixed input size where the attribute gave one
@@ -117,33 +120,35 @@ internal static class ForwardEmitter
         if (is2d)
         {
             writer.Line("// The output size for an input size, after checking any fixed input size.");
-            writer.Open("private static void ResolveOutputSize(int height, int width, out int outputHeight, out int outputWidth)");
-            if (fixedHeight)
+            using (writer.Block("private static void ResolveOutputSize(int height, int width, out int outputHeight, out int outputWidth)"))
             {
-                writer.Line("global::ConvGen.LayerChecks.FixedSize(height, InputHeight, nameof(height));");
-            }
+                if (fixedHeight)
+                {
+                    writer.Line("global::ConvGen.LayerChecks.FixedSize(height, InputHeight, nameof(height));");
+                }
 
-            if (fixedWidth)
-            {
-                writer.Line("global::ConvGen.LayerChecks.FixedSize(width, InputWidth, nameof(width));");
-            }
+                if (fixedWidth)
+                {
+                    writer.Line("global::ConvGen.LayerChecks.FixedSize(width, InputWidth, nameof(width));");
+                }
 
-            writer.Line("outputHeight = OutputHeight(height);");
-            writer.Line("outputWidth = OutputWidth(width);");
+                writer.Line("outputHeight = OutputHeight(height);");
+                writer.Line("outputWidth = OutputWidth(width);");
+            }
         }
         else
         {
             writer.Line("// The output length for an input length, after checking any fixed input length.");
-            writer.Open("private static int ResolveOutputLength(int length)");
-            if (fixedWidth)
+            using (writer.Block("private static int ResolveOutputLength(int length)"))
             {
-                writer.Line("global::ConvGen.LayerChecks.FixedSize(length, InputLength, nameof(length));");
+                if (fixedWidth)
+                {
+                    writer.Line("global::ConvGen.LayerChecks.FixedSize(length, InputLength, nameof(length));");
+                }
+
+                writer.Line("return OutputLength(length);");
             }
-
-            writer.Line("return OutputLength(length);");
         }
-
-        writer.Close();
     }
 
     private static void PublicForward(SourceWriter writer, ConvSpec spec, KernelPlan plan)
@@ -206,31 +211,36 @@ internal static class ForwardEmitter
             ? "global::ConvGen.LayerShapes.ReadImages(inputShape, InChannels, out int batch, out int height, out int width);"
             : "global::ConvGen.LayerShapes.ReadSequences(inputShape, InChannels, out int batch, out int length);";
         writer.Line("/// <inheritdoc/>");
-        writer.Open("public nint[] GetOutputShape(global::System.ReadOnlySpan<nint> inputShape)");
-        writer.Line(read);
-        if (is2d)
+        using (writer.Block("public nint[] GetOutputShape(global::System.ReadOnlySpan<nint> inputShape)"))
         {
-            writer.Line("ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);");
-            writer.Line("return global::ConvGen.LayerShapes.Images(inputShape.Length, batch, OutChannels, outputHeight, outputWidth);");
-        }
-        else
-        {
-            writer.Line("return global::ConvGen.LayerShapes.Sequences(inputShape.Length, batch, OutChannels, ResolveOutputLength(length));");
+            writer.Line(read);
+            if (is2d)
+            {
+                writer.Line("ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);");
+                writer.Line("return global::ConvGen.LayerShapes.Images(inputShape.Length, batch, OutChannels, outputHeight, outputWidth);");
+            }
+            else
+            {
+                writer.Line("return global::ConvGen.LayerShapes.Sequences(inputShape.Length, batch, OutChannels, ResolveOutputLength(length));");
+            }
         }
 
-        writer.Close();
         writer.Line();
         writer.Line("/// <inheritdoc/>");
-        writer.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<nint> inputShape, global::System.Span<float> output)");
-        writer.Line(read);
-        writer.Line(is2d ? "Forward(input, output, batch, height, width);" : "Forward(input, output, batch, length);");
-        writer.Close();
+        using (writer.Block("public void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<nint> inputShape, global::System.Span<float> output)"))
+        {
+            writer.Line(read);
+            writer.Line(is2d ? "Forward(input, output, batch, height, width);" : "Forward(input, output, batch, length);");
+        }
+
         writer.Line();
         writer.Line("/// <inheritdoc/>");
-        writer.Open("public void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<nint> inputShape, global::System.Span<float> output, int degreeOfParallelism)");
-        writer.Line(read);
-        writer.Line(is2d ? "Forward(input, output, batch, height, width, degreeOfParallelism);" : "Forward(input, output, batch, length, degreeOfParallelism);");
-        writer.Close();
+        using (writer.Block("public void Forward(global::System.ReadOnlySpan<float> input, global::System.ReadOnlySpan<nint> inputShape, global::System.Span<float> output, int degreeOfParallelism)"))
+        {
+            writer.Line(read);
+            writer.Line(is2d ? "Forward(input, output, batch, height, width, degreeOfParallelism);" : "Forward(input, output, batch, length, degreeOfParallelism);");
+        }
+
         writer.Line();
         writer.Line($"/// <summary>Runs the layer on a {(is2d ? "NCHW (or CHW)" : "NCL (or CL)")} tensor and returns a new output tensor.</summary>");
         writer.Line("public global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.Tensor<float> input) =>");

@@ -76,27 +76,30 @@ internal static class ImageTapGatherEmitter
         writer.Line("/// the lanes that read padding zeroed.</summary>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The spans are too short for the channels.</exception>");
         writer.Line(GeneratedFile.AggressiveOptimization);
-        writer.Open("private static void GatherImageTaps(global::System.ReadOnlySpan<float> image, global::System.Span<float> taps, int firstChannel, int endChannel)");
-        writer.Line($"const int imagePlane = {(long)height * spec.InputWidth!.Value}, rowStride = {plan.GatheredRowStride};");
-        writer.Open($"if (firstChannel < 0 || endChannel > InChannels || (long)image.Length < (long)endChannel * imagePlane || (long)taps.Length < (long)endChannel * {taps} * rowStride)");
-        writer.Line("throw new global::System.ArgumentException($\"channels [{firstChannel}, {endChannel}) do not fit {image.Length} image and {taps.Length} gathered floats.\");");
-        writer.Close();
-        writer.Line();
-        writer.Line($"ref float imageStart = ref {Marshal}.GetReference(image);");
-        writer.Line($"ref float tapsStart = ref {Marshal}.GetReference(taps);");
-        writer.Open("for (int channel = firstChannel; channel < endChannel; channel++)");
-        writer.Line($"ref float plane = ref {Unsafe}.Add(ref imageStart, (nint)channel * imagePlane);");
-        writer.Line($"ref float rows = ref {Unsafe}.Add(ref tapsStart, (nint)channel * {taps} * rowStride);");
-        for (int tap = 0; tap < taps; tap++)
+        using (writer.Block("private static void GatherImageTaps(global::System.ReadOnlySpan<float> image, global::System.Span<float> taps, int firstChannel, int endChannel)"))
         {
-            writer.Line($"// Tap ({tap / spec.KernelWidth}, {tap % spec.KernelWidth}): gathered row {tap} of the channel.");
-            for (int v = 0; v < vectors; v++)
+            writer.Line($"const int imagePlane = {(long)height * spec.InputWidth!.Value}, rowStride = {plan.GatheredRowStride};");
+            using (writer.Block($"if (firstChannel < 0 || endChannel > InChannels || (long)image.Length < (long)endChannel * imagePlane || (long)taps.Length < (long)endChannel * {taps} * rowStride)"))
             {
-                writer.Line($"{Vector}.StoreUnsafe({windows[(tap * vectors) + v].Expression("plane", "0")}, ref rows, (nuint)(({tap} * rowStride) + {v * VectorType.WidestLanes}));");
+                writer.Line("throw new global::System.ArgumentException($\"channels [{firstChannel}, {endChannel}) do not fit {image.Length} image and {taps.Length} gathered floats.\");");
+            }
+
+            writer.Line();
+            writer.Line($"ref float imageStart = ref {Marshal}.GetReference(image);");
+            writer.Line($"ref float tapsStart = ref {Marshal}.GetReference(taps);");
+            using (writer.Block("for (int channel = firstChannel; channel < endChannel; channel++)"))
+            {
+                writer.Line($"ref float plane = ref {Unsafe}.Add(ref imageStart, (nint)channel * imagePlane);");
+                writer.Line($"ref float rows = ref {Unsafe}.Add(ref tapsStart, (nint)channel * {taps} * rowStride);");
+                for (int tap = 0; tap < taps; tap++)
+                {
+                    writer.Line($"// Tap ({tap / spec.KernelWidth}, {tap % spec.KernelWidth}): gathered row {tap} of the channel.");
+                    for (int v = 0; v < vectors; v++)
+                    {
+                        writer.Line($"{Vector}.StoreUnsafe({windows[(tap * vectors) + v].Expression("plane", "0")}, ref rows, (nuint)(({tap} * rowStride) + {v * VectorType.WidestLanes}));");
+                    }
+                }
             }
         }
-
-        writer.Close();
-        writer.Close();
     }
 }

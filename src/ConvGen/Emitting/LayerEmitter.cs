@@ -23,68 +23,68 @@ internal static class LayerEmitter
     {
         var plan = KernelPlanner.Plan(spec);
         var writer = new SourceWriter();
-        GeneratedFile.Open(writer, target, $"[{spec.Kind}] on {target.FullName}");
-
-        writer.Line("/// <summary>");
-        writer.Line($"/// {LayerDescription.Summary(spec)}");
-        writer.Line($"/// Weights are PyTorch's {LayerDescription.WeightShape(spec)}; input and output are {(spec.Kind == LayerKind.Conv2d ? "NCHW" : "NCL")} float32.");
-        if (spec.Activation != ActivationKind.None)
+        using (GeneratedFile.Open(writer, target, $"[{spec.Kind}] on {target.FullName}"))
         {
-            writer.Line($"/// Fused activation: the output is {spec.Activation}(conv(x) + bias), {spec.Activation}(x) = {ActivationEmitter.Formula(spec.Activation)}.");
-        }
-
-        foreach (string fact in LayerFacts.Convolution(spec, plan))
-        {
-            writer.Line($"/// {fact}");
-        }
-
-        writer.Line("/// </summary>");
-        writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
-        writer.Open(surface == LayerSurface.Public
-            ? $"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized"
-            : $"sealed partial {target.Keyword} {target.Name}");
-        ConstantsEmitter.Emit(writer, spec, plan);
-        writer.Line();
-        ParametersEmitter.Emit(writer, spec, plan, target.Name, surface);
-        writer.Line();
-        ForwardEmitter.Emit(writer, spec, plan, surface);
-        writer.Line();
-        if (plan.TransformsRows)
-        {
-            WinogradRowsEmitter.Emit(writer, spec, plan);
-            writer.Line();
-            DirectKernelEmitter.Emit(writer, spec, plan);
-        }
-
-        // The direct kernel: the layer's only path, or the one a layer without a fixed size takes where transformed rows cost more.
-        if ((plan.TransformsRows ? plan.Direct : plan) is { } direct)
-        {
-            if (plan.TransformsRows)
+            writer.Line("/// <summary>");
+            writer.Line($"/// {LayerDescription.Summary(spec)}");
+            writer.Line($"/// Weights are PyTorch's {LayerDescription.WeightShape(spec)}; input and output are {(spec.Kind == LayerKind.Conv2d ? "NCHW" : "NCL")} float32.");
+            if (spec.Activation != ActivationKind.None)
             {
-                writer.Line();
+                writer.Line($"/// Fused activation: the output is {spec.Activation}(conv(x) + bias), {spec.Activation}(x) = {ActivationEmitter.Formula(spec.Activation)}.");
             }
 
-            WeightPackingEmitter.Emit(writer, direct, "PackWeight", "FanIn");
-            writer.Line();
-            PaddedInputEmitter.Emit(writer, spec, direct);
-            writer.Line();
-            if (direct.GathersTaps)
+            foreach (string fact in LayerFacts.Convolution(spec, plan))
             {
-                TapGatherEmitter.Emit(writer, spec, direct);
+                writer.Line($"/// {fact}");
+            }
+
+            writer.Line("/// </summary>");
+            writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{GeneratorName}\", \"{GeneratorVersion}\")]");
+            using (writer.Block(surface == LayerSurface.Public
+                ? $"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized"
+                : $"sealed partial {target.Keyword} {target.Name}"))
+            {
+                ConstantsEmitter.Emit(writer, spec, plan);
                 writer.Line();
-                if (ImageTapGatherEmitter.Windows(spec, direct) is { } windows)
+                ParametersEmitter.Emit(writer, spec, plan, target.Name, surface);
+                writer.Line();
+                ForwardEmitter.Emit(writer, spec, plan, surface);
+                writer.Line();
+                if (plan.TransformsRows)
                 {
-                    ImageTapGatherEmitter.Emit(writer, spec, direct, windows);
+                    WinogradRowsEmitter.Emit(writer, spec, plan);
                     writer.Line();
+                    DirectKernelEmitter.Emit(writer, spec, plan);
+                }
+
+                // The direct kernel: the layer's only path, or the one a layer without a fixed size takes where transformed rows cost more.
+                if ((plan.TransformsRows ? plan.Direct : plan) is { } direct)
+                {
+                    if (plan.TransformsRows)
+                    {
+                        writer.Line();
+                    }
+
+                    WeightPackingEmitter.Emit(writer, direct, "PackWeight", "FanIn");
+                    writer.Line();
+                    PaddedInputEmitter.Emit(writer, spec, direct);
+                    writer.Line();
+                    if (direct.GathersTaps)
+                    {
+                        TapGatherEmitter.Emit(writer, spec, direct);
+                        writer.Line();
+                        if (ImageTapGatherEmitter.Windows(spec, direct) is { } windows)
+                        {
+                            ImageTapGatherEmitter.Emit(writer, spec, direct, windows);
+                            writer.Line();
+                        }
+                    }
+
+                    DirectKernelEmitter.Emit(writer, spec, direct);
                 }
             }
-
-            DirectKernelEmitter.Emit(writer, spec, direct);
         }
 
-        writer.Close();
-
-        GeneratedFile.Close(writer, target);
         return writer.ToString();
     }
 }

@@ -42,12 +42,14 @@ internal static class ParametersEmitter
         writer.Line("}");
         writer.Line();
         writer.Line($"/// <summary>Creates the layer with parameters drawn from <paramref name=\"random\"/> as PyTorch's <c>reset_parameters</c> does: uniform in ±1/sqrt({spec.FanIn}).</summary>");
-        writer.Open($"public {className}(global::System.Random random)");
-        writer.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
-        writer.Line("float[] weight = new float[WeightLength];");
-        writer.Line($"global::ConvGen.ParameterInit.ConvUniform(weight, {biasArgument}, FanIn, random);");
-        Pack(writer, plan, "weight");
-        writer.Close();
+        using (writer.Block($"public {className}(global::System.Random random)"))
+        {
+            writer.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+            writer.Line("float[] weight = new float[WeightLength];");
+            writer.Line($"global::ConvGen.ParameterInit.ConvUniform(weight, {biasArgument}, FanIn, random);");
+            Pack(writer, plan, "weight");
+        }
+
         writer.Line();
         TrainedConstructor(writer, spec, plan, className);
         writer.Line();
@@ -62,15 +64,15 @@ internal static class ParametersEmitter
             ? "/// <param name=\"bias\">OutChannels biases.</param>"
             : "/// <param name=\"bias\">Must be empty: this layer has no bias.</param>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        writer.Open($"public {className}(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias = default)");
-        writer.Line($"global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, \"{LayerDescription.WeightShape(spec)}\");");
-        Pack(writer, plan, "weight");
-        if (spec.HasBias)
+        using (writer.Block($"public {className}(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias = default)"))
         {
-            writer.Line("bias.CopyTo(_bias);");
+            writer.Line($"global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, \"{LayerDescription.WeightShape(spec)}\");");
+            Pack(writer, plan, "weight");
+            if (spec.HasBias)
+            {
+                writer.Line("bias.CopyTo(_bias);");
+            }
         }
-
-        writer.Close();
     }
 
     /// <summary>Packs a weight for every path the layer has: the direct kernel's, the transformed rows', or both.</summary>
@@ -121,24 +123,27 @@ internal static class ParametersEmitter
         writer.Line("/// is not supported (that call may read a mix of old and new values).</remarks>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The layer has no parameter <paramref name=\"name\"/>, or <paramref name=\"values\"/> has the wrong length;");
         writer.Line("/// the message lists the parameters and their lengths.</exception>");
-        writer.Open("public void SetParameter(string name, global::System.ReadOnlySpan<float> values)");
-        writer.Line("// Name and length are checked before anything is written; then the weight is repacked as the kernel reads it.");
-        writer.Line($"global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof({className}));");
-        if (spec.HasBias)
+        using (writer.Block("public void SetParameter(string name, global::System.ReadOnlySpan<float> values)"))
         {
-            writer.Open("if (name == \"weight\")");
-            Pack(writer, plan, "values");
-            writer.Close();
-            writer.Open("else");
-            writer.Line("values.CopyTo(_bias);");
-            writer.Close();
-        }
-        else
-        {
-            Pack(writer, plan, "values");
-        }
+            writer.Line("// Name and length are checked before anything is written; then the weight is repacked as the kernel reads it.");
+            writer.Line($"global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof({className}));");
+            if (spec.HasBias)
+            {
+                using (writer.Block("if (name == \"weight\")"))
+                {
+                    Pack(writer, plan, "values");
+                }
 
-        writer.Close();
+                using (writer.Block("else"))
+                {
+                    writer.Line("values.CopyTo(_bias);");
+                }
+            }
+            else
+            {
+                Pack(writer, plan, "values");
+            }
+        }
     }
 
     private static string WeightLengthDoc(ConvSpec spec) =>

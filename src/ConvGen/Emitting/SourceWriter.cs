@@ -1,9 +1,10 @@
+using System;
 using System.CodeDom.Compiler;
 using System.IO;
 
 namespace ConvGen.Generator.Emitting;
 
-/// <summary>Indented C# text, one line at a time, with braces that open and close indentation.</summary>
+/// <summary>Indented C# text, one line at a time, with blocks whose braces open and close indentation.</summary>
 internal sealed class SourceWriter
 {
     private readonly StringWriter _text = new();
@@ -35,8 +36,9 @@ internal sealed class SourceWriter
         }
     }
 
-    /// <summary>Writes <paramref name="header"/> (if any) and an opening brace, then indents.</summary>
-    public void Open(string header = "")
+    /// <summary>Writes <paramref name="header"/> (if any) and an opening brace, then indents; disposing the result
+    /// unindents and writes the closing brace followed by <paramref name="suffix"/> (such as <c>";"</c>).</summary>
+    public BlockScope Block(string header = "", string suffix = "")
     {
         if (header.Length > 0)
         {
@@ -45,13 +47,23 @@ internal sealed class SourceWriter
 
         Line("{");
         _writer.Indent++;
-    }
-
-    public void Close(string suffix = "")
-    {
-        _writer.Indent--;
-        Line("}" + suffix);
+        return new BlockScope(this, suffix);
     }
 
     public override string ToString() => _text.ToString();
+
+    /// <summary>A block <see cref="Block"/> opened, closed when disposed.</summary>
+    internal sealed class BlockScope : IDisposable
+    {
+        private readonly SourceWriter _owner;
+        private readonly string _suffix;
+
+        public BlockScope(SourceWriter owner, string suffix) => (_owner, _suffix) = (owner, suffix);
+
+        public void Dispose()
+        {
+            _owner._writer.Indent--;
+            _owner.Line("}" + _suffix);
+        }
+    }
 }

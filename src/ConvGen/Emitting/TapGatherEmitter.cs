@@ -31,65 +31,70 @@ internal static class TapGatherEmitter
         writer.Line($"/// of <paramref name=\"taps\"/> ({plan.GatheredRowStride} floats apart) holds the {outputHeight} x {outputWidth} inputs tap (ky, kx) reads, output row after output row.</summary>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The spans are too short for the channels.</exception>");
         writer.Line(GeneratedFile.AggressiveOptimization);
-        writer.Open("private static void GatherTaps(global::System.ReadOnlySpan<float> planes, global::System.Span<float> taps, int firstChannel, int endChannel)");
-        writer.Line($"const int outputHeight = {outputHeight}, outputWidth = {outputWidth}, planeWidth = {planeWidth}, planeStride = {planeStride}, rowStride = {plan.GatheredRowStride};");
-        writer.Open($"if (firstChannel < 0 || endChannel > InChannels || (long)planes.Length < (long)endChannel * {sh * sw} * planeStride || (long)taps.Length < (long)endChannel * {taps} * rowStride)");
-        writer.Line("throw new global::System.ArgumentException($\"channels [{firstChannel}, {endChannel}) do not fit {planes.Length} plane and {taps.Length} gathered floats.\");");
-        writer.Close();
-        writer.Line();
-        var windows = Windows(outputHeight, outputWidth, planeWidth);
-        writer.Line($"ref float planesStart = ref {Marshal}.GetReference(planes);");
-        writer.Line($"ref float tapsStart = ref {Marshal}.GetReference(taps);");
-        writer.Open("for (int channel = firstChannel; channel < endChannel; channel++)");
-        writer.Line($"ref float channelPlanes = ref {Unsafe}.Add(ref planesStart, (nint)channel * {sh * sw} * planeStride);");
-        writer.Open($"for (int ky = 0; ky < {spec.KernelHeight}; ky++)");
-        writer.Open($"for (int kx = 0; kx < {spec.KernelWidth}; kx++)");
-        writer.Line("// Tap (ky, kx) of output (y, x) reads its plane's row y + rowShift, column x + columnShift.");
-        writer.Line($"int rowShift = ky{Times(dh)}, columnShift = kx{Times(dw)};");
-        string plane = (sh, sw) switch
+        using (writer.Block("private static void GatherTaps(global::System.ReadOnlySpan<float> planes, global::System.Span<float> taps, int firstChannel, int endChannel)"))
         {
-            (1, 1) => "0",
-            (1, _) => $"(columnShift % {sw}) * planeStride",
-            (_, 1) => $"(rowShift % {sh}) * planeStride",
-            _ => $"(((rowShift % {sh}) * {sw}) + (columnShift % {sw})) * planeStride",
-        };
-        string row = sh == 1 ? "rowShift" : $"(rowShift / {sh})";
-        string column = sw == 1 ? "columnShift" : $"(columnShift / {sw})";
-        writer.Line($"ref float from = ref {Unsafe}.Add(ref channelPlanes, {(plane == "0" ? "" : $"{plane} + ")}({row} * planeWidth) + {column});");
-        writer.Line($"ref float to = ref {Unsafe}.Add(ref tapsStart, (((nint)channel * {taps}) + (ky * {spec.KernelWidth}) + kx) * rowStride);");
-        if (windows is not null)
-        {
-            writer.Open("if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)");
-            writer.Line("// Each vector of the row is one permute of the plane floats its positions span (one or two vectors, ending at most 15 floats");
-            writer.Line("// past the plane's last row: inside its guard); lanes past the output plane are zeroed.");
-            for (int v = 0; v < windows.Count; v++)
+            writer.Line($"const int outputHeight = {outputHeight}, outputWidth = {outputWidth}, planeWidth = {planeWidth}, planeStride = {planeStride}, rowStride = {plan.GatheredRowStride};");
+            using (writer.Block($"if (firstChannel < 0 || endChannel > InChannels || (long)planes.Length < (long)endChannel * {sh * sw} * planeStride || (long)taps.Length < (long)endChannel * {taps} * rowStride)"))
             {
-                writer.Line($"{Vector}.StoreUnsafe({windows[v].Expression("from", "0")}, ref to, {v * VectorType.WidestLanes});");
+                writer.Line("throw new global::System.ArgumentException($\"channels [{firstChannel}, {endChannel}) do not fit {planes.Length} plane and {taps.Length} gathered floats.\");");
             }
 
-            writer.Close();
-            writer.Open("else");
-        }
+            writer.Line();
+            var windows = Windows(outputHeight, outputWidth, planeWidth);
+            writer.Line($"ref float planesStart = ref {Marshal}.GetReference(planes);");
+            writer.Line($"ref float tapsStart = ref {Marshal}.GetReference(taps);");
+            using (writer.Block("for (int channel = firstChannel; channel < endChannel; channel++)"))
+            {
+                writer.Line($"ref float channelPlanes = ref {Unsafe}.Add(ref planesStart, (nint)channel * {sh * sw} * planeStride);");
+                using (writer.Block($"for (int ky = 0; ky < {spec.KernelHeight}; ky++)"))
+                {
+                    using (writer.Block($"for (int kx = 0; kx < {spec.KernelWidth}; kx++)"))
+                    {
+                        writer.Line("// Tap (ky, kx) of output (y, x) reads its plane's row y + rowShift, column x + columnShift.");
+                        writer.Line($"int rowShift = ky{Times(dh)}, columnShift = kx{Times(dw)};");
+                        string plane = (sh, sw) switch
+                        {
+                            (1, 1) => "0",
+                            (1, _) => $"(columnShift % {sw}) * planeStride",
+                            (_, 1) => $"(rowShift % {sh}) * planeStride",
+                            _ => $"(((rowShift % {sh}) * {sw}) + (columnShift % {sw})) * planeStride",
+                        };
+                        string row = sh == 1 ? "rowShift" : $"(rowShift / {sh})";
+                        string column = sw == 1 ? "columnShift" : $"(columnShift / {sw})";
+                        writer.Line($"ref float from = ref {Unsafe}.Add(ref channelPlanes, {(plane == "0" ? "" : $"{plane} + ")}({row} * planeWidth) + {column});");
+                        writer.Line($"ref float to = ref {Unsafe}.Add(ref tapsStart, (((nint)channel * {taps}) + (ky * {spec.KernelWidth}) + kx) * rowStride);");
+                        if (windows is not null)
+                        {
+                            using (writer.Block("if (global::System.Runtime.Intrinsics.X86.Avx512F.IsSupported)"))
+                            {
+                                writer.Line("// Each vector of the row is one permute of the plane floats its positions span (one or two vectors, ending at most 15 floats");
+                                writer.Line("// past the plane's last row: inside its guard); lanes past the output plane are zeroed.");
+                                for (int v = 0; v < windows.Count; v++)
+                                {
+                                    writer.Line($"{Vector}.StoreUnsafe({windows[v].Expression("from", "0")}, ref to, {v * VectorType.WidestLanes});");
+                                }
+                            }
+                        }
 
-        if (positions < VectorType.WidestLanes)
-        {
-            writer.Line("// The row is narrower than a vector: its padding lanes, which the kernel reads and drops, hold zeros.");
-            writer.Line($"{Marshal}.CreateSpan(ref {Unsafe}.Add(ref to, outputHeight * outputWidth), rowStride - (outputHeight * outputWidth)).Clear();");
-        }
+                        // The plain copy: the whole gather without permutes, the fallback without AVX-512 with them.
+                        using (windows is not null ? writer.Block("else") : null)
+                        {
+                            if (positions < VectorType.WidestLanes)
+                            {
+                                writer.Line("// The row is narrower than a vector: its padding lanes, which the kernel reads and drops, hold zeros.");
+                                writer.Line($"{Marshal}.CreateSpan(ref {Unsafe}.Add(ref to, outputHeight * outputWidth), rowStride - (outputHeight * outputWidth)).Clear();");
+                            }
 
-        writer.Line("// Output row after output row, each copied from its plane row.");
-        writer.Open("for (int y = 0; y < outputHeight; y++)");
-        writer.Line($"global::ConvGen.KernelSupport.Copy({Marshal}.CreateReadOnlySpan(ref {Unsafe}.Add(ref from, y * planeWidth), outputWidth), {Marshal}.CreateSpan(ref {Unsafe}.Add(ref to, y * outputWidth), outputWidth));");
-        writer.Close();
-        if (windows is not null)
-        {
-            writer.Close();
+                            writer.Line("// Output row after output row, each copied from its plane row.");
+                            using (writer.Block("for (int y = 0; y < outputHeight; y++)"))
+                            {
+                                writer.Line($"global::ConvGen.KernelSupport.Copy({Marshal}.CreateReadOnlySpan(ref {Unsafe}.Add(ref from, y * planeWidth), outputWidth), {Marshal}.CreateSpan(ref {Unsafe}.Add(ref to, y * outputWidth), outputWidth));");
+                            }
+                        }
+                    }
+                }
+            }
         }
-
-        writer.Close();
-        writer.Close();
-        writer.Close();
-        writer.Close();
     }
 
     /// <summary>For small output planes (a few vectors), where each vector of a gathered row is one permute: per vector of

@@ -39,55 +39,58 @@ internal static class TransposedLayerEmitter
     private static string Layer(TargetType target, TransposedConvSpec spec, TransposedPlan plan)
     {
         var writer = new SourceWriter();
-        GeneratedFile.Open(writer, target, $"[{spec.Kind}] on {target.FullName}");
-        var geometry = spec.SplitGeometry(plan.SeparateRows, plan.SeparateColumns);
-        writer.Line("/// <summary>");
-        writer.Line($"/// {Summary(spec)}");
-        writer.Line($"/// Weights are PyTorch's {WeightShape(spec)}; input and output are {(spec.Is2d ? "NCHW" : "NCL")} float32.");
-        string placed = plan.SingleConvolution ? ", which writes the output directly." : " whose outputs are placed at their interleaved positions.";
-        if (plan.Convolutions.Count == 1)
+        using (GeneratedFile.Open(writer, target, $"[{spec.Kind}] on {target.FullName}"))
         {
-            writer.Line($"/// Runs as one stride-1 convolution of the input ({PhaseClass}: {geometry.Phases} stride phase(s) x {spec.OutChannels} channels, " +
-                $"{SubKernel(spec, plan.Convolutions[0])} sub-kernels of the flipped weights){placed}");
-        }
-        else
-        {
-            writer.Line($"/// Runs as {plan.Convolutions.Count} stride-1 convolutions of the input, one per padding its stride phases need (so none computes outputs");
-            writer.Line($"/// no phase uses){placed}");
+            var geometry = spec.SplitGeometry(plan.SeparateRows, plan.SeparateColumns);
+            writer.Line("/// <summary>");
+            writer.Line($"/// {Summary(spec)}");
+            writer.Line($"/// Weights are PyTorch's {WeightShape(spec)}; input and output are {(spec.Is2d ? "NCHW" : "NCL")} float32.");
+            string placed = plan.SingleConvolution ? ", which writes the output directly." : " whose outputs are placed at their interleaved positions.";
+            if (plan.Convolutions.Count == 1)
+            {
+                writer.Line($"/// Runs as one stride-1 convolution of the input ({PhaseClass}: {geometry.Phases} stride phase(s) x {spec.OutChannels} channels, " +
+                    $"{SubKernel(spec, plan.Convolutions[0])} sub-kernels of the flipped weights){placed}");
+            }
+            else
+            {
+                writer.Line($"/// Runs as {plan.Convolutions.Count} stride-1 convolutions of the input, one per padding its stride phases need (so none computes outputs");
+                writer.Line($"/// no phase uses){placed}");
+                for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+                {
+                    var phases = plan.Convolutions[convolution];
+                    writer.Line($"/// {ClassName(plan, convolution)}: {PhaseList(spec, geometry, convolution)} x {spec.OutChannels} channels, {SubKernel(spec, phases)} sub-kernels, padding " +
+                        (spec.Is2d ? $"{phases.PadTop}/{phases.PadBottom}/{phases.PadLeft}/{phases.PadRight} (top/bottom/left/right)." : $"{phases.PadLeft}/{phases.PadRight} (left/right)."));
+                }
+            }
+
+            if (spec.Activation != ActivationKind.None)
+            {
+                writer.Line($"/// Fused activation: the output is {spec.Activation}(conv_transpose(x) + bias), {spec.Activation}(x) = {ActivationEmitter.Formula(spec.Activation)}.");
+            }
+
+            var classes = new List<string>();
             for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
             {
-                var phases = plan.Convolutions[convolution];
-                writer.Line($"/// {ClassName(plan, convolution)}: {PhaseList(spec, geometry, convolution)} x {spec.OutChannels} channels, {SubKernel(spec, phases)} sub-kernels, padding " +
-                    (spec.Is2d ? $"{phases.PadTop}/{phases.PadBottom}/{phases.PadLeft}/{phases.PadRight} (top/bottom/left/right)." : $"{phases.PadLeft}/{phases.PadRight} (left/right)."));
+                classes.Add(ClassName(plan, convolution));
+            }
+
+            foreach (string fact in LayerFacts.Transposed(spec, plan, classes))
+            {
+                writer.Line($"/// {fact}");
+            }
+
+            writer.Line("/// </summary>");
+            writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{LayerEmitter.GeneratorName}\", \"{LayerEmitter.GeneratorVersion}\")]");
+            using (writer.Block($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized{(plan.SingleConvolution ? "" : $", {Phases}")}"))
+            {
+                Constants(writer, spec, plan);
+                writer.Line();
+                Parameters(writer, spec, plan, target.Name);
+                writer.Line();
+                Forward(writer, spec, plan);
             }
         }
 
-        if (spec.Activation != ActivationKind.None)
-        {
-            writer.Line($"/// Fused activation: the output is {spec.Activation}(conv_transpose(x) + bias), {spec.Activation}(x) = {ActivationEmitter.Formula(spec.Activation)}.");
-        }
-
-        var classes = new List<string>();
-        for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
-        {
-            classes.Add(ClassName(plan, convolution));
-        }
-
-        foreach (string fact in LayerFacts.Transposed(spec, plan, classes))
-        {
-            writer.Line($"/// {fact}");
-        }
-
-        writer.Line("/// </summary>");
-        writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{LayerEmitter.GeneratorName}\", \"{LayerEmitter.GeneratorVersion}\")]");
-        writer.Open($"partial {target.Keyword} {target.Name} : global::ConvGen.ILayer, global::ConvGen.IParameterized{(plan.SingleConvolution ? "" : $", {Phases}")}");
-        Constants(writer, spec, plan);
-        writer.Line();
-        Parameters(writer, spec, plan, target.Name);
-        writer.Line();
-        Forward(writer, spec, plan);
-        writer.Close();
-        GeneratedFile.Close(writer, target);
         return writer.ToString();
     }
 
@@ -215,50 +218,56 @@ internal static class TransposedLayerEmitter
             ? "/// <param name=\"bias\">OutChannels biases.</param>"
             : "/// <param name=\"bias\">Must be empty: this layer has no bias.</param>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A span has the wrong length.</exception>");
-        writer.Open($"public {className}(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias = default)");
-        writer.Line($"global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, \"{shape}\");");
-        for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+        using (writer.Block($"public {className}(global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias = default)"))
         {
-            writer.Line($"{Field(plan, convolution)} = new {ClassName(plan, convolution)}(PhaseWeight(weight, {convolution}), PhaseBias(bias, {convolution}));");
+            writer.Line($"global::ConvGen.LayerChecks.Parameters(weight, bias, WeightLength, HasBias ? OutChannels : 0, \"{shape}\");");
+            for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+            {
+                writer.Line($"{Field(plan, convolution)} = new {ClassName(plan, convolution)}(PhaseWeight(weight, {convolution}), PhaseBias(bias, {convolution}));");
+            }
+
+            if (plan.HasEmptyPhases)
+            {
+                writer.Line($"{Runtime}.EmptyPhaseValues(bias, FusedActivation, _emptyPhaseValues);");
+            }
         }
 
-        if (plan.HasEmptyPhases)
-        {
-            writer.Line($"{Runtime}.EmptyPhaseValues(bias, FusedActivation, _emptyPhaseValues);");
-        }
-
-        writer.Close();
         writer.Line();
         writer.Line("// PyTorch's initialisation of the weight and bias.");
-        writer.Open("private static float[] Draw(global::System.Random random, out float[] bias)");
-        writer.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
-        writer.Line("float[] weight = new float[WeightLength];");
-        writer.Line("bias = new float[HasBias ? OutChannels : 0];");
-        writer.Line("global::ConvGen.ParameterInit.ConvUniform(weight, bias, FanIn, random);");
-        writer.Line("return weight;");
-        writer.Close();
-        writer.Line();
-        writer.Line("// A PyTorch-layout weight as a phase convolution's weight: each of its phases' taps, flipped, zero where the phase is shorter.");
-        writer.Open("private static float[] PhaseWeight(global::System.ReadOnlySpan<float> weight, int convolution)");
-        writer.Line("float[] packed = new float[Geometry.ConvolutionWeightLength(convolution)];");
-        writer.Line($"{Runtime}.PackPhaseWeight(Geometry, convolution, weight, packed);");
-        writer.Line("return packed;");
-        writer.Close();
-        writer.Line();
-        writer.Line("// The biases as a phase convolution's: each output channel's for each of its phases.");
-        writer.Open("private static float[] PhaseBias(global::System.ReadOnlySpan<float> bias, int convolution)");
-        if (spec.HasBias)
+        using (writer.Block("private static float[] Draw(global::System.Random random, out float[] bias)"))
         {
-            writer.Line("float[] packed = new float[Geometry.ConvolutionOutChannels(convolution)];");
-            writer.Line($"{Runtime}.PackPhaseBias(Geometry, convolution, bias, packed);");
-            writer.Line("return packed;");
-        }
-        else
-        {
-            writer.Line("return [];");
+            writer.Line("global::System.ArgumentNullException.ThrowIfNull(random);");
+            writer.Line("float[] weight = new float[WeightLength];");
+            writer.Line("bias = new float[HasBias ? OutChannels : 0];");
+            writer.Line("global::ConvGen.ParameterInit.ConvUniform(weight, bias, FanIn, random);");
+            writer.Line("return weight;");
         }
 
-        writer.Close();
+        writer.Line();
+        writer.Line("// A PyTorch-layout weight as a phase convolution's weight: each of its phases' taps, flipped, zero where the phase is shorter.");
+        using (writer.Block("private static float[] PhaseWeight(global::System.ReadOnlySpan<float> weight, int convolution)"))
+        {
+            writer.Line("float[] packed = new float[Geometry.ConvolutionWeightLength(convolution)];");
+            writer.Line($"{Runtime}.PackPhaseWeight(Geometry, convolution, weight, packed);");
+            writer.Line("return packed;");
+        }
+
+        writer.Line();
+        writer.Line("// The biases as a phase convolution's: each output channel's for each of its phases.");
+        using (writer.Block("private static float[] PhaseBias(global::System.ReadOnlySpan<float> bias, int convolution)"))
+        {
+            if (spec.HasBias)
+            {
+                writer.Line("float[] packed = new float[Geometry.ConvolutionOutChannels(convolution)];");
+                writer.Line($"{Runtime}.PackPhaseBias(Geometry, convolution, bias, packed);");
+                writer.Line("return packed;");
+            }
+            else
+            {
+                writer.Line("return [];");
+            }
+        }
+
         writer.Line();
         ParameterAccess(writer, spec, plan, className, shape);
     }
@@ -290,28 +299,30 @@ internal static class TransposedLayerEmitter
         writer.Line("/// is not supported (that call may read a mix of old and new values).</remarks>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The layer has no parameter <paramref name=\"name\"/>, or <paramref name=\"values\"/> has the wrong length;");
         writer.Line("/// the message lists the parameters and their lengths.</exception>");
-        writer.Open("public void SetParameter(string name, global::System.ReadOnlySpan<float> values)");
-        writer.Line($"global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof({className}));");
-        if (spec.HasBias)
+        using (writer.Block("public void SetParameter(string name, global::System.ReadOnlySpan<float> values)"))
         {
-            writer.Open("if (name == \"weight\")");
-            SetPhaseParameters(writer, plan, "weight", "PhaseWeight");
-            writer.Close();
-            writer.Open("else");
-            SetPhaseParameters(writer, plan, "bias", "PhaseBias");
-            if (plan.HasEmptyPhases)
+            writer.Line($"global::ConvGen.LayerChecks.Parameter(ParameterList, name, values.Length, nameof({className}));");
+            if (spec.HasBias)
             {
-                writer.Line($"{Runtime}.EmptyPhaseValues(values, FusedActivation, _emptyPhaseValues);");
+                using (writer.Block("if (name == \"weight\")"))
+                {
+                    SetPhaseParameters(writer, plan, "weight", "PhaseWeight");
+                }
+
+                using (writer.Block("else"))
+                {
+                    SetPhaseParameters(writer, plan, "bias", "PhaseBias");
+                    if (plan.HasEmptyPhases)
+                    {
+                        writer.Line($"{Runtime}.EmptyPhaseValues(values, FusedActivation, _emptyPhaseValues);");
+                    }
+                }
             }
-
-            writer.Close();
+            else
+            {
+                SetPhaseParameters(writer, plan, "weight", "PhaseWeight");
+            }
         }
-        else
-        {
-            SetPhaseParameters(writer, plan, "weight", "PhaseWeight");
-        }
-
-        writer.Close();
     }
 
     private static void SetPhaseParameters(SourceWriter writer, TransposedPlan plan, string name, string pack)
@@ -346,31 +357,32 @@ internal static class TransposedLayerEmitter
         writer.Line($"/// <param name=\"degreeOfParallelism\">Threads the phase convolution{(plan.Convolutions.Count == 1 ? "" : "s")} may use: 0 (the default) lets {(plan.Convolutions.Count == 1 ? "it" : "them")} decide, 1 runs on the calling thread only.</param>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">A size is not positive, the input is smaller than the layer needs,");
         writer.Line("/// a span has the wrong length, the spans overlap, or <paramref name=\"degreeOfParallelism\"/> is negative.</exception>");
-        writer.Open($"public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, {(is2d ? "int height, int width" : "int length")}, int degreeOfParallelism = 0)");
-        writer.Line("global::ConvGen.LayerChecks.Batch(batch);");
-        if (is2d)
+        using (writer.Block($"public void Forward(global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, {(is2d ? "int height, int width" : "int length")}, int degreeOfParallelism = 0)"))
         {
-            writer.Line("ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);");
-            writer.Line("global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);");
-        }
-        else
-        {
-            writer.Line("int outputLength = ResolveOutputLength(length);");
-            writer.Line("global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [length], OutChannels, [outputLength]);");
+            writer.Line("global::ConvGen.LayerChecks.Batch(batch);");
+            if (is2d)
+            {
+                writer.Line("ResolveOutputSize(height, width, out int outputHeight, out int outputWidth);");
+                writer.Line("global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [height, width], OutChannels, [outputHeight, outputWidth]);");
+            }
+            else
+            {
+                writer.Line("int outputLength = ResolveOutputLength(length);");
+                writer.Line("global::ConvGen.LayerChecks.Spans(input, output, batch, InChannels, [length], OutChannels, [outputLength]);");
+            }
+
+            if (plan.SingleConvolution)
+            {
+                writer.Line("// Stride 1 with nothing cropped: the phase convolution's output is the layer's.");
+                writer.Line($"_phases.Forward(input, output, batch, {sizes}, degreeOfParallelism);");
+            }
+            else
+            {
+                writer.Line("// The phase convolutions' outputs (pooled scratch), then each phase's outputs at their interleaved positions.");
+                writer.Line($"{Runtime}.Forward(this, input, output, batch, {(is2d ? "height, width" : "1, length")}, {(plan.HasEmptyPhases ? "_emptyPhaseValues" : "null")}, MinimumWorkPerThread, degreeOfParallelism);");
+            }
         }
 
-        if (plan.SingleConvolution)
-        {
-            writer.Line("// Stride 1 with nothing cropped: the phase convolution's output is the layer's.");
-            writer.Line($"_phases.Forward(input, output, batch, {sizes}, degreeOfParallelism);");
-        }
-        else
-        {
-            writer.Line("// The phase convolutions' outputs (pooled scratch), then each phase's outputs at their interleaved positions.");
-            writer.Line($"{Runtime}.Forward(this, input, output, batch, {(is2d ? "height, width" : "1, length")}, {(plan.HasEmptyPhases ? "_emptyPhaseValues" : "null")}, MinimumWorkPerThread, degreeOfParallelism);");
-        }
-
-        writer.Close();
         writer.Line();
         ForwardEmitter.LayerInterface(writer, is2d);
         if (!plan.SingleConvolution)
@@ -388,25 +400,25 @@ internal static class TransposedLayerEmitter
         writer.Line($"global::ConvGen.Transposed.TransposedGeometry {Phases}.Geometry => Geometry;");
         writer.Line();
         writer.Line("/// <inheritdoc/>");
-        writer.Open($"void {Phases}.RunPhaseConvolution(int convolution, global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int degreeOfParallelism)");
-        if (plan.Convolutions.Count == 1)
+        using (writer.Block($"void {Phases}.RunPhaseConvolution(int convolution, global::System.ReadOnlySpan<float> input, global::System.Span<float> output, int batch, int height, int width, int degreeOfParallelism)"))
         {
-            writer.Line($"_phases.Forward(input, output, batch, {sizes}, degreeOfParallelism);");
-        }
-        else
-        {
-            writer.Open("switch (convolution)");
-            for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+            if (plan.Convolutions.Count == 1)
             {
-                writer.Line(convolution < plan.Convolutions.Count - 1 ? $"case {convolution}:" : "default:");
-                writer.Line($"    {Field(plan, convolution)}.Forward(input, output, batch, {sizes}, degreeOfParallelism);");
-                writer.Line("    return;");
+                writer.Line($"_phases.Forward(input, output, batch, {sizes}, degreeOfParallelism);");
             }
-
-            writer.Close();
+            else
+            {
+                using (writer.Block("switch (convolution)"))
+                {
+                    for (int convolution = 0; convolution < plan.Convolutions.Count; convolution++)
+                    {
+                        writer.Line(convolution < plan.Convolutions.Count - 1 ? $"case {convolution}:" : "default:");
+                        writer.Line($"    {Field(plan, convolution)}.Forward(input, output, batch, {sizes}, degreeOfParallelism);");
+                        writer.Line("    return;");
+                    }
+                }
+            }
         }
-
-        writer.Close();
     }
 
     /// <summary>A phase convolution's sub-kernel: "2x2", "3".</summary>
@@ -430,10 +442,11 @@ internal static class TransposedLayerEmitter
         writer.Line($"/// <summary>Output {unit} for an input of <paramref name=\"{input}\"/> {unit}: " +
             $"({input} - 1)*{axis.Stride} - 2*{pad} + {axis.Dilation}*({axis.Kernel} - 1) + {outputPad} + 1.</summary>");
         writer.Line($"/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"{input}\"/> is not positive or gives an empty output.</exception>");
-        writer.Open($"public static int {name}(int {input})");
-        writer.Line($"global::ConvGen.LayerChecks.TransposedInputSize({input}, {minimum}, nameof({input}));");
-        writer.Line($"return global::ConvGen.LayerChecks.OutputSize((((long){input} - 1) * {axis.Stride}){Signed(axis.SizeOffset)}, nameof({input}));");
-        writer.Close();
+        using (writer.Block($"public static int {name}(int {input})"))
+        {
+            writer.Line($"global::ConvGen.LayerChecks.TransposedInputSize({input}, {minimum}, nameof({input}));");
+            writer.Line($"return global::ConvGen.LayerChecks.OutputSize((((long){input} - 1) * {axis.Stride}){Signed(axis.SizeOffset)}, nameof({input}));");
+        }
     }
 
     private static string Summary(TransposedConvSpec spec) => spec.Is2d

@@ -16,17 +16,20 @@ internal static class WeightPackingEmitter
         writer.Line($"/// {tile} output channels (the last tile of a group holds {(plan.RemainderTile == 0 ? tile : plan.RemainderTile)}), each stored [in][row][column][channel in tile],");
         writer.Line("/// so the kernel reads one tile's weights front to back.");
         writer.Line("/// </summary>");
-        writer.Open($"private static void {name}(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)");
-        writer.Open("for (int channel = 0; channel < OutChannels; channel++)");
-        writer.Line($"int inGroup = channel % {plan.FullTiles * tile + plan.RemainderTile};");
-        writer.Line($"int lane = inGroup % {tile};");
-        writer.Line($"int tileWidth = inGroup < {fullTileChannels} ? {tile} : {(plan.RemainderTile == 0 ? tile : plan.RemainderTile)};");
-        writer.Line($"global::System.ReadOnlySpan<float> taps = weight.Slice(channel * {fanIn}, {fanIn});");
-        writer.Line($"global::System.Span<float> tileWeights = packed.Slice((channel - lane) * {fanIn}, tileWidth * {fanIn});");
-        writer.Open($"for (int tap = 0; tap < {fanIn}; tap++)");
-        writer.Line("tileWeights[(tap * tileWidth) + lane] = taps[tap];");
-        writer.Close();
-        writer.Close();
-        writer.Close();
+        using (writer.Block($"private static void {name}(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)"))
+        {
+            using (writer.Block("for (int channel = 0; channel < OutChannels; channel++)"))
+            {
+                writer.Line($"int inGroup = channel % {plan.FullTiles * tile + plan.RemainderTile};");
+                writer.Line($"int lane = inGroup % {tile};");
+                writer.Line($"int tileWidth = inGroup < {fullTileChannels} ? {tile} : {(plan.RemainderTile == 0 ? tile : plan.RemainderTile)};");
+                writer.Line($"global::System.ReadOnlySpan<float> taps = weight.Slice(channel * {fanIn}, {fanIn});");
+                writer.Line($"global::System.Span<float> tileWeights = packed.Slice((channel - lane) * {fanIn}, tileWidth * {fanIn});");
+                using (writer.Block($"for (int tap = 0; tap < {fanIn}; tap++)"))
+                {
+                    writer.Line("tileWeights[(tap * tileWidth) + lane] = taps[tap];");
+                }
+            }
+        }
     }
 }

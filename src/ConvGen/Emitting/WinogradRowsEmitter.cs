@@ -59,17 +59,22 @@ internal static class WinogradRowsEmitter
         writer.Line($"/// Transforms PyTorch's weights [out][in/groups][3][{kw}] into each point's weights U_p[out][in/groups][{kw}] = Σ_r G[p][r] w[.., r, ..]");
         writer.Line("/// (summed in float64, rounded once), each packed as the points' kernel reads it.");
         writer.Line("/// </summary>");
-        writer.Open("private static void PackTransformedWeight(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)");
-        writer.Line("float[] point = new float[PointWeightLength];");
-        writer.Open($"for (int p = 0; p < {scheme.Points}; p++)");
-        writer.Open("for (int i = 0; i < PointWeightLength; i++)");
-        writer.Line($"int top = (i / {kw} * {3 * kw}) + (i % {kw}); // w[out][in][0][column]");
-        writer.Line($"point[i] = (float)((FilterTransform[3 * p] * weight[top]) + (FilterTransform[(3 * p) + 1] * weight[top + {kw}]) + (FilterTransform[(3 * p) + 2] * weight[top + {2 * kw}]));");
-        writer.Close();
-        writer.Line();
-        writer.Line("PackPointWeight(point, packed.Slice(p * PointWeightLength, PointWeightLength));");
-        writer.Close();
-        writer.Close();
+        using (writer.Block("private static void PackTransformedWeight(global::System.ReadOnlySpan<float> weight, global::System.Span<float> packed)"))
+        {
+            writer.Line("float[] point = new float[PointWeightLength];");
+            using (writer.Block($"for (int p = 0; p < {scheme.Points}; p++)"))
+            {
+                using (writer.Block("for (int i = 0; i < PointWeightLength; i++)"))
+                {
+                    writer.Line($"int top = (i / {kw} * {3 * kw}) + (i % {kw}); // w[out][in][0][column]");
+                    writer.Line($"point[i] = (float)((FilterTransform[3 * p] * weight[top]) + (FilterTransform[(3 * p) + 1] * weight[top + {kw}]) + (FilterTransform[(3 * p) + 2] * weight[top + {2 * kw}]));");
+                }
+
+                writer.Line();
+                writer.Line("PackPointWeight(point, packed.Slice(p * PointWeightLength, PointWeightLength));");
+            }
+        }
+
         writer.Line();
         WeightPackingEmitter.Emit(writer, plan, "PackPointWeight", $"{WinogradRows.KernelView(spec).FanIn}");
     }
@@ -91,64 +96,69 @@ internal static class WinogradRowsEmitter
     {
         int dilation = spec.DilationHeight;
         writer.Line(GeneratedFile.AggressiveOptimization);
-        writer.Open($"private static void TransformInputRows_{Suffix(vector)}({parameters})");
-        writer.Line("nint pointStride = (nint)InChannels * planeStride;");
-        writer.Line($"ref float pointsStart = ref {Marshal}.GetReference(points);");
-        writer.Open("for (int channel = 0; channel < InChannels; channel++)");
-        writer.Line("global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);");
-        writer.Open("for (int tile = 0; tile < tileRows; tile++)");
-        writer.Line($"// The tile's first input row: tile rows come in blocks of {WinogradRows.OutputRows * dilation} output rows{(dilation > 1 ? $" holding {dilation} interleaved tiles" : "")}.");
-        writer.Line("int tileRow = firstTileRow + tile;");
-        writer.Line($"int top = {TileTop(dilation)} - {spec.PadTop};");
-        for (int r = 0; r < scheme.TransformedPoints; r++)
+        using (writer.Block($"private static void TransformInputRows_{Suffix(vector)}({parameters})"))
         {
-            string row = r == 0 ? "top" : $"(top + {r * dilation})";
-            writer.Line($"ref float d{r}Row = ref {Marshal}.GetReference((uint){row} < (uint)height ? source.Slice({row} * width) : zeroRow);");
-        }
-
-        writer.Line("ref float v0Row = ref " + $"{Unsafe}.Add(ref pointsStart, ((nint)channel * planeStride) + ((nint)tile * planeWidth));");
-        for (int p = 1; p < scheme.TransformedPoints; p++)
-        {
-            writer.Line($"ref float v{p}Row = ref {Unsafe}.Add(ref v0Row, {(p == 1 ? "" : $"{p} * ")}pointStride);");
-        }
-
-        ZeroColumns(writer, scheme, "The left padding columns.", "i", spec.PadLeft);
-        ZeroColumns(writer, scheme, "The right padding columns.", $"{spec.PadLeft} + width + i", spec.PadRight);
-
-        writer.Line($"// V_p = Σ_r B^T[p][r] d_r, {(vector is null ? "column by column" : "a vector of columns at a time, the last one overlapping its neighbour")}.");
-        var bt = scheme.InputTransform;
-        if (vector is null)
-        {
-            writer.Open("for (int x = 0; x < width; x++)");
-            for (int r = 0; r < scheme.TransformedPoints; r++)
+            writer.Line("nint pointStride = (nint)InChannels * planeStride;");
+            writer.Line($"ref float pointsStart = ref {Marshal}.GetReference(points);");
+            using (writer.Block("for (int channel = 0; channel < InChannels; channel++)"))
             {
-                writer.Line($"float d{r} = {Unsafe}.Add(ref d{r}Row, x);");
-            }
+                writer.Line("global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);");
+                using (writer.Block("for (int tile = 0; tile < tileRows; tile++)"))
+                {
+                    writer.Line($"// The tile's first input row: tile rows come in blocks of {WinogradRows.OutputRows * dilation} output rows{(dilation > 1 ? $" holding {dilation} interleaved tiles" : "")}.");
+                    writer.Line("int tileRow = firstTileRow + tile;");
+                    writer.Line($"int top = {TileTop(dilation)} - {spec.PadTop};");
+                    for (int r = 0; r < scheme.TransformedPoints; r++)
+                    {
+                        string row = r == 0 ? "top" : $"(top + {r * dilation})";
+                        writer.Line($"ref float d{r}Row = ref {Marshal}.GetReference((uint){row} < (uint)height ? source.Slice({row} * width) : zeroRow);");
+                    }
 
-            for (int p = 0; p < scheme.TransformedPoints; p++)
-            {
-                writer.Line($"{Unsafe}.Add(ref v{p}Row, {spec.PadLeft} + x) = {Combination(bt, p, "d", "f")};");
+                    writer.Line("ref float v0Row = ref " + $"{Unsafe}.Add(ref pointsStart, ((nint)channel * planeStride) + ((nint)tile * planeWidth));");
+                    for (int p = 1; p < scheme.TransformedPoints; p++)
+                    {
+                        writer.Line($"ref float v{p}Row = ref {Unsafe}.Add(ref v0Row, {(p == 1 ? "" : $"{p} * ")}pointStride);");
+                    }
+
+                    ZeroColumns(writer, scheme, "The left padding columns.", "i", spec.PadLeft);
+                    ZeroColumns(writer, scheme, "The right padding columns.", $"{spec.PadLeft} + width + i", spec.PadRight);
+
+                    writer.Line($"// V_p = Σ_r B^T[p][r] d_r, {(vector is null ? "column by column" : "a vector of columns at a time, the last one overlapping its neighbour")}.");
+                    var bt = scheme.InputTransform;
+                    if (vector is null)
+                    {
+                        using (writer.Block("for (int x = 0; x < width; x++)"))
+                        {
+                            for (int r = 0; r < scheme.TransformedPoints; r++)
+                            {
+                                writer.Line($"float d{r} = {Unsafe}.Add(ref d{r}Row, x);");
+                            }
+
+                            for (int p = 0; p < scheme.TransformedPoints; p++)
+                            {
+                                writer.Line($"{Unsafe}.Add(ref v{p}Row, {spec.PadLeft} + x) = {Combination(bt, p, "d", "f")};");
+                            }
+                        }
+                    }
+                    else
+                    {
+                        using (writer.Block($"for (int x0 = 0; x0 < width; x0 += {vector.Count})"))
+                        {
+                            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, width - {vector.Count});");
+                            for (int r = 0; r < scheme.TransformedPoints; r++)
+                            {
+                                writer.Line($"var d{r} = {vector.Api}.LoadUnsafe(ref d{r}Row, x);");
+                            }
+
+                            for (int p = 0; p < scheme.TransformedPoints; p++)
+                            {
+                                writer.Line($"{vector.Api}.StoreUnsafe({Combination(bt, p, "d", "f")}, ref v{p}Row, {(spec.PadLeft == 0 ? "x" : $"{spec.PadLeft} + x")});");
+                            }
+                        }
+                    }
+                }
             }
         }
-        else
-        {
-            writer.Open($"for (int x0 = 0; x0 < width; x0 += {vector.Count})");
-            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, width - {vector.Count});");
-            for (int r = 0; r < scheme.TransformedPoints; r++)
-            {
-                writer.Line($"var d{r} = {vector.Api}.LoadUnsafe(ref d{r}Row, x);");
-            }
-
-            for (int p = 0; p < scheme.TransformedPoints; p++)
-            {
-                writer.Line($"{vector.Api}.StoreUnsafe({Combination(bt, p, "d", "f")}, ref v{p}Row, {(spec.PadLeft == 0 ? "x" : $"{spec.PadLeft} + x")});");
-            }
-        }
-
-        writer.Close();
-        writer.Close();
-        writer.Close();
-        writer.Close();
     }
 
     /// <summary>
@@ -176,81 +186,93 @@ internal static class WinogradRowsEmitter
     {
         int sw = spec.StrideWidth, rows = WinogradRows.OutputRows, even = scheme.TransformedRows;
         writer.Line(GeneratedFile.AggressiveOptimization);
-        writer.Open($"private static void TransformInputRows_{Suffix(vector)}({parameters})");
-        writer.Line($"nint pointStride = (nint)InChannels * {sw} * planeStride;");
-        writer.Line($"ref float pointsStart = ref {Marshal}.GetReference(points);");
-        writer.Line($"ref float evenStart = ref {Marshal}.GetReference(evenRows);");
-        writer.Line($"global::System.Span<float> plain = points.Slice({scheme.TransformedPoints} * (int)pointStride);");
-        writer.Open("for (int channel = 0; channel < InChannels; channel++)");
-        writer.Line("global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);");
-        writer.Open("for (int tile = 0; tile < tileRows; tile++)");
-        writer.Line($"int top = ((firstTileRow + tile) * {2 * rows}) - {spec.PadTop}; // the tile's first padded row, as an image row");
-        writer.Line($"// The odd rows top + 1, top + 3, ...: rows 4 * tile to 4 * tile + 3 of the untransformed point.");
-        writer.Open($"for (int i = 0; i < {rows}; i++)");
-        writer.Line("int row = top + (2 * i) + 1;");
-        writer.Line("global::System.ReadOnlySpan<float> line = (uint)row < (uint)height ? source.Slice(row * width, width) : default;");
-        writer.Open($"for (int phase = 0; phase < {sw}; phase++)");
-        writer.Line($"FillRow(line, plain.Slice((((channel * {sw}) + phase) * plainStride) + ((({rows} * tile) + i) * planeWidth), planeWidth), phase);");
-        writer.Close();
-        writer.Close();
-        writer.Line();
-        writer.Line($"// The even rows top, top + 2, ..., top + {2 * (even - 1)}: e_r's phase q in evenRows at (r * {sw} + q) * planeWidth.");
-        writer.Open($"for (int r = 0; r < {even}; r++)");
-        writer.Line("int row = top + (2 * r);");
-        writer.Line("global::System.ReadOnlySpan<float> line = (uint)row < (uint)height ? source.Slice(row * width, width) : default;");
-        writer.Open($"for (int phase = 0; phase < {sw}; phase++)");
-        writer.Line($"FillRow(line, evenRows.Slice(((r * {sw}) + phase) * planeWidth, planeWidth), phase);");
-        writer.Close();
-        writer.Close();
-        writer.Line();
-        writer.Line($"// V_p = Σ_r B^T[p][r] e_r, phase by phase, {(vector is null ? "column by column" : "a vector of columns at a time, the last one overlapping its neighbour")}.");
-        writer.Open($"for (int phase = 0; phase < {sw}; phase++)");
-        writer.Line($"ref float e0Row = ref {Unsafe}.Add(ref evenStart, phase * planeWidth);");
-        for (int r = 1; r < even; r++)
+        using (writer.Block($"private static void TransformInputRows_{Suffix(vector)}({parameters})"))
         {
-            writer.Line($"ref float e{r}Row = ref {Unsafe}.Add(ref e0Row, {r * sw} * planeWidth);");
-        }
-
-        writer.Line($"ref float v0Row = ref {Unsafe}.Add(ref pointsStart, ((nint)((channel * {sw}) + phase) * planeStride) + ((nint)tile * planeWidth));");
-        for (int p = 1; p < scheme.TransformedPoints; p++)
-        {
-            writer.Line($"ref float v{p}Row = ref {Unsafe}.Add(ref v0Row, {(p == 1 ? "" : $"{p} * ")}pointStride);");
-        }
-
-        var bt = scheme.InputTransform;
-        if (vector is null)
-        {
-            writer.Open("for (int x = 0; x < planeWidth; x++)");
-            for (int r = 0; r < even; r++)
+            writer.Line($"nint pointStride = (nint)InChannels * {sw} * planeStride;");
+            writer.Line($"ref float pointsStart = ref {Marshal}.GetReference(points);");
+            writer.Line($"ref float evenStart = ref {Marshal}.GetReference(evenRows);");
+            writer.Line($"global::System.Span<float> plain = points.Slice({scheme.TransformedPoints} * (int)pointStride);");
+            using (writer.Block("for (int channel = 0; channel < InChannels; channel++)"))
             {
-                writer.Line($"float e{r} = {Unsafe}.Add(ref e{r}Row, x);");
-            }
+                writer.Line("global::System.ReadOnlySpan<float> source = image.Slice(channel * height * width, height * width);");
+                using (writer.Block("for (int tile = 0; tile < tileRows; tile++)"))
+                {
+                    writer.Line($"int top = ((firstTileRow + tile) * {2 * rows}) - {spec.PadTop}; // the tile's first padded row, as an image row");
+                    writer.Line($"// The odd rows top + 1, top + 3, ...: rows 4 * tile to 4 * tile + 3 of the untransformed point.");
+                    using (writer.Block($"for (int i = 0; i < {rows}; i++)"))
+                    {
+                        writer.Line("int row = top + (2 * i) + 1;");
+                        writer.Line("global::System.ReadOnlySpan<float> line = (uint)row < (uint)height ? source.Slice(row * width, width) : default;");
+                        using (writer.Block($"for (int phase = 0; phase < {sw}; phase++)"))
+                        {
+                            writer.Line($"FillRow(line, plain.Slice((((channel * {sw}) + phase) * plainStride) + ((({rows} * tile) + i) * planeWidth), planeWidth), phase);");
+                        }
+                    }
 
-            for (int p = 0; p < scheme.TransformedPoints; p++)
-            {
-                writer.Line($"{Unsafe}.Add(ref v{p}Row, x) = {Combination(bt, p, "e", "f")};");
+                    writer.Line();
+                    writer.Line($"// The even rows top, top + 2, ..., top + {2 * (even - 1)}: e_r's phase q in evenRows at (r * {sw} + q) * planeWidth.");
+                    using (writer.Block($"for (int r = 0; r < {even}; r++)"))
+                    {
+                        writer.Line("int row = top + (2 * r);");
+                        writer.Line("global::System.ReadOnlySpan<float> line = (uint)row < (uint)height ? source.Slice(row * width, width) : default;");
+                        using (writer.Block($"for (int phase = 0; phase < {sw}; phase++)"))
+                        {
+                            writer.Line($"FillRow(line, evenRows.Slice(((r * {sw}) + phase) * planeWidth, planeWidth), phase);");
+                        }
+                    }
+
+                    writer.Line();
+                    writer.Line($"// V_p = Σ_r B^T[p][r] e_r, phase by phase, {(vector is null ? "column by column" : "a vector of columns at a time, the last one overlapping its neighbour")}.");
+                    using (writer.Block($"for (int phase = 0; phase < {sw}; phase++)"))
+                    {
+                        writer.Line($"ref float e0Row = ref {Unsafe}.Add(ref evenStart, phase * planeWidth);");
+                        for (int r = 1; r < even; r++)
+                        {
+                            writer.Line($"ref float e{r}Row = ref {Unsafe}.Add(ref e0Row, {r * sw} * planeWidth);");
+                        }
+
+                        writer.Line($"ref float v0Row = ref {Unsafe}.Add(ref pointsStart, ((nint)((channel * {sw}) + phase) * planeStride) + ((nint)tile * planeWidth));");
+                        for (int p = 1; p < scheme.TransformedPoints; p++)
+                        {
+                            writer.Line($"ref float v{p}Row = ref {Unsafe}.Add(ref v0Row, {(p == 1 ? "" : $"{p} * ")}pointStride);");
+                        }
+
+                        var bt = scheme.InputTransform;
+                        if (vector is null)
+                        {
+                            using (writer.Block("for (int x = 0; x < planeWidth; x++)"))
+                            {
+                                for (int r = 0; r < even; r++)
+                                {
+                                    writer.Line($"float e{r} = {Unsafe}.Add(ref e{r}Row, x);");
+                                }
+
+                                for (int p = 0; p < scheme.TransformedPoints; p++)
+                                {
+                                    writer.Line($"{Unsafe}.Add(ref v{p}Row, x) = {Combination(bt, p, "e", "f")};");
+                                }
+                            }
+                        }
+                        else
+                        {
+                            using (writer.Block($"for (int x0 = 0; x0 < planeWidth; x0 += {vector.Count})"))
+                            {
+                                writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, planeWidth - {vector.Count});");
+                                for (int r = 0; r < even; r++)
+                                {
+                                    writer.Line($"var e{r} = {vector.Api}.LoadUnsafe(ref e{r}Row, x);");
+                                }
+
+                                for (int p = 0; p < scheme.TransformedPoints; p++)
+                                {
+                                    writer.Line($"{vector.Api}.StoreUnsafe({Combination(bt, p, "e", "f")}, ref v{p}Row, x);");
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
-        else
-        {
-            writer.Open($"for (int x0 = 0; x0 < planeWidth; x0 += {vector.Count})");
-            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, planeWidth - {vector.Count});");
-            for (int r = 0; r < even; r++)
-            {
-                writer.Line($"var e{r} = {vector.Api}.LoadUnsafe(ref e{r}Row, x);");
-            }
-
-            for (int p = 0; p < scheme.TransformedPoints; p++)
-            {
-                writer.Line($"{vector.Api}.StoreUnsafe({Combination(bt, p, "e", "f")}, ref v{p}Row, x);");
-            }
-        }
-
-        writer.Close();
-        writer.Close();
-        writer.Close();
-        writer.Close();
-        writer.Close();
     }
 
     /// <summary>TransformOutputRows: per output channel and tile row, the points' products become the tile's output rows.</summary>
@@ -275,91 +297,101 @@ internal static class WinogradRowsEmitter
     {
         int dilation = spec.DilationHeight;
         writer.Line(GeneratedFile.AggressiveOptimization);
-        writer.Open($"private static void TransformOutputRows_{Suffix(vector)}({parameters})");
-        writer.Line("nint productPlane = (nint)tileRows * outputWidth, pointStride = OutChannels * productPlane;");
-        writer.Line("nint outputPlane = (nint)outputHeight * outputWidth;");
-        writer.Line($"ref float productsStart = ref {Marshal}.GetReference(products);");
-        writer.Line($"ref float outputStart = ref {Marshal}.GetReference(output);");
-        writer.Open("for (int channel = 0; channel < OutChannels; channel++)");
-        string zero = vector is null ? "0f" : $"{vector.Zero}";
-        writer.Line($"var channelBias = {(spec.HasBias ? (vector is null ? "bias[channel]" : vector.Broadcast("bias[channel]")) : zero)};");
-        writer.Open("for (int tile = 0; tile < tileRows; tile++)");
-        writer.Line("int tileRow = firstTileRow + tile;");
-        writer.Line($"int top = {TileTop(dilation)};");
-        writer.Line($"// Output rows top, top + {dilation}, ...: those inside the output.");
-        writer.Open("if (top >= outputHeight)");
-        writer.Line("continue; // a tile of the last block that lies wholly below the output");
-        writer.Close();
-        writer.Line();
-        writer.Line($"int rows = global::System.Math.Min({WinogradRows.OutputRows}, ((outputHeight - 1 - top) / {dilation}) + 1);");
-        writer.Line("ref float m0Row = ref " + $"{Unsafe}.Add(ref productsStart, (channel * productPlane) + ((nint)tile * outputWidth));");
-        for (int p = 1; p < scheme.TransformedPoints; p++)
+        using (writer.Block($"private static void TransformOutputRows_{Suffix(vector)}({parameters})"))
         {
-            writer.Line($"ref float m{p}Row = ref {Unsafe}.Add(ref m0Row, {(p == 1 ? "" : $"{p} * ")}pointStride);");
-        }
-
-        writer.Line($"ref float y0Row = ref {Unsafe}.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));");
-        for (int t = 1; t < WinogradRows.OutputRows; t++)
-        {
-            writer.Line($"ref float y{t}Row = ref {Unsafe}.Add(ref y0Row, {t * dilation} * (nint)outputWidth);");
-        }
-
-        bool plain = scheme.PlainKernelRow is not null;
-        if (plain)
-        {
-            writer.Line($"ref float q0Row = ref {Unsafe}.Add(ref productsStart, ({scheme.TransformedPoints} * pointStride) + (channel * {WinogradRows.OutputRows} * productPlane) + ((nint){WinogradRows.OutputRows} * tile * outputWidth));");
-            for (int t = 1; t < WinogradRows.OutputRows; t++)
+            writer.Line("nint productPlane = (nint)tileRows * outputWidth, pointStride = OutChannels * productPlane;");
+            writer.Line("nint outputPlane = (nint)outputHeight * outputWidth;");
+            writer.Line($"ref float productsStart = ref {Marshal}.GetReference(products);");
+            writer.Line($"ref float outputStart = ref {Marshal}.GetReference(output);");
+            using (writer.Block("for (int channel = 0; channel < OutChannels; channel++)"))
             {
-                writer.Line($"ref float q{t}Row = ref {Unsafe}.Add(ref q0Row, {t} * (nint)outputWidth);");
+                string zero = vector is null ? "0f" : $"{vector.Zero}";
+                writer.Line($"var channelBias = {(spec.HasBias ? (vector is null ? "bias[channel]" : vector.Broadcast("bias[channel]")) : zero)};");
+                using (writer.Block("for (int tile = 0; tile < tileRows; tile++)"))
+                {
+                    writer.Line("int tileRow = firstTileRow + tile;");
+                    writer.Line($"int top = {TileTop(dilation)};");
+                    writer.Line($"// Output rows top, top + {dilation}, ...: those inside the output.");
+                    using (writer.Block("if (top >= outputHeight)"))
+                    {
+                        writer.Line("continue; // a tile of the last block that lies wholly below the output");
+                    }
+
+                    writer.Line();
+                    writer.Line($"int rows = global::System.Math.Min({WinogradRows.OutputRows}, ((outputHeight - 1 - top) / {dilation}) + 1);");
+                    writer.Line("ref float m0Row = ref " + $"{Unsafe}.Add(ref productsStart, (channel * productPlane) + ((nint)tile * outputWidth));");
+                    for (int p = 1; p < scheme.TransformedPoints; p++)
+                    {
+                        writer.Line($"ref float m{p}Row = ref {Unsafe}.Add(ref m0Row, {(p == 1 ? "" : $"{p} * ")}pointStride);");
+                    }
+
+                    writer.Line($"ref float y0Row = ref {Unsafe}.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));");
+                    for (int t = 1; t < WinogradRows.OutputRows; t++)
+                    {
+                        writer.Line($"ref float y{t}Row = ref {Unsafe}.Add(ref y0Row, {t * dilation} * (nint)outputWidth);");
+                    }
+
+                    bool plain = scheme.PlainKernelRow is not null;
+                    if (plain)
+                    {
+                        writer.Line($"ref float q0Row = ref {Unsafe}.Add(ref productsStart, ({scheme.TransformedPoints} * pointStride) + (channel * {WinogradRows.OutputRows} * productPlane) + ((nint){WinogradRows.OutputRows} * tile * outputWidth));");
+                        for (int t = 1; t < WinogradRows.OutputRows; t++)
+                        {
+                            writer.Line($"ref float q{t}Row = ref {Unsafe}.Add(ref q0Row, {t} * (nint)outputWidth);");
+                        }
+                    }
+
+                    var at = scheme.OutputTransform;
+                    if (vector is null)
+                    {
+                        using (writer.Block("for (int x = 0; x < outputWidth; x++)"))
+                        {
+                            for (int p = 0; p < scheme.TransformedPoints; p++)
+                            {
+                                writer.Line($"float m{p} = {Unsafe}.Add(ref m{p}Row, x);");
+                            }
+
+                            for (int t = 0; t < WinogradRows.OutputRows; t++)
+                            {
+                                using (writer.Block($"if (rows > {t})"))
+                                {
+                                    writer.Line($"float sum = ({Combination(at, t, "m", "f")}){(plain ? $" + {Unsafe}.Add(ref q{t}Row, x)" : "")} + channelBias;");
+                                    writer.Line($"{Unsafe}.Add(ref y{t}Row, x) = {ScalarActivation(spec, "sum")};");
+                                }
+                            }
+                        }
+                    }
+                    else
+                    {
+                        using (writer.Block($"for (int x0 = 0; x0 < outputWidth; x0 += {vector.Count})"))
+                        {
+                            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, outputWidth - {vector.Count});");
+                            for (int p = 0; p < scheme.TransformedPoints; p++)
+                            {
+                                writer.Line($"var m{p} = {vector.Api}.LoadUnsafe(ref m{p}Row, x);");
+                            }
+
+                            for (int t = 0; t < WinogradRows.OutputRows; t++)
+                            {
+                                using (writer.Block($"if (rows > {t})"))
+                                {
+                                    writer.Line($"{vector.Api}.StoreUnsafe({ActivationEmitter.InRegister(vector, spec, $"({Combination(at, t, "m", "f")}){(plain ? $" + {vector.Api}.LoadUnsafe(ref q{t}Row, x)" : "")} + channelBias")}, ref y{t}Row, x);");
+                                }
+                            }
+                        }
+                    }
+
+                    if (spec.Activation != ActivationKind.None && !ActivationEmitter.IsInRegister(spec.Activation))
+                    {
+                        writer.Line();
+                        using (writer.Block("for (int t = 0; t < rows; t++)"))
+                        {
+                            ActivationEmitter.AfterKernel(writer, spec, $"output.Slice((int)((channel * outputPlane) + ((nint)(top + (t * {dilation})) * outputWidth)), outputWidth)");
+                        }
+                    }
+                }
             }
         }
-
-        var at = scheme.OutputTransform;
-        if (vector is null)
-        {
-            writer.Open("for (int x = 0; x < outputWidth; x++)");
-            for (int p = 0; p < scheme.TransformedPoints; p++)
-            {
-                writer.Line($"float m{p} = {Unsafe}.Add(ref m{p}Row, x);");
-            }
-
-            for (int t = 0; t < WinogradRows.OutputRows; t++)
-            {
-                writer.Open($"if (rows > {t})");
-                writer.Line($"float sum = ({Combination(at, t, "m", "f")}){(plain ? $" + {Unsafe}.Add(ref q{t}Row, x)" : "")} + channelBias;");
-                writer.Line($"{Unsafe}.Add(ref y{t}Row, x) = {ScalarActivation(spec, "sum")};");
-                writer.Close();
-            }
-        }
-        else
-        {
-            writer.Open($"for (int x0 = 0; x0 < outputWidth; x0 += {vector.Count})");
-            writer.Line($"nuint x = (nuint)global::System.Math.Min(x0, outputWidth - {vector.Count});");
-            for (int p = 0; p < scheme.TransformedPoints; p++)
-            {
-                writer.Line($"var m{p} = {vector.Api}.LoadUnsafe(ref m{p}Row, x);");
-            }
-
-            for (int t = 0; t < WinogradRows.OutputRows; t++)
-            {
-                writer.Open($"if (rows > {t})");
-                writer.Line($"{vector.Api}.StoreUnsafe({ActivationEmitter.InRegister(vector, spec, $"({Combination(at, t, "m", "f")}){(plain ? $" + {vector.Api}.LoadUnsafe(ref q{t}Row, x)" : "")} + channelBias")}, ref y{t}Row, x);");
-                writer.Close();
-            }
-        }
-
-        writer.Close();
-        if (spec.Activation != ActivationKind.None && !ActivationEmitter.IsInRegister(spec.Activation))
-        {
-            writer.Line();
-            writer.Open("for (int t = 0; t < rows; t++)");
-            ActivationEmitter.AfterKernel(writer, spec, $"output.Slice((int)((channel * outputPlane) + ((nint)(top + (t * {dilation})) * outputWidth)), outputWidth)");
-            writer.Close();
-        }
-
-        writer.Close();
-        writer.Close();
-        writer.Close();
     }
 
     /// <summary>A transform: its dispatcher, then its body once per vector type, widest first, and once with floats.</summary>
@@ -379,20 +411,23 @@ internal static class WinogradRowsEmitter
     /// <summary>The dispatcher: the widest vector kernel whose vector fits in <paramref name="width"/>, else the float one.</summary>
     private static void Dispatch(SourceWriter writer, string name, string parameters, string arguments, string width)
     {
-        writer.Open($"private static void {name}({parameters})");
-        for (int i = 0; i < VectorType.All.Length; i++)
+        using (writer.Block($"private static void {name}({parameters})"))
         {
-            var vector = VectorType.All[i];
-            string accelerated = vector == VectorType.Vector128 ? "" : $"{vector.Api}.IsHardwareAccelerated && ";
-            writer.Open($"{(i == 0 ? "" : "else ")}if ({accelerated}{width} >= {vector.Count})");
-            writer.Line($"{name}_{vector.Suffix}({arguments});");
-            writer.Close();
-        }
+            for (int i = 0; i < VectorType.All.Length; i++)
+            {
+                var vector = VectorType.All[i];
+                string accelerated = vector == VectorType.Vector128 ? "" : $"{vector.Api}.IsHardwareAccelerated && ";
+                using (writer.Block($"{(i == 0 ? "" : "else ")}if ({accelerated}{width} >= {vector.Count})"))
+                {
+                    writer.Line($"{name}_{vector.Suffix}({arguments});");
+                }
+            }
 
-        writer.Open("else");
-        writer.Line($"{name}_{Suffix(null)}({arguments});");
-        writer.Close();
-        writer.Close();
+            using (writer.Block("else"))
+            {
+                writer.Line($"{name}_{Suffix(null)}({arguments});");
+            }
+        }
     }
 
     /// <summary>The first row (output rows; input rows before the padding shift) of tile row <c>tileRow</c>.</summary>
@@ -408,13 +443,13 @@ internal static class WinogradRowsEmitter
         }
 
         writer.Line($"// {comment}");
-        writer.Open($"for (int i = 0; i < {count}; i++)");
-        for (int p = 0; p < scheme.TransformedPoints; p++)
+        using (writer.Block($"for (int i = 0; i < {count}; i++)"))
         {
-            writer.Line($"{Unsafe}.Add(ref v{p}Row, {column}) = 0f;");
+            for (int p = 0; p < scheme.TransformedPoints; p++)
+            {
+                writer.Line($"{Unsafe}.Add(ref v{p}Row, {column}) = 0f;");
+            }
         }
-
-        writer.Close();
     }
 
     /// <summary>Σ_j matrix[row, j] names_j, with ±1 as a plain sum and zeros left out, e.g. "(d0 * 4f) - (d2 * 5f) + d4".</summary>

@@ -51,65 +51,67 @@ internal static class NetworkEmitter
     private static string Network(TargetType target, string modelPath, NetworkGraph graph, BufferPlan plan)
     {
         var writer = new SourceWriter();
-        GeneratedFile.Open(writer, target, $"[OnnxModel(\"{graph.FileName}\")] on {target.FullName}: the network");
-        var input = graph.Input;
-        long weightBytes = graph.ParameterCount * 4;
-        writer.Line("/// <summary>");
-        writer.Line($"/// The ONNX model <c>{Xml(graph.FileName)}</c> (opset {graph.Opset}) compiled by ConvGen: {Describe(graph)}.");
-        string outputs = string.Join(", ", graph.Outputs.Select(o => $"<c>{Xml(o.OnnxName)}</c>{(graph.SingleOutput ? " is" : "")} {graph.Values[o.Value].ShapeText}"));
-        writer.Line($"/// Input <c>{Xml(graph.InputName)}</c> is {input.ShapeText} float32, output{(graph.SingleOutput ? "" : "s")} {outputs}; N, the batch, is any positive number.");
-        foreach (string fact in NetworkFacts.Lines(graph, plan))
+        using (GeneratedFile.Open(writer, target, $"[OnnxModel(\"{graph.FileName}\")] on {target.FullName}: the network"))
         {
-            writer.Line($"/// {fact}");
-        }
-
-        writer.Line($"/// </summary>");
-        writer.Line("/// <remarks>");
-        writer.Line($"/// The {graph.ParameterCount:N0} weights ({weightBytes / 1024.0:0.#} KB after batch norms fold into the convolutions) are read at");
-        writer.Line($"/// construction from the model: <c>new {target.Name}()</c> reads the <c>{Xml(graph.FileName)}</c> embedded in this assembly (the");
-        writer.Line("/// ConvGen package embeds every .onnx AdditionalFiles item), <c>new(stream)</c> and <c>Load(path)</c> another export of the");
-        writer.Line("/// same architecture, every tensor checked by name and shape first. Intermediate results live in buffers planned at");
-        writer.Line("/// compile time, one set per call in flight: <c>Forward</c> may run on any number of threads at once, and allocates");
-        writer.Line("/// nothing once every concurrent call has had a set that holds its batch.");
-        writer.Line("/// </remarks>");
-        writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{LayerEmitter.GeneratorName}\", \"{LayerEmitter.GeneratorVersion}\")]");
-        writer.Open($"partial {target.Keyword} {target.Name}{(graph.SingleOutput ? " : global::ConvGen.ILayer" : "")}");
-        Constants(writer, graph, plan);
-        writer.Line();
-        Fields(writer, modelPath, graph, plan);
-        writer.Line();
-        Constructor(writer, target, graph);
-        writer.Line();
-        Forward(writer, graph, plan);
-        writer.Line();
-        LayerInterface(writer, graph);
-        foreach (var step in graph.Steps)
-        {
-            switch (step)
+            var input = graph.Input;
+            long weightBytes = graph.ParameterCount * 4;
+            writer.Line("/// <summary>");
+            writer.Line($"/// The ONNX model <c>{Xml(graph.FileName)}</c> (opset {graph.Opset}) compiled by ConvGen: {Describe(graph)}.");
+            string outputs = string.Join(", ", graph.Outputs.Select(o => $"<c>{Xml(o.OnnxName)}</c>{(graph.SingleOutput ? " is" : "")} {graph.Values[o.Value].ShapeText}"));
+            writer.Line($"/// Input <c>{Xml(graph.InputName)}</c> is {input.ShapeText} float32, output{(graph.SingleOutput ? "" : "s")} {outputs}; N, the batch, is any positive number.");
+            foreach (string fact in NetworkFacts.Lines(graph, plan))
             {
-                case PoolStep pool:
-                    writer.Line();
-                    Pool(writer, graph, pool);
-                    break;
-                case ResizeStep resize:
-                    writer.Line();
-                    Resize(writer, graph, resize);
-                    break;
-                case LinearResizeStep linear:
-                    writer.Line();
-                    LinearResizeTables(writer, graph, linear);
-                    break;
-                case BroadcastStep { Left: < 0 } or BroadcastStep { Right: < 0 }:
-                    var constant = (BroadcastStep)step;
-                    writer.Line();
-                    writer.Line($"// {Xml(constant.Node)}: the constant operand, {constant.Constant.Count} value{(constant.Constant.Count == 1 ? "" : "s")}.");
-                    writer.Line($"private static global::System.ReadOnlySpan<float> {BroadcastConstantName(graph, constant)} => new float[] {{ {string.Join(", ", constant.Constant.Select(Literal))} }};");
-                    break;
+                writer.Line($"/// {fact}");
+            }
+
+            writer.Line($"/// </summary>");
+            writer.Line("/// <remarks>");
+            writer.Line($"/// The {graph.ParameterCount:N0} weights ({weightBytes / 1024.0:0.#} KB after batch norms fold into the convolutions) are read at");
+            writer.Line($"/// construction from the model: <c>new {target.Name}()</c> reads the <c>{Xml(graph.FileName)}</c> embedded in this assembly (the");
+            writer.Line("/// ConvGen package embeds every .onnx AdditionalFiles item), <c>new(stream)</c> and <c>Load(path)</c> another export of the");
+            writer.Line("/// same architecture, every tensor checked by name and shape first. Intermediate results live in buffers planned at");
+            writer.Line("/// compile time, one set per call in flight: <c>Forward</c> may run on any number of threads at once, and allocates");
+            writer.Line("/// nothing once every concurrent call has had a set that holds its batch.");
+            writer.Line("/// </remarks>");
+            writer.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"{LayerEmitter.GeneratorName}\", \"{LayerEmitter.GeneratorVersion}\")]");
+            using (writer.Block($"partial {target.Keyword} {target.Name}{(graph.SingleOutput ? " : global::ConvGen.ILayer" : "")}"))
+            {
+                Constants(writer, graph, plan);
+                writer.Line();
+                Fields(writer, modelPath, graph, plan);
+                writer.Line();
+                Constructor(writer, target, graph);
+                writer.Line();
+                Forward(writer, graph, plan);
+                writer.Line();
+                LayerInterface(writer, graph);
+                foreach (var step in graph.Steps)
+                {
+                    switch (step)
+                    {
+                        case PoolStep pool:
+                            writer.Line();
+                            Pool(writer, graph, pool);
+                            break;
+                        case ResizeStep resize:
+                            writer.Line();
+                            Resize(writer, graph, resize);
+                            break;
+                        case LinearResizeStep linear:
+                            writer.Line();
+                            LinearResizeTables(writer, graph, linear);
+                            break;
+                        case BroadcastStep { Left: < 0 } or BroadcastStep { Right: < 0 }:
+                            var constant = (BroadcastStep)step;
+                            writer.Line();
+                            writer.Line($"// {Xml(constant.Node)}: the constant operand, {constant.Constant.Count} value{(constant.Constant.Count == 1 ? "" : "s")}.");
+                            writer.Line($"private static global::System.ReadOnlySpan<float> {BroadcastConstantName(graph, constant)} => new float[] {{ {string.Join(", ", constant.Constant.Select(Literal))} }};");
+                            break;
+                    }
+                }
             }
         }
 
-        writer.Close();
-        GeneratedFile.Close(writer, target);
         return writer.ToString();
     }
 
@@ -214,8 +216,9 @@ internal static class NetworkEmitter
         writer.Line("/// <exception cref=\"global::System.InvalidOperationException\">The assembly does not embed the model (see <see cref=\"global::ConvGen.NetworkWeights\"/>).</exception>");
         writer.Line($"public {target.Name}()");
         writer.Line($"    : this({Weights}.FromResource(typeof({target.Name}).Assembly, ModelPath, WeightShapes))");
-        writer.Open();
-        writer.Close();
+        writer.Line("{");
+        writer.Line("}");
+
         writer.Line();
         writer.Line("/// <summary>Creates the network with the weights of an ONNX model read from <paramref name=\"onnx\"/>: another export of the");
         writer.Line("/// same architecture (a fine-tuned one), whose every tensor is checked by name and shape before anything is built.</summary>");
@@ -223,61 +226,62 @@ internal static class NetworkEmitter
         writer.Line("/// hold it with another shape (the message names the first such tensor, expected and actual).</exception>");
         writer.Line($"public {target.Name}(global::System.IO.Stream onnx)");
         writer.Line($"    : this({Weights}.Read(onnx, WeightShapes))");
-        writer.Open();
-        writer.Close();
+        writer.Line("{");
+        writer.Line("}");
+
         writer.Line();
         writer.Line("/// <summary>Creates the network with the weights of the ONNX model in <paramref name=\"path\"/> (see the stream constructor).</summary>");
         writer.Line($"public static {target.Name} Load(string path) => new {target.Name}({Weights}.Read(path, WeightShapes));");
         writer.Line();
         writer.Line("// Builds every step that holds weights from the checked tensors: batch norms fold into convolutions here (float64).");
-        writer.Open($"private {target.Name}({Weights} weights)");
-        foreach (var step in graph.Steps)
+        using (writer.Block($"private {target.Name}({Weights} weights)"))
         {
-            switch (step)
+            foreach (var step in graph.Steps)
             {
-                case ConvStep conv:
-                    if (conv.BatchNorm is { } bn)
-                    {
-                        writer.Line($"// {Xml(conv.Node)}: weight {Quote(conv.Weight)}{(conv.Bias is null ? "" : $", bias {Quote(conv.Bias)}")}, batch norm folded in.");
-                        writer.Line($"var {conv.Field} = weights.FoldBatchNorm({Quote(conv.Weight)}, {(conv.Bias is null ? "null" : Quote(conv.Bias))}, {BatchNormArguments(bn)});");
-                        writer.Line($"_{conv.Field} = new {conv.ClassName}({conv.Field}.Weight, {conv.Field}.Bias);");
-                    }
-                    else
-                    {
-                        string bias = conv.Bias is null ? "" : $", weights.Tensor({Quote(conv.Bias)})";
-                        writer.Line($"_{conv.Field} = new {conv.ClassName}(weights.Tensor({Quote(conv.Weight)}){bias});");
-                    }
+                switch (step)
+                {
+                    case ConvStep conv:
+                        if (conv.BatchNorm is { } bn)
+                        {
+                            writer.Line($"// {Xml(conv.Node)}: weight {Quote(conv.Weight)}{(conv.Bias is null ? "" : $", bias {Quote(conv.Bias)}")}, batch norm folded in.");
+                            writer.Line($"var {conv.Field} = weights.FoldBatchNorm({Quote(conv.Weight)}, {(conv.Bias is null ? "null" : Quote(conv.Bias))}, {BatchNormArguments(bn)});");
+                            writer.Line($"_{conv.Field} = new {conv.ClassName}({conv.Field}.Weight, {conv.Field}.Bias);");
+                        }
+                        else
+                        {
+                            string bias = conv.Bias is null ? "" : $", weights.Tensor({Quote(conv.Bias)})";
+                            writer.Line($"_{conv.Field} = new {conv.ClassName}(weights.Tensor({Quote(conv.Weight)}){bias});");
+                        }
 
-                    break;
-                case ConvTransposeStep transposed:
-                    string transposedBias = transposed.Bias is null ? "" : $", weights.Tensor({Quote(transposed.Bias)})";
-                    writer.Line($"_{transposed.Field} = new {transposed.ClassName}(weights.Tensor({Quote(transposed.Weight)}){transposedBias});");
-                    break;
-                case DenseStep dense:
-                    writer.Line($"// {Xml(dense.Node)}: {(dense.WeightIsOutByIn ? "weight" : "weight transposed")} {Quote(dense.Weight)}{(dense.Bias is null ? "" : $", bias {Quote(dense.Bias)}")}.");
-                    writer.Line($"{Field(dense, "Weight")} = weights.DenseWeight({Quote(dense.Weight)}, outerIsOutput: {(dense.WeightIsOutByIn ? "true" : "false")}, {dense.OutFeatures}, {dense.InFeatures}, alpha: {Literal(dense.Alpha)});");
-                    if (dense.Bias is not null)
-                    {
-                        writer.Line($"{Field(dense, "Bias")} = weights.DenseBias({Quote(dense.Bias)}, {dense.OutFeatures}, beta: {Literal(dense.Beta)});");
-                    }
+                        break;
+                    case ConvTransposeStep transposed:
+                        string transposedBias = transposed.Bias is null ? "" : $", weights.Tensor({Quote(transposed.Bias)})";
+                        writer.Line($"_{transposed.Field} = new {transposed.ClassName}(weights.Tensor({Quote(transposed.Weight)}){transposedBias});");
+                        break;
+                    case DenseStep dense:
+                        writer.Line($"// {Xml(dense.Node)}: {(dense.WeightIsOutByIn ? "weight" : "weight transposed")} {Quote(dense.Weight)}{(dense.Bias is null ? "" : $", bias {Quote(dense.Bias)}")}.");
+                        writer.Line($"{Field(dense, "Weight")} = weights.DenseWeight({Quote(dense.Weight)}, outerIsOutput: {(dense.WeightIsOutByIn ? "true" : "false")}, {dense.OutFeatures}, {dense.InFeatures}, alpha: {Literal(dense.Alpha)});");
+                        if (dense.Bias is not null)
+                        {
+                            writer.Line($"{Field(dense, "Bias")} = weights.DenseBias({Quote(dense.Bias)}, {dense.OutFeatures}, beta: {Literal(dense.Beta)});");
+                        }
 
-                    break;
-                case LayerNormStep norm:
-                    writer.Line($"{Field(norm, "Scale")} = weights.Tensor({Quote(norm.Scale)});");
-                    if (norm.Bias is not null)
-                    {
-                        writer.Line($"{Field(norm, "Bias")} = weights.Tensor({Quote(norm.Bias)});");
-                    }
+                        break;
+                    case LayerNormStep norm:
+                        writer.Line($"{Field(norm, "Scale")} = weights.Tensor({Quote(norm.Scale)});");
+                        if (norm.Bias is not null)
+                        {
+                            writer.Line($"{Field(norm, "Bias")} = weights.Tensor({Quote(norm.Bias)});");
+                        }
 
-                    break;
-                case ScaleShiftStep scale:
-                    writer.Line($"// {Xml(scale.Node)}: a batch norm on its own, as a scale and shift per channel.");
-                    writer.Line($"({Field(scale, "Scale")}, {Field(scale, "Shift")}) = weights.ScaleShift({BatchNormArguments(scale.Tensors)});");
-                    break;
+                        break;
+                    case ScaleShiftStep scale:
+                        writer.Line($"// {Xml(scale.Node)}: a batch norm on its own, as a scale and shift per channel.");
+                        writer.Line($"({Field(scale, "Scale")}, {Field(scale, "Shift")}) = weights.ScaleShift({BatchNormArguments(scale.Tensors)});");
+                        break;
+                }
             }
         }
-
-        writer.Close();
     }
 
     private static string BatchNormArguments(BatchNormTensors bn) =>
@@ -299,69 +303,79 @@ internal static class NetworkEmitter
         writer.Line("/// or <paramref name=\"degreeOfParallelism\"/> is negative.</exception>");
         writer.Line(AggressiveOptimization);
         string spans = string.Concat(graph.Outputs.Select(o => $", {Span} {o.Parameter}"));
-        writer.Open($"public void Forward({ReadOnlySpan} input{spans}, int batch, int degreeOfParallelism = 0)");
-        writer.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(degreeOfParallelism);");
-        writer.Open("if (batch < 1)");
-        writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, \"the batch must be at least 1.\");");
-        writer.Close();
-        writer.Line();
-        writer.Open("if (input.Length != (long)batch * InputSize)");
-        writer.Line($"throw new global::System.ArgumentException($\"input has {{input.Length}} values, but a batch of {{batch}} needs {{(long)batch * InputSize}} ({{batch}} x {graph.Input.ShapeText.Substring(4, graph.Input.ShapeText.Length - 5)}).\", nameof(input));");
-        writer.Close();
-        writer.Line();
-        foreach (var output in graph.Outputs)
+        using (writer.Block($"public void Forward({ReadOnlySpan} input{spans}, int batch, int degreeOfParallelism = 0)"))
         {
-            var (span, size, shape) = (output.Parameter, output.Identifier + "Size", graph.Values[output.Value].ShapeText);
-            writer.Open($"if ({span}.Length != (long)batch * {size})");
-            writer.Line($"throw new global::System.ArgumentException($\"{span} has {{{span}.Length}} values, but a batch of {{batch}} needs {{(long)batch * {size}}} ({{batch}} x {shape.Substring(4, shape.Length - 5)}).\", nameof({span}));");
-            writer.Close();
+            writer.Line("global::System.ArgumentOutOfRangeException.ThrowIfNegative(degreeOfParallelism);");
+            using (writer.Block("if (batch < 1)"))
+            {
+                writer.Line("throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, \"the batch must be at least 1.\");");
+            }
+
             writer.Line();
-        }
-        bool buffered = plan.BufferSizes.Length > 0;
-        if (buffered)
-        {
-            writer.Line("// This call's set of intermediate buffers, given back when it ends (other threads run with sets of their own).");
-            writer.Line("var buffers = _buffers.Rent(batch);");
-            writer.Open("try");
-        }
+            using (writer.Block("if (input.Length != (long)batch * InputSize)"))
+            {
+                writer.Line($"throw new global::System.ArgumentException($\"input has {{input.Length}} values, but a batch of {{batch}} needs {{(long)batch * InputSize}} ({{batch}} x {graph.Input.ShapeText.Substring(4, graph.Input.ShapeText.Length - 5)}).\", nameof(input));");
+            }
 
-        var declared = new HashSet<int> { 0 };
-        writer.Line($"// {Xml(graph.InputName)}: {graph.Input.ShapeText}");
-        writer.Line($"{ReadOnlySpan} v0 = input;");
-        var placement = plan.Placement;
-        for (int s = 0; s < graph.Steps.Count; s++)
-        {
-            var step = graph.Steps[s];
             writer.Line();
-            foreach (int read in step.Inputs)
+            foreach (var output in graph.Outputs)
             {
-                Declare(writer, graph, plan, read, declared);
+                var (span, size, shape) = (output.Parameter, output.Identifier + "Size", graph.Values[output.Value].ShapeText);
+                using (writer.Block($"if ({span}.Length != (long)batch * {size})"))
+                {
+                    writer.Line($"throw new global::System.ArgumentException($\"{span} has {{{span}.Length}} values, but a batch of {{batch}} needs {{(long)batch * {size}}} ({{batch}} x {shape.Substring(4, shape.Length - 5)}).\", nameof({span}));");
+                }
+
+                writer.Line();
+            }
+            bool buffered = plan.BufferSizes.Length > 0;
+            if (buffered)
+            {
+                writer.Line("// This call's set of intermediate buffers, given back when it ends (other threads run with sets of their own).");
+                writer.Line("var buffers = _buffers.Rent(batch);");
             }
 
-            Declare(writer, graph, plan, step.Output, declared);
-            if (placement.PerImage[s])
+            // The steps, in a try whose finally gives the buffers back when there are any.
+            using (buffered ? writer.Block("try") : null)
             {
-                var sliced = step.Inputs.Append(step.Output).Distinct().Where(value => !placement.Slices[value].Whole);
-                writer.Line($"// Image by image: {string.Join(", ", sliced.Select(value => $"the images of v{value} are {placement.Slices[value].Stride} values apart in v{placement.Slices[value].In}"))}.");
-                writer.Open("for (int image = 0; image < batch; image++)");
-                Step(writer, graph, step, value => ImageSpan(placement.Slices[value], value), "1", placement.Copies[s]);
-                writer.Close();
+                var declared = new HashSet<int> { 0 };
+                writer.Line($"// {Xml(graph.InputName)}: {graph.Input.ShapeText}");
+                writer.Line($"{ReadOnlySpan} v0 = input;");
+                var placement = plan.Placement;
+                for (int s = 0; s < graph.Steps.Count; s++)
+                {
+                    var step = graph.Steps[s];
+                    writer.Line();
+                    foreach (int read in step.Inputs)
+                    {
+                        Declare(writer, graph, plan, read, declared);
+                    }
+
+                    Declare(writer, graph, plan, step.Output, declared);
+                    if (placement.PerImage[s])
+                    {
+                        var sliced = step.Inputs.Append(step.Output).Distinct().Where(value => !placement.Slices[value].Whole);
+                        writer.Line($"// Image by image: {string.Join(", ", sliced.Select(value => $"the images of v{value} are {placement.Slices[value].Stride} values apart in v{placement.Slices[value].In}"))}.");
+                        using (writer.Block("for (int image = 0; image < batch; image++)"))
+                        {
+                            Step(writer, graph, step, value => ImageSpan(placement.Slices[value], value), "1", placement.Copies[s]);
+                        }
+                    }
+                    else
+                    {
+                        Step(writer, graph, step, value => "v" + value, "batch", placement.Copies[s]);
+                    }
+                }
             }
-            else
+
+            if (buffered)
             {
-                Step(writer, graph, step, value => "v" + value, "batch", placement.Copies[s]);
+                using (writer.Block("finally"))
+                {
+                    writer.Line("_buffers.Return(buffers);");
+                }
             }
         }
-
-        if (buffered)
-        {
-            writer.Close();
-            writer.Open("finally");
-            writer.Line("_buffers.Return(buffers);");
-            writer.Close();
-        }
-
-        writer.Close();
     }
 
     /// <summary>Declares the span local of <paramref name="value"/> (and of the values it aliases) before first use.</summary>
@@ -558,20 +572,26 @@ internal static class NetworkEmitter
         }
 
         writer.Line("/// <inheritdoc/>");
-        writer.Open("public nint[] GetOutputShape(global::System.ReadOnlySpan<nint> inputShape)");
-        writer.Line("int batch = ReadBatch(inputShape);");
-        writer.Line($"return new nint[] {{ batch, {string.Join(", ", graph.Output(0).Shape)} }};");
-        writer.Close();
+        using (writer.Block("public nint[] GetOutputShape(global::System.ReadOnlySpan<nint> inputShape)"))
+        {
+            writer.Line("int batch = ReadBatch(inputShape);");
+            writer.Line($"return new nint[] {{ batch, {string.Join(", ", graph.Output(0).Shape)} }};");
+        }
+
         writer.Line();
         writer.Line("/// <inheritdoc/>");
-        writer.Open($"public void Forward({ReadOnlySpan} input, global::System.ReadOnlySpan<nint> inputShape, {Span} output)");
-        writer.Line("Forward(input, output, ReadBatch(inputShape));");
-        writer.Close();
+        using (writer.Block($"public void Forward({ReadOnlySpan} input, global::System.ReadOnlySpan<nint> inputShape, {Span} output)"))
+        {
+            writer.Line("Forward(input, output, ReadBatch(inputShape));");
+        }
+
         writer.Line();
         writer.Line("/// <inheritdoc/>");
-        writer.Open($"public void Forward({ReadOnlySpan} input, global::System.ReadOnlySpan<nint> inputShape, {Span} output, int degreeOfParallelism)");
-        writer.Line("Forward(input, output, ReadBatch(inputShape), degreeOfParallelism);");
-        writer.Close();
+        using (writer.Block($"public void Forward({ReadOnlySpan} input, global::System.ReadOnlySpan<nint> inputShape, {Span} output, int degreeOfParallelism)"))
+        {
+            writer.Line("Forward(input, output, ReadBatch(inputShape), degreeOfParallelism);");
+        }
+
         writer.Line();
         writer.Line("/// <summary>Runs the network on a tensor of shape [batch, ..InputShape] and returns a new output tensor.</summary>");
         writer.Line("public global::System.Numerics.Tensors.Tensor<float> Forward(global::System.Numerics.Tensors.Tensor<float> input) =>");
@@ -590,35 +610,39 @@ internal static class NetworkEmitter
         writer.Line("/// the model's order.</summary>");
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The input's shape is not [batch, ..InputShape].</exception>");
         string tuple = string.Join(", ", graph.Outputs.Select(o => $"{Tensor} {o.Identifier}"));
-        writer.Open($"public ({tuple}) Forward({Tensor} input)");
-        writer.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
-        writer.Line("int batch = ReadBatch(input.Lengths);");
-        foreach (var output in graph.Outputs)
+        using (writer.Block($"public ({tuple}) Forward({Tensor} input)"))
         {
-            writer.Line($"var {output.Parameter} = new float[(long)batch * {output.Identifier}Size];");
-        }
+            writer.Line("global::System.ArgumentNullException.ThrowIfNull(input);");
+            writer.Line("int batch = ReadBatch(input.Lengths);");
+            foreach (var output in graph.Outputs)
+            {
+                writer.Line($"var {output.Parameter} = new float[(long)batch * {output.Identifier}Size];");
+            }
 
-        writer.Line($"Forward(global::ConvGen.LayerTensors.Contiguous(input), {string.Join(", ", graph.Outputs.Select(o => o.Parameter))}, batch);");
-        writer.Line($"return ({string.Join(", ", graph.Outputs.Select(o => $"global::ConvGen.LayerTensors.Create({o.Parameter}, batch, {o.Identifier}Shape)"))});");
-        writer.Close();
+            writer.Line($"Forward(global::ConvGen.LayerTensors.Contiguous(input), {string.Join(", ", graph.Outputs.Select(o => o.Parameter))}, batch);");
+            writer.Line($"return ({string.Join(", ", graph.Outputs.Select(o => $"global::ConvGen.LayerTensors.Create({o.Parameter}, batch, {o.Identifier}Shape)"))});");
+        }
     }
 
     private static void ReadBatch(SourceWriter writer, NetworkGraph graph)
     {
         writer.Line("// The batch of an input shape [batch, ..InputShape]; anything else is rejected with the expected shape.");
-        writer.Open("private static int ReadBatch(global::System.ReadOnlySpan<nint> inputShape)");
-        var conditions = new List<string> { $"inputShape.Length != {graph.Input.Shape.Count + 1}", "inputShape[0] < 1", "inputShape[0] > int.MaxValue" };
-        for (int d = 0; d < graph.Input.Shape.Count; d++)
+        using (writer.Block("private static int ReadBatch(global::System.ReadOnlySpan<nint> inputShape)"))
         {
-            conditions.Add($"inputShape[{d + 1}] != {graph.Input.Shape[d]}");
-        }
+            var conditions = new List<string> { $"inputShape.Length != {graph.Input.Shape.Count + 1}", "inputShape[0] < 1", "inputShape[0] > int.MaxValue" };
+            for (int d = 0; d < graph.Input.Shape.Count; d++)
+            {
+                conditions.Add($"inputShape[{d + 1}] != {graph.Input.Shape[d]}");
+            }
 
-        writer.Open("if (" + string.Join(" || ", conditions) + ")");
-        writer.Line($"throw new global::System.ArgumentException($\"the network takes [batch, {string.Join(", ", graph.Input.Shape)}], not {{(global::ConvGen.LayerShapes.Format(inputShape))}}.\", nameof(inputShape));");
-        writer.Close();
-        writer.Line();
-        writer.Line("return (int)inputShape[0];");
-        writer.Close();
+            using (writer.Block("if (" + string.Join(" || ", conditions) + ")"))
+            {
+                writer.Line($"throw new global::System.ArgumentException($\"the network takes [batch, {string.Join(", ", graph.Input.Shape)}], not {{(global::ConvGen.LayerShapes.Format(inputShape))}}.\", nameof(inputShape));");
+            }
+
+            writer.Line();
+            writer.Line("return (int)inputShape[0];");
+        }
     }
 
     /// <summary>A pooling step's window, a constant of the network that its step passes to the runtime's pool.</summary>
