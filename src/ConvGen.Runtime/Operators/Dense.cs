@@ -16,8 +16,8 @@ namespace ConvGen.Operators;
 /// vectors at a time (six independent sums). Rows run in blocks whose inputs stay in L2 while each panel passes over
 /// them once. The last panel is padded with zero columns to whole vectors of 16 floats, so that every output is
 /// computed on the widest accelerated vectors (Vector512/256/128) and the last vector of a row keeps only its real
-/// outputs. Every output is bias + Σ_i x[i] w[i] with fused multiply-adds, i rising (a lone row sums even and odd
-/// i apart, then adds the two).
+/// outputs. Every output is bias + Σ_i x[i] w[i] with fused multiply-adds, i rising, in every tile: a row's outputs do
+/// not depend on how many rows a call has or where the row is among them.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class Dense
@@ -274,41 +274,22 @@ public static class Dense
         StoreFirst<TVector, TOps>(s3, ref Unsafe.Add(ref y, (3 * panel.Out) + m), count);
     }
 
-    /// <summary>Panel columns j to j + 6 vectors - 1 of one row: even and odd input features in sums of their own
-    /// (twelve independent chains, as a lone row has no other rows to hide the multiply-add latency), added at the end.</summary>
+    /// <summary>Panel columns j to j + 6 vectors - 1 of one row (six independent sums, as a lone row has no other rows to
+    /// hide the multiply-add latency).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OneRowSixVectors<TVector, TOps>(ref float x, ref float y, in Panel panel, ref float b, bool biased, int j)
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
-        nuint c = (nuint)TOps.Count, pitch = (nuint)panel.Pitch;
+        nuint c = (nuint)TOps.Count;
         int m = panel.First + j;
         nuint bm = (nuint)m; // an offset: a ref into an empty bias would point past its array
         TVector s0 = biased ? TOps.LoadUnsafe(ref b, bm) : TOps.Zero, s1 = biased ? TOps.LoadUnsafe(ref b, bm + c) : TOps.Zero;
         TVector s2 = biased ? TOps.LoadUnsafe(ref b, bm + (2 * c)) : TOps.Zero, s3 = biased ? TOps.LoadUnsafe(ref b, bm + (3 * c)) : TOps.Zero;
         TVector s4 = biased ? TOps.LoadUnsafe(ref b, bm + (4 * c)) : TOps.Zero, s5 = biased ? TOps.LoadUnsafe(ref b, bm + (5 * c)) : TOps.Zero;
-        TVector t0 = TOps.Zero, t1 = TOps.Zero, t2 = TOps.Zero, t3 = TOps.Zero, t4 = TOps.Zero, t5 = TOps.Zero;
         ref float w = ref panel.Weights;
         nuint wi = (nuint)j;
-        int i = 0;
-        for (; i + 1 < panel.In; i += 2, wi += 2 * pitch)
-        {
-            TVector v = TOps.Create(Unsafe.Add(ref x, i)), u = TOps.Create(Unsafe.Add(ref x, i + 1));
-            s0 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi), s0);
-            s1 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + c), s1);
-            s2 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (2 * c)), s2);
-            s3 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (3 * c)), s3);
-            s4 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (4 * c)), s4);
-            s5 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi + (5 * c)), s5);
-            t0 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + pitch), t0);
-            t1 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + (pitch + c)), t1);
-            t2 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + (pitch + (2 * c))), t2);
-            t3 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + (pitch + (3 * c))), t3);
-            t4 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + (pitch + (4 * c))), t4);
-            t5 = TOps.MultiplyAddEstimate(u, TOps.LoadUnsafe(ref w, wi + (pitch + (5 * c))), t5);
-        }
-
-        if (i < panel.In)
+        for (int i = 0; i < panel.In; i++, wi += (nuint)panel.Pitch)
         {
             TVector v = TOps.Create(Unsafe.Add(ref x, i));
             s0 = TOps.MultiplyAddEstimate(v, TOps.LoadUnsafe(ref w, wi), s0);
@@ -320,12 +301,12 @@ public static class Dense
         }
 
         ref float ym = ref Unsafe.Add(ref y, m);
-        TOps.StoreUnsafe(TOps.Add(s0, t0), ref ym, 0);
-        TOps.StoreUnsafe(TOps.Add(s1, t1), ref ym, c);
-        TOps.StoreUnsafe(TOps.Add(s2, t2), ref ym, 2 * c);
-        TOps.StoreUnsafe(TOps.Add(s3, t3), ref ym, 3 * c);
-        TOps.StoreUnsafe(TOps.Add(s4, t4), ref ym, 4 * c);
-        TOps.StoreUnsafe(TOps.Add(s5, t5), ref ym, 5 * c);
+        TOps.StoreUnsafe(s0, ref ym, 0);
+        TOps.StoreUnsafe(s1, ref ym, c);
+        TOps.StoreUnsafe(s2, ref ym, 2 * c);
+        TOps.StoreUnsafe(s3, ref ym, 3 * c);
+        TOps.StoreUnsafe(s4, ref ym, 4 * c);
+        TOps.StoreUnsafe(s5, ref ym, 5 * c);
     }
 
     /// <summary>Panel columns j to j + one vector - 1 of one row, those before the panel's width.</summary>

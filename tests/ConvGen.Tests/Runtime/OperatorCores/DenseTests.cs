@@ -53,6 +53,27 @@ public class DenseTests
     }
 
     [Fact]
+    public void A_rows_outputs_are_the_same_bits_whatever_rows_share_its_call()
+    {
+        // Generated networks split a batch over threads; each image must come out as it does in the whole batch.
+        var random = new Random(32);
+        foreach (var (inFeatures, outFeatures) in new[] { (70, 100), (17, 49), (200, 96) })
+        {
+            float[] x = LayerAssert.Uniform(random, 9 * inFeatures, 2);
+            float[] weight = Dense.Pack(LayerAssert.Uniform(random, outFeatures * inFeatures), outFeatures, inFeatures);
+            float[] bias = LayerAssert.Uniform(random, outFeatures);
+            var all = new float[9 * outFeatures];
+            Dense.Run(x, all, 9, inFeatures, outFeatures, weight, bias);
+            for (int r = 0; r < 9; r++)
+            {
+                var alone = new float[outFeatures];
+                Dense.Run(x.AsSpan(r * inFeatures, inFeatures), alone, 1, inFeatures, outFeatures, weight, bias);
+                Assert.True(alone.AsSpan().SequenceEqual(all.AsSpan(r * outFeatures, outFeatures)), $"{inFeatures} -> {outFeatures}: row {r} alone differs from row {r} of 9");
+            }
+        }
+    }
+
+    [Fact]
     public void Bad_weight_bias_and_span_lengths_are_rejected_with_both_sizes()
     {
         float[] y = [7f, 7f, 7f, 7f, 7f, 7f];
