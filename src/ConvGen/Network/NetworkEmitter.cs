@@ -141,6 +141,14 @@ internal static class NetworkEmitter
             writer.Line();
         }
 
+        if (graph.SingleOutput)
+        {
+            var (convolutions, dense) = NetworkFacts.MultiplyAdds(graph);
+            writer.Line("// Multiply-adds per sample, which decide how many threads a batch splits over.");
+            writer.Line($"private const double MultiplyAddsPerSample = {convolutions + dense};");
+            writer.Line();
+        }
+
         writer.Line("// Intermediate buffers, in values per sample; values whose lifetimes do not overlap share a buffer.");
         for (int b = 0; b < plan.BufferSizes.Length; b++)
         {
@@ -297,8 +305,18 @@ internal static class NetworkEmitter
         }
 
         writer.Line("/// <param name=\"batch\">The number of samples, at least 1.</param>");
-        writer.Line("/// <param name=\"degreeOfParallelism\">Threads each convolution may use: 0 (the default) lets each decide from its work, 1 keeps");
-        writer.Line("/// the calling thread only, n uses up to n; the other steps run on the calling thread.</param>");
+        if (graph.SingleOutput)
+        {
+            writer.Line("/// <param name=\"degreeOfParallelism\">Threads the call may use: 0 (the default) decides from its work, 1 keeps the calling thread");
+            writer.Line("/// only, n uses up to n. A batch splits into runs of samples, one per thread, each through the whole network; a single");
+            writer.Line("/// sample splits each convolution instead (the other steps run on the calling thread).</param>");
+        }
+        else
+        {
+            writer.Line("/// <param name=\"degreeOfParallelism\">Threads each convolution may use: 0 (the default) lets each decide from its work, 1 keeps");
+            writer.Line("/// the calling thread only, n uses up to n; the other steps run on the calling thread.</param>");
+        }
+
         writer.Line("/// <exception cref=\"global::System.ArgumentException\">The batch is not positive, a span does not hold exactly batch samples,");
         writer.Line("/// or <paramref name=\"degreeOfParallelism\"/> is negative.</exception>");
         writer.Line(AggressiveOptimization);
@@ -328,6 +346,24 @@ internal static class NetworkEmitter
 
                 writer.Line();
             }
+            if (graph.SingleOutput)
+            {
+                writer.Line("// A batch over several threads: each runs a share of the samples through the whole network on its own.");
+                writer.Line("int parts = global::ConvGen.NetworkBatches.Parts(batch, degreeOfParallelism, MultiplyAddsPerSample);");
+                using (writer.Block("if (parts > 1)"))
+                {
+                    using (writer.Block($"global::ConvGen.ForwardParts.Run(this, input, {graph.Outputs[0].Parameter}, default, new global::ConvGen.ForwardShape(batch, 0, 0, 0, 0, parts, parts), static (network, samples, results, _, in shape, part, _) =>", ");"))
+                    {
+                        writer.Line("var (first, count) = global::ConvGen.NetworkBatches.Share(shape, part);");
+                        writer.Line($"network.Forward(samples.Slice(first * InputSize, count * InputSize), results.Slice(first * {graph.Outputs[0].Identifier}Size, count * {graph.Outputs[0].Identifier}Size), count, degreeOfParallelism: 1);");
+                    }
+
+                    writer.Line("return;");
+                }
+
+                writer.Line();
+            }
+
             bool buffered = plan.BufferSizes.Length > 0;
             if (buffered)
             {

@@ -13,13 +13,7 @@ internal static class NetworkFacts
 {
     public static IEnumerable<string> Lines(NetworkGraph graph, BufferPlan plan)
     {
-        long convolutions = graph.Steps.Sum(step => step switch
-        {
-            ConvStep conv => conv.Spec.MultiplyAdds!.Value,
-            ConvTransposeStep transposed => transposed.Spec.MultiplyAdds!.Value,
-            _ => 0,
-        });
-        long dense = graph.Steps.OfType<DenseStep>().Sum(step => (long)step.Rows * step.InFeatures * step.OutFeatures);
+        var (convolutions, dense) = MultiplyAdds(graph);
         yield return convolutions + dense == 0
             ? "Multiply-adds per sample: none (no convolution or dense layer)."
             : $"Multiply-adds per sample: {Quantity.Count(convolutions + dense)} ({Quantity.Count(convolutions)} in convolutions, {Quantity.Count(dense)} in dense layers).";
@@ -27,4 +21,13 @@ internal static class NetworkFacts
         yield return $"Parameters: {Quantity.Count(graph.ParameterCount)}, {Quantity.FloatBytes(graph.ParameterCount)} as float32; intermediate buffers per sample: " +
             (buffers == 0 ? "none." : $"{Quantity.FloatBytes(plan.BufferSizes.Sum(size => (long)size))} in {buffers} buffer{(buffers == 1 ? "" : "s")} shared by liveness.");
     }
+
+    /// <summary>The multiply-adds per sample of the network's convolutions and of its dense layers.</summary>
+    public static (long Convolutions, long Dense) MultiplyAdds(NetworkGraph graph) =>
+        (graph.Steps.Sum(step => step switch
+        {
+            ConvStep conv => conv.Spec.MultiplyAdds!.Value,
+            ConvTransposeStep transposed => transposed.Spec.MultiplyAdds!.Value,
+            _ => 0,
+        }), graph.Steps.OfType<DenseStep>().Sum(step => (long)step.Rows * step.InFeatures * step.OutFeatures));
 }

@@ -36,6 +36,9 @@ namespace Demo
         /// <summary>The shape of one sample of the output (it is [batch, ..OutputShape]).</summary>
         public static global::System.ReadOnlySpan<int> OutputShape => new int[] { 4 };
 
+        // Multiply-adds per sample, which decide how many threads a batch splits over.
+        private const double MultiplyAddsPerSample = 0;
+
         // Intermediate buffers, in values per sample; values whose lifetimes do not overlap share a buffer.
         private const int Buffer0Size = 48;
         private const int Buffer1Size = 48;
@@ -80,8 +83,9 @@ namespace Demo
         /// <param name="input">batch x InputSize values: [N, 4, 3, 4] row-major.</param>
         /// <param name="output">batch x OutputSize values: [N, 4] row-major, overwritten.</param>
         /// <param name="batch">The number of samples, at least 1.</param>
-        /// <param name="degreeOfParallelism">Threads each convolution may use: 0 (the default) lets each decide from its work, 1 keeps
-        /// the calling thread only, n uses up to n; the other steps run on the calling thread.</param>
+        /// <param name="degreeOfParallelism">Threads the call may use: 0 (the default) decides from its work, 1 keeps the calling thread
+        /// only, n uses up to n. A batch splits into runs of samples, one per thread, each through the whole network; a single
+        /// sample splits each convolution instead (the other steps run on the calling thread).</param>
         /// <exception cref="global::System.ArgumentException">The batch is not positive, a span does not hold exactly batch samples,
         /// or <paramref name="degreeOfParallelism"/> is negative.</exception>
         [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
@@ -101,6 +105,18 @@ namespace Demo
             if (output.Length != (long)batch * OutputSize)
             {
                 throw new global::System.ArgumentException($"output has {output.Length} values, but a batch of {batch} needs {(long)batch * OutputSize} ({batch} x 4).", nameof(output));
+            }
+
+            // A batch over several threads: each runs a share of the samples through the whole network on its own.
+            int parts = global::ConvGen.NetworkBatches.Parts(batch, degreeOfParallelism, MultiplyAddsPerSample);
+            if (parts > 1)
+            {
+                global::ConvGen.ForwardParts.Run(this, input, output, default, new global::ConvGen.ForwardShape(batch, 0, 0, 0, 0, parts, parts), static (network, samples, results, _, in shape, part, _) =>
+                {
+                    var (first, count) = global::ConvGen.NetworkBatches.Share(shape, part);
+                    network.Forward(samples.Slice(first * InputSize, count * InputSize), results.Slice(first * OutputSize, count * OutputSize), count, degreeOfParallelism: 1);
+                });
+                return;
             }
 
             // This call's set of intermediate buffers, given back when it ends (other threads run with sets of their own).

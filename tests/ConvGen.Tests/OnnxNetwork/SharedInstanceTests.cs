@@ -1,4 +1,6 @@
 using System;
+using System.Linq;
+using ConvGen.Tests.Runtime.OperatorCores;
 using Xunit;
 using static ConvGen.Tests.OnnxNetwork.NetworkConformanceTests;
 
@@ -36,5 +38,34 @@ public class SharedInstanceTests
         var net = OnnxModelHarness.Compile(OnnxModelHarness.WriteModel("model.onnx", model.ToArray()));
 
         SharedInstanceCheck.Run(net, [3, 20, 20], threads: 8, calls: 500);
+        A_batch_split_over_threads_gives_every_sample_its_lone_bits(net, [3, 20, 20]);
+    }
+
+    /// <summary>Batches of 2 to 9 on 2, 3 and 4 threads (each thread runs a run of samples through the whole network):
+    /// every sample's output equals that sample run alone, bit for bit, and nothing outside the output is written.</summary>
+    private static void A_batch_split_over_threads_gives_every_sample_its_lone_bits(ILayer net, long[] sample)
+    {
+        nint[] Shape(int batch) => [batch, .. sample.Select(d => (nint)d)];
+        int sampleSize = (int)sample.Aggregate(1L, (p, d) => p * d), outputSize = (int)net.GetOutputShape(Shape(1)).Aggregate(1L, (p, d) => p * d);
+        float[] input = ZooTests.Zoo.RandomInput([9, .. sample], seed: 9);
+        var alone = new float[9 * outputSize];
+        for (int n = 0; n < 9; n++)
+        {
+            net.Forward(input.AsSpan(n * sampleSize, sampleSize), Shape(1), alone.AsSpan(n * outputSize, outputSize), degreeOfParallelism: 1);
+        }
+
+        foreach (int threads in new[] { 2, 3, 4 })
+        {
+            for (int batch = 2; batch <= 9; batch++)
+            {
+                var output = Guarded.Output(batch * outputSize);
+                net.Forward(input.AsSpan(0, batch * sampleSize), Shape(batch), output.AsSpan(0, batch * outputSize), threads);
+                Guarded.Untouched(output, batch * outputSize, $"batch {batch} on {threads} threads");
+                for (int n = 0; n < batch; n++)
+                {
+                    Assert.True(output.AsSpan(n * outputSize, outputSize).SequenceEqual(alone.AsSpan(n * outputSize, outputSize)), $"batch {batch} on {threads} threads: sample {n} differs from its lone call");
+                }
+            }
+        }
     }
 }
