@@ -6,15 +6,11 @@ namespace ConvGen;
 
 /// <summary>
 /// Element-wise activations applied in place, with PyTorch's semantics. Allocation-free and vectorised
-/// (System.Numerics.Tensors' <see cref="TensorPrimitives"/>); generated convolutions call
+/// (System.Numerics.Tensors' <see cref="TensorPrimitives"/> and the runtime's <see cref="Elementwise"/>); generated convolutions call
 /// <see cref="Apply"/> for a fused activation.
 /// </summary>
 public static class Activations
 {
-    // Scratch for SiLU, which needs a second operand: chunks of 1024 floats on the stack (4 KB), long enough that
-    // the per-call cost of each TensorPrimitives pass is small.
-    private const int Chunk = 1024;
-
     /// <summary>Applies <paramref name="activation"/> to every value of <paramref name="values"/>, in place.</summary>
     /// <param name="activation">The activation; <see cref="Activation.None"/> leaves the values unchanged.</param>
     /// <param name="values">Any number of values (including none).</param>
@@ -40,13 +36,13 @@ public static class Activations
                 TensorPrimitives.Min(values, 6f, values);
                 break;
             case Activation.Sigmoid:
-                TensorPrimitives.Sigmoid(values, values);
+                Elementwise.Sigmoid(values, values);
                 break;
             case Activation.Tanh:
                 TensorPrimitives.Tanh(values, values);
                 break;
             case Activation.SiLU:
-                SiLU(values);
+                Elementwise.SiLU(values, values);
                 break;
             case Activation.GELU:
                 Gelu.Run(values, values, tanh: false);
@@ -69,18 +65,5 @@ public static class Activations
         Span<float> value = [x];
         Operators.Erf.Run(value, value);
         return value[0];
-    }
-
-    // x * sigmoid(x), chunk by chunk so the original x survives the sigmoid.
-    private static void SiLU(Span<float> values)
-    {
-        Span<float> sigmoid = stackalloc float[Chunk];
-        for (int start = 0; start < values.Length; start += Chunk)
-        {
-            Span<float> x = values.Slice(start, Math.Min(Chunk, values.Length - start));
-            Span<float> s = sigmoid[..x.Length];
-            TensorPrimitives.Sigmoid(x, s);
-            TensorPrimitives.Multiply(x, s, x);
-        }
     }
 }

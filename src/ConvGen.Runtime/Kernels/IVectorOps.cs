@@ -35,6 +35,12 @@ public interface IVectorOps<TVector>
     /// <summary>a + b, lane-wise.</summary>
     static abstract TVector Add(TVector a, TVector b);
 
+    /// <summary>a - b, lane-wise.</summary>
+    static abstract TVector Subtract(TVector a, TVector b);
+
+    /// <summary>a * b, lane-wise.</summary>
+    static abstract TVector Multiply(TVector a, TVector b);
+
     /// <summary>a / b, lane-wise.</summary>
     static abstract TVector Divide(TVector a, TVector b);
 
@@ -46,6 +52,21 @@ public interface IVectorOps<TVector>
 
     /// <summary>Lane-wise minimum, NaN propagating.</summary>
     static abstract TVector Min(TVector a, TVector b);
+
+    /// <summary>Each lane rounded to the nearest integer (ties to even).</summary>
+    static abstract TVector Round(TVector value);
+
+    /// <summary>value * 2^n lane-wise, for integral n in [-126, 127] (n goes into the exponent bits).</summary>
+    static abstract TVector TimesPowerOfTwo(TVector value, TVector n);
+
+    /// <summary>All bits set in the lanes where a &lt; b, none elsewhere (false where either is NaN).</summary>
+    static abstract TVector LessThan(TVector a, TVector b);
+
+    /// <summary>All bits set in the lanes where a == b, none elsewhere (false where either is NaN).</summary>
+    static abstract TVector EqualTo(TVector a, TVector b);
+
+    /// <summary>The lanes of <paramref name="whenTrue"/> where <paramref name="mask"/> is set, of <paramref name="whenFalse"/> elsewhere.</summary>
+    static abstract TVector ConditionalSelect(TVector mask, TVector whenTrue, TVector whenFalse);
 
     /// <summary>Stores the first destination.Length lanes of <paramref name="values"/> (a line narrower than a vector),
     /// through <paramref name="buffer"/> (at least one vector long).</summary>

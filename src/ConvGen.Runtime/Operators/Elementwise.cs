@@ -8,8 +8,8 @@ using ConvGen.Kernels;
 namespace ConvGen.Operators;
 
 /// <summary>
-/// The element-wise activations with parameters that <see cref="System.Numerics.Tensors.TensorPrimitives"/> lacks, as ONNX
-/// defines them (and the runtime's LeakyReLU); called by generated networks, not meant for direct use. Each runs on the
+/// The element-wise activations that <see cref="System.Numerics.Tensors.TensorPrimitives"/> lacks or computes slowly
+/// (Sigmoid, SiLU), as ONNX defines them (and the runtime's LeakyReLU); called by generated networks, not meant for direct use. Each runs on the
 /// widest accelerated vectors (Vector512/256/128), the values past the last whole vector through one more vector padded
 /// on the stack (so every value takes the same formula, in place too), and one value at a time where no vector is
 /// accelerated. NaN stays NaN: comparisons select the formula that carries it, and the clamps propagate it.
@@ -37,6 +37,15 @@ public static class Elementwise
     /// overflow. <paramref name="y"/> may be <paramref name="x"/>'s own memory.</summary>
     /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
     public static void Softplus(ReadOnlySpan<float> x, Span<float> y) => Map(x, y, default(SoftplusOf));
+
+    /// <summary>ONNX Sigmoid: y = 1 / (1 + e^-x) (<see cref="Logistic"/>). <paramref name="y"/> may be <paramref name="x"/>'s own memory.</summary>
+    /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
+    public static void Sigmoid(ReadOnlySpan<float> x, Span<float> y) => Map(x, y, default(SigmoidOf));
+
+    /// <summary>SiLU (swish): y = x * sigmoid(x), PyTorch's <c>nn.SiLU</c>, which ONNX exports as Sigmoid and Mul.
+    /// <paramref name="y"/> may be <paramref name="x"/>'s own memory.</summary>
+    /// <exception cref="ArgumentException"><paramref name="y"/> is shorter than <paramref name="x"/>.</exception>
+    public static void SiLU(ReadOnlySpan<float> x, Span<float> y) => Map(x, y, default(SiLUOf));
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Map<TFunction>(ReadOnlySpan<float> x, Span<float> y, TFunction f)
@@ -146,6 +155,28 @@ public static class Elementwise
         public Vector128<float> Of(Vector128<float> x) => x * Vector128.Clamp((x / 6f) + Vector128.Create(0.5f), Vector128<float>.Zero, Vector128<float>.One);
 
         public float Of(float x) => x * Math.Clamp((x / 6f) + 0.5f, 0f, 1f);
+    }
+
+    private readonly struct SigmoidOf : IFunction
+    {
+        public Vector512<float> Of(Vector512<float> x) => Logistic.Of<Vector512<float>, Vector512Ops>(x);
+
+        public Vector256<float> Of(Vector256<float> x) => Logistic.Of<Vector256<float>, Vector256Ops>(x);
+
+        public Vector128<float> Of(Vector128<float> x) => Logistic.Of<Vector128<float>, Vector128Ops>(x);
+
+        public float Of(float x) => Logistic.Of(x);
+    }
+
+    private readonly struct SiLUOf : IFunction
+    {
+        public Vector512<float> Of(Vector512<float> x) => x * Logistic.Of<Vector512<float>, Vector512Ops>(x);
+
+        public Vector256<float> Of(Vector256<float> x) => x * Logistic.Of<Vector256<float>, Vector256Ops>(x);
+
+        public Vector128<float> Of(Vector128<float> x) => x * Logistic.Of<Vector128<float>, Vector128Ops>(x);
+
+        public float Of(float x) => x * Logistic.Of(x);
     }
 
     private readonly struct SoftplusOf : IFunction

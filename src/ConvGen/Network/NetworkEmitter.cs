@@ -582,7 +582,8 @@ internal static class NetworkEmitter
             ElementwiseKind.Neg => $"{Primitives}.Negate({x}, {y});",
             ElementwiseKind.Erf => $"{Operators}.Erf.Run({x}, {y});",
             ElementwiseKind.Gelu => $"{Operators}.Gelu.Run({x}, {y}, tanh: {(step.Alpha == 1 ? "true" : "false")});",
-            ElementwiseKind.LeakyRelu or ElementwiseKind.Elu or ElementwiseKind.HardSigmoid or ElementwiseKind.HardSwish or ElementwiseKind.Softplus =>
+            ElementwiseKind.Sigmoid or ElementwiseKind.SiLU or ElementwiseKind.LeakyRelu or ElementwiseKind.Elu or ElementwiseKind.HardSigmoid
+                or ElementwiseKind.HardSwish or ElementwiseKind.Softplus =>
                 $"{Operators}.Elementwise.{step.Kind}({x}, {y}{parameters});",
             _ => $"{Primitives}.{step.Kind}({x}, {y});",
         });

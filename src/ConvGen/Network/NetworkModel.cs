@@ -107,6 +107,7 @@ internal enum ElementwiseKind
     Relu,
     Clip,
     Sigmoid,
+    SiLU, // x * sigmoid(x): ONNX's Sigmoid and Mul of the same x
     Tanh,
     LeakyRelu,
     Elu,

@@ -39,6 +39,7 @@ internal sealed partial class OnnxGraphLowering
     private readonly List<WeightTensor> _tensors = [];
     private readonly HashSet<string> _tensorNames = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OnnxTensor> _namedTensors;
+    private readonly HashSet<int> _fusedNodes = []; // nodes an earlier node's step computes (the Mul of x * sigmoid(x))
     private int _convCount;
 
     // A conv step's layer class until NameLayerClasses names it, once fusions have settled every spec.
@@ -213,6 +214,11 @@ internal sealed partial class OnnxGraphLowering
 
     private void LowerNode(OnnxNode node, int index)
     {
+        if (_fusedNodes.Contains(index))
+        {
+            return;
+        }
+
         var at = new NodeContext(node, NodeName(node, index), this);
         CheckArity(at);
         if ((node.Domain is "" or "ai.onnx") && TryFold(at))

@@ -134,7 +134,7 @@ namespace Demo
                 // s: [N, 4, 1, 1] in buffer 0.
                 global::System.Span<float> v2 = buffers.Buffer(0, batch * 4);
                 // /se/gate: Sigmoid, element-wise.
-                global::System.Numerics.Tensors.TensorPrimitives.Sigmoid(v1, v2);
+                global::ConvGen.Operators.Elementwise.Sigmoid(v1, v2);
 
                 // e: [N, 4, 3, 4] in buffer 1.
                 global::System.Span<float> v3 = buffers.Buffer(1, batch * 48);

@@ -15,6 +15,12 @@ internal sealed partial class OnnxGraphLowering
     {
         int x = at.Input(0);
         string op = at.Node.OpType;
+        if (op == "Sigmoid" && SiLUProduct(at) is int product)
+        {
+            SiLU(at, x, product);
+            return;
+        }
+
         float alpha = 0, beta = 0;
         ElementwiseKind kind;
         switch (op)
@@ -77,5 +83,45 @@ internal sealed partial class OnnxGraphLowering
 
         int y = AddValue(at.Node.Outputs[0], [.. _values[x].Shape], null);
         AddStep(new ActivationStep(at.Name, x, y, kind, alpha, beta));
+    }
+
+    /// <summary>The index of the Mul node that multiplies this Sigmoid's input by its output, when that Mul is the only
+    /// reader of the sigmoid (PyTorch's SiLU as ONNX exports it: x * sigmoid(x)); else null.</summary>
+    private int? SiLUProduct(NodeContext at)
+    {
+        string x = at.Node.Inputs[0], sigmoid = at.Node.Outputs[0];
+        if (!_consumers.TryGetValue(sigmoid, out int readers) || readers != 1 || _graphOutputs.Contains(sigmoid))
+        {
+            return null;
+        }
+
+        int reader = 0;
+        while (!_model.Nodes[reader].Inputs.Contains(sigmoid))
+        {
+            reader++;
+        }
+
+        var mul = _model.Nodes[reader];
+        bool product = mul.OpType == "Mul" && mul.Domain is "" or "ai.onnx" && mul.Inputs.Count == 2 && mul.Outputs.Count == 1
+            && ((mul.Inputs[0] == x && mul.Inputs[1] == sigmoid) || (mul.Inputs[0] == sigmoid && mul.Inputs[1] == x));
+        return product ? reader : null;
+    }
+
+    /// <summary>x * sigmoid(x) as one step: fused into the convolution that writes x when nothing else reads x, else
+    /// an activation step of its own; the Mul node (<paramref name="product"/>) is then skipped.</summary>
+    private void SiLU(NodeContext at, int x, int product)
+    {
+        var mul = _model.Nodes[product];
+        string node = at.Name + " + " + (mul.Name.Length > 0 ? mul.Name : "Mul");
+        _fusedNodes.Add(product);
+        if (FoldableConv(x, at.Node.Inputs[0], readers: 2) is { } conv)
+        {
+            Replace(conv, conv with { Node = conv.Node + " + " + node, Spec = conv.Spec with { Activation = ActivationKind.SiLU } });
+            _valueByName[mul.Outputs[0]] = conv.Output;
+            return;
+        }
+
+        int y = AddValue(mul.Outputs[0], [.. _values[x].Shape], null);
+        AddStep(new ActivationStep(node, x, y, ElementwiseKind.SiLU, 0, 0));
     }
 }

@@ -81,14 +81,15 @@ internal sealed partial class OnnxGraphLowering
         return at.Weight(2, "bias");
     }
 
-    /// <summary>The convolution step that writes <paramref name="value"/>, when nothing else reads that value and
-    /// no activation has been fused into it yet, so a batch norm or activation can fold into it. (An activation may
-    /// fold into a conv that already has a batch norm; a second batch norm may not.)</summary>
-    private ConvStep? FoldableConv(int value, string valueName)
+    /// <summary>The convolution step that writes <paramref name="value"/>, when nothing else reads that value (but the
+    /// <paramref name="readers"/> nodes that fold into it) and no activation has been fused into it yet, so a batch norm
+    /// or activation can fold into it. (An activation may fold into a conv that already has a batch norm; a second batch
+    /// norm may not.)</summary>
+    private ConvStep? FoldableConv(int value, string valueName, int readers = 1)
     {
         return _producer.TryGetValue(value, out int stepIndex)
             && _steps[stepIndex] is ConvStep { Spec.Activation: ActivationKind.None } conv
-            && _consumers.TryGetValue(valueName, out int consumers) && consumers == 1
+            && _consumers.TryGetValue(valueName, out int consumers) && consumers == readers
             && !_graphOutputs.Contains(valueName)
             ? conv
             : null;
