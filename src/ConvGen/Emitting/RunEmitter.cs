@@ -339,59 +339,64 @@ internal static class RunEmitter
         }
     }
 
-    /// <summary>One thread's share of an image's channel tiles (ungrouped layers only).</summary>
+    /// <summary>One thread's share of an image (ungrouped layers only): some of its channel tiles (RunTiles), or, where the
+    /// kernel takes a row range, some of its output rows in every channel (RunRows).</summary>
     private static void RunTiles(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
+        Share(writer, spec, plan, rows: false);
+        if (plan.SplitsRows(spec))
+        {
+            writer.Line();
+            Share(writer, spec, plan, rows: true);
+        }
+    }
+
+    private static void Share(SourceWriter writer, ConvSpec spec, KernelPlan plan, bool rows)
+    {
         var geometry = new KernelGeometry(spec, plan);
-        writer.Line($"// Runs part p of one image's {plan.Tiles} channel tile(s), tiles [p * {plan.Tiles} / parts, (p + 1) * {plan.Tiles} / parts), on the padded copy");
-        writer.Line("// at the start of the scratch (or the image itself), with the running thread's own staging after it.");
-        using (writer.Block($"private void RunTiles({ReadOnlySpan} image, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, int part, int thread)"))
+        if (rows)
+        {
+            writer.Line("// Runs part p of one image's output rows, rows [p * outputHeight / parts, (p + 1) * outputHeight / parts) of every channel,");
+            writer.Line("// on the padded copy at the start of the scratch (or the image itself), with the running thread's own staging after it.");
+        }
+        else
+        {
+            writer.Line($"// Runs part p of one image's {plan.Tiles} channel tile(s), tiles [p * {plan.Tiles} / parts, (p + 1) * {plan.Tiles} / parts), on the padded copy");
+            writer.Line("// at the start of the scratch (or the image itself), with the running thread's own staging after it.");
+        }
+
+        using (writer.Block($"private void {(rows ? "RunRows" : "RunTiles")}({ReadOnlySpan} image, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, int part, int thread)"))
         {
             writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
             writer.Line("int outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
             writer.Line("long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;");
-            writer.Line($"int firstTile = part * {plan.Tiles} / shape.Parts, endTile = (part + 1) * {plan.Tiles} / shape.Parts;");
+            writer.Line(rows
+                ? "int firstRow = part * outputHeight / shape.Parts, endRow = (part + 1) * outputHeight / shape.Parts;"
+                : $"int firstTile = part * {plan.Tiles} / shape.Parts, endTile = (part + 1) * {plan.Tiles} / shape.Parts;");
             writer.Line(plan.GathersTaps
                 ? $"{ReadOnlySpan} source = scratch.Slice((int)layout.InputLength, (int)layout.TapsLength);"
                 : $"{ReadOnlySpan} source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);");
             writer.Line($"{Span} staging = scratch.Slice((int)({BeforeStaging(plan)} + (thread * layout.StagingLength)), (int)layout.StagingLength);");
-            writer.Line($"{plan.KernelName}(source, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output, staging, firstTile, endTile{(plan.SplitsRows(spec) ? ", 0, outputHeight" : "")}{geometry.CallArguments});");
-            if (spec.Activation != ActivationKind.None && !ActivationEmitter.IsInRegister(spec.Activation))
+            string range = rows ? $"0, {plan.Tiles}, firstRow, endRow" : $"firstTile, endTile{(plan.SplitsRows(spec) ? ", 0, outputHeight" : "")}";
+            writer.Line($"{plan.KernelName}(source, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output, staging, {range}{geometry.CallArguments});");
+            if (spec.Activation == ActivationKind.None || ActivationEmitter.IsInRegister(spec.Activation))
             {
-                writer.Line($"int firstChannel = firstTile * {plan.ChannelTile}, endChannel = global::System.Math.Min(endTile * {plan.ChannelTile}, OutChannels);");
-                writer.Line($"{Span} partOutput = output.Slice(firstChannel * outputHeight * outputWidth, (endChannel - firstChannel) * outputHeight * outputWidth);");
-                ActivationEmitter.AfterKernel(writer, spec, "partOutput");
+                return;
             }
-        }
 
-        if (plan.SplitsRows(spec))
-        {
-            writer.Line();
-            RunRows(writer, spec, plan, geometry);
-        }
-    }
-
-    /// <summary>One thread's share of an image's output rows, every channel tile (ungrouped direct kernels).</summary>
-    private static void RunRows(SourceWriter writer, ConvSpec spec, KernelPlan plan, KernelGeometry geometry)
-    {
-        writer.Line("// Runs part p of one image's output rows, rows [p * outputHeight / parts, (p + 1) * outputHeight / parts) of every channel,");
-        writer.Line("// on the padded copy at the start of the scratch (or the image itself), with the running thread's own staging after it.");
-        using (writer.Block($"private void RunRows({ReadOnlySpan} image, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, int part, int thread)"))
-        {
-            writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
-            writer.Line("int outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
-            writer.Line("long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;");
-            writer.Line("int firstRow = part * outputHeight / shape.Parts, endRow = (part + 1) * outputHeight / shape.Parts;");
-            writer.Line($"{ReadOnlySpan} source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);");
-            writer.Line($"{Span} staging = scratch.Slice((int)({BeforeStaging(plan)} + (thread * layout.StagingLength)), (int)layout.StagingLength);");
-            writer.Line($"{plan.KernelName}(source, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output, staging, 0, {plan.Tiles}, firstRow, endRow{geometry.CallArguments});");
-            if (spec.Activation != ActivationKind.None && !ActivationEmitter.IsInRegister(spec.Activation))
+            if (rows)
             {
                 using (writer.Block("for (int channel = 0; channel < OutChannels; channel++)"))
                 {
                     writer.Line($"{Span} partOutput = output.Slice((channel * outputHeight * outputWidth) + (firstRow * outputWidth), (endRow - firstRow) * outputWidth);");
                     ActivationEmitter.AfterKernel(writer, spec, "partOutput");
                 }
+            }
+            else
+            {
+                writer.Line($"int firstChannel = firstTile * {plan.ChannelTile}, endChannel = global::System.Math.Min(endTile * {plan.ChannelTile}, OutChannels);");
+                writer.Line($"{Span} partOutput = output.Slice(firstChannel * outputHeight * outputWidth, (endChannel - firstChannel) * outputHeight * outputWidth);");
+                ActivationEmitter.AfterKernel(writer, spec, "partOutput");
             }
         }
     }
