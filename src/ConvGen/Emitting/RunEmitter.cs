@@ -351,6 +351,7 @@ internal static class RunEmitter
         }
     }
 
+    /// <summary>RunRows when <paramref name="rows"/>, else RunTiles.</summary>
     private static void Share(SourceWriter writer, ConvSpec spec, KernelPlan plan, bool rows)
     {
         var geometry = new KernelGeometry(spec, plan);
