@@ -39,10 +39,9 @@ internal static class DirectKernelEmitter
         writer.Line("/// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).");
         writer.Line("/// </summary>");
         // A grouped kernel runs a batch of whole groups; an ungrouped one a range of channel tiles (a thread's share).
-        string rows = plan.SplitsRows(spec) ? ", int firstRow, int endRow" : "";
         string parameters = "global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, " +
-            $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging{(spec.Groups > 1 ? ", int groups" : ", int firstTile, int endTile")}{rows}{geometry.Parameters}";
-        string arguments = $"source, weight, bias, output, staging{(spec.Groups > 1 ? ", groups" : ", firstTile, endTile")}{(rows.Length > 0 ? ", firstRow, endRow" : "")}{ArgumentNames(geometry)}";
+            $"global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging{(spec.Groups > 1 ? ", int groups" : ", int firstTile, int endTile")}{geometry.Parameters}";
+        string arguments = $"source, weight, bias, output, staging{(spec.Groups > 1 ? ", groups" : ", firstTile, endTile")}{ArgumentNames(geometry)}";
         using (writer.Block($"private static void {plan.KernelName}({parameters})"))
         {
             using (writer.Block($"if ({VectorType.Vector512.Api}.IsHardwareAccelerated)"))
@@ -87,7 +86,7 @@ internal static class DirectKernelEmitter
         int vectors = vector == VectorType.Vector512 ? plan.OutputVectors : plan.NarrowOutputVectors;
         int rowTile = vector == VectorType.Vector512 ? plan.RowTile : 1;
         var loops = geometry.Fixed is var (fixedHeight, fixedWidth, fixedPitch)
-            ? SweepLoops.For(spec, plan, fixedHeight, fixedWidth, fixedPitch, vector.Lanes, vectors, rowTile, plan.SplitsRows(spec))
+            ? SweepLoops.For(spec, plan, fixedHeight, fixedWidth, fixedPitch, vector.Lanes, vectors, rowTile)
             : null;
         if (vector.IsGeneric)
         {
@@ -189,15 +188,9 @@ internal static class DirectKernelEmitter
         // The bands of output rows, each swept tile by tile (groupStart: the group's first output channel, when there are groups).
         void Bands(string? groupStart)
         {
-            bool rows = plan.SplitsRows(spec);
-            if (rows)
+            using (writer.Block("for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)"))
             {
-                writer.Line("// Output rows firstRow to endRow - 1 (a thread's share of an image, or all of it).");
-            }
-
-            using (writer.Block($"for (int bandStart = {(rows ? "firstRow" : "0")}; bandStart < {(rows ? "endRow" : "outputHeight")}; bandStart += bandRows)"))
-            {
-                writer.Line($"int bandEnd = global::System.Math.Min(bandStart + bandRows, {(rows ? "endRow" : "outputHeight")});");
+                writer.Line("int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);");
                 writer.Line("// A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.");
                 writer.Line("int lineEnd = flat ? bandStart + 1 : bandEnd;");
                 writer.Line("int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;");

@@ -117,9 +117,7 @@ internal static class RunEmitter
             if (spec.Groups == 1)
             {
                 writer.Line("bool splitTiles = threads > batch;");
-                writer.Line(plan.SplitsRows(spec)
-                    ? $"threads = splitTiles ? global::System.Math.Min(threads, global::System.Math.Max({plan.Tiles}, outputHeight / 2)) : threads;"
-                    : $"threads = splitTiles ? global::System.Math.Min(threads, {plan.Tiles}) : threads;");
+                writer.Line($"threads = splitTiles ? global::System.Math.Min(threads, {plan.Tiles}) : threads;");
                 writer.Line($"double bufferLength = splitTiles ? {BeforeStaging(plan)} + (threads * layout.StagingLength) : threads * layout.PartLength;");
             }
             else
@@ -147,12 +145,6 @@ internal static class RunEmitter
                         writer.Line("// Parts of one or more whole tiles: two per thread, so a thread that starts late still takes its share, or one per");
                         writer.Line("// thread when the input spans several bands (each part re-reads every band: from memory, once the input is that large).");
                         writer.Line($"var tileShape = shape with {{ Parts = layout.InputLength > 4 * BandInputFloats ? threads : global::System.Math.Min({plan.Tiles}, 2 * threads) }};");
-                        if (plan.SplitsRows(spec))
-                        {
-                            writer.Line("// Or parts of output rows, one per thread, when each has two rows or more and the image outweighs the weights");
-                            writer.Line("// (every thread then reads all the weights but only its share of the input rows, and writes its output rows).");
-                            writer.Line("bool byRows = outputHeight >= 2 * threads && (long)imageInput + imageOutput > (long)OutChannels * FanIn;");
-                        }
                         writer.Line($"var fillShape = shape with {{ Parts = global::System.Math.Min(InChannels, 2 * threads) }};");
                         using (writer.Block("for (int image = 0; image < batch; image++)"))
                         {
@@ -165,23 +157,8 @@ internal static class RunEmitter
                             }
 
                             writer.Line();
-                            if (plan.SplitsRows(spec))
-                            {
-                                using (writer.Block("if (byRows)"))
-                                {
-                                    writer.Line("global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, shape with { Parts = threads },");
-                                    writer.Line("    static (layer, source, output, scratch, in shape, part, thread) => layer.RunRows(source, output, scratch, shape, part, thread));");
-                                }
-
-                                using (writer.Block("else"))
-                                {
-                                    TileParts(writer);
-                                }
-                            }
-                            else
-                            {
-                                TileParts(writer);
-                            }
+                            writer.Line("global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, tileShape,");
+                            writer.Line("    static (layer, source, output, scratch, in shape, part, thread) => layer.RunTiles(source, output, scratch, shape, part, thread));");
                         }
                     }
                 }
@@ -191,13 +168,6 @@ internal static class RunEmitter
 
             ReturnScratch(writer);
         }
-    }
-
-    /// <summary>An image's channel tiles run as parts over the threads.</summary>
-    private static void TileParts(SourceWriter writer)
-    {
-        writer.Line("global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, tileShape,");
-        writer.Line("    static (layer, source, output, scratch, in shape, part, thread) => layer.RunTiles(source, output, scratch, shape, part, thread));");
     }
 
     /// <summary>The last branch of a Run's try: the call's units split into parts over the threads, each part in its thread's
@@ -303,7 +273,7 @@ internal static class RunEmitter
                 writer.Line();
                 string weight = !grouped ? "_packedWeight" : $"new {ReadOnlySpan}(_packedWeight, firstGroup * {spec.OutChannelsPerGroup} * FanIn, groups * {spec.OutChannelsPerGroup} * FanIn)";
                 string bias = !spec.HasBias ? "default" : !grouped ? "_bias" : $"new {ReadOnlySpan}(_bias, firstGroup * {spec.OutChannelsPerGroup}, groups * {spec.OutChannelsPerGroup})";
-                writer.Line($"{plan.KernelName}(source, {weight}, {bias}, unitOutput, staging{(grouped ? ", groups" : $", 0, {plan.Tiles}")}{(plan.SplitsRows(spec) ? ", 0, outputHeight" : "")}{geometry.CallArguments});");
+                writer.Line($"{plan.KernelName}(source, {weight}, {bias}, unitOutput, staging{(grouped ? ", groups" : $", 0, {plan.Tiles}")}{geometry.CallArguments});");
                 ActivationEmitter.AfterKernel(writer, spec, "unitOutput");
             }
         }
@@ -339,61 +309,24 @@ internal static class RunEmitter
         }
     }
 
-    /// <summary>One thread's share of an image (ungrouped layers only): some of its channel tiles (RunTiles), or, where the
-    /// kernel takes a row range, some of its output rows in every channel (RunRows).</summary>
+    /// <summary>One thread's share of an image's channel tiles (ungrouped layers only).</summary>
     private static void RunTiles(SourceWriter writer, ConvSpec spec, KernelPlan plan)
     {
-        Share(writer, spec, plan, rows: false);
-        if (plan.SplitsRows(spec))
-        {
-            writer.Line();
-            Share(writer, spec, plan, rows: true);
-        }
-    }
-
-    /// <summary>RunRows when <paramref name="rows"/>, else RunTiles.</summary>
-    private static void Share(SourceWriter writer, ConvSpec spec, KernelPlan plan, bool rows)
-    {
         var geometry = new KernelGeometry(spec, plan);
-        if (rows)
-        {
-            writer.Line("// Runs part p of one image's output rows, rows [p * outputHeight / parts, (p + 1) * outputHeight / parts) of every channel,");
-            writer.Line("// on the padded copy at the start of the scratch (or the image itself), with the running thread's own staging after it.");
-        }
-        else
-        {
-            writer.Line($"// Runs part p of one image's {plan.Tiles} channel tile(s), tiles [p * {plan.Tiles} / parts, (p + 1) * {plan.Tiles} / parts), on the padded copy");
-            writer.Line("// at the start of the scratch (or the image itself), with the running thread's own staging after it.");
-        }
-
-        using (writer.Block($"private void {(rows ? "RunRows" : "RunTiles")}({ReadOnlySpan} image, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, int part, int thread)"))
+        writer.Line($"// Runs part p of one image's {plan.Tiles} channel tile(s), tiles [p * {plan.Tiles} / parts, (p + 1) * {plan.Tiles} / parts), on the padded copy");
+        writer.Line("// at the start of the scratch (or the image itself), with the running thread's own staging after it.");
+        using (writer.Block($"private void RunTiles({ReadOnlySpan} image, {Span} output, {Span} scratch, in global::ConvGen.ForwardShape shape, int part, int thread)"))
         {
             writer.Line("var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);");
             writer.Line("int outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;");
             writer.Line("long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;");
-            writer.Line(rows
-                ? "int firstRow = part * outputHeight / shape.Parts, endRow = (part + 1) * outputHeight / shape.Parts;"
-                : $"int firstTile = part * {plan.Tiles} / shape.Parts, endTile = (part + 1) * {plan.Tiles} / shape.Parts;");
+            writer.Line($"int firstTile = part * {plan.Tiles} / shape.Parts, endTile = (part + 1) * {plan.Tiles} / shape.Parts;");
             writer.Line(plan.GathersTaps
                 ? $"{ReadOnlySpan} source = scratch.Slice((int)layout.InputLength, (int)layout.TapsLength);"
                 : $"{ReadOnlySpan} source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);");
             writer.Line($"{Span} staging = scratch.Slice((int)({BeforeStaging(plan)} + (thread * layout.StagingLength)), (int)layout.StagingLength);");
-            string range = rows ? $"0, {plan.Tiles}, firstRow, endRow" : $"firstTile, endTile{(plan.SplitsRows(spec) ? ", 0, outputHeight" : "")}";
-            writer.Line($"{plan.KernelName}(source, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output, staging, {range}{geometry.CallArguments});");
-            if (spec.Activation == ActivationKind.None || ActivationEmitter.IsInRegister(spec.Activation))
-            {
-                return;
-            }
-
-            if (rows)
-            {
-                using (writer.Block("for (int channel = 0; channel < OutChannels; channel++)"))
-                {
-                    writer.Line($"{Span} partOutput = output.Slice((channel * outputHeight * outputWidth) + (firstRow * outputWidth), (endRow - firstRow) * outputWidth);");
-                    ActivationEmitter.AfterKernel(writer, spec, "partOutput");
-                }
-            }
-            else
+            writer.Line($"{plan.KernelName}(source, _packedWeight, {(spec.HasBias ? "_bias" : "default")}, output, staging, firstTile, endTile{geometry.CallArguments});");
+            if (spec.Activation != ActivationKind.None && !ActivationEmitter.IsInRegister(spec.Activation))
             {
                 writer.Line($"int firstChannel = firstTile * {plan.ChannelTile}, endChannel = global::System.Math.Min(endTile * {plan.ChannelTile}, OutChannels);");
                 writer.Line($"{Span} partOutput = output.Slice(firstChannel * outputHeight * outputWidth, (endChannel - firstChannel) * outputHeight * outputWidth);");

@@ -67,11 +67,6 @@ internal sealed record KernelPlan(
     public long WeightFloats(ConvSpec layer) => (KeepsPackedWeights ? layer.WeightLength : 0)
         + (TransformsRows ? RowScheme.For(layer).Points * WinogradRows.PointWeightLength(layer) : 0);
 
-    /// <summary>Whether the kernel takes a range of output rows, so that one image can split over threads by rows (each
-    /// thread then reads the input rows of its share and writes its output rows, which the next layer's share of rows
-    /// reads on the same thread): ungrouped direct kernels on the stride-phase planes.</summary>
-    public bool SplitsRows(ConvSpec layer) => layer.Groups == 1 && !GathersTaps && !TransformsRows;
-
     /// <summary>Channel tiles per group, the last one narrower when <see cref="RemainderTile"/> is not 0.</summary>
     public int Tiles => FullTiles + (RemainderTile > 0 ? 1 : 0);
 }

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Linq;
 using ConvGen.Generator.Kernels;
 using ConvGen.Generator.Model;
 
@@ -40,11 +39,10 @@ internal sealed record SweepLoops(IReadOnlyList<int> Lanes, IReadOnlyList<int> F
          spec.DilationHeight * (spec.KernelHeight - 1) / spec.StrideHeight);
 
     /// <summary>The loops of a fixed-size kernel (<paramref name="spec"/> is the kernel's view of the layer) with vectors of
-    /// each of <paramref name="lanes"/> floats: each band size the sweep meets, run through the kernel's loop bounds (every
-    /// height up to a band's when the kernel takes <paramref name="rowRanges"/>, whose ends cut bands anywhere). Costs
+    /// each of <paramref name="lanes"/> floats: each band size the sweep meets, run through the kernel's loop bounds. Costs
     /// count the view's fan-in: the layer's for the direct kernel and gathered taps (a 1x1 view over FanIn rows), a point's
     /// 1 x kw kernel for transformed rows.</summary>
-    public static SweepLoops For(ConvSpec spec, KernelPlan plan, int outputHeight, int outputWidth, int planeWidth, IReadOnlyList<int> lanes, int vectors, int rowTile, bool rowRanges)
+    public static SweepLoops For(ConvSpec spec, KernelPlan plan, int outputHeight, int outputWidth, int planeWidth, IReadOnlyList<int> lanes, int vectors, int rowTile)
     {
         var (inputPlanes, rowReach) = BandInput(spec);
         int bandRows = LineSweep.BandRows(outputHeight, planeWidth, inputPlanes, rowReach);
@@ -59,10 +57,7 @@ internal sealed record SweepLoops(IReadOnlyList<int> Lanes, IReadOnlyList<int> F
                 flatLanes.Add(width);
             }
 
-            int[] bandHeights = rowRanges
-                ? [.. Enumerable.Range(1, bandRows)]
-                : [bandRows, outputHeight - ((outputHeight - 1) / bandRows * bandRows)];
-            foreach (int rows in bandHeights)
+            foreach (int rows in new[] { bandRows, outputHeight - ((outputHeight - 1) / bandRows * bandRows) })
             {
                 int lines = flat ? 1 : rows;
                 int count = flat ? rows * planeWidth : outputWidth;

@@ -228,7 +228,7 @@ namespace Demo
                 int threads = global::ConvGen.ForwardParts.Threads(degreeOfParallelism, (double)batch * OutChannels * outputHeight * outputWidth * FanIn, MinimumWorkPerThread);
                 var layout = new ScratchLayout(height, width, outputHeight, outputWidth);
                 bool splitTiles = threads > batch;
-                threads = splitTiles ? global::System.Math.Min(threads, global::System.Math.Max(4, outputHeight / 2)) : threads;
+                threads = splitTiles ? global::System.Math.Min(threads, 4) : threads;
                 double bufferLength = splitTiles ? layout.InputLength + (threads * layout.StagingLength) : threads * layout.PartLength;
                 float[] buffer = global::System.Buffers.ArrayPool<float>.Shared.Rent(global::ConvGen.LayerChecks.ScratchLength(bufferLength));
                 try
@@ -246,9 +246,6 @@ namespace Demo
                         // Parts of one or more whole tiles: two per thread, so a thread that starts late still takes its share, or one per
                         // thread when the input spans several bands (each part re-reads every band: from memory, once the input is that large).
                         var tileShape = shape with { Parts = layout.InputLength > 4 * BandInputFloats ? threads : global::System.Math.Min(4, 2 * threads) };
-                        // Or parts of output rows, one per thread, when each has two rows or more and the image outweighs the weights
-                        // (every thread then reads all the weights but only its share of the input rows, and writes its output rows).
-                        bool byRows = outputHeight >= 2 * threads && (long)imageInput + imageOutput > (long)OutChannels * FanIn;
                         var fillShape = shape with { Parts = global::System.Math.Min(InChannels, 2 * threads) };
                         for (int image = 0; image < batch; image++)
                         {
@@ -260,16 +257,8 @@ namespace Demo
                                     static (layer, source, _, scratch, in shape, part, _) => FillChannels(source, scratch, shape, part));
                             }
 
-                            if (byRows)
-                            {
-                                global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, shape with { Parts = threads },
-                                    static (layer, source, output, scratch, in shape, part, thread) => layer.RunRows(source, output, scratch, shape, part, thread));
-                            }
-                            else
-                            {
-                                global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, tileShape,
-                                    static (layer, source, output, scratch, in shape, part, thread) => layer.RunTiles(source, output, scratch, shape, part, thread));
-                            }
+                            global::ConvGen.ForwardParts.Run(this, source, output.Slice(image * imageOutput, imageOutput), scratch, tileShape,
+                                static (layer, source, output, scratch, in shape, part, thread) => layer.RunTiles(source, output, scratch, shape, part, thread));
                         }
                     }
                     else
@@ -311,7 +300,7 @@ namespace Demo
                         source = copy;
                     }
 
-                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, unitOutput, staging, 0, 4, 0, outputHeight, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, unitOutput, staging, 0, 4, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
                 }
             }
 
@@ -335,20 +324,7 @@ namespace Demo
                 int firstTile = part * 4 / shape.Parts, endTile = (part + 1) * 4 / shape.Parts;
                 global::System.ReadOnlySpan<float> source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);
                 global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
-                Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output, staging, firstTile, endTile, 0, outputHeight, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
-            }
-
-            // Runs part p of one image's output rows, rows [p * outputHeight / parts, (p + 1) * outputHeight / parts) of every channel,
-            // on the padded copy at the start of the scratch (or the image itself), with the running thread's own staging after it.
-            private void RunRows(global::System.ReadOnlySpan<float> image, global::System.Span<float> output, global::System.Span<float> scratch, in global::ConvGen.ForwardShape shape, int part, int thread)
-            {
-                var layout = new ScratchLayout(shape.Height, shape.Width, shape.OutputHeight, shape.OutputWidth);
-                int outputHeight = shape.OutputHeight, outputWidth = shape.OutputWidth;
-                long planeWidth = layout.PlaneWidth, planeStride = layout.PlaneStride;
-                int firstRow = part * outputHeight / shape.Parts, endRow = (part + 1) * outputHeight / shape.Parts;
-                global::System.ReadOnlySpan<float> source = layout.InPlace ? image : scratch.Slice(0, (int)layout.InputLength);
-                global::System.Span<float> staging = scratch.Slice((int)(layout.InputLength + (thread * layout.StagingLength)), (int)layout.StagingLength);
-                Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output, staging, 0, 4, firstRow, endRow, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
+                Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v(source, _packedWeight, _bias, output, staging, firstTile, endTile, outputHeight, outputWidth, (int)planeWidth, (int)planeStride);
             }
 
 
@@ -500,25 +476,25 @@ namespace Demo
             /// Plan: register tile of 8 output channel(s) x 3 vector(s) (1 for Vector256/Vector128), 4 full tile(s) per group; all 4 taps unrolled; row by row or as one flat sweep, whichever computes fewer vectors; a line's last vector overlaps its neighbour instead of a scalar tail.
             /// Runs the widest accelerated vector kernel (the JIT folds the checks to constants).
             /// </summary>
-            private static void Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int firstRow, int endRow, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+            private static void Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
             {
                 if (global::System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated)
                 {
-                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_v512(source, weight, bias, output, staging, firstTile, endTile, firstRow, endRow, outputHeight, outputWidth, planeWidth, planeStride);
+                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_v512(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
                 }
                 else if (global::System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
                 {
-                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_narrow<global::System.Runtime.Intrinsics.Vector256<float>, global::ConvGen.Kernels.Vector256Ops>(source, weight, bias, output, staging, firstTile, endTile, firstRow, endRow, outputHeight, outputWidth, planeWidth, planeStride);
+                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_narrow<global::System.Runtime.Intrinsics.Vector256<float>, global::ConvGen.Kernels.Vector256Ops>(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
                 }
                 else
                 {
-                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_narrow<global::System.Runtime.Intrinsics.Vector128<float>, global::ConvGen.Kernels.Vector128Ops>(source, weight, bias, output, staging, firstTile, endTile, firstRow, endRow, outputHeight, outputWidth, planeWidth, planeStride);
+                    Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_narrow<global::System.Runtime.Intrinsics.Vector128<float>, global::ConvGen.Kernels.Vector128Ops>(source, weight, bias, output, staging, firstTile, endTile, outputHeight, outputWidth, planeWidth, planeStride);
                 }
             }
 
             // The kernel with global::System.Runtime.Intrinsics.Vector512<float>: up to 3 output vector(s) per channel of a tile.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int firstRow, int endRow, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+            private static void Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_v512(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
             {
                 // Strides of the source (an input channel: its stride-phase planes) and of the output (a channel).
                 nint channelStride = (nint)planeStride;
@@ -539,10 +515,9 @@ namespace Demo
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
                 ref float groupInput = ref sourceStart;
-                // Output rows firstRow to endRow - 1 (a thread's share of an image, or all of it).
-                for (int bandStart = firstRow; bandStart < endRow; bandStart += bandRows)
+                for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
                 {
-                    int bandEnd = global::System.Math.Min(bandStart + bandRows, endRow);
+                    int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
                     // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
                     int lineEnd = flat ? bandStart + 1 : bandEnd;
                     int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;
@@ -1020,7 +995,7 @@ namespace Demo
 
             // The kernel with Vector256 and Vector128 (TVector, its operations TOps): up to 1 output vector(s) per channel of a tile.
             [global::System.Runtime.CompilerServices.MethodImpl(global::System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-            private static void Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_narrow<TVector, TOps>(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int firstRow, int endRow, int outputHeight, int outputWidth, int planeWidth, int planeStride)
+            private static void Conv2dDirect_16x32_k2x2_s1x1_d1x1_g1__8cx3v_narrow<TVector, TOps>(global::System.ReadOnlySpan<float> source, global::System.ReadOnlySpan<float> weight, global::System.ReadOnlySpan<float> bias, global::System.Span<float> output, global::System.Span<float> staging, int firstTile, int endTile, int outputHeight, int outputWidth, int planeWidth, int planeStride)
                 where TVector : struct
                 where TOps : struct, global::ConvGen.Kernels.IVectorOps<TVector>
             {
@@ -1043,10 +1018,9 @@ namespace Demo
                 ref float outputStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(output);
                 ref float stagingStart = ref global::System.Runtime.InteropServices.MemoryMarshal.GetReference(staging);
                 ref float groupInput = ref sourceStart;
-                // Output rows firstRow to endRow - 1 (a thread's share of an image, or all of it).
-                for (int bandStart = firstRow; bandStart < endRow; bandStart += bandRows)
+                for (int bandStart = 0; bandStart < outputHeight; bandStart += bandRows)
                 {
-                    int bandEnd = global::System.Math.Min(bandStart + bandRows, endRow);
+                    int bandEnd = global::System.Math.Min(bandStart + bandRows, outputHeight);
                     // A flat sweep takes the band's rows as one line at the plane's pitch; a row sweep takes them one by one.
                     int lineEnd = flat ? bandStart + 1 : bandEnd;
                     int count = flat ? (bandEnd - bandStart) * planeWidth : outputWidth;

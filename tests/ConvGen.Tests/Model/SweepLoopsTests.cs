@@ -17,19 +17,13 @@ public class SweepLoopsTests
         var spec = new ConvSpec(LayerKind.Conv2d, 144, 144, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 144, true, PaddingMode.Explicit, null, null);
         var plan = KernelPlanner.Plan(spec);
 
-        var loops = SweepLoops.For(spec, plan, 28, 28, 29, [16], plan.OutputVectors, plan.RowTile, plan.SplitsRows(spec));
+        var loops = SweepLoops.For(spec, plan, 28, 28, 29, [16], plan.OutputVectors, plan.RowTile);
 
         Assert.Equal(4, plan.RowTile);
-        Assert.False(plan.SplitsRows(spec));
         Assert.Empty(loops.FlatLanes);
         Assert.Equal(28, loops.BandRows);
         Assert.Equal([1], loops.RowTileGroups);
         Assert.Empty(loops.LineGroups);
-
-        // Were its rows cut into ranges, a range of 1-3 rows (or a remainder after row tiles) needs single lines too.
-        var ranges = SweepLoops.For(spec, plan, 28, 28, 29, [16], plan.OutputVectors, plan.RowTile, rowRanges: true);
-        Assert.Equal([1], ranges.RowTileGroups);
-        Assert.Equal([1], ranges.LineGroups);
     }
 
     [Fact]
@@ -42,8 +36,8 @@ public class SweepLoopsTests
         var spec = new ConvSpec(LayerKind.Conv2d, 32, 32, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 1, true, PaddingMode.Explicit, null, null);
         var plan = KernelPlanner.Plan(spec);
 
-        var wide = SweepLoops.For(spec, plan, 4, 4, 6, [16], plan.OutputVectors, plan.RowTile, plan.SplitsRows(spec));
-        var narrow = SweepLoops.For(spec, plan, 4, 4, 6, [8, 4], plan.NarrowOutputVectors, 1, plan.SplitsRows(spec));
+        var wide = SweepLoops.For(spec, plan, 4, 4, 6, [16], plan.OutputVectors, plan.RowTile);
+        var narrow = SweepLoops.For(spec, plan, 4, 4, 6, [8, 4], plan.NarrowOutputVectors, 1);
 
         Assert.Equal([16], wide.FlatLanes);
         Assert.Equal(4, wide.BandRows);

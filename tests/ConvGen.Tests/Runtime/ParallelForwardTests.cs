@@ -42,41 +42,6 @@ public class ParallelForwardTests
         ReferenceCheck.AssertClose(output, i => reference[i], magnitude, geometry.FanIn + 8, computations: 1, $"batch {batch}, degree {degree}");
     }
 
-    // One image split by output rows, into 2 to 7 parts (some of one or two rows, cutting row tiles and flat lines
-    // anywhere), writes every output and gives the single-thread bits: fixed sizes, a 1x1 read in place, a dilated layer
-    // of several heights with a fused activation applied to each part's rows.
-    [Theory]
-    [InlineData("strided", 63, 41)]
-    [InlineData("pointwise", 9, 7)]
-    [InlineData("dilated", 5, 11)]
-    [InlineData("dilated", 17, 6)]
-    [InlineData("dilated", 30, 33)]
-    public void One_image_split_by_rows_gives_the_single_thread_output(string name, int height, int width)
-    {
-        var random = new Random(height * 100 + width);
-        ILayer layer = name switch
-        {
-            "strided" => new RowSplitStrided(random),
-            "pointwise" => new RowSplitPointwise(random),
-            _ => new RowSplitDilated(random),
-        };
-        var (inChannels, outChannels) = name switch { "strided" => (8, 12), "pointwise" => (6, 20), _ => (5, 9) };
-        // Output sizes: (63 + 2 - 3) / 2 + 1 = 32 by 21 for the strided layer; rows h + 4 - 8 of the dilated 5-row kernel.
-        var (outputHeight, outputWidth) = name switch { "strided" => (32, 21), "pointwise" => (height, width), _ => (height - 4, width) };
-        float[] input = Values(inChannels * height * width, 6);
-        nint[] shape = [1, inChannels, height, width];
-        var single = new float[outChannels * outputHeight * outputWidth];
-        layer.Forward(input, shape, single, 1);
-        var split = new float[single.Length + 16];
-        for (int degree = 2; degree <= 7; degree++)
-        {
-            split.AsSpan().Fill(float.NaN);
-            layer.Forward(input, shape, split.AsSpan(0, single.Length), degree);
-            Assert.True(single.AsSpan().SequenceEqual(split.AsSpan(0, single.Length)), $"{name} {height}x{width}, degree {degree}");
-            Assert.All(split[single.Length..], v => Assert.True(float.IsNaN(v)));
-        }
-    }
-
     [Theory]
     [InlineData(1)]
     [InlineData(2)]

@@ -29,14 +29,3 @@ public partial class WideConv;
 // Depthwise with a multiplier of 2: parts split over groups.
 [Conv2d(@in: 24, @out: 48, k: 3, p: 1, groups: 24)]
 public partial class WideDepthwise;
-
-// For ParallelForwardTests' split of one image by output rows: a fixed-size strided layer (32x21 outputs, staged flat
-// rows), a fixed-size 1x1 layer read in place (9x7), and a dilated one of any size with a fused sigmoid.
-[Conv2d(@in: 8, @out: 12, k: 3, s: 2, p: 1, h: 63, w: 41)]
-public partial class RowSplitStrided;
-
-[Conv2d(@in: 6, @out: 20, k: 1, h: 9, w: 7)]
-public partial class RowSplitPointwise;
-
-[Conv2d(@in: 5, @out: 9, kh: 5, kw: 3, p: 2, d: 2, activation: Activation.Sigmoid)]
-public partial class RowSplitDilated;
