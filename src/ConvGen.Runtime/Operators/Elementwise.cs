@@ -8,8 +8,8 @@ using ConvGen.Kernels;
 namespace ConvGen.Operators;
 
 /// <summary>
-/// The element-wise activations that <see cref="System.Numerics.Tensors.TensorPrimitives"/> lacks or computes slowly
-/// (Sigmoid, SiLU), as ONNX defines them (and the runtime's LeakyReLU); called by generated networks, not meant for direct use. Each runs on the
+/// The element-wise activations that <see cref="System.Numerics.Tensors.TensorPrimitives"/> lacks (SiLU in one pass, and
+/// Sigmoid on the same formula), as ONNX defines them (and the runtime's LeakyReLU); called by generated networks, not meant for direct use. Each runs on the
 /// widest accelerated vectors (Vector512/256/128), the values past the last whole vector through one more vector padded
 /// on the stack (so every value takes the same formula, in place too), and one value at a time where no vector is
 /// accelerated. NaN stays NaN: comparisons select the formula that carries it, and the clamps propagate it.

@@ -6,7 +6,7 @@ namespace ConvGen.Operators;
 
 /// <summary>
 /// The logistic sigmoid 1 / (1 + e^-x) on one vector of any width, within 3e-7 relative error of the exact value (as
-/// TensorPrimitives.Sigmoid, whose exponential runs in float64), so that SiLU is one pass: x * sigmoid(x). e^-x is
+/// TensorPrimitives.Sigmoid), so that SiLU is one pass: x * sigmoid(x). e^-x is
 /// Cephes' single-precision exp: -x = n ln 2 + r with n = round(-x / ln 2) and |r| &lt;= ln 2 / 2 (ln 2 in two parts, the
 /// first exact in n ln 2), e^r by its degree-7 Taylor-like polynomial, then times 2^n through the exponent bits. Below
 /// -88.38 (where e^-x would leave float) the result is 0, as the exact value rounds there or nearly; NaN stays NaN.
