@@ -230,14 +230,15 @@ public static class Pool
     {
         if (spacing > 0 && count == 1)
         {
-            // A window of one row (a 1-D pool): a loop per kernel width, so that each folds to straight code.
-            ref float first = ref Unsafe.Add(ref rows, taps[0]);
+            // A window of one row (a 1-D pool): a loop per kernel width, so that each folds to straight code. The first
+            // tap is an offset, not a ref: left of the padding it may lie before the array (a GC hole).
+            int first = taps[0];
             switch (taps.Length)
             {
-                case 2: Line<TFold>(ref first, 2, spacing, step, ref pooled, lo, hi, divisor); break;
-                case 3: Line<TFold>(ref first, 3, spacing, step, ref pooled, lo, hi, divisor); break;
-                case 4: Line<TFold>(ref first, 4, spacing, step, ref pooled, lo, hi, divisor); break;
-                default: Line<TFold>(ref first, taps.Length, spacing, step, ref pooled, lo, hi, divisor); break;
+                case 2: Line<TFold>(ref rows, first, 2, spacing, step, ref pooled, lo, hi, divisor); break;
+                case 3: Line<TFold>(ref rows, first, 3, spacing, step, ref pooled, lo, hi, divisor); break;
+                case 4: Line<TFold>(ref rows, first, 4, spacing, step, ref pooled, lo, hi, divisor); break;
+                default: Line<TFold>(ref rows, first, taps.Length, spacing, step, ref pooled, lo, hi, divisor); break;
             }
 
             return;
@@ -270,12 +271,12 @@ public static class Pool
 
     /// <summary>Outputs [lo, hi) of a one-row window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Line<TFold>(ref float first, int kernel, int spacing, int step, ref float pooled, int lo, int hi, float divisor)
+    private static void Line<TFold>(ref float rows, int first, int kernel, int spacing, int step, ref float pooled, int lo, int hi, float divisor)
         where TFold : struct, IFold
     {
         for (int ox = lo; ox < hi; ox++)
         {
-            Unsafe.Add(ref pooled, ox) = TFold.Finish(Row<TFold>(ref Unsafe.Add(ref first, ox * step), kernel, spacing), divisor);
+            Unsafe.Add(ref pooled, ox) = TFold.Finish(Row<TFold>(ref Unsafe.Add(ref rows, first + (ox * step)), kernel, spacing), divisor);
         }
     }
 
@@ -297,21 +298,20 @@ public static class Pool
             return sum;
         }
 
-        ref float second = ref Unsafe.Add(ref first, spacing);
-        ref float third = ref Unsafe.Add(ref second, spacing);
+        // Each tap's ref is made only where the tap exists: a ref past the row's last tap may lie past the array, a GC hole.
         switch (kernel)
         {
             case 1:
                 return first;
             case 2:
-                return TFold.Fold(first, second);
+                return TFold.Fold(first, Unsafe.Add(ref first, spacing));
             case 3:
-                return TFold.Fold(TFold.Fold(first, second), third);
-            case 4:
-                return TFold.Fold(TFold.Fold(first, second), TFold.Fold(third, Unsafe.Add(ref third, spacing)));
+                return TFold.Fold(TFold.Fold(first, Unsafe.Add(ref first, spacing)), Unsafe.Add(ref first, 2 * spacing));
         }
 
-        float value = TFold.Fold(TFold.Fold(first, second), TFold.Fold(third, Unsafe.Add(ref third, spacing)));
+        float value = TFold.Fold(
+            TFold.Fold(first, Unsafe.Add(ref first, spacing)),
+            TFold.Fold(Unsafe.Add(ref first, 2 * spacing), Unsafe.Add(ref first, 3 * spacing)));
         for (int k = 4; k < kernel; k++)
         {
             value = TFold.Fold(value, Unsafe.Add(ref first, k * spacing));

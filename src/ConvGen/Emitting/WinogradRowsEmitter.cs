@@ -326,9 +326,10 @@ internal static class WinogradRowsEmitter
                     }
 
                     writer.Line($"ref float y0Row = ref {Unsafe}.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));");
+                    writer.Line("// Rows below the output are never stored; their refs stay on row 0, as a ref past the output's end would be a GC hole.");
                     for (int t = 1; t < WinogradRows.OutputRows; t++)
                     {
-                        writer.Line($"ref float y{t}Row = ref {Unsafe}.Add(ref y0Row, {t * dilation} * (nint)outputWidth);");
+                        writer.Line($"ref float y{t}Row = ref rows > {t} ? ref {Unsafe}.Add(ref y0Row, {t * dilation} * (nint)outputWidth) : ref y0Row;");
                     }
 
                     bool plain = scheme.PlainKernelRow is not null;

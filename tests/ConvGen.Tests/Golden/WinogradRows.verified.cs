@@ -827,9 +827,10 @@ namespace Demo
                     ref float m4Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 4 * pointStride);
                     ref float m5Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 5 * pointStride);
                     ref float y0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));
-                    ref float y1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth);
-                    ref float y2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 4 * (nint)outputWidth);
-                    ref float y3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 6 * (nint)outputWidth);
+                    // Rows below the output are never stored; their refs stay on row 0, as a ref past the output's end would be a GC hole.
+                    ref float y1Row = ref rows > 1 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth) : ref y0Row;
+                    ref float y2Row = ref rows > 2 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 4 * (nint)outputWidth) : ref y0Row;
+                    ref float y3Row = ref rows > 3 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 6 * (nint)outputWidth) : ref y0Row;
                     for (int x0 = 0; x0 < outputWidth; x0 += global::System.Runtime.Intrinsics.Vector512<float>.Count)
                     {
                         nuint x = (nuint)global::System.Math.Min(x0, outputWidth - global::System.Runtime.Intrinsics.Vector512<float>.Count);
@@ -888,9 +889,10 @@ namespace Demo
                     ref float m4Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 4 * pointStride);
                     ref float m5Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 5 * pointStride);
                     ref float y0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));
-                    ref float y1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth);
-                    ref float y2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 4 * (nint)outputWidth);
-                    ref float y3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 6 * (nint)outputWidth);
+                    // Rows below the output are never stored; their refs stay on row 0, as a ref past the output's end would be a GC hole.
+                    ref float y1Row = ref rows > 1 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth) : ref y0Row;
+                    ref float y2Row = ref rows > 2 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 4 * (nint)outputWidth) : ref y0Row;
+                    ref float y3Row = ref rows > 3 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 6 * (nint)outputWidth) : ref y0Row;
                     for (int x0 = 0; x0 < outputWidth; x0 += global::System.Runtime.Intrinsics.Vector256<float>.Count)
                     {
                         nuint x = (nuint)global::System.Math.Min(x0, outputWidth - global::System.Runtime.Intrinsics.Vector256<float>.Count);
@@ -949,9 +951,10 @@ namespace Demo
                     ref float m4Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 4 * pointStride);
                     ref float m5Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 5 * pointStride);
                     ref float y0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));
-                    ref float y1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth);
-                    ref float y2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 4 * (nint)outputWidth);
-                    ref float y3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 6 * (nint)outputWidth);
+                    // Rows below the output are never stored; their refs stay on row 0, as a ref past the output's end would be a GC hole.
+                    ref float y1Row = ref rows > 1 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth) : ref y0Row;
+                    ref float y2Row = ref rows > 2 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 4 * (nint)outputWidth) : ref y0Row;
+                    ref float y3Row = ref rows > 3 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 6 * (nint)outputWidth) : ref y0Row;
                     for (int x0 = 0; x0 < outputWidth; x0 += global::System.Runtime.Intrinsics.Vector128<float>.Count)
                     {
                         nuint x = (nuint)global::System.Math.Min(x0, outputWidth - global::System.Runtime.Intrinsics.Vector128<float>.Count);
@@ -1010,9 +1013,10 @@ namespace Demo
                     ref float m4Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 4 * pointStride);
                     ref float m5Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 5 * pointStride);
                     ref float y0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));
-                    ref float y1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth);
-                    ref float y2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 4 * (nint)outputWidth);
-                    ref float y3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 6 * (nint)outputWidth);
+                    // Rows below the output are never stored; their refs stay on row 0, as a ref past the output's end would be a GC hole.
+                    ref float y1Row = ref rows > 1 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth) : ref y0Row;
+                    ref float y2Row = ref rows > 2 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 4 * (nint)outputWidth) : ref y0Row;
+                    ref float y3Row = ref rows > 3 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 6 * (nint)outputWidth) : ref y0Row;
                     for (int x = 0; x < outputWidth; x++)
                     {
                         float m0 = global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, x);

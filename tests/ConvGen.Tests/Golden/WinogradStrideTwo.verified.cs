@@ -850,9 +850,10 @@ namespace Demo
                     ref float m3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 3 * pointStride);
                     ref float m4Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 4 * pointStride);
                     ref float y0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));
-                    ref float y1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 1 * (nint)outputWidth);
-                    ref float y2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth);
-                    ref float y3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 3 * (nint)outputWidth);
+                    // Rows below the output are never stored; their refs stay on row 0, as a ref past the output's end would be a GC hole.
+                    ref float y1Row = ref rows > 1 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 1 * (nint)outputWidth) : ref y0Row;
+                    ref float y2Row = ref rows > 2 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth) : ref y0Row;
+                    ref float y3Row = ref rows > 3 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 3 * (nint)outputWidth) : ref y0Row;
                     ref float q0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref productsStart, (5 * pointStride) + (channel * 4 * productPlane) + ((nint)4 * tile * outputWidth));
                     ref float q1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref q0Row, 1 * (nint)outputWidth);
                     ref float q2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref q0Row, 2 * (nint)outputWidth);
@@ -913,9 +914,10 @@ namespace Demo
                     ref float m3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 3 * pointStride);
                     ref float m4Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 4 * pointStride);
                     ref float y0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));
-                    ref float y1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 1 * (nint)outputWidth);
-                    ref float y2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth);
-                    ref float y3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 3 * (nint)outputWidth);
+                    // Rows below the output are never stored; their refs stay on row 0, as a ref past the output's end would be a GC hole.
+                    ref float y1Row = ref rows > 1 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 1 * (nint)outputWidth) : ref y0Row;
+                    ref float y2Row = ref rows > 2 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth) : ref y0Row;
+                    ref float y3Row = ref rows > 3 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 3 * (nint)outputWidth) : ref y0Row;
                     ref float q0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref productsStart, (5 * pointStride) + (channel * 4 * productPlane) + ((nint)4 * tile * outputWidth));
                     ref float q1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref q0Row, 1 * (nint)outputWidth);
                     ref float q2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref q0Row, 2 * (nint)outputWidth);
@@ -976,9 +978,10 @@ namespace Demo
                     ref float m3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 3 * pointStride);
                     ref float m4Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 4 * pointStride);
                     ref float y0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));
-                    ref float y1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 1 * (nint)outputWidth);
-                    ref float y2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth);
-                    ref float y3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 3 * (nint)outputWidth);
+                    // Rows below the output are never stored; their refs stay on row 0, as a ref past the output's end would be a GC hole.
+                    ref float y1Row = ref rows > 1 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 1 * (nint)outputWidth) : ref y0Row;
+                    ref float y2Row = ref rows > 2 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth) : ref y0Row;
+                    ref float y3Row = ref rows > 3 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 3 * (nint)outputWidth) : ref y0Row;
                     ref float q0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref productsStart, (5 * pointStride) + (channel * 4 * productPlane) + ((nint)4 * tile * outputWidth));
                     ref float q1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref q0Row, 1 * (nint)outputWidth);
                     ref float q2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref q0Row, 2 * (nint)outputWidth);
@@ -1039,9 +1042,10 @@ namespace Demo
                     ref float m3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 3 * pointStride);
                     ref float m4Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref m0Row, 4 * pointStride);
                     ref float y0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref outputStart, (channel * outputPlane) + ((nint)top * outputWidth));
-                    ref float y1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 1 * (nint)outputWidth);
-                    ref float y2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth);
-                    ref float y3Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 3 * (nint)outputWidth);
+                    // Rows below the output are never stored; their refs stay on row 0, as a ref past the output's end would be a GC hole.
+                    ref float y1Row = ref rows > 1 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 1 * (nint)outputWidth) : ref y0Row;
+                    ref float y2Row = ref rows > 2 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 2 * (nint)outputWidth) : ref y0Row;
+                    ref float y3Row = ref rows > 3 ? ref global::System.Runtime.CompilerServices.Unsafe.Add(ref y0Row, 3 * (nint)outputWidth) : ref y0Row;
                     ref float q0Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref productsStart, (5 * pointStride) + (channel * 4 * productPlane) + ((nint)4 * tile * outputWidth));
                     ref float q1Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref q0Row, 1 * (nint)outputWidth);
                     ref float q2Row = ref global::System.Runtime.CompilerServices.Unsafe.Add(ref q0Row, 2 * (nint)outputWidth);
