@@ -257,11 +257,12 @@ public static class Pool
                     continue;
                 }
 
-                // A sum: every tap in order, as the vector sweep adds them.
-                ref float at = ref Unsafe.Add(ref rows, row + (ox * step));
+                // A sum: every tap in order, as the vector sweep adds them. The window's origin is an offset: with more
+                // padding than the kernel spans it lies past the row's last tap, and as a ref could lie past the array.
+                int at = row + (ox * step);
                 foreach (int tap in taps)
                 {
-                    value = TFold.Fold(value, Unsafe.Add(ref at, tap));
+                    value = TFold.Fold(value, Unsafe.Add(ref rows, at + tap));
                 }
             }
 
