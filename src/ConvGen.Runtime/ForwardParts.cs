@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.ComponentModel;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
 
@@ -18,7 +19,7 @@ public delegate void ForwardPart<TLayer>(TLayer layer, ReadOnlySpan<float> input
 
 /// <summary>
 /// Runs the parts of one <c>Forward</c> call on the calling thread and on ConvGen's worker threads, and returns
-/// when all are done. Nothing is allocated per call: each calling thread keeps one job per layer type, the body
+/// when all are done. Nothing is allocated per call: each calling thread keeps one job, the body
 /// is a static lambda (cached by the compiler), and the workers are background threads started once, one per
 /// core but one, which wait on a semaphore. The caller works too and claims parts until none are left, so busy
 /// workers delay nothing but the speed-up (and calls from many threads at once never wait for each other).
@@ -56,18 +57,23 @@ public static class ForwardParts
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(body);
-        if (shape.Parts is <= 0 or > PartJob<TLayer>.MaxParts || shape.Threads is <= 0 or > MaxThreads)
+        if (shape.Parts is <= 0 or > PartJob.MaxParts || shape.Threads is <= 0 or > MaxThreads)
         {
-            throw new ArgumentOutOfRangeException(nameof(shape), shape, $"a call splits into 1 to {PartJob<TLayer>.MaxParts} parts on 1 to {MaxThreads} threads.");
+            throw new ArgumentOutOfRangeException(nameof(shape), shape, $"a call splits into 1 to {PartJob.MaxParts} parts on 1 to {MaxThreads} threads.");
         }
 
-        var job = PartJob<TLayer>.ForThisThread();
+        var job = PartJob.ForThisThread();
         // The spans stay pinned until every part is done: the workers see them as pointers.
         fixed (float* inputStart = input, outputStart = output, scratchStart = scratch)
         {
-            job.Run(layer, new PartSpans(inputStart, input.Length, outputStart, output.Length, scratchStart, scratch.Length), shape, body);
+            job.Run(layer, body, &Invoke<TLayer>, new PartSpans(inputStart, input.Length, outputStart, output.Length, scratchStart, scratch.Length), shape);
         }
     }
+
+    /// <summary>Calls a job's body with its layer, both typed again as the <see cref="Run{TLayer}"/> call that started it had them.</summary>
+    private static void Invoke<TLayer>(object body, object layer, ReadOnlySpan<float> input, Span<float> output, Span<float> scratch, in ForwardShape shape, int part, int thread)
+        where TLayer : class
+        => Unsafe.As<ForwardPart<TLayer>>(body)(Unsafe.As<TLayer>(layer), input, output, scratch, shape, part, thread);
 
     /// <summary>A call's spans as pinned pointers, which other threads can rebuild into spans.</summary>
     private readonly unsafe struct PartSpans(float* input, int inputLength, float* output, int outputLength, float* scratch, int scratchLength)
@@ -84,19 +90,21 @@ public static class ForwardParts
     /// word holding the run's generation, the threads that joined, its part count and the next unclaimed part, so a
     /// worker posted for an earlier run that starts late can only join the run that is current, as one of its at
     /// most Threads threads, and see that run's fields (published before the word). Parts are claimed one at a
-    /// time, so a worker that wakes late still takes its share of what is left.
+    /// time, so a worker that wakes late still takes its share of what is left. The job is not generic over the layer:
+    /// a thread-static of a type instantiated over a layer in a collectible context (a plug-in, or tests that load
+    /// generated code) would be collectible thread-local storage, which the runtime keeps apart and frees when the
+    /// thread exits; one job per thread for every layer keeps ConvGen out of that machinery.
     /// </summary>
-    private sealed class PartJob<TLayer> : IPartJob
-        where TLayer : class
+    private sealed unsafe class PartJob : IPartJob
     {
         public const int MaxParts = 0xFFFF;
 
         [ThreadStatic]
-        private static PartJob<TLayer>? t_job;
+        private static PartJob? t_job;
 
         private readonly object _doneGate = new(); // waited on (after spinning) until the last part is done
-        private TLayer? _layer;
-        private ForwardPart<TLayer>? _body;
+        private object? _layer, _body; // the call's layer and its ForwardPart<TLayer>, which _invoke calls
+        private delegate*<object, object, ReadOnlySpan<float>, Span<float>, Span<float>, in ForwardShape, int, int, void> _invoke;
         private PartSpans _spans;
         private ForwardShape _shape;
         private long _claims; // generation << 40 | threads joined << 32 | parts << 16 | next part
@@ -105,18 +113,21 @@ public static class ForwardParts
         private ExceptionDispatchInfo? _error;
 
         /// <summary>This thread's job, or a new one when this thread is already running one (a part that itself splits).</summary>
-        public static PartJob<TLayer> ForThisThread()
+        public static PartJob ForThisThread()
         {
-            var job = t_job ??= new PartJob<TLayer>();
-            return job._running ? new PartJob<TLayer>() : job;
+            var job = t_job ??= new PartJob();
+            return job._running ? new PartJob() : job;
         }
 
-        public void Run(TLayer layer, PartSpans spans, in ForwardShape shape, ForwardPart<TLayer> body)
+        public void Run(
+            object layer, object body, delegate*<object, object, ReadOnlySpan<float>, Span<float>, Span<float>, in ForwardShape, int, int, void> invoke,
+            PartSpans spans, in ForwardShape shape)
         {
             _running = true;
             try
             {
-                (_layer, _spans, _shape, _body, _error) = (layer, spans, shape, body, null);
+                (_layer, _body, _spans, _shape, _error) = (layer, body, spans, shape, null);
+                _invoke = invoke;
                 _pending = shape.Parts;
                 long generation = ((Volatile.Read(ref _claims) >>> 40) + 1) & 0xFFFFFF;
                 // The caller joins as thread 0.
@@ -198,7 +209,7 @@ public static class ForwardParts
 
                 try
                 {
-                    _body!(_layer!, _spans.Input, _spans.Output, _spans.Scratch, _shape, part, thread);
+                    _invoke(_body!, _layer!, _spans.Input, _spans.Output, _spans.Scratch, _shape, part, thread);
                 }
                 catch (Exception exception)
                 {

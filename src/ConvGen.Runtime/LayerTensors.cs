@@ -47,20 +47,24 @@ public static class LayerTensors
         layer.Forward(values, input.Lengths, Dense(output, nameof(output)), degreeOfParallelism);
     }
 
+    // This thread's last layer (held weakly: a cache must not keep a layer, or the context that loaded its type, alive),
+    // the input shape it was called with, and the output shape that gave.
     [ThreadStatic]
-    private static (ILayer Layer, nint[] Input, nint[] Output) t_lastShape;
+    private static (WeakReference<ILayer>? Layer, nint[] Input, nint[] Output) t_lastShape;
 
     /// <summary>The layer's output shape for <paramref name="input"/>, from this thread's last call when it matches.</summary>
     private static nint[] ExpectedShape(ILayer layer, ReadOnlySpan<nint> input)
     {
         var last = t_lastShape;
-        if (ReferenceEquals(last.Layer, layer) && input.SequenceEqual(last.Input))
+        if (last.Layer is not null && last.Layer.TryGetTarget(out var lastLayer) && ReferenceEquals(lastLayer, layer) && input.SequenceEqual(last.Input))
         {
             return last.Output;
         }
 
         nint[] output = layer.GetOutputShape(input);
-        t_lastShape = (layer, input.ToArray(), output);
+        var weak = last.Layer ?? new WeakReference<ILayer>(layer);
+        weak.SetTarget(layer);
+        t_lastShape = (weak, input.ToArray(), output);
         return output;
     }
 
