@@ -31,7 +31,8 @@ internal sealed partial class OnnxGraphLowering
     private readonly OnnxModel _model;
     private readonly Dictionary<string, OnnxTensor> _constants = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _valueByName = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int> _consumers = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _consumers = new(StringComparer.Ordinal); // value -> how many node inputs read it
+    private readonly Dictionary<string, int> _lastReader = new(StringComparer.Ordinal); // value -> the last node that reads it
     private readonly List<NetworkValue> _values = [];
     private readonly List<NetworkStep> _steps = [];
     private readonly Dictionary<int, int> _producer = [];
@@ -111,11 +112,12 @@ internal sealed partial class OnnxGraphLowering
         }
 
         AddValue(input.Name, sample, null);
-        foreach (var node in _model.Nodes)
+        for (int index = 0; index < _model.Nodes.Count; index++)
         {
-            foreach (string name in node.Inputs)
+            foreach (string name in _model.Nodes[index].Inputs)
             {
                 _consumers[name] = _consumers.TryGetValue(name, out int n) ? n + 1 : 1;
+                _lastReader[name] = index;
             }
         }
 

@@ -95,12 +95,7 @@ internal sealed partial class OnnxGraphLowering
             return null;
         }
 
-        int reader = 0;
-        while (!_model.Nodes[reader].Inputs.Contains(sigmoid))
-        {
-            reader++;
-        }
-
+        int reader = _lastReader[sigmoid];
         var mul = _model.Nodes[reader];
         bool product = mul.OpType == "Mul" && mul.Domain is "" or "ai.onnx" && mul.Inputs.Count == 2 && mul.Outputs.Count == 1
             && ((mul.Inputs[0] == x && mul.Inputs[1] == sigmoid) || (mul.Inputs[0] == sigmoid && mul.Inputs[1] == x));
