@@ -53,6 +53,10 @@ public interface IVectorOps<TVector>
     /// <summary>Lane-wise minimum, NaN propagating.</summary>
     static abstract TVector Min(TVector a, TVector b);
 
+    /// <summary>Each lane clamped to [<paramref name="min"/>, <paramref name="max"/>] by the hardware's own min and max
+    /// (one instruction each): a NaN lane gives a bound or NaN, so callers that can meet NaN handle it themselves.</summary>
+    static abstract TVector ClampNative(TVector value, TVector min, TVector max);
+
     /// <summary>Each lane rounded to the nearest integer (ties to even).</summary>
     static abstract TVector Round(TVector value);
 

@@ -20,7 +20,8 @@ internal static class Logistic
         where TVector : struct
         where TOps : struct, IVectorOps<TVector>
     {
-        TVector a = TOps.Min(TOps.Max(TOps.Subtract(TOps.Zero, x), TOps.Create(-87.33654f)), TOps.Create(-Lowest));
+        // -x within exp's range (a NaN lane may become a bound here: the last line gives NaN back).
+        TVector a = TOps.ClampNative(TOps.Subtract(TOps.Zero, x), TOps.Create(-87.33654f), TOps.Create(-Lowest));
         TVector n = TOps.Round(TOps.Multiply(a, TOps.Create(1.44269504f)));
         TVector r = TOps.MultiplyAddEstimate(n, TOps.Create(-0.693359375f), a);
         r = TOps.MultiplyAddEstimate(n, TOps.Create(2.12194440e-4f), r);
