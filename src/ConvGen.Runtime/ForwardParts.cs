@@ -4,6 +4,8 @@ using System.ComponentModel;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 using System.Threading;
+// A job's typed call: ForwardParts.Invoke<TLayer> for the layer type of the call that started it.
+using unsafe PartInvoker = delegate*<object, object, System.ReadOnlySpan<float>, System.Span<float>, System.Span<float>, in ConvGen.ForwardShape, int, int, void>;
 
 namespace ConvGen;
 
@@ -91,9 +93,9 @@ public static class ForwardParts
     /// worker posted for an earlier run that starts late can only join the run that is current, as one of its at
     /// most Threads threads, and see that run's fields (published before the word). Parts are claimed one at a
     /// time, so a worker that wakes late still takes its share of what is left. The job is not generic over the layer:
-    /// a thread-static of a type instantiated over a layer in a collectible context (a plug-in, or tests that load
-    /// generated code) would be collectible thread-local storage, which the runtime keeps apart and frees when the
-    /// thread exits; one job per thread for every layer keeps ConvGen out of that machinery.
+    /// a thread-static of a type instantiated over a layer from a collectible context (a plug-in, or tests that load
+    /// generated code) is collectible thread-local storage, which keeps that context alive on every thread that ever
+    /// split a call (CollectibleContextTests), so the layer's typed call goes through <c>_invoke</c> instead.
     /// </summary>
     private sealed unsafe class PartJob : IPartJob
     {
@@ -104,7 +106,7 @@ public static class ForwardParts
 
         private readonly object _doneGate = new(); // waited on (after spinning) until the last part is done
         private object? _layer, _body; // the call's layer and its ForwardPart<TLayer>, which _invoke calls
-        private delegate*<object, object, ReadOnlySpan<float>, Span<float>, Span<float>, in ForwardShape, int, int, void> _invoke;
+        private PartInvoker _invoke;
         private PartSpans _spans;
         private ForwardShape _shape;
         private long _claims; // generation << 40 | threads joined << 32 | parts << 16 | next part
@@ -120,7 +122,7 @@ public static class ForwardParts
         }
 
         public void Run(
-            object layer, object body, delegate*<object, object, ReadOnlySpan<float>, Span<float>, Span<float>, in ForwardShape, int, int, void> invoke,
+            object layer, object body, PartInvoker invoke,
             PartSpans spans, in ForwardShape shape)
         {
             _running = true;
