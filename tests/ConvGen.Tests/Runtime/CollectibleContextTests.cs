@@ -22,7 +22,8 @@ public class CollectibleContextTests
     {
         using var ran = new CountdownEvent(Threads);
         using var release = new ManualResetEventSlim();
-        var (context, threads) = LoadAndRunOnThreads(ran, release);
+        var errors = new Exception?[Threads];
+        var (context, threads) = LoadAndRunOnThreads(ran, release, errors);
         Assert.True(ran.Wait(TimeSpan.FromMinutes(2)), "the threads did not finish their calls");
 
         for (int i = 0; i < 40 && context.IsAlive; i++)
@@ -38,13 +39,14 @@ public class CollectibleContextTests
             thread.Join();
         }
 
+        Assert.All(errors, error => Assert.Null(error));
         Assert.True(unloaded, "the context stayed alive after Unload and 40 collections: something still refers to the layer or its type");
     }
 
     // Loads a layer into a collectible context, starts threads that each run it (split over two threads, and through the
     // tensor API) and then wait, and unloads the context; returns a weak reference to it, and the threads.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static (WeakReference Context, Thread[] Threads) LoadAndRunOnThreads(CountdownEvent ran, ManualResetEventSlim release)
+    private static (WeakReference Context, Thread[] Threads) LoadAndRunOnThreads(CountdownEvent ran, ManualResetEventSlim release, Exception?[] errors)
     {
         var result = GeneratorRunner.Run("using ConvGen;\nnamespace Plugins;\n[Conv2d(@in: 16, @out: 32, k: 3, p: 1)] public partial class Wide;\n");
         Assert.Empty(result.AllDiagnostics);
@@ -56,16 +58,28 @@ public class CollectibleContextTests
         for (int t = 0; t < Threads; t++)
         {
             var layer = new StrongBox<ILayer?>((ILayer)Activator.CreateInstance(assembly.GetType("Plugins.Wide")!)!);
+            int index = t;
             threads[t] = new Thread(() =>
             {
-                Run(layer);
-                ran.Signal();
+                try
+                {
+                    Run(layer);
+                }
+                catch (Exception exception)
+                {
+                    errors[index] = exception;
+                }
+                finally
+                {
+                    ran.Signal();
+                }
+
                 release.Wait();
             });
             threads[t].Start();
         }
 
-        ran.Wait();
+        ran.Wait(TimeSpan.FromMinutes(2));
         context.Unload();
         return (new WeakReference(context, trackResurrection: true), threads);
     }
