@@ -24,7 +24,6 @@ public class CollectibleContextTests
         using var release = new ManualResetEventSlim();
         var errors = new Exception?[Threads];
         var (context, threads) = LoadAndRunOnThreads(ran, release, errors);
-        Assert.True(ran.Wait(TimeSpan.FromMinutes(2)), "the threads did not finish their calls");
 
         for (int i = 0; i < 40 && context.IsAlive; i++)
         {
@@ -44,7 +43,7 @@ public class CollectibleContextTests
     }
 
     // Loads a layer into a collectible context, starts threads that each run it (split over two threads, and through the
-    // tensor API) and then wait, and unloads the context; returns a weak reference to it, and the threads.
+    // tensor API) and then wait, and, once all have run, unloads the context; returns a weak reference to it, and the threads.
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static (WeakReference Context, Thread[] Threads) LoadAndRunOnThreads(CountdownEvent ran, ManualResetEventSlim release, Exception?[] errors)
     {
@@ -75,11 +74,12 @@ public class CollectibleContextTests
                 }
 
                 release.Wait();
-            });
+            })
+            { IsBackground = true };
             threads[t].Start();
         }
 
-        ran.Wait(TimeSpan.FromMinutes(2));
+        Assert.True(ran.Wait(TimeSpan.FromMinutes(2)), "the threads did not finish their calls");
         context.Unload();
         return (new WeakReference(context, trackResurrection: true), threads);
     }
